@@ -1,0 +1,201 @@
+"""采样任务: the sampler's trip through chat. Each handler finds the trip, calls one use case and replies
+with the outcome and the next prompt."""
+from __future__ import annotations
+
+from handlers import texts as T
+from handlers import views
+from handlers.turn import Turn
+from models import Role
+from services import clock, links, trips
+from services.trips import TripProblem
+from states import forms
+from states.trip import EXPECTS, Step
+
+PROCEED_WORDS = {"1", "下一步", "完成", "好了", "好", "ok"}
+CONFIRM_WORDS = {"1", "确认", "确定", "提交"}
+PROBLEMS = {
+    "not_assigned": T.NOT_ASSIGNED,
+    "photo_needed": T.PHOTO_NEEDED,
+    "bad_time": T.BAD_TIME,
+    "future_time": T.FUTURE_TIME,
+    "cannot_go_back": T.NOTHING_TO_GO_BACK,
+}
+
+
+def list_tasks(turn: Turn) -> str:
+    """采样任务: a sampler's visits due today (and overdue), or a polluter's trips awaiting confirmation."""
+    user = turn.user
+    if user.role == Role.POLLUTER_CONFIRMER:
+        return _awaiting(turn)
+    if user.role != Role.SAMPLER:
+        return T.NOT_A_SAMPLER
+    visits = trips.visits_due(turn.db, user)
+    if not visits:
+        turn.session.pop("choices", None)
+        return T.NO_VISITS
+    turn.session["choices"] = [v.id for v in visits]
+    today = clock.today()
+    lines = [T.VISITS_HEAD] + [
+        T.VISIT_LINE.format(n=n, day=v.day.strftime("%m-%d"), starts=v.starts.strftime("%H:%M"),
+                            ends=v.ends.strftime("%H:%M"), task=v.task.name, polluter=v.task.polluter.name,
+                            note=T.OVERDUE if v.day < today else "")
+        for n, v in enumerate(visits, 1)
+    ]
+    return "\n".join(lines)
+
+
+def _awaiting(turn: Turn) -> str:
+    pending = trips.awaiting_confirmation(turn.db, turn.user.polluter_id)
+    if not pending:
+        return T.NONE_AWAITING
+    lines = [T.AWAITING_HEAD]
+    for n, trip in enumerate(pending, 1):
+        departure = trip.latest_check_in("departure")
+        lines.append(T.AWAITING_LINE.format(
+            n=n, task=trip.visit.task.name, people="、".join(u.display_name for u in trip.visit.samplers),
+            left=clock.fmt(departure.at if departure else None), url=links.trip_url(turn.uow.config, trip.id)))
+    return "\n".join(lines)
+
+
+def choose(turn: Turn, text: str) -> str:
+    """A number from the list: start the visit's trip, or join/resume it."""
+    choices = turn.session.pop("choices")
+    number = forms.normalise(text)
+    if not number.isdigit() or not 1 <= int(number) <= len(choices):
+        turn.session["choices"] = choices
+        return T.BAD_CHOICE.format(count=len(choices))
+    try:
+        trip = trips.open_trip(turn.uow, turn.user, choices[int(number) - 1], turn.key)
+    except TripProblem as problem:
+        if problem.code == "trip_closed":
+            return T.TRIP_CLOSED.format(state=T.STATE_NAMES.get(problem.detail["state"], ""))
+        return PROBLEMS[problem.code]
+    turn.session["trip"] = trip.id
+    task = trip.visit.task
+    if trip.started_by_id != turn.user.id:
+        head = T.TRIP_JOINED.format(name=trip.started_by.display_name, task=task.name, polluter=task.polluter.name)
+    elif len(trip.events) > 1:
+        head = T.TRIP_RESUMED.format(task=task.name, polluter=task.polluter.name)
+    else:
+        head = T.TRIP_STARTED.format(task=task.name, polluter=task.polluter.name)
+    return head + "\n\n" + views.prompt(trip)
+
+
+def current_trip(turn: Turn):
+    """The sampler's trip in progress, from the database; the chat session only says which one."""
+    if turn.user is None or turn.user.role != Role.SAMPLER:
+        return None
+    trip = trips.active_trip(turn.db, turn.user, turn.session.get("trip"))
+    if trip is not None:
+        turn.session["trip"] = trip.id
+    return trip
+
+
+def _outcome(turn: Turn, trip, action) -> str:
+    """Run one use case; a refusal becomes a hint, success the next prompt."""
+    try:
+        head = action()
+    except TripProblem as problem:
+        if problem.code == "wrong_step":
+            return views.prompt(trip)
+        return PROBLEMS[problem.code] + "\n" + views.prompt(trip)
+    except forms.FieldError as error:
+        return str(error)
+    return "\n".join(filter(None, [head, views.prompt(trip)]))
+
+
+def on_text(turn: Turn, trip, text: str) -> str:
+    word = forms.normalise(text).lower()
+    expects = EXPECTS.get(trip.state)
+    if expects == "image" and word in PROCEED_WORDS:
+        return _outcome(turn, trip, lambda: trips.proceed(turn.uow, trip, turn.user, turn.key))
+    if expects == "confirm" and word in CONFIRM_WORDS:
+        return _outcome(turn, trip, lambda: _confirm(turn, trip))
+    if trip.state == Step.SAMPLE_TIME:
+        return _outcome(turn, trip, lambda: _sample_time(turn, trip, text))
+    if trip.state == Step.CONDITIONS:
+        return _outcome(turn, trip, lambda: trips.answer_condition(turn.uow, trip, turn.user, text, turn.key))
+    return wrong_kind(trip)
+
+
+def _confirm(turn: Turn, trip) -> str | None:
+    was_review = trip.state == Step.REVIEW
+    trips.confirm(turn.uow, trip, turn.user, turn.key)
+    if not was_review:
+        return None
+    turn.session.pop("trip", None)
+    return T.SUBMITTED_SELF if trip.state == Step.COMPLETED else T.SUBMITTED_TO_POLLUTER
+
+
+def _sample_time(turn: Turn, trip, text: str) -> str:
+    samples = trips.record_sample_time(turn.uow, trip, turn.user, text, turn.key)
+    when = next((clock.fmt(s.sampled_at) for s in samples), "")
+    return T.SAMPLE_TIME_SET.format(time=when, codes="、".join(s.code for s in samples) or "—")
+
+
+def on_location(turn: Turn, trip, latitude: float, longitude: float, label: str | None,
+                precision: float | None = None) -> str:
+    """进场/离场签到 with the location WeChat sent (GCJ-02); outside the fence is flagged, not refused."""
+    if EXPECTS.get(trip.state) != "location":
+        return wrong_kind(trip)
+
+    def check_in() -> str:
+        record = trips.check_in(turn.uow, trip, turn.user, latitude, longitude, precision, label, turn.key)
+        template = T.CHECKED_IN if record.inside_fence else T.OUTSIDE_FENCE
+        return template.format(kind=T.CHECK_IN_NAMES[record.kind], distance=f"{record.distance_m:.0f}",
+                               radius=trip.visit.task.polluter.fence_radius_m)
+    return _outcome(turn, trip, check_in)
+
+
+def on_image(turn: Turn, trip, media_id: str, pic_url: str | None, live: bool) -> str:
+    """A photo for the current step; stored now, downloaded and processed by a job."""
+    if EXPECTS.get(trip.state) != "image":
+        return wrong_kind(trip)
+    photo = trips.add_photo(turn.uow, trip, turn.user, media_id, pic_url, live, turn.key)
+    count = len(trip.photos_for(photo.purpose, photo.point_id))
+    return T.PHOTO_RECEIVED.format(count=count, what=T.PHOTO_WHAT[photo.purpose])
+
+
+def wrong_kind(trip) -> str:
+    """A message of the wrong kind for this step: say what is expected."""
+    expects = EXPECTS.get(trip.state)
+    if expects == "location":
+        return T.EXPECT_LOCATION
+    if expects == "image":
+        return T.EXPECT_PHOTO
+    if expects == "confirm":
+        return T.EXPECT_CONFIRM
+    if expects == "text":
+        return T.EXPECT_TEXT + "\n" + views.prompt(trip)
+    return views.prompt(trip)
+
+
+def status(turn: Turn) -> str:
+    trip = current_trip(turn)
+    return views.status(trip) if trip else T.NO_TRIP
+
+
+def back(turn: Turn) -> str:
+    trip = current_trip(turn)
+    if trip is None:
+        return T.NOTHING_TO_GO_BACK
+    return _outcome(turn, trip, lambda: trips.go_back(turn.uow, trip, turn.user, turn.key) or T.WENT_BACK)
+
+
+def ask_cancel(turn: Turn) -> str:
+    trip = current_trip(turn)
+    if trip is None:
+        return T.NOTHING_TO_CANCEL
+    turn.session["cancel"] = trip.id
+    return T.ASK_CANCEL
+
+
+def cancel_answer(turn: Turn, text: str) -> str | None:
+    """The answer to 确定取消吗: 1 cancels; anything else continues the trip (and is handled as usual)."""
+    trip_id = turn.session.pop("cancel")
+    trip = current_trip(turn)
+    if forms.normalise(text) != "1" or trip is None or trip.id != trip_id:
+        return None
+    trips.cancel(turn.uow, trip, turn.user, turn.key)
+    turn.session.pop("trip", None)
+    return T.PROMPTS["cancelled"]

@@ -1,0 +1,109 @@
+"""Every sentence the official account says, in one place so the wording is easy to review."""
+
+WELCOME = "欢迎关注上海市环境监测社会化服务监管公众号。"
+UNBOUND = ("您尚未绑定账户。请点击菜单“我的信息 → 账户信息”，或回复“绑定”，"
+           "按提示输入监管系统账号和密码（排污单位请使用污染源综合管理信息系统账号）。")
+HELP = (
+    "【使用帮助】\n"
+    "· 采样任务：查看今天及逾期的采样任务，回复序号开始或继续采样行程\n"
+    "· 现场 → 发送位置：进场/离场签到\n"
+    "· 现场 → 拍照：拍摄现场照片（仅限相机拍摄）\n"
+    "· 状态：查看当前进度和下一步\n"
+    "· 上一步：返回上一步修改\n"
+    "· 取消：放弃当前操作\n"
+    "· 账户信息：绑定或解绑账户"
+)
+SORRY = "系统繁忙，本条消息未能处理，请稍后重新发送。已记录的内容不受影响。"
+UNSUPPORTED = "暂不支持此类消息。请按提示回复文字、照片或位置。"
+OM_COMING = "污染源运维功能即将上线，敬请期待。"
+NOTHING_TO_CANCEL = "当前没有进行中的操作。"
+NOTHING_TO_GO_BACK = "当前没有可以返回的步骤。"
+IDLE = "回复“采样任务”查看今天的采样任务，回复“帮助”查看使用说明。"
+
+# --- account binding (账户绑定) -------------------------------------------------------------------
+ASK_USERNAME = "请输入您的账号（监管系统账号；排污单位请输入污染源综合管理信息系统账号）："
+ASK_PASSWORD = "请输入密码："
+BIND_WRONG = "账号或密码错误，还可尝试 {left} 次。请重新输入账号："
+BIND_LOCKED = "密码错误次数过多，绑定功能已锁定，请 {minutes} 分钟后再试。"
+BIND_TAKEN = "该账号已绑定其他微信号。如需更换，请先在原微信中解绑，或联系管理员。"
+BIND_OK = "绑定成功！您好，{name}（{role}，{org}）。"
+BIND_CANCELLED = "已取消绑定。"
+BOUND_INFO = "您已绑定账户：\n姓名：{name}\n账号：{username}\n单位：{org}\n角色：{role}\n\n回复“解绑”可解除绑定。"
+ASK_UNBIND = "确定要解除微信与账号 {username} 的绑定吗？回复 1 确认，回复其他内容放弃。"
+UNBOUND_OK = "已解除绑定。"
+UNBIND_KEPT = "已保留绑定。"
+ROLE_NAMES = {
+    "agency_admin": "机构管理员",
+    "sampler": "采样人员",
+    "polluter_confirmer": "排污单位",
+    "regulator": "管理部门",
+    "system_admin": "系统管理员",
+}
+NEXT_FOR_ROLE = {
+    "sampler": "点击“业务管理 → 采样任务”开始今天的采样。",
+    "polluter_confirmer": "采样人员提交记录后，您会收到模板消息，点击即可查看和确认。",
+}
+
+# --- sampling trips (采样行程) ----------------------------------------------------------------------
+NOT_A_SAMPLER = "采样任务仅对采样人员和排污单位开放。"
+NO_VISITS = "今天没有分配给您的采样任务。"
+VISITS_HEAD = "您今天的采样任务（回复序号开始或继续）："
+VISIT_LINE = "{n}. {day} {starts}-{ends} {task}｜{polluter}{note}"
+OVERDUE = "【逾期】"
+IN_PROGRESS = "（进行中）"
+BAD_CHOICE = "请回复列表中的序号（1～{count}）。"
+TRIP_STARTED = "已开始采样行程：{task}｜{polluter}"
+TRIP_JOINED = "已加入同事 {name} 开始的采样行程：{task}｜{polluter}"
+TRIP_RESUMED = "继续采样行程：{task}｜{polluter}"
+NOT_ASSIGNED = "这项任务没有分配给您，请重新发送“采样任务”选择。"
+TRIP_CLOSED = "该采样行程已结束（{state}），无需再次填报。"
+NO_TRIP = "您当前没有进行中的采样行程。" + IDLE
+AWAITING_HEAD = "待您确认的采样行程："
+AWAITING_LINE = "{n}. {task}｜采样人员：{people}｜离场：{left}\n{url}"
+NONE_AWAITING = "目前没有待您确认的采样行程。"
+
+PROMPTS = {
+    "arrival_location": "【进场签到】请点击菜单“现场 → 发送位置”，发送您当前的位置。",
+    "arrival_photo": "【进场签到】请点击“现场 → 拍照”拍摄进场照片（至少 1 张），拍完回复 1 进入下一步。",
+    "sample_photo": "【现场采样】请拍摄本点位采样过程照片（至少 1 张），拍完回复 1 进入下一步。",
+    "output_photo": "【现场采样】请拍摄仪器直接输出的数据或谱图打印件（至少 1 张），拍完回复 1 进入下一步。",
+    "sample_time": "【现场采样】请回复本点位的采样时间，例如 10:35；回复 1 或“现在”使用当前时间。",
+    "departure_location": "【离场签到】请点击菜单“现场 → 发送位置”，发送您当前的位置。",
+    "departure_photo": "【离场签到】请拍摄离场照片（至少 1 张），拍完回复 1 查看汇总并提交。",
+    "awaiting_confirmation": "采样行程已提交，等待排污单位确认。",
+    "completed": "采样行程已完成。",
+    "cancelled": "采样行程已取消，已记录的内容均已保留。",
+}
+POINT_HEAD = "点位 {index}/{count}：{point}（{kind}）\n本点位样品编号（请标注在样品瓶上）："
+SAMPLE_LINE = "· {code} {factor}{container}"
+CONDITIONS_CONFIRM = "【采样工况】请核对：\n{summary}\n\n回复 1 确认，回复“上一步”修改最后一项。"
+REVIEW = "【提交前核对】\n{summary}\n\n回复 1 确认提交，回复“上一步”返回修改。"
+SUBMITTED_TO_POLLUTER = "已提交！已通知排污单位在您离场前确认。"
+SUBMITTED_SELF = "已提交！自行监测的采样行程无需排污单位确认，行程已完成。"
+FOOTER = "（可回复：状态｜上一步｜取消｜帮助）"
+
+CHECKED_IN = "{kind}已记录：距离采样点位约 {distance} 米，在 {radius} 米范围内。"
+OUTSIDE_FENCE = ("⚠ {kind}已记录，但您的位置距离采样点位约 {distance} 米，超出 {radius} 米范围，"
+                 "已标记为“围栏外”。如地点有误，请回复“上一步”后重新发送位置。")
+PHOTO_RECEIVED = "已收到第 {count} 张{what}照片。可继续拍摄，或回复 1 进入下一步。"
+PHOTO_WHAT = {"arrival": "进场", "sampling": "采样", "output": "仪器输出", "departure": "离场"}
+PHOTO_NEEDED = "本步骤至少需要 1 张照片，请点击“现场 → 拍照”。"
+SAMPLE_TIME_SET = "已记录采样时间 {time}（样品 {codes}）。"
+BAD_TIME = "时间格式不正确。请回复如 10:35 的时间，或回复 1 使用当前时间。"
+FUTURE_TIME = "采样时间不能晚于现在，请重新输入。"
+ASK_CANCEL = "确定要取消本次采样行程吗？已记录的内容会保留。回复 1 确认取消，回复其他内容继续。"
+CANCEL_KEPT = "已继续本次采样行程。"
+WENT_BACK = "已返回上一步。"
+
+EXPECT_LOCATION = "现在需要您的位置：请点击菜单“现场 → 发送位置”。"
+EXPECT_PHOTO = "现在需要照片：请点击菜单“现场 → 拍照”，拍完回复 1 进入下一步。"
+EXPECT_TEXT = "现在需要文字回复："
+EXPECT_CONFIRM = "请回复 1 确认，或回复“上一步”返回修改。"
+
+STATE_NAMES = {
+    "awaiting_confirmation": "待排污单位确认",
+    "completed": "已完成",
+    "cancelled": "已取消",
+}
+KIND_NAMES = {"wastewater": "废水", "flue_gas": "有组织废气", "fugitive": "无组织废气", "noise": "噪声"}
+CHECK_IN_NAMES = {"arrival": "进场签到", "departure": "离场签到"}

@@ -1,0 +1,77 @@
+"""How a trip reads in chat: the prompt for its step and the summary before submitting."""
+from __future__ import annotations
+
+from handlers import texts as T
+from models import CheckInKind, PhotoPurpose
+from services import clock, trips
+from states import forms
+from states.conditions import WORKING_CONDITIONS
+from states.trip import Step
+
+
+def prompt(trip) -> str:
+    """What the sampler should do now, for the trip's current step."""
+    state = trip.state
+    if state == Step.SAMPLE_PHOTO:
+        return point_card(trip) + "\n" + T.PROMPTS[state]
+    if state == Step.CONDITIONS:
+        tags = trips.visit_tags(trip)
+        field = forms.current_field(WORKING_CONDITIONS, trip.conditions.answers, tags)
+        return forms.question(WORKING_CONDITIONS, field, tags)
+    if state == Step.CONDITIONS_CONFIRM:
+        return T.CONDITIONS_CONFIRM.format(summary=conditions_summary(trip))
+    if state == Step.REVIEW:
+        return T.REVIEW.format(summary=summary(trip))
+    return T.PROMPTS[state]
+
+
+def point_card(trip) -> str:
+    point = trip.current_point
+    lines = [T.POINT_HEAD.format(index=trip.point_index + 1, count=len(trip.points), point=point.name,
+                                 kind=T.KIND_NAMES.get(point.kind, point.kind))]
+    for sample in trips.samples_at(trip, point):
+        container = f"（{sample.container}）" if sample.container else ""
+        lines.append(T.SAMPLE_LINE.format(code=sample.code, factor=sample.factor, container=container))
+    return "\n".join(lines)
+
+
+def conditions_summary(trip) -> str:
+    return forms.summary(WORKING_CONDITIONS, trip.conditions.answers, trips.visit_tags(trip))
+
+
+def check_in_line(check_in) -> str:
+    flag = "围栏内" if check_in.inside_fence else "⚠围栏外"
+    return (f"{T.CHECK_IN_NAMES[check_in.kind]}：{clock.fmt(check_in.at)}，"
+            f"距点位 {check_in.distance_m:.0f} 米（{flag}）")
+
+
+def summary(trip) -> str:
+    """The whole trip in a few lines: people, check-ins, samples, photos, conditions."""
+    task = trip.visit.task
+    lines = [f"任务：{task.code} {task.name}", f"排污单位：{task.polluter.name}",
+             f"采样人员：{'、'.join(u.display_name for u in trip.visit.samplers)}"]
+    if trip.visit.equipment:
+        lines.append(f"采样设备：{'、'.join(e.name for e in trip.visit.equipment)}")
+    for kind in (CheckInKind.ARRIVAL, CheckInKind.DEPARTURE):
+        check_in = trip.latest_check_in(kind)
+        if check_in:
+            lines.append(check_in_line(check_in))
+    lines.append(f"进场照片：{len(trip.photos_for(PhotoPurpose.ARRIVAL))} 张")
+    for point in trip.points:
+        samples = trips.samples_at(trip, point)
+        when = next((clock.fmt(s.sampled_at) for s in samples if s.sampled_at), "未记录")
+        lines.append(
+            f"{point.name}：样品 {len(samples)} 个（{'、'.join(s.code for s in samples) or '—'}），采样时间 {when}，"
+            f"采样照片 {len(trip.photos_for(PhotoPurpose.SAMPLING, point.id))} 张，"
+            f"仪器输出 {len(trip.photos_for(PhotoPurpose.OUTPUT, point.id))} 张")
+    if trip.conditions and trip.conditions.confirmed_at:
+        lines.append("采样工况：\n" + conditions_summary(trip))
+    lines.append(f"离场照片：{len(trip.photos_for(PhotoPurpose.DEPARTURE))} 张")
+    return "\n".join(lines)
+
+
+def status(trip) -> str:
+    """状态: where the trip stands and what comes next."""
+    if trip.state in T.STATE_NAMES:
+        return summary(trip) + "\n\n" + T.PROMPTS[trip.state]
+    return summary(trip) + "\n\n下一步：\n" + prompt(trip) + "\n" + T.FOOTER

@@ -1,0 +1,145 @@
+"""Who is who: agencies, users and their WeChat bindings, the polluter directory (排污单位名录库)."""
+from __future__ import annotations
+
+import enum
+from datetime import date
+
+from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.base import Base, Timestamped
+
+
+class AgencyKind(enum.StrEnum):
+    MONITORING = "monitoring"  # 社会环境监测机构
+    OM = "om"  # 运维机构
+    SELF_MONITORING = "self_monitoring"  # 自主检测排污企业
+    SELF_MONITORING_OM = "self_monitoring_om"  # 自主检测&运维排污企业
+
+
+class FilingStatus(enum.StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    APPROVED = "approved"
+    RETURNED = "returned"
+
+
+class Role(enum.StrEnum):
+    AGENCY_ADMIN = "agency_admin"
+    SAMPLER = "sampler"  # 采样人员
+    POLLUTER_CONFIRMER = "polluter_confirmer"  # 排污单位确认人
+    REGULATOR = "regulator"  # 管理部门
+    SYSTEM_ADMIN = "system_admin"
+
+
+class PointKind(enum.StrEnum):
+    WASTEWATER = "wastewater"  # 废水
+    FLUE_GAS = "flue_gas"  # 有组织废气
+    FUGITIVE = "fugitive"  # 无组织废气
+    NOISE = "noise"  # 噪声
+
+
+class Agency(Base, Timestamped):
+    """A monitoring or O&M agency, or a polluter acting as its own agency (监测机构)."""
+
+    __tablename__ = "agency"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[AgencyKind] = mapped_column(String(32))
+    credit_code: Mapped[str | None] = mapped_column(String(18), unique=True)
+    filing_status: Mapped[FilingStatus] = mapped_column(String(16), default=FilingStatus.DRAFT)
+
+    @property
+    def self_monitoring(self) -> bool:
+        return self.kind in (AgencyKind.SELF_MONITORING, AgencyKind.SELF_MONITORING_OM)
+
+
+class User(Base, Timestamped):
+    """An account of this system; samplers and polluters bind it to their WeChat OpenID."""
+
+    __tablename__ = "user_account"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    display_name: Mapped[str] = mapped_column(String(64))
+    role: Mapped[Role] = mapped_column(String(32))
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"))
+    polluter_id: Mapped[int | None] = mapped_column(ForeignKey("polluter.id"))
+    district: Mapped[str | None] = mapped_column(String(32))
+    certificate_valid_until: Mapped[date | None]
+    active: Mapped[bool] = mapped_column(default=True)
+
+    agency: Mapped[Agency | None] = relationship()
+    polluter: Mapped[Polluter | None] = relationship()
+    binding: Mapped[WechatBinding | None] = relationship(back_populates="user")
+
+
+class WechatBinding(Base, Timestamped):
+    """OpenID → user (账户绑定). One OpenID binds one account; one account binds one OpenID."""
+
+    __tablename__ = "wechat_binding"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    openid: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), unique=True)
+    user: Mapped[User] = relationship(back_populates="binding")
+
+
+class Polluter(Base, Timestamped):
+    """A polluting unit of the directory (排污单位), with the site's location and geofence."""
+
+    __tablename__ = "polluter"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    credit_code: Mapped[str] = mapped_column(String(18), unique=True)
+    district: Mapped[str] = mapped_column(String(32))
+    address: Mapped[str] = mapped_column(String(255))
+    latitude: Mapped[float]
+    longitude: Mapped[float]
+    fence_radius_m: Mapped[int] = mapped_column(default=300)
+    # set when the polluter monitors itself (自主检测排污企业): it is then its own agency
+    own_agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"))
+
+    own_agency: Mapped[Agency | None] = relationship()
+    points: Mapped[list[MonitoringPoint]] = relationship(back_populates="polluter", order_by="MonitoringPoint.id")
+
+
+class MonitoringPoint(Base):
+    """A monitoring point of a polluter (监测点位), with its own location when known."""
+
+    __tablename__ = "monitoring_point"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    polluter_id: Mapped[int] = mapped_column(ForeignKey("polluter.id"))
+    code: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[PointKind] = mapped_column(String(16))
+    latitude: Mapped[float | None]
+    longitude: Mapped[float | None]
+
+    polluter: Mapped[Polluter] = relationship(back_populates="points")
+    factors: Mapped[list[PointFactor]] = relationship(back_populates="point", order_by="PointFactor.id")
+
+    __table_args__ = (UniqueConstraint("polluter_id", "code"),)
+
+
+class PointFactor(Base):
+    """A factor monitored at a point (监测因子), from the directory."""
+
+    __tablename__ = "point_factor"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    point_id: Mapped[int] = mapped_column(ForeignKey("monitoring_point.id"))
+    name: Mapped[str] = mapped_column(String(64))
+    point: Mapped[MonitoringPoint] = relationship(back_populates="factors")
+
+
+class Equipment(Base, Timestamped):
+    """An agency's sampling instrument (采样设备)."""
+
+    __tablename__ = "equipment"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"))
+    name: Mapped[str] = mapped_column(String(100))
+    model: Mapped[str] = mapped_column(String(64))
+    asset_no: Mapped[str] = mapped_column(String(64))
+    calibration_valid_until: Mapped[date | None]
+
+    agency: Mapped[Agency] = relationship()

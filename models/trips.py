@@ -1,0 +1,221 @@
+"""A field sampling trip (采样行程) and everything recorded on it."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.base import Base, Timestamped, utcnow
+from models.directory import MonitoringPoint, User
+from models.tasks import Visit
+
+
+class CheckInKind(enum.StrEnum):
+    ARRIVAL = "arrival"  # 进场签到
+    DEPARTURE = "departure"  # 离场签到
+
+
+class PhotoPurpose(enum.StrEnum):
+    ARRIVAL = "arrival"  # 进场照片
+    SAMPLING = "sampling"  # 采样照片
+    OUTPUT = "output"  # 仪器打印输出
+    DEPARTURE = "departure"  # 离场照片
+
+
+class PhotoStatus(enum.StrEnum):
+    PENDING = "pending"  # received, media not fetched yet
+    READY = "ready"
+    REJECTED = "rejected"  # not an image, too large, a decompression bomb
+    FAILED = "failed"  # WeChat's media API never gave it to us
+
+
+class SamplingTrip(Base, Timestamped):
+    """A sampler's trip for one scheduled visit; `state` is the trip machine's state (states/trip.py)."""
+
+    __tablename__ = "sampling_trip"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visit.id"), unique=True)
+    state: Mapped[str] = mapped_column(String(32), default="new")
+    # index into the visit's planned points while sampling (现场采样)
+    point_index: Mapped[int] = mapped_column(default=0)
+    started_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    submitted_at: Mapped[datetime | None]
+
+    visit: Mapped[Visit] = relationship()
+    started_by: Mapped[User] = relationship()
+    check_ins: Mapped[list[CheckIn]] = relationship(back_populates="trip", order_by="CheckIn.id")
+    photos: Mapped[list[Photo]] = relationship(back_populates="trip", order_by="Photo.id")
+    samples: Mapped[list[Sample]] = relationship(back_populates="trip", order_by="Sample.id")
+    conditions: Mapped[ConditionRecord | None] = relationship(back_populates="trip")
+    confirmations: Mapped[list[Confirmation]] = relationship(back_populates="trip", order_by="Confirmation.id")
+    events: Mapped[list[TripEvent]] = relationship(back_populates="trip", order_by="TripEvent.id")
+
+    # --- guards and callbacks of the trip machine (states/trip.py) ---
+
+    @property
+    def points(self) -> list[MonitoringPoint]:
+        return self.visit.task.planned_points
+
+    @property
+    def current_point(self) -> MonitoringPoint | None:
+        points = self.points
+        return points[self.point_index] if self.point_index < len(points) else None
+
+    def has_arrival_photo(self) -> bool:
+        return bool(self.photos_for(PhotoPurpose.ARRIVAL))
+
+    def has_sample_photo(self) -> bool:
+        return bool(self.photos_for(PhotoPurpose.SAMPLING, self.current_point.id))
+
+    def has_output_photo(self) -> bool:
+        return bool(self.photos_for(PhotoPurpose.OUTPUT, self.current_point.id))
+
+    def has_departure_photo(self) -> bool:
+        return bool(self.photos_for(PhotoPurpose.DEPARTURE))
+
+    def has_more_points(self) -> bool:
+        return self.point_index + 1 < len(self.points)
+
+    def is_first_point(self) -> bool:
+        return self.point_index == 0
+
+    def is_self_monitoring(self) -> bool:
+        return self.visit.task.agency.self_monitoring
+
+    def next_point(self) -> None:
+        self.point_index += 1
+
+    def previous_point(self) -> None:
+        self.point_index = max(0, self.point_index - 1)
+
+    def latest_check_in(self, kind: CheckInKind) -> CheckIn | None:
+        matching = [c for c in self.check_ins if c.kind == kind]
+        return matching[-1] if matching else None
+
+    def photos_for(self, purpose: PhotoPurpose, point_id: int | None = None) -> list[Photo]:
+        return [
+            p for p in self.photos
+            if p.purpose == purpose and (point_id is None or p.point_id == point_id)
+            and p.status != PhotoStatus.REJECTED
+        ]
+
+
+class CheckIn(Base):
+    """An arrival or departure check-in with the coordinates as WeChat sent them (GCJ-02)."""
+
+    __tablename__ = "check_in"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trip_id: Mapped[int] = mapped_column(ForeignKey("sampling_trip.id"))
+    kind: Mapped[CheckInKind] = mapped_column(String(16))
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    latitude: Mapped[float]
+    longitude: Mapped[float]
+    datum: Mapped[str] = mapped_column(String(8), default="GCJ-02")
+    precision_m: Mapped[float | None]
+    label: Mapped[str | None] = mapped_column(String(255))
+    distance_m: Mapped[float]
+    inside_fence: Mapped[bool]
+
+    trip: Mapped[SamplingTrip] = relationship(back_populates="check_ins")
+    user: Mapped[User] = relationship()
+
+
+class Photo(Base):
+    """A photo sent in chat: the original kept unmodified, with a thumbnail and a watermarked copy."""
+
+    __tablename__ = "photo"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trip_id: Mapped[int] = mapped_column(ForeignKey("sampling_trip.id"))
+    purpose: Mapped[PhotoPurpose] = mapped_column(String(16))
+    point_id: Mapped[int | None] = mapped_column(ForeignKey("monitoring_point.id"))
+    sent_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    media_id: Mapped[str] = mapped_column(String(128))
+    pic_url: Mapped[str | None] = mapped_column(String(512))
+    # sent through the camera-only menu button (pic_sysphoto): taken live, not from the album
+    live: Mapped[bool] = mapped_column(default=False)
+    status: Mapped[PhotoStatus] = mapped_column(String(16), default=PhotoStatus.PENDING)
+    error: Mapped[str | None] = mapped_column(String(255))
+    sha256: Mapped[str | None] = mapped_column(String(64), index=True)
+    phash: Mapped[str | None] = mapped_column(String(16), index=True)
+    width: Mapped[int | None]
+    height: Mapped[int | None]
+    size: Mapped[int | None]
+    exif_time: Mapped[datetime | None]
+    exif_latitude: Mapped[float | None]
+    exif_longitude: Mapped[float | None]
+    original_path: Mapped[str | None] = mapped_column(String(255))
+    thumbnail_path: Mapped[str | None] = mapped_column(String(255))
+    watermarked_path: Mapped[str | None] = mapped_column(String(255))
+
+    trip: Mapped[SamplingTrip] = relationship(back_populates="photos")
+    point: Mapped[MonitoringPoint | None] = relationship()
+    sent_by: Mapped[User] = relationship()
+
+
+class Sample(Base):
+    """A sample taken on the trip (样品), with its printable code (样品编号)."""
+
+    __tablename__ = "sample"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trip_id: Mapped[int] = mapped_column(ForeignKey("sampling_trip.id"))
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    point_id: Mapped[int] = mapped_column(ForeignKey("monitoring_point.id"))
+    factor: Mapped[str] = mapped_column(String(64))
+    sampled_at: Mapped[datetime | None]
+    container: Mapped[str | None] = mapped_column(String(64))
+    preservative: Mapped[str | None] = mapped_column(String(64))
+
+    trip: Mapped[SamplingTrip] = relationship(back_populates="samples")
+    point: Mapped[MonitoringPoint] = relationship()
+
+
+class ConditionRecord(Base):
+    """The operating conditions form (采样工况); `confirmed_at` is empty while it is being filled in."""
+
+    __tablename__ = "condition_record"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trip_id: Mapped[int] = mapped_column(ForeignKey("sampling_trip.id"), unique=True)
+    form: Mapped[str] = mapped_column(String(32))
+    answers: Mapped[dict] = mapped_column(JSON, default=dict)
+    confirmed_at: Mapped[datetime | None]
+
+    trip: Mapped[SamplingTrip] = relationship(back_populates="conditions")
+
+
+class ConfirmationStatus(enum.StrEnum):
+    PENDING = "pending"
+    CONFIRMED = "confirmed"
+    REJECTED = "rejected"
+
+
+class Confirmation(Base, Timestamped):
+    """The polluter's confirmation of a trip (排污单位确认)."""
+
+    __tablename__ = "confirmation"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trip_id: Mapped[int] = mapped_column(ForeignKey("sampling_trip.id"))
+    status: Mapped[ConfirmationStatus] = mapped_column(String(16), default=ConfirmationStatus.PENDING)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    decided_at: Mapped[datetime | None]
+    reason: Mapped[str | None] = mapped_column(Text)
+
+    trip: Mapped[SamplingTrip] = relationship(back_populates="confirmations")
+
+
+class TripEvent(Base):
+    """Append-only log of a trip: who did what, when, from which WeChat message."""
+
+    __tablename__ = "trip_event"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trip_id: Mapped[int] = mapped_column(ForeignKey("sampling_trip.id"), index=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    action: Mapped[str] = mapped_column(String(32))
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)
+    message_key: Mapped[str | None] = mapped_column(String(96))
+
+    trip: Mapped[SamplingTrip] = relationship(back_populates="events")

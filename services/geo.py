@@ -1,0 +1,54 @@
+"""Geodesic distance on the WGS-84 ellipsoid (Vincenty's inverse formula).
+
+Coordinates are compared in the datum they were both recorded in: WeChat's map picker and our directory
+both hold GCJ-02, whose offset from WGS-84 is nearly constant over a site, so distances stay right.
+"""
+from __future__ import annotations
+
+import math
+
+A = 6378137.0
+F = 1 / 298.257223563
+B = A * (1 - F)
+
+
+def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Metres between two points; falls back to a great circle where Vincenty does not converge."""
+    if (lat1, lon1) == (lat2, lon2):
+        return 0.0
+    u1 = math.atan((1 - F) * math.tan(math.radians(lat1)))
+    u2 = math.atan((1 - F) * math.tan(math.radians(lat2)))
+    big_l = math.radians(lon2 - lon1)
+    lam = big_l
+    sin_u1, cos_u1, sin_u2, cos_u2 = math.sin(u1), math.cos(u1), math.sin(u2), math.cos(u2)
+    for _ in range(200):
+        sin_lam, cos_lam = math.sin(lam), math.cos(lam)
+        sin_sigma = math.hypot(cos_u2 * sin_lam, cos_u1 * sin_u2 - sin_u1 * cos_u2 * cos_lam)
+        if sin_sigma == 0:
+            return 0.0
+        cos_sigma = sin_u1 * sin_u2 + cos_u1 * cos_u2 * cos_lam
+        sigma = math.atan2(sin_sigma, cos_sigma)
+        sin_alpha = cos_u1 * cos_u2 * sin_lam / sin_sigma
+        cos2_alpha = 1 - sin_alpha**2
+        cos_2sm = cos_sigma - 2 * sin_u1 * sin_u2 / cos2_alpha if cos2_alpha else 0.0
+        c = F / 16 * cos2_alpha * (4 + F * (4 - 3 * cos2_alpha))
+        previous = lam
+        lam = big_l + (1 - c) * F * sin_alpha * (
+            sigma + c * sin_sigma * (cos_2sm + c * cos_sigma * (-1 + 2 * cos_2sm**2)))
+        if abs(lam - previous) < 1e-12:
+            break
+    else:
+        return _great_circle(lat1, lon1, lat2, lon2)
+    u_sq = cos2_alpha * (A**2 - B**2) / B**2
+    big_a = 1 + u_sq / 16384 * (4096 + u_sq * (-768 + u_sq * (320 - 175 * u_sq)))
+    big_b = u_sq / 1024 * (256 + u_sq * (-128 + u_sq * (74 - 47 * u_sq)))
+    delta_sigma = big_b * sin_sigma * (cos_2sm + big_b / 4 * (
+        cos_sigma * (-1 + 2 * cos_2sm**2) - big_b / 6 * cos_2sm * (-3 + 4 * sin_sigma**2) * (-3 + 4 * cos_2sm**2)))
+    return B * big_a * (sigma - delta_sigma)
+
+
+def _great_circle(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371008.8 * math.asin(math.sqrt(h))

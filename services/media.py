@@ -1,0 +1,65 @@
+"""Photos of a trip on disk: the original untouched, a thumbnail and a watermarked copy beside it."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from models import Photo, PhotoStatus
+from services import clock, notify
+from services.photos import PhotoRejected, Watermark, process_photo
+
+TEXTS = {
+    PhotoStatus.REJECTED: "您发送的照片未能保存：{reason}（{step}）",
+    PhotoStatus.FAILED: "您发送的一张照片暂时无法从微信下载，请重新发送。（{step}）",
+}
+STEP_NAMES = {"arrival": "进场签到", "sampling": "现场采样", "output": "仪器输出", "departure": "离场签到"}
+
+
+def save(uow, photo: Photo, data: bytes) -> None:
+    """Process the downloaded bytes into the photo's files; an unusable picture is refused, not stored."""
+    try:
+        processed = process_photo(data, watermark_for(photo))
+    except PhotoRejected as exc:
+        give_up(uow, photo, PhotoStatus.REJECTED, str(exc))
+        return
+    folder = Path("trips") / str(photo.trip_id)
+    stem = folder / f"{photo.id}"
+    original = stem.with_suffix("." + _extension(processed.format))
+    thumbnail = folder / f"{photo.id}_thumb.jpg"
+    watermarked = folder / f"{photo.id}_wm.jpg"
+    root = Path(uow.config.media_root)
+    (root / folder).mkdir(parents=True, exist_ok=True)
+    for path, content in ((original, data), (thumbnail, processed.thumbnail), (watermarked, processed.watermarked)):
+        (root / path).write_bytes(content)
+    photo.status = PhotoStatus.READY
+    photo.sha256, photo.phash, photo.size = processed.sha256, processed.phash, processed.size
+    photo.width, photo.height = processed.width, processed.height
+    photo.exif_time = processed.exif_time.replace(tzinfo=clock.LOCAL) if processed.exif_time else None
+    photo.exif_latitude, photo.exif_longitude = processed.exif_lat, processed.exif_lng
+    photo.original_path, photo.thumbnail_path, photo.watermarked_path = map(str, (original, thumbnail, watermarked))
+
+
+def give_up(uow, photo: Photo, status: PhotoStatus, reason: str) -> None:
+    """Mark the photo unusable and tell the sampler, who can simply send another one."""
+    photo.status = status
+    photo.error = reason[:255]
+    if photo.sent_by.binding is not None:
+        text = TEXTS[status].format(reason=reason, step=STEP_NAMES.get(photo.purpose, ""))
+        notify.tell(uow, photo.sent_by.binding.openid, text, photo.trip_id)
+
+
+def watermark_for(photo: Photo) -> Watermark:
+    trip = photo.trip
+    task = trip.visit.task
+    check_in = trip.check_ins[-1] if trip.check_ins else None
+    where = (photo.exif_latitude, photo.exif_longitude) if photo.exif_latitude else \
+        ((check_in.latitude, check_in.longitude) if check_in else (task.polluter.latitude, task.polluter.longitude))
+    return Watermark(
+        taken_at=clock.local(photo.received_at).replace(tzinfo=None),
+        place=f"{task.polluter.name} {where[0]:.5f},{where[1]:.5f}",
+        task=f"{task.code} {task.name}",
+        sampler=photo.sent_by.display_name,
+    )
+
+
+def _extension(image_format: str) -> str:
+    return {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}.get(image_format.upper(), "bin")

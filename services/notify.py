@@ -1,0 +1,56 @@
+"""Messages pushed to WeChat users. Each is a row first (so a failure is recorded, never lost), then a job."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from models import Confirmation, ConfirmationStatus, OutboundMessage, OutboundStatus, Role, SamplingTrip, User, WechatBinding
+from services import clock, links
+
+
+def request_confirmation(uow, trip: SamplingTrip) -> list[OutboundMessage]:
+    """Ask every bound user of the polluter to confirm the trip (a template message each)."""
+    trip.confirmations.append(Confirmation(status=ConfirmationStatus.PENDING))
+    task = trip.visit.task
+    url = links.trip_url(uow.config, trip.id)
+    departure = trip.latest_check_in("departure")
+    data = {
+        "keyword1": {"value": task.name},
+        "keyword2": {"value": task.polluter.name},
+        "keyword3": {"value": "、".join(u.display_name for u in trip.visit.samplers)},
+        "keyword4": {"value": clock.fmt(departure.at if departure else trip.submitted_at)},
+        "keyword5": {"value": "采样人员已提交现场采样记录，请在离场前核对确认。"},
+    }
+    payload = {"template_id": uow.config.wechat_trip_template_id, "url": url, "data": data}
+    return [_queue(uow, "template", openid, trip.id, payload)
+            for openid in confirmer_openids(uow.session, task.polluter_id)]
+
+
+def confirmer_openids(db, polluter_id: int) -> list[str]:
+    query = (
+        select(WechatBinding.openid)
+        .join(User, User.id == WechatBinding.user_id)
+        .where(User.polluter_id == polluter_id, User.role == Role.POLLUTER_CONFIRMER, User.active)
+        .order_by(WechatBinding.id)
+    )
+    return list(db.scalars(query))
+
+
+def tell(uow, openid: str, text: str, trip_id: int | None = None) -> OutboundMessage:
+    """A customer-service text (客服消息), e.g. when a photo turns out unusable after the reply was sent."""
+    return _queue(uow, "text", openid, trip_id, {"content": text})
+
+
+def _queue(uow, kind: str, openid: str, trip_id: int | None, payload: dict) -> OutboundMessage:
+    message = OutboundMessage(kind=kind, openid=openid, trip_id=trip_id, payload=payload)
+    uow.session.add(message)
+    uow.session.flush()
+    uow.after_commit("bot.jobs.send_outbound", message.id)
+    return message
+
+
+def record_template_outcome(db, msgid: str, status: str) -> None:
+    """WeChat's delivery report (TEMPLATESENDJOBFINISH): a user who blocked us is a failure to show."""
+    message = db.scalar(select(OutboundMessage).where(OutboundMessage.wechat_msgid == msgid))
+    if message is not None and status != "success":
+        message.status = OutboundStatus.FAILED
+        message.last_error = status

@@ -1,0 +1,408 @@
+"""Photo intake for sampling evidence: validation, EXIF extraction, hashing,
+thumbnail and a "watermark camera" (水印相机) style copy.
+
+Pure image processing: no Flask, no database, no WeChat. The original bytes are
+never modified; every derived image is a new JPEG.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import math
+import os
+import warnings
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+
+from PIL import Image, ImageDraw, ImageFont, ImageOps
+
+MAX_PHOTO_BYTES = 20 * 1024 * 1024
+# Our own cap, independent of Image.MAX_IMAGE_PIXELS, which other code may change.
+MAX_PHOTO_PIXELS = 50_000_000
+
+THUMBNAIL_SIDE = 320
+THUMBNAIL_QUALITY = 80
+WATERMARKED_QUALITY = 90
+
+MSG_TOO_BIG = "照片超过 20 MB，请压缩后重新发送。"
+MSG_NOT_IMAGE = "收到的文件不是有效的图片，请重新拍照发送。"
+MSG_TOO_MANY_PIXELS = "图片尺寸过大，无法处理，请调低相机分辨率后重新拍摄。"
+
+# Formats a phone or camera actually sends. Restricting the decoders keeps exotic
+# ones (e.g. EPS, which shells out to Ghostscript) away from untrusted uploads.
+# MPO (multi-picture JPEG) is reached through the JPEG opener.
+_ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP", "GIF", "BMP", "TIFF", "AVIF")
+
+_EXIF_IFD = 0x8769
+_GPS_IFD = 0x8825
+_TAG_DATETIME_ORIGINAL = 36867
+_TAG_DATETIME = 0x0132
+_EXIF_TIME_FORMAT = "%Y:%m:%d %H:%M:%S"
+
+FONT_ENV_VAR = "EMSS_WATERMARK_FONT"
+CJK_FONT_CANDIDATES = (
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/truetype/noto/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
+)
+LATIN_FALLBACK_FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+
+_BAND_RGBA = (0, 0, 0, 140)  # dark, semi-transparent: scene stays visible under the text
+_TEXT_RGBA = (255, 255, 255, 255)
+_ELLIPSIS = "..."  # ASCII so it survives the latin-1 fallback
+# Pillow without FreeType only offers the bitmap ImageFont.
+_Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
+_MAX_LINES_PER_FIELD = 3  # keeps a pathological task name from covering the photo
+
+
+class PhotoRejected(Exception):
+    """Raised with a Simplified-Chinese user-facing message in .args[0], e.g. '照片超过 20 MB，请压缩后重新发送。'"""
+
+
+@dataclass(frozen=True)
+class Watermark:
+    taken_at: datetime  # time shown on the watermark
+    place: str  # e.g. '上海示范化工有限公司 30.81670,121.35000'
+    task: str  # task name / code
+    sampler: str  # person's display name (may be Chinese)
+
+
+@dataclass(frozen=True)
+class ProcessedPhoto:
+    sha256: str  # hex of the ORIGINAL bytes
+    phash: str  # 16 hex chars: 64-bit dHash (difference hash, 9x8 greyscale) of the image
+    width: int  # as displayed, i.e. after applying EXIF orientation
+    height: int
+    size: int  # byte length of original
+    format: str  # 'JPEG', 'PNG', ...
+    exif_time: datetime | None  # DateTimeOriginal (or DateTime) from EXIF, naive datetime
+    exif_lat: float | None  # decimal degrees from EXIF GPS IFD (sign from N/S ref)
+    exif_lng: float | None
+    thumbnail: bytes  # JPEG, longest side 320 px
+    watermarked: bytes  # JPEG, full size, upright, RGB, with the 4-line watermark band
+
+
+def process_photo(data: bytes, watermark: Watermark) -> ProcessedPhoto:
+    """Validate an uploaded photo and derive everything the backend stores.
+
+    Raises PhotoRejected (Chinese message for the user) for oversized, invalid or
+    pixel-bomb inputs. Malformed EXIF never raises; the affected fields are None.
+    """
+    if len(data) > MAX_PHOTO_BYTES:
+        raise PhotoRejected(MSG_TOO_BIG)
+    img = _decode(data)
+    exif_time, exif_lat, exif_lng = _read_exif(img)
+    picture = _to_rgb(_upright(img))
+    return ProcessedPhoto(
+        sha256=hashlib.sha256(data).hexdigest(),
+        phash=_dhash(picture),
+        width=picture.width,
+        height=picture.height,
+        size=len(data),
+        format=img.format or "",
+        exif_time=exif_time,
+        exif_lat=exif_lat,
+        exif_lng=exif_lng,
+        thumbnail=_make_thumbnail(picture),
+        watermarked=_make_watermarked(picture, watermark),
+    )
+
+
+def phash_distance(a: str, b: str) -> int:
+    """Hamming distance between two 16-hex-char hashes (0 = same picture)."""
+    return (_parse_hash(a) ^ _parse_hash(b)).bit_count()
+
+
+def _dhash(img: Image.Image) -> str:
+    """64-bit difference hash: is each pixel brighter than its right neighbour
+    in a 9x8 greyscale reduction. Survives re-encoding and resizing."""
+    small = img.convert("L").resize((9, 8), Image.Resampling.LANCZOS)
+    pixels = small.tobytes()  # one byte per pixel in mode "L", row-major
+    value = 0
+    for row in range(8):
+        for col in range(8):
+            left, right = pixels[row * 9 + col], pixels[row * 9 + col + 1]
+            value = (value << 1) | (left > right)
+    return f"{value:016x}"
+
+
+def _parse_hash(text: str) -> int:
+    if len(text) != 16:
+        raise ValueError(f"phash must be 16 hex chars, got {text!r}")
+    return int(text, 16)
+
+
+# --- decoding untrusted bytes -------------------------------------------------
+
+
+def _decode(data: bytes) -> Image.Image:
+    """Verify, then reopen and load: verify() leaves the image unusable."""
+    with _untrusted_decoding():
+        _open_capped(data).verify()
+        img = _open_capped(data)
+        img.load()
+    return img
+
+
+def _open_capped(data: bytes) -> Image.Image:
+    """Open (reads the header only) and enforce the pixel cap before any pixel
+    data is decoded."""
+    img = Image.open(io.BytesIO(data), formats=_available_formats())
+    width, height = img.size
+    if width * height > MAX_PHOTO_PIXELS:
+        raise PhotoRejected(MSG_TOO_MANY_PIXELS)
+    return img
+
+
+@lru_cache(maxsize=1)
+def _available_formats() -> tuple[str, ...]:
+    # Asking Image.open for a format whose plugin is missing raises KeyError.
+    Image.init()
+    return tuple(name for name in _ACCEPTED_FORMATS if name in Image.OPEN)
+
+
+@contextmanager
+def _untrusted_decoding() -> Iterator[None]:
+    """Map everything Pillow can throw at hostile input onto user messages.
+
+    Pillow reports big images with a DecompressionBombWarning (turned into an
+    error here so it is a rejection, not a log line) and huge ones with
+    DecompressionBombError. Other decoder warnings are about the input, not our
+    code, so they are silenced rather than escaping to callers running with
+    warnings-as-errors.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            yield
+        except PhotoRejected:
+            raise
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+            raise PhotoRejected(MSG_TOO_MANY_PIXELS) from exc
+        except Exception as exc:  # decoders raise OSError, SyntaxError, ValueError, struct.error...
+            raise PhotoRejected(MSG_NOT_IMAGE) from exc
+
+
+# --- EXIF ---------------------------------------------------------------------
+
+
+def _read_exif(img: Image.Image) -> tuple[datetime | None, float | None, float | None]:
+    """(time, lat, lng); any malformed part is simply None."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # Pillow warns on corrupt EXIF; that is not our problem
+        try:
+            exif = img.getexif()
+        except Exception:
+            return None, None, None
+        lat, lng = _exif_gps(exif)
+        return _exif_time(exif), lat, lng
+
+
+def _exif_time(exif: Image.Exif) -> datetime | None:
+    try:
+        candidates = (exif.get_ifd(_EXIF_IFD).get(_TAG_DATETIME_ORIGINAL), exif.get(_TAG_DATETIME))
+    except Exception:
+        return None
+    for raw in candidates:
+        parsed = _parse_exif_datetime(raw)
+        if parsed is not None:
+            return parsed
+    return None
+
+
+def _parse_exif_datetime(raw: object) -> datetime | None:
+    if isinstance(raw, bytes):
+        raw = raw.decode("ascii", "replace")
+    if not isinstance(raw, str):
+        return None
+    try:
+        # Cameras pad with NULs or append sub-second junk; the first 19 chars are the timestamp.
+        return datetime.strptime(raw.strip("\x00 ")[:19], _EXIF_TIME_FORMAT)
+    except ValueError:
+        return None
+
+
+def _exif_gps(exif: Image.Exif) -> tuple[float | None, float | None]:
+    """Both coordinates or neither: a lone latitude is useless as evidence."""
+    try:
+        gps = exif.get_ifd(_GPS_IFD)
+        lat = _signed_degrees(gps.get(2), gps.get(1), positive="N", negative="S", limit=90)
+        lng = _signed_degrees(gps.get(4), gps.get(3), positive="E", negative="W", limit=180)
+    except Exception:
+        return None, None
+    if lat is None or lng is None:
+        return None, None
+    return lat, lng
+
+
+def _signed_degrees(
+    dms: object, ref: object, *, positive: str, negative: str, limit: float
+) -> float | None:
+    """EXIF (deg, min, sec) rationals + hemisphere ref -> signed decimal degrees.
+    A missing or unknown ref gives None: guessing the hemisphere could put the
+    sampling point on the wrong side of the planet."""
+    if isinstance(ref, bytes):
+        ref = ref.decode("ascii", "replace")
+    if not isinstance(ref, str) or ref.strip("\x00 ").upper() not in (positive, negative):
+        return None
+    if not isinstance(dms, Sequence) or not 1 <= len(dms) <= 3:
+        return None
+    parts = [float(part) for part in dms]  # IFDRational with denominator 0 becomes nan
+    value = sum(part / 60**index for index, part in enumerate(parts))
+    if not math.isfinite(value) or not 0 <= value <= limit:
+        return None
+    return -value if ref.strip("\x00 ").upper() == negative else value
+
+
+# --- pixels -------------------------------------------------------------------
+
+
+def _upright(img: Image.Image) -> Image.Image:
+    """Apply EXIF orientation so derived images look like the phone showed them."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            return ImageOps.exif_transpose(img)
+        except Exception:  # malformed orientation data: keep the pixels as stored
+            return img
+
+
+def _to_rgb(img: Image.Image) -> Image.Image:
+    """JPEG has no alpha; flatten transparency onto white instead of black."""
+    if img.mode in ("RGBA", "LA", "PA") or "transparency" in img.info:
+        rgba = img.convert("RGBA")
+        background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        return Image.alpha_composite(background, rgba).convert("RGB")
+    return img if img.mode == "RGB" else img.convert("RGB")
+
+
+def _encode_jpeg(img: Image.Image, quality: int) -> bytes:
+    # No EXIF is written: orientation is already applied, re-adding it would rotate twice.
+    out = io.BytesIO()
+    img.save(out, "JPEG", quality=quality, optimize=True)
+    return out.getvalue()
+
+
+def _make_thumbnail(picture: Image.Image) -> bytes:
+    thumb = picture.copy()
+    thumb.thumbnail((THUMBNAIL_SIDE, THUMBNAIL_SIDE), Image.Resampling.LANCZOS)
+    return _encode_jpeg(thumb, THUMBNAIL_QUALITY)
+
+
+def _make_watermarked(picture: Image.Image, watermark: Watermark) -> bytes:
+    return _encode_jpeg(_draw_watermark(picture, watermark), WATERMARKED_QUALITY)
+
+
+# --- watermark ----------------------------------------------------------------
+
+
+def _watermark_lines(watermark: Watermark) -> list[str]:
+    return [
+        watermark.taken_at.strftime("%Y-%m-%d %H:%M"),
+        watermark.place,
+        watermark.task,
+        watermark.sampler,
+    ]
+
+
+def _draw_watermark(picture: Image.Image, watermark: Watermark) -> Image.Image:
+    """New RGB image with a dark band at the bottom carrying the 4 fields."""
+    width, height = picture.size
+    font_size = max(12, width // 40)
+    font, supports_cjk = _load_font(font_size)
+    padding = max(4, font_size // 2)
+    lines = [
+        wrapped
+        for field in _watermark_lines(watermark)
+        for wrapped in _wrap(field if supports_cjk else _latin1_safe(field), font, width - 2 * padding)
+    ]
+    line_height = _line_height(font, "Ag国" if supports_cjk else "Ag")
+    band_top = max(0, height - (len(lines) * line_height + 2 * padding))
+
+    # Blend only the band: an RGBA copy of a 50 MP photo would cost another 200 MB.
+    band = picture.crop((0, band_top, width, height)).convert("RGBA")
+    overlay = Image.new("RGBA", band.size, _BAND_RGBA)
+    draw = ImageDraw.Draw(overlay)
+    for index, line in enumerate(lines):
+        draw.text((padding, padding + index * line_height), line, font=font, fill=_TEXT_RGBA)
+    marked = picture.copy()
+    marked.paste(Image.alpha_composite(band, overlay).convert("RGB"), (0, band_top))
+    return marked
+
+
+def _line_height(font: _Font, sample: str) -> int:
+    # The sample covers ascenders, descenders and (with a CJK font) full-height
+    # ideographs; a latin-1 bitmap font would raise on "国", so callers pick it.
+    # 30% extra is line spacing.
+    top_to_bottom = font.getbbox(sample)[3]
+    return max(1, int(top_to_bottom * 1.3))
+
+
+def _latin1_safe(text: str) -> str:
+    """Without a CJK font Chinese would render as boxes (or crash a bitmap font);
+    keep what is encodable in latin-1 (time, coordinates, codes) and mark the rest '?'."""
+    return text.encode("latin-1", "replace").decode("latin-1")
+
+
+def _wrap(text: str, font: _Font, max_width: int) -> list[str]:
+    """Wrap instead of truncating: the coordinates at the end of the place are the
+    evidence. Chinese has no spaces, so break anywhere, but prefer the last space
+    so numbers stay whole. More than _MAX_LINES_PER_FIELD lines end in '...'."""
+    lines: list[str] = []
+    rest = text
+    while rest and len(lines) < _MAX_LINES_PER_FIELD:
+        cut = _fitting_prefix_length(rest, font, max_width)
+        space = rest.rfind(" ", 0, cut + 1)
+        if cut < len(rest) and space > 0:
+            cut = space + 1
+        lines.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    if rest:
+        lines[-1] = _with_ellipsis(lines[-1], font, max_width)
+    return lines or [""]
+
+
+def _fitting_prefix_length(text: str, font: _Font, max_width: int) -> int:
+    """Longest prefix that fits, at least one char so wrapping always progresses."""
+    length = 1
+    while length < len(text) and font.getlength(text[: length + 1]) <= max_width:
+        length += 1
+    return length
+
+
+def _with_ellipsis(text: str, font: _Font, max_width: int) -> str:
+    while text and font.getlength(text + _ELLIPSIS) > max_width:
+        text = text[:-1]
+    return text + _ELLIPSIS
+
+
+def _load_font(size: int) -> tuple[_Font, bool]:
+    """(font, whether it can draw Chinese). Never fails: degrades to Pillow's built-in font."""
+    path, supports_cjk = _font_choice(os.environ.get(FONT_ENV_VAR) or None)
+    if path is not None:
+        try:
+            return ImageFont.truetype(path, size), supports_cjk
+        except OSError:  # unreadable or not a font file
+            pass
+    return ImageFont.load_default(size=size), False
+
+
+@lru_cache(maxsize=8)
+def _font_choice(env_path: str | None) -> tuple[str | None, bool]:
+    """Cached filesystem lookup; keyed on the env value so changing it takes effect.
+    A font named explicitly by the operator is trusted to cover CJK."""
+    if env_path and os.path.isfile(env_path):
+        return env_path, True
+    for candidate in CJK_FONT_CANDIDATES:
+        if os.path.isfile(candidate):
+            return candidate, True
+    if os.path.isfile(LATIN_FALLBACK_FONT):
+        return LATIN_FALLBACK_FONT, False
+    return None, False

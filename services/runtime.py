@@ -1,0 +1,58 @@
+"""What a running process holds: the engine, the session factory, Redis and the job queue.
+
+Built from a `Config` in `create_app`; nothing connects at import time.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import fakeredis
+import redis
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+from services.jobs import Jobs
+from web.config import Config
+
+
+@dataclass
+class Runtime:
+    config: Config
+    engine: Engine
+    sessions: sessionmaker[Session]
+    redis: redis.Redis
+    jobs: Jobs
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+
+
+def _sqlite_pragmas(connection, _record) -> None:
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def make_redis(config: Config) -> redis.Redis:
+    if config.embedded_redis:
+        # one in-process server shared by every thread of this process: the embedded default
+        return fakeredis.FakeRedis(server=fakeredis.FakeServer())
+    return redis.Redis.from_url(config.redis_url)
+
+
+def build_runtime(config: Config) -> Runtime:
+    engine = make_engine(config.database_url)
+    client = make_redis(config)
+    return Runtime(
+        config=config,
+        engine=engine,
+        sessions=sessionmaker(engine, expire_on_commit=False),
+        redis=client,
+        jobs=Jobs(client, inline=bool(config.jobs_inline), retry_intervals=config.job_retry_intervals),
+    )

@@ -1,0 +1,306 @@
+"""Use cases of a field sampling trip (采样行程), called by the WeChat handlers (and later the web panel).
+
+Each function loads what it needs, fires one trigger of the trip machine, appends to the trip's event log
+and leaves the commit to the caller's unit of work.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import exists, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from models import (
+    CheckIn, CheckInKind, ConditionRecord, MonitoringPoint, MonitoringTask, Photo, PhotoPurpose, Sample, SamplingTrip, TripEvent,
+    User, Visit,
+)
+from models.tasks import visit_sampler
+from services import clock, geo, notify
+from states import forms
+from states.conditions import WORKING_CONDITIONS
+from states.trip import ACTIVE, Step, bind, can
+
+
+class TripProblem(Exception):
+    """A use case refused; `code` says why (the handler words it for the user)."""
+
+    def __init__(self, code: str, **detail):
+        super().__init__(code)
+        self.code = code
+        self.detail = detail
+
+
+PHOTO_PURPOSE = {
+    Step.ARRIVAL_PHOTO: PhotoPurpose.ARRIVAL,
+    Step.SAMPLE_PHOTO: PhotoPurpose.SAMPLING,
+    Step.OUTPUT_PHOTO: PhotoPurpose.OUTPUT,
+    Step.DEPARTURE_PHOTO: PhotoPurpose.DEPARTURE,
+}
+CHECK_IN_KIND = {Step.ARRIVAL_LOCATION: CheckInKind.ARRIVAL, Step.DEPARTURE_LOCATION: CheckInKind.DEPARTURE}
+NOW_WORDS = {"现在", "1", "now", "当前", "当前时间"}
+
+
+# --- finding work ------------------------------------------------------------------------------------
+
+def visits_due(db: Session, user: User, today: date | None = None) -> list[Visit]:
+    """The sampler's visits for today and the overdue ones whose trip is not yet submitted."""
+    today = today or clock.today()
+    finished = exists().where(SamplingTrip.visit_id == Visit.id, SamplingTrip.state.not_in(ACTIVE))
+    query = (
+        select(Visit)
+        .join(visit_sampler, visit_sampler.c.visit_id == Visit.id)
+        .where(visit_sampler.c.user_id == user.id, Visit.day <= today, ~finished)
+        .order_by(Visit.day, Visit.starts, Visit.id)
+    )
+    return list(db.scalars(query))
+
+
+def active_trip(db: Session, user: User, preferred_id: int | None = None) -> SamplingTrip | None:
+    """The trip the sampler is in the middle of, found in the database (the chat session only hints
+    which one). The row is locked, so two samplers on one visit take turns on it."""
+    query = (
+        select(SamplingTrip)
+        .join(visit_sampler, visit_sampler.c.visit_id == SamplingTrip.visit_id)
+        .where(visit_sampler.c.user_id == user.id, SamplingTrip.state.in_(ACTIVE))
+        .order_by((SamplingTrip.id == (preferred_id or 0)).desc(), SamplingTrip.id.desc())
+        .limit(1)
+        .with_for_update(of=SamplingTrip)
+    )
+    return db.scalars(query).first()
+
+
+def trip_by_id(db: Session, trip_id: int) -> SamplingTrip | None:
+    return db.get(SamplingTrip, trip_id)
+
+
+def photo_of(db: Session, trip_id: int, photo_id: int) -> Photo | None:
+    photo = db.get(Photo, photo_id)
+    return photo if photo is not None and photo.trip_id == trip_id else None
+
+
+def awaiting_confirmation(db: Session, polluter_id: int) -> list[SamplingTrip]:
+    """Trips of the polluter's sites submitted and waiting for its confirmation (待确认)."""
+    query = (
+        select(SamplingTrip)
+        .join(Visit, Visit.id == SamplingTrip.visit_id)
+        .join(MonitoringTask, MonitoringTask.id == Visit.task_id)
+        .where(MonitoringTask.polluter_id == polluter_id, SamplingTrip.state == Step.AWAITING_CONFIRMATION)
+        .order_by(SamplingTrip.submitted_at)
+    )
+    return list(db.scalars(query))
+
+
+def open_trip(uow, user: User, visit_id: int, key: str | None = None) -> SamplingTrip:
+    """Start the visit's trip, or join it where a colleague on the same visit already started it."""
+    db = uow.session
+    visit = db.get(Visit, visit_id)
+    if visit is None or user not in visit.samplers:
+        raise TripProblem("not_assigned")
+    trip = db.scalar(select(SamplingTrip).where(SamplingTrip.visit_id == visit_id))
+    if trip is None:
+        trip = _create_trip(db, visit, user, key)
+    if trip.state not in ACTIVE:
+        raise TripProblem("trip_closed", state=trip.state)
+    return trip
+
+
+def _create_trip(db: Session, visit: Visit, user: User, key: str | None) -> SamplingTrip:
+    trip = SamplingTrip(visit=visit, started_by=user, state=Step.NEW)
+    try:
+        with db.begin_nested():
+            db.add(trip)
+            db.flush()
+    except IntegrityError:
+        # a colleague created it at the same moment: join theirs
+        return db.scalar(select(SamplingTrip).where(SamplingTrip.visit_id == visit.id))
+    bind(trip)
+    trip.start()
+    _log(trip, user, "start", key)
+    return trip
+
+
+# --- the steps ------------------------------------------------------------------------------------------
+
+def check_in(uow, trip: SamplingTrip, user: User, latitude: float, longitude: float,
+             precision: float | None = None, label: str | None = None, key: str | None = None) -> CheckIn:
+    """进场/离场签到: record where the sampler is; outside the fence is accepted but flagged."""
+    kind = _expect(trip, CHECK_IN_KIND)
+    distance = _distance_to_site(trip, latitude, longitude)
+    record = CheckIn(
+        kind=kind, user=user, at=clock.now(), latitude=latitude, longitude=longitude, precision_m=precision,
+        label=label, distance_m=round(distance, 1),
+        inside_fence=distance <= trip.visit.task.polluter.fence_radius_m,
+    )
+    trip.check_ins.append(record)
+    bind(trip)
+    trip.check_in()
+    _log(trip, user, f"check_in_{kind}", key, distance_m=record.distance_m, inside_fence=record.inside_fence)
+    return record
+
+
+def _distance_to_site(trip: SamplingTrip, latitude: float, longitude: float) -> float:
+    """To the nearest planned point with a location, or to the polluter when no point has one."""
+    located = [p for p in trip.points if p.latitude is not None and p.longitude is not None]
+    polluter = trip.visit.task.polluter
+    targets = [(p.latitude, p.longitude) for p in located] or [(polluter.latitude, polluter.longitude)]
+    return min(geo.distance_m(latitude, longitude, lat, lon) for lat, lon in targets)
+
+
+def add_photo(uow, trip: SamplingTrip, user: User, media_id: str, pic_url: str | None = None,
+              live: bool = False, key: str | None = None) -> Photo:
+    """Record a photo for the current step; its media is fetched by a job after the commit."""
+    purpose = _expect(trip, PHOTO_PURPOSE)
+    point = trip.current_point if purpose in (PhotoPurpose.SAMPLING, PhotoPurpose.OUTPUT) else None
+    photo = Photo(purpose=purpose, point=point, sent_by=user, received_at=clock.now(), media_id=media_id,
+                  pic_url=pic_url, live=live)
+    trip.photos.append(photo)
+    uow.session.flush()
+    _log(trip, user, "photo", key, photo=photo.id, purpose=purpose, live=live)
+    uow.after_commit("bot.jobs.fetch_photo", photo.id)
+    return photo
+
+
+def proceed(uow, trip: SamplingTrip, user: User, key: str | None = None) -> None:
+    """下一步 after photos: refused until the step has at least one photo."""
+    if trip.state not in PHOTO_PURPOSE:
+        raise TripProblem("wrong_step")
+    if not can(trip, "proceed"):
+        raise TripProblem("photo_needed")
+    trip.proceed()
+    _after_move(trip)
+    _log(trip, user, "proceed", key, to=trip.state)
+
+
+def record_sample_time(uow, trip: SamplingTrip, user: User, text: str, key: str | None = None) -> list:
+    """The sampling time of the current point's samples: “现在” or a time of day such as 10:35."""
+    _expect(trip, {Step.SAMPLE_TIME: True})
+    moment = _parse_moment(text)
+    samples = [s for s in trip.samples if s.point_id == trip.current_point.id]
+    for sample in samples:
+        sample.sampled_at = moment
+    bind(trip)
+    trip.record_time()
+    _after_move(trip)
+    _log(trip, user, "sample_time", key, at=moment.isoformat(), samples=[s.code for s in samples])
+    return samples
+
+
+def _parse_moment(text: str) -> datetime:
+    if forms.normalise(text).lower() in NOW_WORDS:
+        return clock.now()
+    field = forms.Field("sampled_at", "采样时间", forms.Kind.TIME)
+    try:
+        value = forms.parse(field, text)
+    except forms.FieldError as exc:
+        raise TripProblem("bad_time") from exc
+    moment = clock.at_local(clock.today(), forms.time_of(value))
+    if moment > clock.now():
+        raise TripProblem("future_time")
+    return moment
+
+
+def answer_condition(uow, trip: SamplingTrip, user: User, text: str, key: str | None = None) -> None:
+    """One answer of the 采样工况 form; FieldError tells what the field expects."""
+    _expect(trip, {Step.CONDITIONS: True})
+    record = trip.conditions
+    tags = visit_tags(trip)
+    asked = forms.current_field(WORKING_CONDITIONS, record.answers, tags)
+    record.answers = forms.answer(WORKING_CONDITIONS, dict(record.answers), tags, text)
+    _log(trip, user, "condition", key, field=asked.name, value=record.answers[asked.name])
+    if forms.current_field(WORKING_CONDITIONS, record.answers, tags) is None:
+        bind(trip)
+        trip.finish_form()
+
+
+def confirm(uow, trip: SamplingTrip, user: User, key: str | None = None) -> None:
+    """确认: the operating conditions, or the whole trip (submitted to the polluter)."""
+    if trip.state == Step.CONDITIONS_CONFIRM:
+        trip.conditions.confirmed_at = clock.now()
+    elif trip.state == Step.REVIEW:
+        trip.submitted_at = clock.now()
+    else:
+        raise TripProblem("wrong_step")
+    bind(trip)
+    trip.confirm()
+    _log(trip, user, "confirm", key, to=trip.state)
+    if trip.state == Step.AWAITING_CONFIRMATION:
+        notify.request_confirmation(uow, trip)
+
+
+def go_back(uow, trip: SamplingTrip, user: User, key: str | None = None) -> None:
+    """上一步: one question or one step back; what was recorded stays in the log."""
+    record = trip.conditions
+    tags = visit_tags(trip)
+    if trip.state in (Step.CONDITIONS, Step.CONDITIONS_CONFIRM) and record and record.answers:
+        record.answers = forms.back(WORKING_CONDITIONS, dict(record.answers), tags) or {}
+        record.confirmed_at = None
+        if trip.state == Step.CONDITIONS_CONFIRM:
+            bind(trip)
+            trip.back()
+    else:
+        if not can(trip, "back"):
+            raise TripProblem("cannot_go_back")
+        trip.back()
+    _log(trip, user, "back", key, to=trip.state)
+
+
+def cancel(uow, trip: SamplingTrip, user: User, key: str | None = None) -> None:
+    """取消: the trip ends unsubmitted; everything recorded on it is kept."""
+    if not can(trip, "cancel"):
+        raise TripProblem("wrong_step")
+    trip.cancel()
+    _log(trip, user, "cancel", key)
+
+
+# --- helpers --------------------------------------------------------------------------------------------
+
+def visit_tags(trip: SamplingTrip) -> frozenset[str]:
+    """Form context: the kinds of the planned points (a flue-gas point adds the flue-gas fields)."""
+    return frozenset(str(p.kind) for p in trip.points)
+
+
+def samples_at(trip: SamplingTrip, point: MonitoringPoint) -> list[Sample]:
+    return [s for s in trip.samples if s.point_id == point.id]
+
+
+def _after_move(trip: SamplingTrip) -> None:
+    """Prepare what the new step shows: the point's sample codes, or an empty conditions form."""
+    if trip.state == Step.SAMPLE_PHOTO:
+        ensure_samples(trip)
+    if trip.state == Step.CONDITIONS and trip.conditions is None:
+        trip.conditions = ConditionRecord(form=WORKING_CONDITIONS.name, answers={})
+
+
+def ensure_samples(trip: SamplingTrip) -> list[Sample]:
+    """The current point's samples with their codes (样品编号), generated once per trip and point."""
+    point = trip.current_point
+    existing = samples_at(trip, point)
+    if existing:
+        return existing
+    for item in (i for i in trip.visit.task.plan if i.point_id == point.id):
+        for _ in range(item.samples_per_visit):
+            trip.samples.append(Sample(
+                code=sample_code(trip, len(trip.samples) + 1), point=point, factor=item.factor,
+                container=item.container, preservative=item.preservative))
+    return samples_at(trip, point)
+
+
+def sample_code(trip: SamplingTrip, sequence: int) -> str:
+    """Short, unique and printable on a bottle label: visit day, trip number, sequence."""
+    return f"{trip.visit.day:%y%m%d}-{trip.id:05d}-{sequence:02d}"
+
+
+def _expect(trip: SamplingTrip, mapping: dict):
+    if trip.state not in mapping:
+        raise TripProblem("wrong_step")
+    return mapping[trip.state]
+
+
+def _log(trip: SamplingTrip, user: User | None, action: str, key: str | None, **detail) -> None:
+    trip.events.append(TripEvent(at=clock.now(), actor_id=user.id if user else None, action=action,
+                                 detail=_plain(detail), message_key=key))
+
+
+def _plain(detail: dict) -> dict:
+    return {k: (str(v) if not isinstance(v, (int, float, bool, list, type(None))) else v) for k, v in detail.items()}

@@ -1,0 +1,107 @@
+"""The sampling trip (采样行程) as a state machine, bound to a `SamplingTrip` row.
+
+The state lives in `SamplingTrip.state`, so a lost chat session resumes exactly where the trip stands.
+Guards (`has_arrival_photo`, ...) and callbacks (`next_point`, ...) are named methods of the model.
+Diagram: states/trip.mmd.
+"""
+from __future__ import annotations
+
+from enum import StrEnum
+
+from transitions import Machine, MachineError
+
+
+class Step(StrEnum):
+    NEW = "new"
+    ARRIVAL_LOCATION = "arrival_location"  # 进场签到: location
+    ARRIVAL_PHOTO = "arrival_photo"  # 进场签到: photos
+    SAMPLE_PHOTO = "sample_photo"  # 现场采样: photos of the sampling at the current point
+    OUTPUT_PHOTO = "output_photo"  # 现场采样: photos of the instruments' printed output
+    SAMPLE_TIME = "sample_time"  # 现场采样: sampling time of the point's samples
+    CONDITIONS = "conditions"  # 采样工况: the form, one field at a time
+    CONDITIONS_CONFIRM = "conditions_confirm"  # 采样工况: summary to confirm
+    DEPARTURE_LOCATION = "departure_location"  # 离场签到: location
+    DEPARTURE_PHOTO = "departure_photo"  # 离场签到: photos
+    REVIEW = "review"  # summary of the whole trip before submitting
+    AWAITING_CONFIRMATION = "awaiting_confirmation"  # 待排污单位确认
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+
+
+FINAL = (Step.AWAITING_CONFIRMATION, Step.COMPLETED, Step.CANCELLED)
+ACTIVE = tuple(s for s in Step if s not in FINAL)
+
+# What each step waits for from the sampler: "location", "image", "text" or "confirm".
+EXPECTS = {
+    Step.ARRIVAL_LOCATION: "location",
+    Step.ARRIVAL_PHOTO: "image",
+    Step.SAMPLE_PHOTO: "image",
+    Step.OUTPUT_PHOTO: "image",
+    Step.SAMPLE_TIME: "text",
+    Step.CONDITIONS: "text",
+    Step.CONDITIONS_CONFIRM: "confirm",
+    Step.DEPARTURE_LOCATION: "location",
+    Step.DEPARTURE_PHOTO: "image",
+    Step.REVIEW: "confirm",
+}
+
+S = Step
+TRANSITIONS = [
+    {"trigger": "start", "source": S.NEW, "dest": S.ARRIVAL_LOCATION},
+    {"trigger": "check_in", "source": S.ARRIVAL_LOCATION, "dest": S.ARRIVAL_PHOTO},
+    {"trigger": "check_in", "source": S.DEPARTURE_LOCATION, "dest": S.DEPARTURE_PHOTO},
+    {"trigger": "proceed", "source": S.ARRIVAL_PHOTO, "dest": S.SAMPLE_PHOTO, "conditions": "has_arrival_photo"},
+    {"trigger": "proceed", "source": S.SAMPLE_PHOTO, "dest": S.OUTPUT_PHOTO, "conditions": "has_sample_photo"},
+    {"trigger": "proceed", "source": S.OUTPUT_PHOTO, "dest": S.SAMPLE_TIME, "conditions": "has_output_photo"},
+    {"trigger": "proceed", "source": S.DEPARTURE_PHOTO, "dest": S.REVIEW, "conditions": "has_departure_photo"},
+    {"trigger": "record_time", "source": S.SAMPLE_TIME, "dest": S.SAMPLE_PHOTO, "conditions": "has_more_points",
+     "before": "next_point"},
+    {"trigger": "record_time", "source": S.SAMPLE_TIME, "dest": S.CONDITIONS},
+    {"trigger": "finish_form", "source": S.CONDITIONS, "dest": S.CONDITIONS_CONFIRM},
+    {"trigger": "confirm", "source": S.CONDITIONS_CONFIRM, "dest": S.DEPARTURE_LOCATION},
+    {"trigger": "confirm", "source": S.REVIEW, "dest": S.COMPLETED, "conditions": "is_self_monitoring"},
+    {"trigger": "confirm", "source": S.REVIEW, "dest": S.AWAITING_CONFIRMATION},
+    # 上一步: one step back; nothing recorded is deleted, a later record supersedes an earlier one
+    {"trigger": "back", "source": S.ARRIVAL_PHOTO, "dest": S.ARRIVAL_LOCATION},
+    {"trigger": "back", "source": S.SAMPLE_PHOTO, "dest": S.ARRIVAL_PHOTO, "conditions": "is_first_point"},
+    {"trigger": "back", "source": S.SAMPLE_PHOTO, "dest": S.SAMPLE_TIME, "before": "previous_point"},
+    {"trigger": "back", "source": S.OUTPUT_PHOTO, "dest": S.SAMPLE_PHOTO},
+    {"trigger": "back", "source": S.SAMPLE_TIME, "dest": S.OUTPUT_PHOTO},
+    {"trigger": "back", "source": S.CONDITIONS, "dest": S.SAMPLE_TIME},
+    {"trigger": "back", "source": S.CONDITIONS_CONFIRM, "dest": S.CONDITIONS},
+    {"trigger": "back", "source": S.DEPARTURE_LOCATION, "dest": S.CONDITIONS_CONFIRM},
+    {"trigger": "back", "source": S.DEPARTURE_PHOTO, "dest": S.DEPARTURE_LOCATION},
+    {"trigger": "back", "source": S.REVIEW, "dest": S.DEPARTURE_PHOTO},
+    {"trigger": "cancel", "source": list(ACTIVE), "dest": S.CANCELLED},
+]
+
+TRIGGERS = sorted({t["trigger"] for t in TRANSITIONS})
+
+
+def bind(trip) -> Machine:
+    """Attach the trip machine to a trip row (once per loaded row), starting from the state stored in it."""
+    machine = trip.__dict__.get("_machine")
+    if machine is None:
+        machine = trip.__dict__["_machine"] = _machine_for(trip)
+    return machine
+
+
+def _machine_for(trip) -> Machine:
+    return Machine(
+        model=trip,
+        states=[s.value for s in Step],
+        transitions=TRANSITIONS,
+        initial=trip.state or Step.NEW.value,
+        model_attribute="state",
+        auto_transitions=False,
+        send_event=False,
+    )
+
+
+def can(trip, trigger: str) -> bool:
+    """Whether `trigger` is allowed from the trip's state and its guards pass."""
+    bind(trip)
+    return getattr(trip, f"may_{trigger}")()
+
+
+__all__ = ["ACTIVE", "EXPECTS", "FINAL", "MachineError", "Step", "TRANSITIONS", "TRIGGERS", "bind", "can"]

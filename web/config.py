@@ -1,0 +1,93 @@
+"""Configuration, read from the environment once, in `create_app`.
+
+With nothing set the app runs on the embedded default: SQLite under `instance/`, an in-process redis
+stand-in and jobs run inline. Production sets DATABASE_URL and REDIS_URL.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+WECHAT_API = "https://api.weixin.qq.com/"
+WECHAT_OPEN = "https://open.weixin.qq.com/"
+
+
+def _flag(value: str | None) -> bool:
+    return (value or "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass
+class Config:
+    instance_path: Path = Path("instance")
+    database_url: str = ""
+    redis_url: str = ""
+    secret_key: str = "dev-secret-change-me"
+    media_root: Path = Path("instance/media")
+    public_base_url: str = "http://127.0.0.1:8000"
+    dev: bool = False
+    wechat_token: str = "emss-dev-token"
+    wechat_app_id: str = "wx0000000000emss"
+    wechat_app_secret: str = "emss-dev-secret"
+    wechat_encoding_aes_key: str = ""
+    # the key before the last rotation: WeChat may still encrypt with it for a while
+    wechat_previous_aes_key: str = ""
+    wechat_api_base: str = WECHAT_API
+    wechat_open_base: str = WECHAT_OPEN
+    wechat_trip_template_id: str = "TRIP_CONFIRM"
+    wechat_timeout: float = 5.0
+    # WeChat sends a signed timestamp; older requests are replays
+    wechat_max_clock_skew: int = 300
+    jobs_inline: bool | None = None
+    job_retry_intervals: tuple[int, ...] = (5, 30, 120)
+    session_ttl: int = 2 * 24 * 3600
+
+    def __post_init__(self) -> None:
+        self.instance_path = Path(self.instance_path)
+        self.media_root = Path(self.media_root)
+        if not self.database_url:
+            self.database_url = f"sqlite:///{self.instance_path.resolve() / 'emss.sqlite3'}"
+        for prefix in ("postgres://", "postgresql://"):
+            if self.database_url.startswith(prefix):  # the usual URL form, on the driver we ship
+                self.database_url = "postgresql+psycopg://" + self.database_url.removeprefix(prefix)
+        if self.jobs_inline is None:
+            self.jobs_inline = not self.redis_url
+
+    @property
+    def embedded_redis(self) -> bool:
+        return not self.redis_url
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None, **overrides) -> "Config":
+        env = dict(os.environ if env is None else env)
+        values: dict = {name: env[key] for key, name in _ENV.items() if env.get(key)}
+        for key, name in _FLAGS.items():
+            if key in env:
+                values[name] = _flag(env[key])
+        if "wechat_timeout" in values:
+            values["wechat_timeout"] = float(values["wechat_timeout"])
+        values.update(overrides)
+        if "media_root" not in values:
+            values["media_root"] = Path(values.get("instance_path", "instance")) / "media"
+        return cls(**values)
+
+
+# environment variable -> Config field (the README's configuration table)
+_ENV = {
+    "EMSS_INSTANCE": "instance_path",
+    "DATABASE_URL": "database_url",
+    "REDIS_URL": "redis_url",
+    "SECRET_KEY": "secret_key",
+    "MEDIA_ROOT": "media_root",
+    "PUBLIC_BASE_URL": "public_base_url",
+    "WECHAT_TOKEN": "wechat_token",
+    "WECHAT_APP_ID": "wechat_app_id",
+    "WECHAT_APP_SECRET": "wechat_app_secret",
+    "WECHAT_ENCODING_AES_KEY": "wechat_encoding_aes_key",
+    "WECHAT_PREVIOUS_AES_KEY": "wechat_previous_aes_key",
+    "WECHAT_API_BASE": "wechat_api_base",
+    "WECHAT_OPEN_BASE": "wechat_open_base",
+    "WECHAT_TRIP_TEMPLATE_ID": "wechat_trip_template_id",
+    "WECHAT_TIMEOUT": "wechat_timeout",
+}
+_FLAGS = {"EMSS_DEV": "dev", "EMSS_JOBS_INLINE": "jobs_inline"}
