@@ -44,9 +44,20 @@ def handles(func):
             except Exception:
                 log.exception("handling %s failed", getattr(message, "type", "?"))
                 return T.SORRY
-        return reply or None
+        return fit(reply) if reply else None
     handler.__name__, handler.__doc__ = func.__name__, func.__doc__
     return handler
+
+
+MAX_REPLY_BYTES = 2000  # WeChat drops passive text replies over 2048 bytes
+
+
+def fit(reply: str) -> str:
+    """The reply, shortened to what WeChat delivers, saying where the rest can be seen."""
+    if len(reply.encode()) <= MAX_REPLY_BYTES:
+        return reply
+    budget = MAX_REPLY_BYTES - len(T.TRUNCATED.encode())
+    return reply.encode()[:budget].decode(errors="ignore") + T.TRUNCATED
 
 
 def command(turn: Turn, name: str) -> str:

@@ -9,7 +9,7 @@ from models import Role
 from services import clock, links, trips
 from services.trips import TripProblem
 from states import forms
-from states.trip import EXPECTS, Step
+from states.trip import EXPECTS, FINAL, Step
 
 PROCEED_WORDS = {"1", "下一步", "完成", "好了", "好", "ok"}
 CONFIRM_WORDS = {"1", "确认", "确定", "提交"}
@@ -101,6 +101,8 @@ def _outcome(turn: Turn, trip, action) -> str:
         return PROBLEMS[problem.code] + "\n" + views.prompt(trip)
     except forms.FieldError as error:
         return str(error)
+    if trip.state in FINAL:  # submitted or cancelled: the outcome is the whole answer
+        return head or views.prompt(trip)
     return "\n".join(filter(None, [head, views.prompt(trip)]))
 
 

@@ -65,7 +65,8 @@ def summary(trip) -> str:
             f"采样照片 {len(trip.photos_for(PhotoPurpose.SAMPLING, point.id))} 张，"
             f"仪器输出 {len(trip.photos_for(PhotoPurpose.OUTPUT, point.id))} 张")
     if trip.conditions and trip.conditions.confirmed_at:
-        lines.append("采样工况：\n" + conditions_summary(trip))
+        lines.append("采样工况：" + forms.summary(WORKING_CONDITIONS, trip.conditions.answers,
+                                               trips.visit_tags(trip), separator="；", filled_only=True))
     lines.append(f"离场照片：{len(trip.photos_for(PhotoPurpose.DEPARTURE))} 张")
     return "\n".join(lines)
 

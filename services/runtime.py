@@ -28,15 +28,24 @@ def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
 
 
 def _sqlite_pragmas(connection, _record) -> None:
+    # pysqlite's own transaction handling lets a SAVEPOINT commit on release; we begin transactions ourselves
+    connection.isolation_level = None
     cursor = connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+def _sqlite_begin(connection) -> None:
+    # IMMEDIATE takes the write lock up front: concurrent threads wait (busy timeout) instead of failing
+    # when a reader later tries to write
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def make_redis(config: Config) -> redis.Redis:

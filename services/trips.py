@@ -106,7 +106,7 @@ def open_trip(uow, user: User, visit_id: int, key: str | None = None) -> Samplin
 
 
 def _create_trip(db: Session, visit: Visit, user: User, key: str | None) -> SamplingTrip:
-    trip = SamplingTrip(visit=visit, started_by=user, state=Step.NEW)
+    trip = SamplingTrip(visit=visit, started_by=user, state=Step.NEW.value)
     try:
         with db.begin_nested():
             db.add(trip)

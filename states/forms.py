@@ -192,8 +192,10 @@ def question(form: Form, f: Field, tags: frozenset[str]) -> str:
     return "\n".join(lines)
 
 
-def summary(form: Form, answers: dict, tags: frozenset[str]) -> str:
-    return "\n".join(f"{f.label}：{display(f, answers.get(f.name))}" for f in form.applicable(tags))
+def summary(form: Form, answers: dict, tags: frozenset[str], separator: str = "\n",
+            filled_only: bool = False) -> str:
+    fields = [f for f in form.applicable(tags) if not filled_only or answers.get(f.name) is not None]
+    return separator.join(f"{f.label}：{display(f, answers.get(f.name))}" for f in fields)
 
 
 def time_of(value: str) -> time:

@@ -75,6 +75,11 @@ TRANSITIONS = [
     {"trigger": "cancel", "source": list(ACTIVE), "dest": S.CANCELLED},
 ]
 
+# transitions treats Enum members by name; the database holds the values
+for _t in TRANSITIONS:
+    _t["source"] = [str(s) for s in _t["source"]] if isinstance(_t["source"], list) else str(_t["source"])
+    _t["dest"] = str(_t["dest"])
+
 TRIGGERS = sorted({t["trigger"] for t in TRANSITIONS})
 
 
@@ -91,7 +96,7 @@ def _machine_for(trip) -> Machine:
         model=trip,
         states=[s.value for s in Step],
         transitions=TRANSITIONS,
-        initial=trip.state or Step.NEW.value,
+        initial=str(trip.state or Step.NEW),
         model_attribute="state",
         auto_transitions=False,
         send_event=False,
