@@ -14,6 +14,8 @@ from xml.parsers.expat import ExpatError
 
 from flask import Blueprint, Response, abort, current_app, g, request
 from werobot.crypto import MessageCrypt
+from werobot.messages.events import UnknownEvent
+from werobot.messages.messages import UnknownMessage
 from werobot.parser import parse_xml, process_message
 
 from bot.deliveries import Busy, delivery_key
@@ -79,10 +81,20 @@ def _parse(body: bytes, config):
             fields = parse_xml(plain)
         if not isinstance(fields, dict) or "MsgType" not in fields or "FromUserName" not in fields:
             abort(400, "不是有效的微信消息")
-        return crypt, process_message(fields)
+        return crypt, _known_type(process_message(fields))
     except (ExpatError, ValueError, TypeError, KeyError, UnicodeError) as exc:
         log.info("unreadable WeChat body: %s", exc)
         abort(400, "无法解析的 XML")
+
+
+def _known_type(message):
+    """WeRoBot keeps an unknown MsgType or Event as the type, which no handler is registered for:
+    route those to the `unknown` handlers, which answer politely and store nothing."""
+    if isinstance(message, UnknownMessage):
+        message.type = "unknown"
+    elif isinstance(message, UnknownEvent):
+        message.type = "unknown_event"
+    return message
 
 
 def _decrypt(fields: dict, config) -> tuple[MessageCrypt, bytes]:

@@ -53,11 +53,12 @@ MAX_REPLY_BYTES = 2000  # WeChat drops passive text replies over 2048 bytes
 
 
 def fit(reply: str) -> str:
-    """The reply, shortened to what WeChat delivers, saying where the rest can be seen."""
-    if len(reply.encode()) <= MAX_REPLY_BYTES:
-        return reply
-    budget = MAX_REPLY_BYTES - len(T.TRUNCATED.encode())
-    return reply.encode()[:budget].decode(errors="ignore") + T.TRUNCATED
+    """The reply, shortened to what WeChat delivers, and safe inside the reply's CDATA section
+    (it may echo what the user typed)."""
+    if len(reply.encode()) > MAX_REPLY_BYTES:
+        budget = MAX_REPLY_BYTES - len(T.TRUNCATED.encode())
+        reply = reply.encode()[:budget].decode(errors="ignore") + T.TRUNCATED
+    return reply.replace("]]>", "]]]]><![CDATA[>")
 
 
 def command(turn: Turn, name: str) -> str:

@@ -20,13 +20,18 @@ def signature(token: str, timestamp: str, nonce: str) -> str:
     return signer.signature
 
 
+def cdata(text: str) -> str:
+    """A CDATA section cannot hold its own terminator: split it, as WeChat's servers do."""
+    return text.replace("]]>", "]]]]><![CDATA[>")
+
+
 def message_xml(openid: str, msg_type: str, fields: dict, msgid: int | None, create_time: int) -> str:
     parts = [f"<ToUserName><![CDATA[{OFFICIAL_ACCOUNT}]]></ToUserName>",
              f"<FromUserName><![CDATA[{openid}]]></FromUserName>",
              f"<CreateTime>{create_time}</CreateTime>", f"<MsgType><![CDATA[{msg_type}]]></MsgType>"]
     for name, value in fields.items():
         parts.append(f"<{name}>{value}</{name}>" if isinstance(value, (int, float)) or value.startswith("<")
-                     else f"<{name}><![CDATA[{value}]]></{name}>")
+                     else f"<{name}><![CDATA[{cdata(value)}]]></{name}>")
     if msgid is not None:
         parts.append(f"<MsgId>{msgid}</MsgId>")
     return "<xml>" + "".join(parts) + "</xml>"

@@ -1,0 +1,37 @@
+# The two commands of the README: `make run` (serve the demo on the embedded default) and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8000
+STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+
+.PHONY: run test install clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# The demo: SQLite under instance/, the in-process redis stand-in, jobs inline, and the local WeChat
+# stand-in (fake API + /simulator) serving as WeChat's API.
+run: export EMSS_DEV ?= 1
+run: export PUBLIC_BASE_URL ?= http://127.0.0.1:$(PORT)
+run: export WECHAT_API_BASE ?= http://127.0.0.1:$(PORT)/fake-wechat/
+run: export WECHAT_OPEN_BASE ?= http://127.0.0.1:$(PORT)/fake-wechat/open/
+run: install
+	$(BIN)/emss db upgrade
+	$(BIN)/emss demo
+	@echo "打开 http://127.0.0.1:$(PORT)/simulator 体验微信端（Ctrl-C 停止）"
+	$(BIN)/emss serve --port $(PORT)
+
+test: install
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) instance *.egg-info

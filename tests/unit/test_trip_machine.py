@@ -1,0 +1,107 @@
+"""The trip machine as data, on a stand-in model: no database."""
+from __future__ import annotations
+
+import pytest
+from transitions import MachineError
+
+from states.trip import ACTIVE, EXPECTS, FINAL, TRANSITIONS, Step, bind, can
+
+
+class FakeTrip:
+    """Just the guards and callbacks the machine names, with switches for the tests."""
+
+    def __init__(self, state="new", points=2, self_monitoring=False):
+        self.state = state
+        self.point_index = 0
+        self.points = points
+        self.photos = set()
+        self.self_monitoring = self_monitoring
+
+    def has_arrival_photo(self): return "arrival" in self.photos
+    def has_sample_photo(self): return ("sampling", self.point_index) in self.photos
+    def has_output_photo(self): return ("output", self.point_index) in self.photos
+    def has_departure_photo(self): return "departure" in self.photos
+    def has_more_points(self): return self.point_index + 1 < self.points
+    def is_first_point(self): return self.point_index == 0
+    def is_self_monitoring(self): return self.self_monitoring
+    def next_point(self): self.point_index += 1
+    def previous_point(self): self.point_index -= 1
+
+
+def walk_to_review(trip: FakeTrip) -> None:
+    bind(trip)
+    trip.start()
+    trip.check_in()
+    trip.photos.add("arrival")
+    trip.proceed()
+    for point in range(trip.points):
+        trip.photos |= {("sampling", point), ("output", point)}
+        trip.proceed()
+        trip.proceed()
+        trip.record_time()
+    trip.finish_form()
+    trip.confirm()
+    trip.check_in()
+    trip.photos.add("departure")
+    trip.proceed()
+
+
+def test_a_trip_walks_every_point_then_conditions_then_departure():
+    trip = FakeTrip(points=3)
+    walk_to_review(trip)
+    assert trip.state == "review" and trip.point_index == 2
+    trip.confirm()
+    assert trip.state == "awaiting_confirmation"
+
+
+def test_a_self_monitoring_trip_completes_on_submit():
+    trip = FakeTrip(self_monitoring=True)
+    walk_to_review(trip)
+    trip.confirm()
+    assert trip.state == "completed"
+
+
+def test_no_photo_no_next_step():
+    trip = FakeTrip(state="arrival_photo")
+    assert not can(trip, "proceed")
+    assert trip.proceed() is False and trip.state == "arrival_photo"
+
+
+def test_back_from_the_second_point_returns_to_the_first_points_time():
+    trip = FakeTrip(state="sample_photo")
+    trip.point_index = 1
+    bind(trip)
+    trip.back()
+    assert trip.state == "sample_time" and trip.point_index == 0
+    trip.back()
+    trip.back()
+    trip.back()
+    assert trip.state == "arrival_photo"
+
+
+def test_a_machine_resumes_from_the_stored_state():
+    trip = FakeTrip(state="departure_location")
+    bind(trip)
+    trip.check_in()
+    assert trip.state == "departure_photo"
+
+
+@pytest.mark.parametrize("state", [s.value for s in FINAL])
+def test_nothing_moves_a_finished_trip(state):
+    trip = FakeTrip(state=state)
+    bind(trip)
+    for trigger in ("proceed", "back", "cancel", "check_in", "confirm"):
+        with pytest.raises(MachineError):
+            getattr(trip, trigger)()
+
+
+@pytest.mark.parametrize("state", [s.value for s in ACTIVE])
+def test_every_active_step_can_be_cancelled(state):
+    trip = FakeTrip(state=state)
+    assert can(trip, "cancel")
+
+
+def test_every_step_a_sampler_acts_in_says_what_it_expects():
+    acted_in = {t["source"] for t in TRANSITIONS if t["trigger"] not in ("cancel", "start", "back")}
+    assert {s for s in acted_in if isinstance(s, str)} <= {s.value for s in EXPECTS}
+    assert Step.NEW not in EXPECTS
