@@ -45,7 +45,7 @@ def binding_answer(turn: Turn, text: str) -> str:
     except accounts.AlreadyBound:
         return T.BIND_TAKEN
     guard.succeeded(turn.openid)
-    turn.__dict__["_user"] = user
+    turn.user = user
     greeting = T.BIND_OK.format(name=user.display_name, role=T.ROLE_NAMES.get(user.role, user.role),
                                 org=organisation(user))
     return "\n".join(filter(None, [greeting, T.NEXT_FOR_ROLE.get(user.role)]))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from services import accounts
 from services.uow import UnitOfWork
@@ -19,12 +20,7 @@ class Turn:
     def db(self):
         return self.uow.session
 
-    @property
-    def runtime(self):
-        return self.uow.runtime
-
-    @property
+    @cached_property
     def user(self):
-        if "_user" not in self.__dict__:
-            self.__dict__["_user"] = accounts.user_for_openid(self.db, self.openid)
-        return self.__dict__["_user"]
+        """The bound user, or None; binding during this turn assigns it."""
+        return accounts.user_for_openid(self.db, self.openid)

@@ -8,8 +8,22 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import (
-    Agency, AgencyKind, Contract, Equipment, FilingStatus, MonitoringPoint, MonitoringTask, PlanItem, PointFactor,
-    PointKind, Polluter, Role, TaskStatus, User, Visit, WechatBinding,
+    Agency,
+    AgencyKind,
+    Contract,
+    Equipment,
+    FilingStatus,
+    MonitoringPoint,
+    MonitoringTask,
+    PlanItem,
+    PointFactor,
+    PointKind,
+    Polluter,
+    Role,
+    TaskStatus,
+    User,
+    Visit,
+    WechatBinding,
 )
 from services import clock
 from services.accounts import hash_password
@@ -46,7 +60,8 @@ def _user(username: str, name: str, role: Role, **links) -> User:
 def _create(db: Session) -> None:
     agency = Agency(name="上海绿测环境检测有限公司", kind=AgencyKind.MONITORING, credit_code="91310000MA1GREEN01",
                     filing_status=FilingStatus.APPROVED)
-    polluter = _polluter("上海示范化工有限公司", "91310116MA1DEMO001", "金山区", "金山区示范路 88 号", 30.8167, 121.3500)
+    polluter = _polluter("上海示范化工有限公司", "91310116MA1DEMO001", "金山区", "金山区示范路 88 号",
+                         30.8167, 121.3500)
     polluter1 = _user("polluter1", "王工（示范化工）", Role.POLLUTER_CONFIRMER, polluter=polluter)
     sampler1 = _user("sampler1", "张伟", Role.SAMPLER, agency=agency)
     sampler2 = _user("sampler2", "李娜", Role.SAMPLER, agency=agency)

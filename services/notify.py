@@ -3,7 +3,16 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from models import Confirmation, ConfirmationStatus, OutboundMessage, OutboundStatus, Role, SamplingTrip, User, WechatBinding
+from models import (
+    Confirmation,
+    ConfirmationStatus,
+    OutboundMessage,
+    OutboundStatus,
+    Role,
+    SamplingTrip,
+    User,
+    WechatBinding,
+)
 from services import clock, links
 
 

@@ -12,8 +12,18 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from models import (
-    CheckIn, CheckInKind, ConditionRecord, MonitoringPoint, MonitoringTask, Photo, PhotoPurpose, Sample, SamplingTrip, TripEvent,
-    User, Visit,
+    CheckIn,
+    CheckInKind,
+    ConditionRecord,
+    MonitoringPoint,
+    MonitoringTask,
+    Photo,
+    PhotoPurpose,
+    Sample,
+    SamplingTrip,
+    TripEvent,
+    User,
+    Visit,
 )
 from models.tasks import visit_sampler
 from services import clock, geo, notify

@@ -10,8 +10,8 @@ import os
 
 import pytest
 import redis as redis_lib
-from sqlalchemy import text
 from rq import SimpleWorker
+from sqlalchemy import text
 
 import models
 from bot.jobs import client as wechat_client

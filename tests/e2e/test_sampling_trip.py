@@ -7,9 +7,7 @@ from sqlalchemy import func, select
 
 from bot.session import RedisSessionStorage
 from bot.standin.store import FakeWeChat
-from models import (
-    CheckIn, OutboundMessage, OutboundStatus, Photo, PhotoStatus, Sample, SamplingTrip, TripEvent,
-)
+from models import CheckIn, OutboundMessage, OutboundStatus, Photo, PhotoStatus, Sample, SamplingTrip, TripEvent
 from tests.e2e import trip_script as script
 from tests.support.images import jpeg
 

@@ -17,14 +17,7 @@ from PIL import Image, ImageChops, ImageDraw, ImageFont, ImageStat
 from PIL.TiffImagePlugin import IFDRational
 
 from services import photos
-from services.photos import (
-    MAX_PHOTO_BYTES,
-    PhotoRejected,
-    ProcessedPhoto,
-    Watermark,
-    phash_distance,
-    process_photo,
-)
+from services.photos import MAX_PHOTO_BYTES, PhotoRejected, ProcessedPhoto, Watermark, phash_distance, process_photo
 
 MARK = Watermark(
     taken_at=datetime(2024, 5, 1, 10, 30, 59),
