@@ -68,7 +68,6 @@ def page():
                            settings=settings)
 
 
-
 @bp.get("/simulator/api/inbox/<openid>")
 def inbox(openid: str):
     _check_openid(openid)
@@ -97,9 +96,10 @@ def send():
         if not isinstance(body, dict):
             raise BadInput("请求体必须是 JSON 对象")
     openid = _check_openid(body.get("openid"))
-    action = ACTIONS.get(body.get("type"))
+    kind = body.get("type")
+    action = ACTIONS.get(kind) if isinstance(kind, str) else None
     if action is None:
-        raise BadInput("不支持的消息类型：" + str(body.get("type")))
+        raise BadInput(f"不支持的消息类型：{kind}")
     return jsonify(reply=action(openid, body))
 
 
