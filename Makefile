@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: run test install clean
+.PHONY: run test install browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,7 +30,12 @@ run: install
 	@echo "打开 http://127.0.0.1:$(PORT)/simulator 体验微信端（Ctrl-C 停止）"
 	$(BIN)/emss serve --port $(PORT)
 
-test: install
+# browser tests drive Debian's Chromium through Playwright; a CJK font makes pages and watermarks legible
+browser:
+	@command -v chromium >/dev/null 2>&1 || { echo "installing Debian's chromium (needs root)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; }
+
+test: install browser
 	$(BIN)/python -m pytest
 
 clean:

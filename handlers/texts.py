@@ -72,6 +72,7 @@ PROMPTS = {
     "departure_location": "【离场签到】请点击菜单“现场 → 发送位置”，发送您当前的位置。",
     "departure_photo": "【离场签到】请拍摄离场照片（至少 1 张），拍完回复 1 查看汇总并提交。",
     "awaiting_confirmation": "采样行程已提交，等待排污单位确认。",
+    "rejected": "排污单位退回了该采样行程，监测机构将在系统中更正后重新提交。",
     "completed": "采样行程已完成。",
     "cancelled": "采样行程已取消，已记录的内容均已保留。",
 }
@@ -103,6 +104,7 @@ EXPECT_CONFIRM = "请回复 1 确认，或回复“上一步”返回修改。"
 
 STATE_NAMES = {
     "awaiting_confirmation": "待排污单位确认",
+    "rejected": "排污单位已退回",
     "completed": "已完成",
     "cancelled": "已取消",
 }

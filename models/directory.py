@@ -47,7 +47,15 @@ class Agency(Base, Timestamped):
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[AgencyKind] = mapped_column(String(32))
     credit_code: Mapped[str | None] = mapped_column(String(18), unique=True)
+    # whether a filing version is in force (备案通过): only approved agencies run tasks
     filing_status: Mapped[FilingStatus] = mapped_column(String(16), default=FilingStatus.DRAFT)
+    # short code used in report system numbers (报告系统编号)
+    code: Mapped[str | None] = mapped_column(String(16), unique=True)
+    district: Mapped[str | None] = mapped_column(String(32))
+    address: Mapped[str | None] = mapped_column(String(255))
+    legal_representative: Mapped[str | None] = mapped_column(String(64))
+    contact_name: Mapped[str | None] = mapped_column(String(64))
+    contact_phone: Mapped[str | None] = mapped_column(String(32))
 
     @property
     def self_monitoring(self) -> bool:
@@ -140,6 +148,9 @@ class Equipment(Base, Timestamped):
     name: Mapped[str] = mapped_column(String(100))
     model: Mapped[str] = mapped_column(String(64))
     asset_no: Mapped[str] = mapped_column(String(64))
+    factory_no: Mapped[str | None] = mapped_column(String(64))
     calibration_valid_until: Mapped[date | None]
+    certificate_path: Mapped[str | None] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(default=True)
 
     agency: Mapped[Agency] = relationship()

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import enum
-from datetime import date, time
+from datetime import date, datetime, time
 
-from sqlalchemy import Column, ForeignKey, String, Table
+from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, Timestamped
@@ -22,14 +22,32 @@ class TaskStatus(enum.StrEnum):
 
 
 class Contract(Base, Timestamped):
-    """A service contract between an agency and a polluter (合同)."""
+    """A service contract between an agency and a polluter (合同), with the terms the notice requires.
+    Only a submitted contract can be linked to a task."""
 
     __tablename__ = "contract"
     id: Mapped[int] = mapped_column(primary_key=True)
-    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"))
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"), index=True)
     polluter_id: Mapped[int] = mapped_column(ForeignKey("polluter.id"))
     code: Mapped[str] = mapped_column(String(64))
-    status: Mapped[str] = mapped_column(String(16), default="draft")
+    status: Mapped[str] = mapped_column(String(16), default="draft")  # draft | submitted
+    parameters: Mapped[str | None] = mapped_column(Text)  # 参数项目
+    period_start: Mapped[date | None]
+    period_end: Mapped[date | None]
+    frequency: Mapped[str | None] = mapped_column(String(128))  # 周期频次
+    sample_source: Mapped[str | None] = mapped_column(String(16))  # 样品获取方式: sampling | delivered
+    basis: Mapped[str | None] = mapped_column(Text)  # 监测依据
+    report_form: Mapped[str | None] = mapped_column(String(128))  # 报告形式
+    subcontracting: Mapped[str | None] = mapped_column(Text)  # 分包信息
+    rights_obligations: Mapped[str | None] = mapped_column(Text)  # 权利义务
+    billing: Mapped[str | None] = mapped_column(Text)  # 计费方式
+    liability: Mapped[str | None] = mapped_column(Text)  # 违约责任
+    attachment_path: Mapped[str | None] = mapped_column(String(255))
+    attachment_name: Mapped[str | None] = mapped_column(String(255))
+    submitted_at: Mapped[datetime | None]
+
+    agency: Mapped[Agency] = relationship()
+    polluter: Mapped[Polluter] = relationship()
 
 
 class MonitoringTask(Base, Timestamped):
@@ -44,9 +62,21 @@ class MonitoringTask(Base, Timestamped):
     polluter_id: Mapped[int] = mapped_column(ForeignKey("polluter.id"))
     contract_id: Mapped[int | None] = mapped_column(ForeignKey("contract.id"))
     status: Mapped[TaskStatus] = mapped_column(String(16), default=TaskStatus.APPLICATION)
+    address: Mapped[str | None] = mapped_column(String(255))
+    # False: analysis of samples the polluter delivers (送样), no field sampling
+    sampling_needed: Mapped[bool] = mapped_column(default=True)
+    analysis_needed: Mapped[bool] = mapped_column(default=True)
+    submitted_at: Mapped[datetime | None]  # 采样管理 submitted
+    report_number: Mapped[str | None] = mapped_column(String(40), unique=True)  # 报告系统编号
+    report_path: Mapped[str | None] = mapped_column(String(255))
+    report_uploaded_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
 
     agency: Mapped[Agency] = relationship()
     polluter: Mapped[Polluter] = relationship()
+    contract: Mapped[Contract | None] = relationship()
+    events: Mapped[list[TaskEvent]] = relationship(back_populates="task", order_by="TaskEvent.id")
+    receipt: Mapped[ReceiptCheck | None] = relationship(back_populates="task")
     plan: Mapped[list[PlanItem]] = relationship(back_populates="task", order_by="PlanItem.id")
     visits: Mapped[list[Visit]] = relationship(back_populates="task", order_by="Visit.id")
 
@@ -103,3 +133,40 @@ class Visit(Base):
     task: Mapped[MonitoringTask] = relationship(back_populates="visits")
     samplers: Mapped[list[User]] = relationship(secondary=visit_sampler, order_by="User.id")
     equipment: Mapped[list[Equipment]] = relationship(secondary=visit_equipment, order_by="Equipment.id")
+
+
+class TaskEvent(Base):
+    """Append-only log of every change to a task (who, what, when)."""
+
+    __tablename__ = "task_event"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("monitoring_task.id"), index=True)
+    at: Mapped[datetime]
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    action: Mapped[str] = mapped_column(String(32))
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    task: Mapped[MonitoringTask] = relationship(back_populates="events")
+    actor: Mapped[User | None] = relationship()
+
+
+class ReceiptCheck(Base):
+    """送样接收检查: the receipt check of delivered samples (integrity, transport time, storage, labels)."""
+
+    __tablename__ = "receipt_check"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("monitoring_task.id"), unique=True)
+    answers: Mapped[dict] = mapped_column(JSON, default=dict)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    confirmed_at: Mapped[datetime | None]
+
+    task: Mapped[MonitoringTask] = relationship(back_populates="receipt")
+
+
+class ReportCounter(Base):
+    """The last report system number issued per agency and year; numbers are never reused."""
+
+    __tablename__ = "report_counter"
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"), primary_key=True)
+    year: Mapped[int] = mapped_column(primary_key=True)
+    last: Mapped[int] = mapped_column(default=0)

@@ -18,6 +18,7 @@ class CheckInKind(enum.StrEnum):
 
 
 class PhotoPurpose(enum.StrEnum):
+    RECEIPT = "receipt"  # 送样接收检查 (a task's photo, no trip)
     ARRIVAL = "arrival"  # 进场照片
     SAMPLING = "sampling"  # 采样照片
     OUTPUT = "output"  # 仪器打印输出
@@ -128,7 +129,9 @@ class Photo(Base):
 
     __tablename__ = "photo"
     id: Mapped[int] = mapped_column(primary_key=True)
-    trip_id: Mapped[int] = mapped_column(ForeignKey("sampling_trip.id"))
+    trip_id: Mapped[int | None] = mapped_column(ForeignKey("sampling_trip.id"), index=True)
+    # photos that belong to a task rather than a trip (the receipt check of delivered samples)
+    task_id: Mapped[int | None] = mapped_column(ForeignKey("monitoring_task.id"), index=True)
     purpose: Mapped[PhotoPurpose] = mapped_column(String(16))
     point_id: Mapped[int | None] = mapped_column(ForeignKey("monitoring_point.id"))
     sent_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
@@ -151,7 +154,7 @@ class Photo(Base):
     thumbnail_path: Mapped[str | None] = mapped_column(String(255))
     watermarked_path: Mapped[str | None] = mapped_column(String(255))
 
-    trip: Mapped[SamplingTrip] = relationship(back_populates="photos")
+    trip: Mapped[SamplingTrip | None] = relationship(back_populates="photos")
     point: Mapped[MonitoringPoint | None] = relationship()
     sent_by: Mapped[User] = relationship()
 
@@ -202,8 +205,28 @@ class Confirmation(Base, Timestamped):
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     decided_at: Mapped[datetime | None]
     reason: Mapped[str | None] = mapped_column(Text)
+    # confirmed after the crew's departure check-in: allowed, but marked for the regulator
+    after_departure: Mapped[bool] = mapped_column(default=False)
 
     trip: Mapped[SamplingTrip] = relationship(back_populates="confirmations")
+    decided_by: Mapped[User | None] = relationship()
+    links: Mapped[list[ConfirmationLink]] = relationship(back_populates="confirmation")
+
+
+class ConfirmationLink(Base):
+    """The link in one template message: for one polluter user, single-use, expiring.
+    Only the token's hash is stored."""
+
+    __tablename__ = "confirmation_link"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    confirmation_id: Mapped[int] = mapped_column(ForeignKey("confirmation.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+    confirmation: Mapped[Confirmation] = relationship(back_populates="links")
+    user: Mapped[User] = relationship()
 
 
 class TripEvent(Base):

@@ -1,38 +1,25 @@
 """Demo data for `make run` and the end-to-end tests (`emss demo`; loading twice changes nothing)."""
 from __future__ import annotations
 
-from datetime import time
+from datetime import date, time
 from functools import lru_cache
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import (
-    Agency,
-    AgencyKind,
-    Contract,
-    Equipment,
-    FilingStatus,
-    MonitoringPoint,
-    MonitoringTask,
-    PlanItem,
-    PointFactor,
-    PointKind,
-    Polluter,
-    Role,
-    TaskStatus,
-    User,
-    Visit,
-    WechatBinding,
+    Agency, AgencyKind, Capability, Contract, Equipment, Filing, FilingState, FilingStatus, MonitoringPoint,
+    MonitoringTask, PlanItem, PointFactor, PointKind, Polluter, Role, Staff, TaskStatus, User, Visit, WechatBinding,
 )
-from services import clock
+from services import clock, filings
 from services.accounts import hash_password
 
 PASSWORD = "demo1234"
 POLLUTER_OPENID = "o_demo_polluter"
 ACCOUNTS_NOTE = (
     "演示账号（密码均为 demo1234）：agency1 机构管理员｜sampler1、sampler2 采样人员｜"
-    "polluter1 排污单位（已绑定 o_demo_polluter）｜selfmon1 自行监测企业采样人员｜regulator1 管理部门"
+    "polluter1 排污单位（已绑定 o_demo_polluter）｜selfmon1 自行监测企业采样人员｜regulator1 管理部门｜"
+    "agency2 待审核备案的机构｜admin1 系统管理员"
 )
 
 
@@ -59,18 +46,27 @@ def _user(username: str, name: str, role: Role, **links) -> User:
 
 def _create(db: Session) -> None:
     agency = Agency(name="上海绿测环境检测有限公司", kind=AgencyKind.MONITORING, credit_code="91310000MA1GREEN01",
-                    filing_status=FilingStatus.APPROVED)
+                    filing_status=FilingStatus.APPROVED, code="LC", district="金山区",
+                    address="金山区检测路 1 号", legal_representative="陈明", contact_name="陈静",
+                    contact_phone="021-57000001")
     polluter = _polluter("上海示范化工有限公司", "91310116MA1DEMO001", "金山区", "金山区示范路 88 号",
                          30.8167, 121.3500)
     polluter1 = _user("polluter1", "王工（示范化工）", Role.POLLUTER_CONFIRMER, polluter=polluter)
     sampler1 = _user("sampler1", "张伟", Role.SAMPLER, agency=agency)
     sampler2 = _user("sampler2", "李娜", Role.SAMPLER, agency=agency)
-    equipment = [Equipment(agency=agency, name="自动烟尘烟气测试仪", model="崂应 3012H", asset_no="GT-EQ-001"),
-                 Equipment(agency=agency, name="便携式 pH 计", model="PHB-4", asset_no="GT-EQ-002")]
+    valid = date(clock.today().year + 1, 12, 31)
+    equipment = [Equipment(agency=agency, name="自动烟尘烟气测试仪", model="崂应 3012H", asset_no="GT-EQ-001",
+                           factory_no="3012H-2023-118", calibration_valid_until=valid),
+                 Equipment(agency=agency, name="便携式 pH 计", model="PHB-4", asset_no="GT-EQ-002",
+                           factory_no="PHB4-88172", calibration_valid_until=valid)]
     db.add_all([agency, polluter, polluter1, sampler1, sampler2, *equipment,
                 _user("agency1", "陈静（绿测）", Role.AGENCY_ADMIN, agency=agency),
                 _user("regulator1", "金山区生态环境局", Role.REGULATOR, district="金山区"),
-                WechatBinding(openid=POLLUTER_OPENID, user=polluter1)])
+                _user("admin1", "系统管理员", Role.SYSTEM_ADMIN),
+                WechatBinding(openid=POLLUTER_OPENID, user=polluter1),
+                _staff(agency, sampler1, "张伟", "310116198801011234", valid),
+                _staff(agency, sampler2, "李娜", "310116199203052345", valid),
+                *_capabilities(agency)])
     db.flush()
     contract = Contract(agency_id=agency.id, polluter_id=polluter.id, code="HT-2026-001", status="submitted")
     db.add(contract)
@@ -78,12 +74,52 @@ def _create(db: Session) -> None:
     db.add(_task("RW-DEMO-0001", "示范化工 2026 年第四季度自行监测", agency, polluter, contract))
 
     own = Agency(name="上海自测示范电镀有限公司", kind=AgencyKind.SELF_MONITORING, credit_code="91310117MA1SELF001",
-                 filing_status=FilingStatus.APPROVED)
+                 filing_status=FilingStatus.APPROVED, code="ZC", district="松江区")
     self_polluter = _polluter("上海自测示范电镀有限公司", "91310117MA1SELF001", "松江区", "松江区示范路 9 号",
                               31.0320, 121.2270, own_agency=own)
-    db.add_all([own, self_polluter, _user("selfmon1", "赵强（自测电镀）", Role.SAMPLER, agency=own)])
+    selfmon1 = _user("selfmon1", "赵强（自测电镀）", Role.SAMPLER, agency=own)
+    db.add_all([own, self_polluter, selfmon1, _staff(own, selfmon1, "赵强", "310117198506063456", valid),
+                *_capabilities(own),
+                Equipment(agency=own, name="便携式 pH 计", model="PHB-4", asset_no="ZC-EQ-001",
+                          calibration_valid_until=valid)])
     db.flush()
     db.add(_task("ZC-DEMO-0001", "自测电镀 2026 年第四季度自行监测", own, self_polluter, None))
+    for filed in (agency, own):
+        _approved_filing(db, filed)
+    _pending_agency(db, valid)
+
+
+def _staff(agency, user, name, id_number, valid) -> Staff:
+    return Staff(agency=agency, user=user, name=name, id_number=id_number, post="采样员", title="助理工程师",
+                 education="本科", certificate_no=f"HJ-{id_number[-6:]}", certificate_authority="上海市环境监测中心",
+                 certificate_category="现场采样", certificate_valid_until=valid)
+
+
+def _capabilities(agency) -> list[Capability]:
+    return [Capability(agency=agency, factor=factor, method=method) for factor, (method, _, _) in METHODS.items()]
+
+
+def _approved_filing(db: Session, agency: Agency) -> None:
+    """Version 1 approved, so the demo agencies can run tasks."""
+    db.add(Filing(agency=agency, version=1, state=FilingState.APPROVED, basic=filings.basic_of(agency),
+                  snapshot=filings.snapshot(db, agency.id), submitted_at=clock.now(), decided_at=clock.now()))
+
+
+def _pending_agency(db: Session, valid) -> None:
+    """A second monitoring agency whose first filing waits for the regulator (regulator1 can review it)."""
+    agency = Agency(name="上海清源检测技术有限公司", kind=AgencyKind.MONITORING, credit_code="91310116MA1QING002",
+                    code="QY", district="金山区", address="金山区清源路 2 号", legal_representative="周清",
+                    contact_name="周源", contact_phone="021-57000002")
+    db.add_all([agency, _user("agency2", "周源（清源）", Role.AGENCY_ADMIN, agency=agency)])
+    db.flush()
+    db.add_all([Staff(agency=agency, name="吴杰", id_number="310116199001017890", post="采样员",
+                      certificate_no="HJ-017890", certificate_valid_until=valid),
+                Equipment(agency=agency, name="便携式溶解氧仪", model="JPB-607A", asset_no="QY-EQ-001",
+                          calibration_valid_until=valid),
+                *_capabilities(agency)])
+    db.flush()
+    db.add(Filing(agency=agency, version=1, state=FilingState.SUBMITTED, basic=filings.basic_of(agency),
+                  snapshot=filings.snapshot(db, agency.id), submitted_at=clock.now()))
 
 
 def _polluter(name, code, district, address, lat, lng, **extra) -> Polluter:

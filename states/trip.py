@@ -24,11 +24,13 @@ class Step(StrEnum):
     DEPARTURE_PHOTO = "departure_photo"  # 离场签到: photos
     REVIEW = "review"  # summary of the whole trip before submitting
     AWAITING_CONFIRMATION = "awaiting_confirmation"  # 待排污单位确认
+    REJECTED = "rejected"  # 排污单位退回: the agency corrects and resubmits
     COMPLETED = "completed"
     CANCELLED = "cancelled"
 
 
-FINAL = (Step.AWAITING_CONFIRMATION, Step.COMPLETED, Step.CANCELLED)
+# finished for the sampler: what follows happens on the polluter's page and the agency's desk
+FINAL = (Step.AWAITING_CONFIRMATION, Step.REJECTED, Step.COMPLETED, Step.CANCELLED)
 ACTIVE = tuple(s for s in Step if s not in FINAL)
 
 # What each step waits for from the sampler: "location", "image", "text" or "confirm".
@@ -73,6 +75,10 @@ TRANSITIONS = [
     {"trigger": "back", "source": S.DEPARTURE_PHOTO, "dest": S.DEPARTURE_LOCATION},
     {"trigger": "back", "source": S.REVIEW, "dest": S.DEPARTURE_PHOTO},
     {"trigger": "cancel", "source": list(ACTIVE), "dest": S.CANCELLED},
+    # the polluter's decision, and the agency's resubmission after a rejection
+    {"trigger": "approve", "source": S.AWAITING_CONFIRMATION, "dest": S.COMPLETED},
+    {"trigger": "reject", "source": S.AWAITING_CONFIRMATION, "dest": S.REJECTED},
+    {"trigger": "resubmit", "source": S.REJECTED, "dest": S.AWAITING_CONFIRMATION},
 ]
 
 # transitions treats Enum members by name; the database holds the values

@@ -113,3 +113,61 @@ def phone(client, config, drain):
 def db(runtime):
     with UnitOfWork(runtime) as uow:
         yield uow.session
+
+
+@pytest.fixture
+def login(client):
+    """login(username) signs the test client in through the login form (CSRF token included)."""
+    def sign_in(username: str, password: str = demo.PASSWORD):
+        page = client.get("/login")
+        token = csrf_token(page.get_data(as_text=True))
+        response = client.post("/login", data={"username": username, "password": password, "csrf_token": token})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return client
+    return sign_in
+
+
+def csrf_token(html: str) -> str:
+    """The CSRF token of the first form on a page, for tests that post forms as a browser would."""
+    import re
+
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or \
+        re.search(r'value="([^"]+)"[^>]*name="csrf_token"', html)
+    assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+@pytest.fixture
+def live(app, config):
+    """The app served on a loopback port; links in messages point at it (public base URL)."""
+    from tests.support.browser import live_server
+
+    with live_server(app) as base:
+        config.public_base_url = base
+        yield base
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from tests.support.browser import chromium
+
+    with chromium() as instance:
+        yield instance
+
+
+@pytest.fixture
+def desk(browser):
+    """A desktop browser page."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def handset(browser):
+    """A phone-sized page, as WeChat's in-app browser opens links."""
+    from tests.support.browser import PHONE
+
+    context = browser.new_context(locale="zh-CN", **PHONE)
+    yield context.new_page()
+    context.close()

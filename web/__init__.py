@@ -5,25 +5,56 @@ from flask import Flask
 
 from web.config import Config
 
+# one blueprint per area; each module's `bp`
+AREAS = ("web.pages", "web.auth", "web.agency", "web.filing", "web.review", "web.contracts", "web.tasks",
+         "web.polluter", "web.mobile", "web.regulator", "web.admin")
+MAX_UPLOAD = 25 * 1024 * 1024
+
 
 def create_app(config: Config | None = None) -> Flask:
     from bot import endpoint
     from bot.deliveries import Deliveries
     from bot.robot import make_robot
     from services.runtime import build_runtime
-    from web import pages
 
     config = config or Config.from_env()
     app = Flask(__name__)
-    app.config.update(SECRET_KEY=config.secret_key, SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax")
+    secure = config.public_base_url.startswith("https://")
+    app.config.update(
+        SECRET_KEY=config.secret_key, MAX_CONTENT_LENGTH=MAX_UPLOAD,
+        SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax", SESSION_COOKIE_SECURE=secure,
+        REMEMBER_COOKIE_HTTPONLY=True, REMEMBER_COOKIE_SAMESITE="Lax", REMEMBER_COOKIE_SECURE=secure,
+        WTF_CSRF_TIME_LIMIT=None,
+    )
     runtime = build_runtime(config)
     app.extensions["emss"] = runtime
     app.extensions["emss.robot"] = make_robot(config, runtime.redis)
     app.extensions["emss.deliveries"] = Deliveries(runtime.redis)
+    _web(app)
     app.register_blueprint(endpoint.bp)
-    app.register_blueprint(pages.bp)
+    app.extensions["csrf"].exempt(endpoint.bp)  # WeChat's servers sign their requests instead
     if config.dev:
         from bot.standin import register as register_standin
 
         register_standin(app)
     return app
+
+
+def _web(app: Flask) -> None:
+    import importlib
+
+    from web import db, nav
+    from web.extensions import csrf, login_manager
+
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    app.teardown_appcontext(db.close)
+    app.jinja_env.globals.update(nav_links=nav.nav_links, nav_name=nav.nav_name)
+    for name in AREAS:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as missing:
+            if missing.name != name:
+                raise
+            continue  # an area not built yet
+        app.register_blueprint(module.bp)

@@ -52,6 +52,12 @@ def _bad_input(error: BadInput):
     return jsonify(error=error.reason), error.status
 
 
+@bp.errorhandler(413)
+def _too_large(_error):
+    """The app-wide upload cap, met before our own check."""
+    return jsonify(error="照片超过 25 MB，无法发送"), 413
+
+
 def fake() -> FakeWeChat:
     return FakeWeChat(current_app.extensions["emss"].redis)
 

@@ -1,0 +1,1 @@
+"""Load benchmarks (programs, not tests): `python benchmarks/bot_load.py --help`."""

@@ -1,0 +1,95 @@
+"""Tenancy, in one place: who may see which rows.
+
+An agency's users see their agency's filings, contracts, tasks, trips and photos; a polluter's users what
+concerns their own sites; a regulator what is in their district; a system admin everything. Views never
+filter by tenant themselves: they ask `scoped(...)` for a query or `get(...)` for one object, and an object
+of another tenant is simply not found (404).
+"""
+from __future__ import annotations
+
+from sqlalchemy import Select, false, select, true
+from sqlalchemy.orm import Session
+
+from models import (
+    Agency, Capability, CheckIn, Confirmation, Contract, Equipment, Filing, MonitoringPoint, MonitoringTask, Photo,
+    Polluter, Role, Sample, SamplingTrip, Staff, User, Visit,
+)
+
+
+def _agency_rows(user: User):
+    if user.role == Role.SYSTEM_ADMIN:
+        return true()
+    if user.role == Role.REGULATOR:
+        return Agency.district == user.district
+    return Agency.id == user.agency_id if user.agency_id else false()
+
+
+def _polluters(user: User):
+    """The polluters whose records `user` may see."""
+    if user.role == Role.SYSTEM_ADMIN:
+        return true()
+    if user.role == Role.REGULATOR:
+        return Polluter.district == user.district
+    if user.role == Role.POLLUTER_CONFIRMER:
+        return Polluter.id == user.polluter_id
+    # an agency sees the directory entries it works for (its tasks and contracts), and its own site
+    return Polluter.id.in_(select(MonitoringTask.polluter_id).where(MonitoringTask.agency_id == user.agency_id)
+                           .union(select(Contract.polluter_id).where(Contract.agency_id == user.agency_id))) \
+        | (Polluter.own_agency_id == user.agency_id)
+
+
+def _tasks(user: User):
+    if user.role in (Role.AGENCY_ADMIN, Role.SAMPLER):
+        return MonitoringTask.agency_id == user.agency_id
+    return MonitoringTask.polluter_id.in_(select(Polluter.id).where(_polluters(user)))
+
+
+def _trips(user: User):
+    return SamplingTrip.visit_id.in_(select(Visit.id).join(MonitoringTask).where(_tasks(user)))
+
+
+def _by_agency(column):
+    def rule(user: User):
+        return column.in_(select(Agency.id).where(_agency_rows(user)))
+    return rule
+
+
+def _contracts(user: User):
+    if user.role in (Role.AGENCY_ADMIN, Role.SAMPLER):
+        return Contract.agency_id == user.agency_id
+    return Contract.polluter_id.in_(select(Polluter.id).where(_polluters(user)))
+
+
+RULES = {
+    Agency: _agency_rows,
+    Filing: _by_agency(Filing.agency_id),
+    Staff: _by_agency(Staff.agency_id),
+    Equipment: _by_agency(Equipment.agency_id),
+    Capability: _by_agency(Capability.agency_id),
+    Polluter: _polluters,
+    MonitoringPoint: lambda u: MonitoringPoint.polluter_id.in_(select(Polluter.id).where(_polluters(u))),
+    Contract: _contracts,
+    MonitoringTask: _tasks,
+    Visit: lambda u: Visit.task_id.in_(select(MonitoringTask.id).where(_tasks(u))),
+    SamplingTrip: _trips,
+    CheckIn: lambda u: CheckIn.trip_id.in_(select(SamplingTrip.id).where(_trips(u))),
+    Sample: lambda u: Sample.trip_id.in_(select(SamplingTrip.id).where(_trips(u))),
+    Confirmation: lambda u: Confirmation.trip_id.in_(select(SamplingTrip.id).where(_trips(u))),
+    Photo: lambda u: Photo.trip_id.in_(select(SamplingTrip.id).where(_trips(u)))
+    | Photo.task_id.in_(select(MonitoringTask.id).where(_tasks(u))),
+}
+
+
+def condition(user: User, model):
+    """The WHERE clause limiting `model` to what `user` may see."""
+    return RULES[model](user)
+
+
+def scoped(user: User, model, query: Select | None = None) -> Select:
+    """`query` (default: all rows of `model`) limited to what `user` may see."""
+    return (query if query is not None else select(model)).where(condition(user, model))
+
+
+def get(db: Session, user: User, model, ident: int):
+    """One row `user` may see, or None (the view answers 404)."""
+    return db.scalar(scoped(user, model).where(model.id == ident))

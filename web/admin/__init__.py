@@ -1,0 +1,22 @@
+"""系统管理: the system administrator's overview of agencies, the polluter directory and accounts."""
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+from sqlalchemy import select
+
+from models import Agency, Polluter, Role, User
+from web.access import role_required
+from web.db import db
+
+bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
+
+
+@bp.get("/")
+@role_required(Role.SYSTEM_ADMIN)
+def home():
+    return render_template(
+        "admin/home.html",
+        agencies=db().scalars(select(Agency).order_by(Agency.id)).all(),
+        polluters=db().scalars(select(Polluter).order_by(Polluter.id)).all(),
+        users=db().scalars(select(User).order_by(User.id)).all(),
+    )

@@ -1,0 +1,24 @@
+"""The agency's desk (监测机构工作台): filing status, tasks at a glance; a sampler's own visits."""
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+
+from models import MonitoringTask, Role, Visit
+from services import filings, policy, trips
+from web.access import me, role_required
+from web.db import db
+
+bp = Blueprint("agency", __name__, url_prefix="/agency", template_folder="templates")
+
+
+@bp.get("/")
+@role_required(Role.AGENCY_ADMIN, Role.SAMPLER)
+def home():
+    user = me()
+    tasks = db().scalars(policy.scoped(user, MonitoringTask).order_by(MonitoringTask.id.desc()).limit(20)).all()
+    visits: list[Visit] = trips.visits_due(db(), user) if user.role == Role.SAMPLER else []
+    in_force = filings.in_force(db(), user.agency_id)
+    return render_template("agency/home.html", user=user, tasks=tasks, visits=visits, in_force=in_force,
+                           agency=user.agency)
+
+

@@ -1,0 +1,26 @@
+"""The panel's navigation per role: (endpoint, label). Links whose page is not mounted are left out."""
+from __future__ import annotations
+
+from flask import current_app
+
+from handlers.texts import ROLE_NAMES
+from web.access import me
+
+NAV = {
+    "agency_admin": [("agency.home", "工作台"), ("filing.edit", "备案管理"), ("contracts.index", "合同管理"),
+                     ("tasks.index", "监测任务")],
+    "sampler": [("agency.home", "我的采样任务")],
+    "polluter_confirmer": [("polluter.home", "待确认采样行程"), ("polluter.account", "账户与微信绑定")],
+    "regulator": [("regulator.home", "监管工作台"), ("review.index", "备案审核"), ("regulator.tasks", "任务监管")],
+    "system_admin": [("admin.home", "系统管理"), ("review.index", "备案审核")],
+}
+
+
+def nav_links() -> list[tuple[str, str]]:
+    return [(endpoint, label) for endpoint, label in NAV.get(me().role, [])
+            if endpoint in current_app.view_functions]
+
+
+def nav_name() -> str:
+    user = me()
+    return f"{user.display_name}（{ROLE_NAMES.get(user.role, user.role)}）"
