@@ -41,3 +41,28 @@ def snapshot(db: Session, agency_id: int) -> dict:
 
 def _iso(value) -> str | None:
     return value.isoformat() if value else None
+
+
+def may_run_tasks(db: Session, agency_id: int) -> bool:
+    """Only an agency with a filing version in force may create tasks."""
+    return in_force(db, agency_id) is not None
+
+
+def schedulable_staff(db: Session, agency_id: int, day) -> list[Staff]:
+    """People in the filing in force whose certificate is valid on `day` (and still active)."""
+    filing = in_force(db, agency_id)
+    if filing is None:
+        return []
+    filed = {entry["id"] for entry in filing.snapshot.get("staff", [])}
+    people = db.scalars(select(Staff).where(Staff.id.in_(filed), Staff.active).order_by(Staff.id))
+    return [s for s in people if s.certificate_valid_until is not None and s.certificate_valid_until >= day]
+
+
+def schedulable_equipment(db: Session, agency_id: int, day) -> list[Equipment]:
+    """Equipment in the filing in force whose calibration is valid on `day`."""
+    filing = in_force(db, agency_id)
+    if filing is None:
+        return []
+    filed = {entry["id"] for entry in filing.snapshot.get("equipment", [])}
+    items = db.scalars(select(Equipment).where(Equipment.id.in_(filed), Equipment.active).order_by(Equipment.id))
+    return [e for e in items if e.calibration_valid_until is not None and e.calibration_valid_until >= day]
