@@ -1,0 +1,36 @@
+"""The `emss` command line on a fresh instance folder (the embedded default)."""
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from web import cli
+
+
+@pytest.fixture
+def instance(tmp_path, monkeypatch):
+    for name in ("DATABASE_URL", "REDIS_URL", "MEDIA_ROOT"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("EMSS_INSTANCE", str(tmp_path))
+    return tmp_path
+
+
+def _count(folder, table: str) -> int:
+    with sqlite3.connect(folder / "emss.sqlite3") as connection:
+        return connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+
+
+def test_upgrade_then_demo_twice_loads_the_demo_once(instance, capsys):
+    assert cli.main(["db", "upgrade"]) == 0
+    assert cli.main(["demo"]) == 0
+    users, visits = _count(instance, "user_account"), _count(instance, "visit")
+    assert cli.main(["demo"]) == 0
+    assert (_count(instance, "user_account"), _count(instance, "visit")) == (users, visits)
+    out = capsys.readouterr().out
+    assert "演示数据已加载" in out and "未重复加载" in out and "demo1234" in out
+
+
+def test_a_worker_needs_a_real_redis(instance, capsys):
+    assert cli.main(["worker"]) == 2
+    assert "REDIS_URL" in capsys.readouterr().err
