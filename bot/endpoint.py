@@ -113,16 +113,25 @@ def _decrypt(fields: dict, config) -> tuple[MessageCrypt, bytes]:
 def _reply(message) -> bytes:
     """The rendered reply, made once per delivery and repeated for WeChat's retries."""
     deliveries, robot = current_app.extensions["emss.deliveries"], current_app.extensions["emss.robot"]
-    key = delivery_key(message)
-    if not deliveries.claim(key):
+    sessions = robot.session_storage
+    key, openid = delivery_key(message), message.source
+    session_key = sessions.key(openid)
+    try:
+        opening = deliveries.begin(key, openid, session_key)
+    except Busy:
+        return b"success"
+    if not opening.first:
         return deliveries.reply_of(key) or b"success"
     g.message_key = key
+    g.chat_sessions = {"read": {session_key: opening.session}, "write": {}}
     try:
-        with deliveries.user_lock(message.source):
-            reply = robot.get_reply(message)
-    except Busy:
-        deliveries.forget(key)
-        return b"success"
-    rendered = reply.render().encode() if reply else b"success"
-    deliveries.remember(key, rendered)
+        reply = robot.get_reply(message)
+        rendered = reply.render().encode() if reply else b"success"
+    except BaseException:
+        deliveries.abandon(key, openid)
+        raise
+    finally:
+        # g lives as long as the app context, which an in-process caller (the simulator) may share
+        writes = g.pop("chat_sessions")["write"]
+    deliveries.finish(key, openid, rendered, writes)
     return rendered

@@ -1,8 +1,14 @@
-"""The chat session (聊天上下文) in Redis, with a TTL: only what can be lost (the trip is in the database)."""
+"""The chat session (聊天上下文) in Redis, with a TTL: only what can be lost (the trip is in the database).
+
+Inside a WeChat delivery the endpoint reads the session together with the delivery's claim and lock and
+writes it back with the reply (bot/deliveries.py); this storage then only hands WeRoBot that copy and
+collects its update. Outside a delivery (tools, tests) it talks to Redis directly.
+"""
 from __future__ import annotations
 
 import json
 
+from flask import g, has_request_context
 from werobot.session import SessionStorage
 from werobot.utils import to_text
 
@@ -17,15 +23,24 @@ class RedisSessionStorage(SessionStorage):
     def key(self, openid) -> str:
         return f"emss:session:{to_text(openid)}"
 
+    @staticmethod
+    def _delivery() -> dict | None:
+        return g.get("chat_sessions") if has_request_context() else None
+
     def get(self, id) -> dict:
-        raw = self.redis.get(self.key(id))
+        delivery = self._delivery()
+        raw = delivery["read"].get(self.key(id)) if delivery is not None else self.redis.get(self.key(id))
         return json.loads(raw) if raw else {}
 
     def set(self, id, value) -> None:
-        if value:
-            self.redis.set(self.key(id), json.dumps(value, ensure_ascii=False), ex=self.ttl)
-        else:
+        encoded = json.dumps(value, ensure_ascii=False).encode() if value else None
+        delivery = self._delivery()
+        if delivery is not None:
+            delivery["write"][self.key(id)] = (encoded, self.ttl)
+        elif encoded is None:
             self.redis.delete(self.key(id))
+        else:
+            self.redis.set(self.key(id), encoded, ex=self.ttl)
 
     def delete(self, id) -> None:
-        self.redis.delete(self.key(id))
+        self.set(id, {})

@@ -65,7 +65,7 @@ def choose(turn: Turn, text: str) -> str:
         turn.session["choices"] = choices
         return T.BAD_CHOICE.format(count=len(choices))
     try:
-        trip = trips.open_trip(turn.uow, turn.user, choices[int(number) - 1], turn.key)
+        trip, created = trips.open_trip(turn.uow, turn.user, choices[int(number) - 1], turn.key)
     except TripProblem as problem:
         if problem.code == "trip_closed":
             return T.TRIP_CLOSED.format(state=T.STATE_NAMES.get(problem.detail["state"], ""))
@@ -74,7 +74,7 @@ def choose(turn: Turn, text: str) -> str:
     task = trip.visit.task
     if trip.started_by_id != turn.user.id:
         head = T.TRIP_JOINED.format(name=trip.started_by.display_name, task=task.name, polluter=task.polluter.name)
-    elif len(trip.events) > 1:
+    elif not created:
         head = T.TRIP_RESUMED.format(task=task.name, polluter=task.polluter.name)
     else:
         head = T.TRIP_STARTED.format(task=task.name, polluter=task.polluter.name)

@@ -9,21 +9,11 @@ from datetime import date, datetime
 
 from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload, object_session
 
 from models import (
-    CheckIn,
-    CheckInKind,
-    ConditionRecord,
-    MonitoringPoint,
-    MonitoringTask,
-    Photo,
-    PhotoPurpose,
-    Sample,
-    SamplingTrip,
-    TripEvent,
-    User,
-    Visit,
+    CheckIn, CheckInKind, ConditionRecord, MonitoringPoint, MonitoringTask, Photo, PhotoPurpose, PlanItem, Sample,
+    SamplingTrip, TripEvent, User, Visit,
 )
 from models.tasks import visit_sampler
 from services import clock, geo, notify
@@ -66,11 +56,22 @@ def visits_due(db: Session, user: User, today: date | None = None) -> list[Visit
     return list(db.scalars(query))
 
 
+# what every step of a trip reads, loaded with the trip instead of one lazy query at a time
+TRIP_GRAPH = (
+    joinedload(SamplingTrip.visit).joinedload(Visit.task).joinedload(MonitoringTask.polluter),
+    joinedload(SamplingTrip.visit).joinedload(Visit.task).joinedload(MonitoringTask.agency),
+    joinedload(SamplingTrip.visit).joinedload(Visit.task).selectinload(MonitoringTask.plan)
+    .joinedload(PlanItem.point),
+    joinedload(SamplingTrip.conditions),
+)
+
+
 def active_trip(db: Session, user: User, preferred_id: int | None = None) -> SamplingTrip | None:
     """The trip the sampler is in the middle of, found in the database (the chat session only hints
     which one). The row is locked, so two samplers on one visit take turns on it."""
     query = (
         select(SamplingTrip)
+        .options(*TRIP_GRAPH)
         .join(visit_sampler, visit_sampler.c.visit_id == SamplingTrip.visit_id)
         .where(visit_sampler.c.user_id == user.id, SamplingTrip.state.in_(ACTIVE))
         .order_by((SamplingTrip.id == (preferred_id or 0)).desc(), SamplingTrip.id.desc())
@@ -101,18 +102,20 @@ def awaiting_confirmation(db: Session, polluter_id: int) -> list[SamplingTrip]:
     return list(db.scalars(query))
 
 
-def open_trip(uow, user: User, visit_id: int, key: str | None = None) -> SamplingTrip:
-    """Start the visit's trip, or join it where a colleague on the same visit already started it."""
+def open_trip(uow, user: User, visit_id: int, key: str | None = None) -> tuple[SamplingTrip, bool]:
+    """Start the visit's trip, or join it where a colleague on the same visit already started it.
+    Returns the trip and whether this call created it."""
     db = uow.session
     visit = db.get(Visit, visit_id)
     if visit is None or user not in visit.samplers:
         raise TripProblem("not_assigned")
     trip = db.scalar(select(SamplingTrip).where(SamplingTrip.visit_id == visit_id))
-    if trip is None:
+    created = trip is None
+    if created:
         trip = _create_trip(db, visit, user, key)
     if trip.state not in ACTIVE:
         raise TripProblem("trip_closed", state=trip.state)
-    return trip
+    return trip, created
 
 
 def _create_trip(db: Session, visit: Visit, user: User, key: str | None) -> SamplingTrip:
@@ -162,9 +165,10 @@ def add_photo(uow, trip: SamplingTrip, user: User, media_id: str, pic_url: str |
     """Record a photo for the current step; its media is fetched by a job after the commit."""
     purpose = _expect(trip, PHOTO_PURPOSE)
     point = trip.current_point if purpose in (PhotoPurpose.SAMPLING, PhotoPurpose.OUTPUT) else None
-    photo = Photo(purpose=purpose, point=point, sent_by=user, received_at=clock.now(), media_id=media_id,
-                  pic_url=pic_url, live=live)
-    trip.photos.append(photo)
+    # added by foreign key: appending to trip.photos would load every earlier photo first
+    photo = Photo(trip_id=trip.id, purpose=purpose, point_id=point.id if point else None, sent_by_id=user.id,
+                  received_at=clock.now(), media_id=media_id, pic_url=pic_url, live=live)
+    uow.session.add(photo)
     uow.session.flush()
     _log(trip, user, "photo", key, photo=photo.id, purpose=purpose, live=live)
     uow.after_commit("bot.jobs.fetch_photo", photo.id)
@@ -291,7 +295,7 @@ def ensure_samples(trip: SamplingTrip) -> list[Sample]:
     for item in (i for i in trip.visit.task.plan if i.point_id == point.id):
         for _ in range(item.samples_per_visit):
             trip.samples.append(Sample(
-                code=sample_code(trip, len(trip.samples) + 1), point=point, factor=item.factor,
+                code=sample_code(trip, len(trip.samples) + 1), point=point, point_id=point.id, factor=item.factor,
                 container=item.container, preservative=item.preservative))
     return samples_at(trip, point)
 
@@ -308,8 +312,9 @@ def _expect(trip: SamplingTrip, mapping: dict):
 
 
 def _log(trip: SamplingTrip, user: User | None, action: str, key: str | None, **detail) -> None:
-    trip.events.append(TripEvent(at=clock.now(), actor_id=user.id if user else None, action=action,
-                                 detail=_plain(detail), message_key=key))
+    # added by foreign key: appending to trip.events would load the whole log on every message
+    object_session(trip).add(TripEvent(trip_id=trip.id, at=clock.now(), actor_id=user.id if user else None,
+                                       action=action, detail=_plain(detail), message_key=key))
 
 
 def _plain(detail: dict) -> dict:

@@ -9,10 +9,17 @@ import pytest
 
 from bot.deliveries import Busy, Deliveries, delivery_key
 
+SESSION = "emss:session:o1"
+
 
 @pytest.fixture
-def deliveries():
-    return Deliveries(fakeredis.FakeRedis(), wait_seconds=0.3)
+def redis():
+    return fakeredis.FakeRedis()
+
+
+@pytest.fixture
+def deliveries(redis):
+    return Deliveries(redis, wait_seconds=0.3)
 
 
 def test_messages_are_keyed_by_msgid_and_events_by_sender_and_time():
@@ -20,29 +27,44 @@ def test_messages_are_keyed_by_msgid_and_events_by_sender_and_time():
     assert delivery_key(SimpleNamespace(message_id=0, source="o1", time=5)) == "evt:o1:5"
 
 
-def test_the_first_delivery_claims_and_a_retry_gets_its_reply(deliveries):
-    assert deliveries.claim("msg:1") and not deliveries.claim("msg:1")
-    deliveries.remember("msg:1", b"<xml>reply</xml>")
-    assert deliveries.reply_of("msg:1") == b"<xml>reply</xml>"
+def test_the_first_delivery_claims_reads_the_session_and_a_retry_gets_its_reply(deliveries, redis):
+    redis.set(SESSION, b'{"trip": 7}')
+    first = deliveries.begin("msg:1", "o1", SESSION)
+    assert first.first and first.session == b'{"trip": 7}'
+    deliveries.finish("msg:1", "o1", b"<xml>reply</xml>", {SESSION: (b'{"trip": 8}', 60)})
+    retry = deliveries.begin("msg:1", "o1", SESSION)
+    assert not retry.first and deliveries.reply_of("msg:1") == b"<xml>reply</xml>"
+    assert redis.get(SESSION) == b'{"trip": 8}' and 0 < redis.ttl(SESSION) <= 60
+    assert redis.get("emss:lock:user:o1") is None  # a retry does not keep the user's lock
 
 
 def test_a_retry_waits_for_the_first_delivery_still_being_handled(deliveries):
-    deliveries.claim("msg:2")
-    threading.Timer(0.1, deliveries.remember, ("msg:2", b"late")).start()
+    deliveries.begin("msg:2", "o1", SESSION)
+    threading.Timer(0.1, deliveries.finish, ("msg:2", "o1", b"late", {})).start()
     assert deliveries.reply_of("msg:2") == b"late"
 
 
 def test_a_retry_gives_up_waiting_inside_wechats_five_seconds(deliveries):
-    deliveries.claim("msg:3")
+    deliveries.begin("msg:3", "o1", SESSION)
     assert deliveries.reply_of("msg:3") is None
 
 
 def test_one_message_at_a_time_per_user(deliveries):
-    with deliveries.user_lock("o1"):
-        with pytest.raises(Busy):
-            with deliveries.user_lock("o1"):
-                pass
-        with deliveries.user_lock("o2"):
-            pass
-    with deliveries.user_lock("o1"):
-        pass
+    deliveries.begin("msg:4", "o1", SESSION)
+    with pytest.raises(Busy):
+        deliveries.begin("msg:5", "o1", SESSION)
+    deliveries.finish("msg:4", "o1", b"r", {})
+    assert deliveries.begin("msg:5", "o1", SESSION).first  # Busy freed the claim for WeChat's retry
+    assert deliveries.begin("msg:6", "o2", "emss:session:o2").first
+
+
+def test_a_waiting_message_reads_the_session_its_predecessor_wrote(deliveries, redis):
+    deliveries.begin("msg:7", "o1", SESSION)
+    threading.Timer(0.1, deliveries.finish, ("msg:7", "o1", b"r", {SESSION: (b'{"step": 2}', 60)})).start()
+    assert deliveries.begin("msg:8", "o1", SESSION).session == b'{"step": 2}'
+
+
+def test_an_abandoned_delivery_can_be_retried(deliveries):
+    deliveries.begin("msg:9", "o1", SESSION)
+    deliveries.abandon("msg:9", "o1")
+    assert deliveries.begin("msg:9", "o1", SESSION).first
