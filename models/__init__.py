@@ -1,17 +1,34 @@
 """The one data model shared by the bot and the web panel. Knows nothing of WeChat or Flask."""
 from models.base import Base, utcnow
 from models.directory import (
-    Agency, AgencyKind, Equipment, FilingStatus, MonitoringPoint, PointFactor, PointKind, Polluter, Role, User,
+    Agency,
+    AgencyKind,
+    Equipment,
+    FilingStatus,
+    MonitoringPoint,
+    PointFactor,
+    PointKind,
+    Polluter,
+    Role,
+    User,
     WechatBinding,
 )
 from models.filing import Capability, Filing, FilingReview, FilingState, Staff
 from models.outbound import OutboundMessage, OutboundStatus
-from models.tasks import (
-    Contract, MonitoringTask, PlanItem, ReceiptCheck, ReportCounter, TaskEvent, TaskStatus, Visit,
-)
+from models.tasks import Contract, MonitoringTask, PlanItem, ReceiptCheck, ReportCounter, TaskEvent, TaskStatus, Visit
 from models.trips import (
-    CheckIn, CheckInKind, ConditionRecord, Confirmation, ConfirmationLink, ConfirmationStatus, Photo, PhotoPurpose,
-    PhotoStatus, Sample, SamplingTrip, TripEvent,
+    CheckIn,
+    CheckInKind,
+    ConditionRecord,
+    Confirmation,
+    ConfirmationLink,
+    ConfirmationStatus,
+    Photo,
+    PhotoPurpose,
+    PhotoStatus,
+    Sample,
+    SamplingTrip,
+    TripEvent,
 )
 
 __all__ = [

@@ -7,7 +7,7 @@ from datetime import date, datetime, time
 from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base, Timestamped
+from models.base import AppendOnly, Base, Timestamped
 from models.directory import Agency, Equipment, MonitoringPoint, Polluter, User
 
 
@@ -135,7 +135,7 @@ class Visit(Base):
     equipment: Mapped[list[Equipment]] = relationship(secondary=visit_equipment, order_by="Equipment.id")
 
 
-class TaskEvent(Base):
+class TaskEvent(Base, AppendOnly):
     """Append-only log of every change to a task (who, what, when)."""
 
     __tablename__ = "task_event"

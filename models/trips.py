@@ -4,10 +4,10 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String, Text, event
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base, Timestamped, utcnow
+from models.base import AppendOnly, Base, Timestamped, utcnow
 from models.directory import MonitoringPoint, User
 from models.tasks import Visit
 
@@ -229,7 +229,7 @@ class ConfirmationLink(Base):
     user: Mapped[User] = relationship()
 
 
-class TripEvent(Base):
+class TripEvent(Base, AppendOnly):
     """Append-only log of a trip: who did what, when, from which WeChat message."""
 
     __tablename__ = "trip_event"
@@ -243,10 +243,3 @@ class TripEvent(Base):
 
     trip: Mapped[SamplingTrip] = relationship(back_populates="events")
 
-
-@event.listens_for(Session, "before_flush")
-def _event_log_is_append_only(session: Session, _context, _instances) -> None:
-    """The trip's event log is evidence: rows are added, never changed or removed."""
-    for obj in (*session.dirty, *session.deleted):
-        if isinstance(obj, TripEvent) and (obj in session.deleted or session.is_modified(obj)):
-            raise ValueError("trip events are append-only")

@@ -12,8 +12,20 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, object_session
 
 from models import (
-    CheckIn, CheckInKind, ConditionRecord, MonitoringPoint, MonitoringTask, Photo, PhotoPurpose, PlanItem, Sample,
-    SamplingTrip, TripEvent, User, Visit,
+    CheckIn,
+    CheckInKind,
+    ConditionRecord,
+    MonitoringPoint,
+    MonitoringTask,
+    Photo,
+    PhotoPurpose,
+    PlanItem,
+    Sample,
+    SamplingTrip,
+    TaskStatus,
+    TripEvent,
+    User,
+    Visit,
 )
 from models.tasks import visit_sampler
 from services import clock, geo, notify
@@ -50,7 +62,10 @@ def visits_due(db: Session, user: User, today: date | None = None) -> list[Visit
     query = (
         select(Visit)
         .join(visit_sampler, visit_sampler.c.visit_id == Visit.id)
-        .where(visit_sampler.c.user_id == user.id, Visit.day <= today, ~finished)
+        .join(MonitoringTask, MonitoringTask.id == Visit.task_id)
+        # a schedule still being drafted on the desk is not work for the field yet
+        .where(visit_sampler.c.user_id == user.id, Visit.day <= today, ~finished,
+               MonitoringTask.status == TaskStatus.SAMPLING)
         .order_by(Visit.day, Visit.starts, Visit.id)
     )
     return list(db.scalars(query))

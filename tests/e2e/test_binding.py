@@ -88,3 +88,15 @@ def test_the_om_menu_is_announced_as_coming_soon(demo_world, phone):
 def test_subscribing_welcomes_and_explains_binding(demo_world, phone):
     reply = phone("o_new").send("event", {"Event": "subscribe"}, msgid=None)
     assert "欢迎关注" in reply and "绑定" in reply
+
+
+def test_a_visit_on_a_task_not_yet_in_sampling_is_not_listed(demo_world, phone, runtime):
+    from models import MonitoringTask, TaskStatus
+
+    with runtime.sessions() as s:
+        task = s.scalars(select(MonitoringTask).where(MonitoringTask.code == "RW-DEMO-0001")).one()
+        task.status = TaskStatus.SCHEDULING
+        s.commit()
+    sampler = phone("o_sampler1")
+    script.bind(sampler)
+    assert "没有分配" in sampler.tap("SAMPLING_TASKS")
