@@ -7,7 +7,7 @@ import time
 
 from flask import current_app, g
 
-from handlers import account, sampling
+from handlers import account, receipt, sampling
 from handlers import texts as T
 from handlers.turn import Turn
 from services import notify
@@ -26,6 +26,7 @@ COMMANDS = {
     "状态": "status", "当前状态": "status", "STATUS": "status",
     "上一步": "back", "返回": "back",
     "取消": "cancel",
+    "送样接收": "receipt",
 }
 LIVE_PHOTO_WINDOW = 120  # seconds after a camera-only menu tap in which its photos arrive
 
@@ -73,7 +74,7 @@ def command(turn: Turn, name: str) -> str:
     if name == "om":
         return T.OM_COMING
     return {"tasks": sampling.list_tasks, "status": sampling.status, "back": sampling.back,
-            "cancel": sampling.ask_cancel}[name](turn)
+            "cancel": sampling.ask_cancel, "receipt": receipt.list_tasks}[name](turn)
 
 
 @handles
@@ -94,8 +95,11 @@ def on_text(turn: Turn) -> str:
             return reply
         if COMMANDS.get(word) is None and not word.isdigit():
             return T.CANCEL_KEPT + "\n" + _step_or_idle(turn)
+    if receipt.KEY in turn.session and COMMANDS.get(word) in (None, "back", "cancel"):
+        return receipt.on_text(turn, text, COMMANDS.get(word))
     if word in COMMANDS:
         turn.session.pop("choices", None)
+        turn.session.pop(receipt.KEY, None)  # another command leaves the receipt check; its answers are kept
         return command(turn, COMMANDS[word])
     if turn.user is None:
         return T.UNBOUND
@@ -116,10 +120,12 @@ def on_image(turn: Turn) -> str:
     """A photo: stored for the trip's photo step; its media is fetched by a job after the reply."""
     if turn.user is None:
         return T.UNBOUND
+    message = turn.message
+    if receipt.KEY in turn.session:
+        return receipt.on_image(turn, message.__dict__.get("MediaId", ""), message.img, _live(turn))
     trip = sampling.current_trip(turn)
     if trip is None:
         return T.NO_TRIP
-    message = turn.message
     return sampling.on_image(turn, trip, message.__dict__.get("MediaId", ""), message.img, _live(turn))
 
 

@@ -110,3 +110,28 @@ STATE_NAMES = {
 }
 KIND_NAMES = {"wastewater": "废水", "flue_gas": "有组织废气", "fugitive": "无组织废气", "noise": "噪声"}
 CHECK_IN_NAMES = {"arrival": "进场签到", "departure": "离场签到"}
+
+# --- receipt check of delivered samples (送样接收检查) -----------------------------------------------------
+RECEIPT_ONLY_AGENCY = "送样接收检查仅对监测机构管理员开放。"
+NO_RECEIPTS = "目前没有待做送样接收检查的送样任务。"
+RECEIPTS_HEAD = "待做送样接收检查的送样任务（回复序号开始填写）："
+RECEIPT_LINE = "{n}. {code} {task}｜{polluter}{note}"
+RECEIPT_STARTED = "（已填写 {answered} 项）"
+RECEIPT_OPENED = ("开始送样接收检查：{code} {task}｜{polluter}\n"
+                  "可随时发送样品照片；回复“上一步”修改上一项，“取消”暂停填写（已填内容会保留）。")
+RECEIPT_CONFIRM = ("【送样接收检查】请核对：\n{summary}\n样品照片：{photos} 张\n\n"
+                   "回复 1 确认，回复“上一步”修改最后一项；可继续发送照片。")
+RECEIPT_CONFIRMED = "送样接收检查已确认。该任务可以提交并生成报告系统编号。"
+RECEIPT_PAUSED = "已暂停送样接收检查，已填内容已保存。回复“送样接收”可继续。"
+RECEIPT_PHOTO = "已收到第 {count} 张样品照片。"
+RECEIPT_CHOOSE_FIRST = "请先回复序号选择送样任务，再发送样品照片。"
+RECEIPT_WENT_BACK = "已返回上一项。"
+RECEIPT_PROBLEMS = {
+    "receipt_confirmed": "该任务的送样接收检查已确认，无需再次填写。",
+    "receipt_photo_needed": "确认前请至少发送 1 张样品照片。",
+    "receipt_incomplete": "还有必填项未填写。",
+    "nothing_to_go_back": "已经是第一项了。",
+    "not_delivered": "该任务不是送样任务。",
+    "wrong_status": "该任务当前不能填写送样接收检查。",
+}
+NEXT_FOR_ROLE["agency_admin"] = "送样任务收到样品后，回复“送样接收”在微信中填写送样接收检查。"

@@ -8,8 +8,26 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import (
-    Agency, AgencyKind, Capability, Contract, Equipment, Filing, FilingState, FilingStatus, MonitoringPoint,
-    MonitoringTask, PlanItem, PointFactor, PointKind, Polluter, Role, Staff, TaskStatus, User, Visit, WechatBinding,
+    Agency,
+    AgencyKind,
+    Capability,
+    Contract,
+    Equipment,
+    Filing,
+    FilingState,
+    FilingStatus,
+    MonitoringPoint,
+    MonitoringTask,
+    PlanItem,
+    PointFactor,
+    PointKind,
+    Polluter,
+    Role,
+    Staff,
+    TaskStatus,
+    User,
+    Visit,
+    WechatBinding,
 )
 from services import clock, filings
 from services.accounts import hash_password

@@ -1,9 +1,15 @@
-"""Photos of a trip on disk: the original untouched, a thumbnail and a watermarked copy beside it."""
+"""Photos on disk: the original untouched, a thumbnail and a watermarked copy beside it.
+
+A photo belongs to a trip (the sampler's evidence) or, with no trip, to a task (the receipt check of
+delivered samples, 送样接收检查).
+"""
 from __future__ import annotations
 
 from pathlib import Path
 
-from models import Photo, PhotoStatus
+from sqlalchemy.orm import object_session
+
+from models import MonitoringTask, Photo, PhotoStatus
 from services import clock, notify
 from services.photos import PhotoRejected, Watermark, process_photo
 
@@ -11,17 +17,22 @@ TEXTS = {
     PhotoStatus.REJECTED: "您发送的照片未能保存：{reason}（{step}）",
     PhotoStatus.FAILED: "您发送的一张照片暂时无法从微信下载，请重新发送。（{step}）",
 }
-STEP_NAMES = {"arrival": "进场签到", "sampling": "现场采样", "output": "仪器输出", "departure": "离场签到"}
+STEP_NAMES = {"arrival": "进场签到", "sampling": "现场采样", "output": "仪器输出", "departure": "离场签到",
+              "receipt": "送样接收检查"}
 
 
 def save(uow, photo: Photo, data: bytes) -> None:
     """Process the downloaded bytes into the photo's files; an unusable picture is refused, not stored."""
     try:
-        processed = process_photo(data, watermark_for(photo))
+        store(uow, photo, data)
     except PhotoRejected as exc:
         give_up(uow, photo, PhotoStatus.REJECTED, str(exc))
-        return
-    folder = Path("trips") / str(photo.trip_id)
+
+
+def store(uow, photo: Photo, data: bytes) -> None:
+    """Write the original, thumbnail and watermarked copy; PhotoRejected (nothing written) when unusable."""
+    processed = process_photo(data, watermark_for(photo))
+    folder = Path("trips") / str(photo.trip_id) if photo.trip_id else Path("tasks") / str(photo.task_id)
     stem = folder / f"{photo.id}"
     original = stem.with_suffix("." + _extension(processed.format))
     thumbnail = folder / f"{photo.id}_thumb.jpg"
@@ -39,7 +50,7 @@ def save(uow, photo: Photo, data: bytes) -> None:
 
 
 def give_up(uow, photo: Photo, status: PhotoStatus, reason: str) -> None:
-    """Mark the photo unusable and tell the sampler, who can simply send another one."""
+    """Mark the photo unusable and tell the sender, who can simply send another one."""
     photo.status = status
     photo.error = reason[:255]
     if photo.sent_by.binding is not None:
@@ -48,6 +59,8 @@ def give_up(uow, photo: Photo, status: PhotoStatus, reason: str) -> None:
 
 
 def watermark_for(photo: Photo) -> Watermark:
+    if photo.trip is None:
+        return _task_watermark(photo)
     trip = photo.trip
     task = trip.visit.task
     check_in = trip.check_ins[-1] if trip.check_ins else None
@@ -56,6 +69,17 @@ def watermark_for(photo: Photo) -> Watermark:
     return Watermark(
         taken_at=clock.local(photo.received_at).replace(tzinfo=None),
         place=f"{task.polluter.name} {where[0]:.5f},{where[1]:.5f}",
+        task=f"{task.code} {task.name}",
+        sampler=photo.sent_by.display_name,
+    )
+
+
+def _task_watermark(photo: Photo) -> Watermark:
+    """A task's photo is taken where the agency receives the samples, not on the polluter's site."""
+    task = object_session(photo).get(MonitoringTask, photo.task_id)
+    return Watermark(
+        taken_at=clock.local(photo.received_at).replace(tzinfo=None),
+        place=f"{task.agency.name}（{STEP_NAMES.get(photo.purpose, '')}）",
         task=f"{task.code} {task.name}",
         sampler=photo.sent_by.display_name,
     )

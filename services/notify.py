@@ -3,45 +3,28 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from models import (
-    Confirmation,
-    ConfirmationStatus,
-    OutboundMessage,
-    OutboundStatus,
-    Role,
-    SamplingTrip,
-    User,
-    WechatBinding,
-)
-from services import clock, links
+from models import OutboundMessage, OutboundStatus, SamplingTrip
+from services import clock, confirmations
+
+SUBMITTED = "采样人员已提交现场采样记录，请在离场前核对确认。"
+RESUBMITTED = "监测机构已更正并重新提交采样记录，请核对确认。"
 
 
-def request_confirmation(uow, trip: SamplingTrip) -> list[OutboundMessage]:
-    """Ask every bound user of the polluter to confirm the trip (a template message each)."""
-    trip.confirmations.append(Confirmation(status=ConfirmationStatus.PENDING))
+def request_confirmation(uow, trip: SamplingTrip, resubmitted: bool = False) -> list[OutboundMessage]:
+    """Ask every bound user of the polluter to confirm the trip: a new round of confirmation and a template
+    message each, linking to that user's own confirmation page."""
     task = trip.visit.task
-    url = links.trip_url(uow.config, trip.id)
     departure = trip.latest_check_in("departure")
     data = {
         "keyword1": {"value": task.name},
         "keyword2": {"value": task.polluter.name},
         "keyword3": {"value": "、".join(u.display_name for u in trip.visit.samplers)},
         "keyword4": {"value": clock.fmt(departure.at if departure else trip.submitted_at)},
-        "keyword5": {"value": "采样人员已提交现场采样记录，请在离场前核对确认。"},
+        "keyword5": {"value": RESUBMITTED if resubmitted else SUBMITTED},
     }
-    payload = {"template_id": uow.config.wechat_trip_template_id, "url": url, "data": data}
-    return [_queue(uow, "template", openid, trip.id, payload)
-            for openid in confirmer_openids(uow.session, task.polluter_id)]
-
-
-def confirmer_openids(db, polluter_id: int) -> list[str]:
-    query = (
-        select(WechatBinding.openid)
-        .join(User, User.id == WechatBinding.user_id)
-        .where(User.polluter_id == polluter_id, User.role == Role.POLLUTER_CONFIRMER, User.active)
-        .order_by(WechatBinding.id)
-    )
-    return list(db.scalars(query))
+    return [_queue(uow, "template", invitation.openid, trip.id,
+                   {"template_id": uow.config.wechat_trip_template_id, "url": invitation.url, "data": data})
+            for invitation in confirmations.open_round(uow, trip)]
 
 
 def tell(uow, openid: str, text: str, trip_id: int | None = None) -> OutboundMessage:

@@ -11,8 +11,23 @@ from sqlalchemy import Select, false, select, true
 from sqlalchemy.orm import Session
 
 from models import (
-    Agency, Capability, CheckIn, Confirmation, Contract, Equipment, Filing, MonitoringPoint, MonitoringTask, Photo,
-    Polluter, Role, Sample, SamplingTrip, Staff, User, Visit,
+    Agency,
+    Capability,
+    CheckIn,
+    Confirmation,
+    Contract,
+    Equipment,
+    Filing,
+    MonitoringPoint,
+    MonitoringTask,
+    Photo,
+    Polluter,
+    Role,
+    Sample,
+    SamplingTrip,
+    Staff,
+    User,
+    Visit,
 )
 
 

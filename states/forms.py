@@ -92,8 +92,9 @@ def _parse_number(f: Field, text: str) -> float | int:
 def _parse_choice(f: Field, text: str) -> str:
     if text.isdigit() and 1 <= int(text) <= len(f.choices):
         return f.choices[int(text) - 1]
-    if text in f.choices:
-        return text
+    for choice in f.choices:  # typed text is normalised (full-width folded): compare like with like
+        if text == normalise(choice):
+            return choice
     raise FieldError(expectation(f))
 
 

@@ -61,7 +61,6 @@ def _worker(args, config: Config) -> int:
     from rq import SimpleWorker
 
     import bot.jobs  # noqa: F401 - imported once, here, rather than in each job
-
     from services.jobs import QUEUE
     from web import create_app
 

@@ -46,24 +46,28 @@ def test_sampler_completes_a_trip_and_the_polluter_gets_a_template_message(demo_
     templates = [m for m in inbox if m["kind"] == "template"]
     assert len(templates) == 1
     assert templates[0]["data"]["keyword2"]["value"] == "上海示范化工有限公司"
-    assert templates[0]["url"].startswith(f"{config.public_base_url}/trips/{trip.id}?t=")
+    assert templates[0]["url"].startswith(f"{config.public_base_url}/m/confirm/")
+    assert len(trip.confirmations) == 1 and trip.confirmations[0].status == "pending"
     with runtime.sessions() as s:
         message = s.scalars(select(OutboundMessage)).one()
         assert message.status == OutboundStatus.SENT and message.wechat_msgid
 
 
-def test_the_template_link_opens_the_trip_page_and_a_forged_link_does_not(demo_world, phone, runtime, client):
+def test_the_template_link_opens_the_trip_page_and_a_forged_link_does_not(demo_world, phone, runtime, client,
+                                                                          config):
     script.whole_trip(phone("o_sampler1"))
+    config.wechat_open_base = "http://emss.test/fake-wechat/open/"
     url = FakeWeChat(runtime.redis).inbox("o_demo_polluter")[-1]["url"]
-    path = url.removeprefix("http://emss.test")
-    page = client.get(path)
+    assert url.startswith("http://emss.test/m/confirm/")
+    client.set_cookie("emss_sim_openid", "o_demo_polluter", domain="emss.test")  # the phone's WeChat user
+    page = client.get(url, follow_redirects=True)  # through WeChat's OAuth and back
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert "上海示范化工有限公司" in html and "张伟" in html and "围栏内" in html
-    with client.get(path.replace("?t=", "/photos/1/thumb?t=")) as thumb:
-        assert thumb.status_code == 200 and thumb.mimetype == "image/jpeg"
-    assert client.get(path[:-3] + "xyz").status_code == 404
-    assert client.get(path.split("?")[0]).status_code == 404
+    thumb = html.split('src="')[1].split('"')[0]
+    with client.get("http://emss.test" + thumb) as picture:
+        assert picture.status_code == 200 and picture.mimetype == "image/jpeg"
+    assert client.get(url[:-3] + "xyz", follow_redirects=True).status_code == 404
 
 
 def test_sampler_checks_in_outside_fence_is_flagged(demo_world, phone, runtime):

@@ -70,3 +70,9 @@ def test_a_finished_form_has_no_current_field_and_a_summary():
 def test_a_question_says_its_position_and_whether_it_is_optional():
     text = forms.question(FORM, FORM.get("remarks"), WATER)
     assert "4/4" in text and "选填" in text
+
+
+def test_a_choice_with_full_width_characters_matches_what_was_typed():
+    field = Field("storage", "保存条件", Kind.CHOICE, choices=("冷藏（0～4℃）", "常温"))
+    assert forms.parse(field, "冷藏（0～4℃）") == "冷藏（0～4℃）"
+    assert forms.parse(field, "1") == "冷藏（0～4℃）"

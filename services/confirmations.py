@@ -1,0 +1,201 @@
+"""The polluter's confirmation of a trip (排污单位确认): the links sent in template messages, and the decision.
+
+Each submission of a trip opens a round: one pending `Confirmation` and, per bound polluter user, one
+`ConfirmationLink` whose token travels only in that user's template message (we keep its sha256). A link
+works for the user it was issued to, until it expires, once; the first decision of a round is the only one,
+whether it comes through a link or the polluter's desktop page.
+"""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from models import (
+    CheckInKind,
+    Confirmation,
+    ConfirmationLink,
+    ConfirmationStatus,
+    Role,
+    SamplingTrip,
+    TaskEvent,
+    TripEvent,
+    User,
+    WechatBinding,
+)
+from services import clock
+from states.trip import Step, bind, can
+
+# long enough for a polluter who only sees the message the next working day; a later link is refused and
+# the polluter confirms on its desktop page instead
+LINK_LIFETIME = timedelta(hours=72)
+# the crew checks out, then reviews and submits; a decision this soon after the check-out was taken while
+# they were still at the gate, later ones are marked "after departure" for the regulator
+DEPARTURE_GRACE = timedelta(minutes=30)
+REASON_MAX = 500
+LINK_PATH = "/m/confirm/"
+
+
+class ConfirmationProblem(Exception):
+    """A link or a decision refused; `code` says why (the view words it for the user):
+    unknown | superseded | expired | used (links), reason_needed | reason_too_long | not_yours (decisions)."""
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class Invitation:
+    """A polluter user's WeChat, asked to confirm through its own link."""
+
+    openid: str
+    url: str
+
+
+# --- a round of confirmation and its links ----------------------------------------------------------------
+
+def open_round(uow, trip: SamplingTrip) -> list[Invitation]:
+    """A new pending confirmation of the trip, with a fresh link for every bound polluter user."""
+    confirmation = Confirmation(status=ConfirmationStatus.PENDING)
+    trip.confirmations.append(confirmation)
+    return [Invitation(openid, issue_link(uow, confirmation, user))
+            for user, openid in bound_confirmers(uow.session, trip.visit.task.polluter_id)]
+
+
+def bound_confirmers(db: Session, polluter_id: int) -> list[tuple[User, str]]:
+    """The polluter's active confirmers bound to WeChat, with their OpenIDs."""
+    query = (
+        select(User, WechatBinding.openid)
+        .join(WechatBinding, WechatBinding.user_id == User.id)
+        .where(User.polluter_id == polluter_id, User.role == Role.POLLUTER_CONFIRMER, User.active)
+        .order_by(WechatBinding.id)
+    )
+    return [(user, openid) for user, openid in db.execute(query)]
+
+
+def issue_link(uow, confirmation: Confirmation, user: User) -> str:
+    """A single-use link for `user` to decide `confirmation`; only its hash is stored."""
+    token = secrets.token_urlsafe(32)
+    confirmation.links.append(ConfirmationLink(token_hash=digest(token), user=user,
+                                               expires_at=clock.now() + LINK_LIFETIME))
+    return uow.config.public_base_url.rstrip("/") + LINK_PATH + token
+
+
+def digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def find_link(db: Session, token: str) -> ConfirmationLink:
+    """The link of `token`, still belonging to the trip's current round; ConfirmationProblem otherwise."""
+    link = db.scalar(select(ConfirmationLink).where(ConfirmationLink.token_hash == digest(token)))
+    if link is None:
+        raise ConfirmationProblem("unknown")
+    if link.confirmation is not latest(link.confirmation.trip):
+        raise ConfirmationProblem("superseded")  # the trip was resubmitted: a newer message was sent
+    return link
+
+
+def check_usable(link: ConfirmationLink) -> None:
+    """Refuse a link already used for a decision, or past its expiry."""
+    if link.used_at is not None:
+        raise ConfirmationProblem("used")
+    if clock.now() >= link.expires_at:
+        raise ConfirmationProblem("expired")
+
+
+def holder_verified(db: Session, link: ConfirmationLink, openid: str | None) -> bool:
+    """Whether `openid` (verified through WeChat OAuth) is bound to the very user the link was issued to."""
+    if not openid or not link.user.active:
+        return False
+    return db.scalar(select(WechatBinding.id).where(WechatBinding.openid == openid,
+                                                    WechatBinding.user_id == link.user_id)) is not None
+
+
+def latest(trip: SamplingTrip) -> Confirmation | None:
+    return trip.confirmations[-1] if trip.confirmations else None
+
+
+def pending(trip: SamplingTrip) -> Confirmation | None:
+    """The round waiting for the polluter's decision, if the trip is waiting for one."""
+    current = latest(trip)
+    waiting = trip.state == Step.AWAITING_CONFIRMATION and current is not None
+    return current if waiting and current.status == ConfirmationStatus.PENDING else None
+
+
+# --- the decision -----------------------------------------------------------------------------------------
+
+def confirm(uow, confirmation: Confirmation, user: User, link: ConfirmationLink | None = None) -> bool:
+    """确认: the trip is completed. True when this call decided; False when the round was already decided
+    (a double tap, a replayed form, a colleague first) — then nothing changes."""
+    trip = confirmation.trip
+    now = clock.now()
+    late = after_departure(trip, now)
+    if not _decide(uow.session, confirmation, user, ConfirmationStatus.CONFIRMED, now, after_departure=late):
+        return False
+    bind(trip)
+    trip.approve()
+    _finish(trip, user, link, now, "approve", "trip_confirmed", confirmation=confirmation.id, after_departure=late)
+    return True
+
+
+def reject(uow, confirmation: Confirmation, user: User, reason: str, link: ConfirmationLink | None = None) -> bool:
+    """退回 with a reason: the trip goes back to the agency to correct and resubmit. True when this call decided."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ConfirmationProblem("reason_needed")
+    if len(reason) > REASON_MAX:
+        raise ConfirmationProblem("reason_too_long")
+    trip = confirmation.trip
+    now = clock.now()
+    if not _decide(uow.session, confirmation, user, ConfirmationStatus.REJECTED, now, reason=reason):
+        return False
+    bind(trip)
+    trip.reject()
+    _finish(trip, user, link, now, "reject", "trip_rejected", confirmation=confirmation.id, reason=reason)
+    return True
+
+
+def after_departure(trip: SamplingTrip, moment: datetime) -> bool:
+    """Whether a decision at `moment` came after the crew left (their departure check-in, plus the grace)."""
+    departure = trip.latest_check_in(CheckInKind.DEPARTURE)
+    return departure is not None and moment > departure.at + DEPARTURE_GRACE
+
+
+def _decide(db: Session, confirmation: Confirmation, user: User, status: ConfirmationStatus, now: datetime,
+            **values) -> bool:
+    """Record the decision only if the round is still pending: one conditional UPDATE, so of two concurrent
+    decisions exactly one wins on every backend."""
+    trip = confirmation.trip
+    if user.role != Role.POLLUTER_CONFIRMER or user.polluter_id != trip.visit.task.polluter_id:
+        raise ConfirmationProblem("not_yours")
+    if confirmation is not latest(trip) or not can(trip, "approve"):
+        return False
+    won = db.execute(
+        update(Confirmation)
+        .where(Confirmation.id == confirmation.id, Confirmation.status == ConfirmationStatus.PENDING)
+        .values(status=status, decided_by_id=user.id, decided_at=now, **values)
+        .execution_options(synchronize_session=False)
+    ).rowcount == 1
+    db.refresh(confirmation)
+    return won
+
+
+def _finish(trip: SamplingTrip, user: User, link: ConfirmationLink | None, now: datetime, action: str,
+            task_action: str, **detail) -> None:
+    if link is not None:
+        link.used_at = now
+    log(trip, user, action, task_action, via="wechat" if link is not None else "web", **detail)
+
+
+def log(trip: SamplingTrip, user: User, action: str, task_action: str, **detail) -> None:
+    """Append to the trip's event log, and to its task's log what the agency's task page must show.
+    The web side's entries carry no WeChat message key."""
+    now = clock.now()
+    trip.events.append(TripEvent(at=now, actor_id=user.id, action=action, detail=detail))
+    trip.visit.task.events.append(TaskEvent(at=now, actor_id=user.id, action=task_action,
+                                            detail={"trip": trip.id, **detail}))

@@ -1,0 +1,125 @@
+"""合同管理: the agency's contracts — new, save as draft, submit, view, the attachment. A submitted contract is
+read-only; the polluter concerned (and the district's regulator) may read it."""
+from __future__ import annotations
+
+from dataclasses import fields
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_from_directory, url_for
+
+from models import Contract, Role
+from services import clock, contracts, policy
+from services.contracts import MAX_ATTACHMENT_BYTES, ContractRefused, Terms
+from web.access import me, role_required
+from web.contracts.forms import ContractForm
+from web.db import db, get_or_404, uow
+
+bp = Blueprint("contracts", __name__, url_prefix="/agency/contracts", template_folder="templates")
+
+READERS = (Role.AGENCY_ADMIN, Role.POLLUTER_CONFIRMER, Role.REGULATOR, Role.SYSTEM_ADMIN)
+CLERK = Role.AGENCY_ADMIN
+STATUS_NAMES = {contracts.DRAFT: "草稿", contracts.SUBMITTED: "已提交"}
+
+
+@bp.app_template_filter("contract_status")
+def contract_status(status: str) -> str:
+    return STATUS_NAMES.get(status, status)
+
+
+@bp.get("/")
+@role_required(*READERS)
+def index():
+    rows = db().scalars(policy.scoped(me(), Contract).order_by(Contract.id.desc())).all()
+    return render_template("contracts/index.html", rows=rows, clerk=me().role == CLERK, fmt=clock.fmt)
+
+
+@bp.get("/<int:contract_id>")
+@role_required(*READERS)
+def view(contract_id: int):
+    return _render_view(get_or_404(Contract, contract_id), 200)
+
+
+def _render_view(contract: Contract, status: int):
+    return render_template("contracts/view.html", contract=contract, clerk=me().role == CLERK, fmt=clock.fmt,
+                           sources=contracts.SAMPLE_SOURCES), status
+
+
+@bp.get("/<int:contract_id>/attachment")
+@role_required(*READERS)
+def attachment(contract_id: int):
+    contract = get_or_404(Contract, contract_id)
+    if not contract.attachment_path:
+        abort(404)
+    root = Path(current_app.extensions["emss"].config.media_root).resolve()
+    return send_from_directory(root, contract.attachment_path, as_attachment=True, mimetype="application/pdf",
+                               download_name=contract.attachment_name or f"{contract.code}.pdf")
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@role_required(CLERK)
+def new():
+    return _save(None)
+
+
+@bp.route("/<int:contract_id>/edit", methods=["GET", "POST"])
+@role_required(CLERK)
+def edit(contract_id: int):
+    contract = get_or_404(Contract, contract_id)
+    if contract.status != contracts.DRAFT:
+        if request.method == "POST":
+            abort(400, contracts.REASONS["locked"].format(code=contract.code))
+        flash(contracts.REASONS["locked"].format(code=contract.code), "error")
+        return redirect(url_for("contracts.view", contract_id=contract.id))
+    return _save(contract)
+
+
+@bp.post("/<int:contract_id>/submit")
+@role_required(CLERK)
+def submit(contract_id: int):
+    contract = get_or_404(Contract, contract_id)
+    try:
+        contracts.submit(uow(), me(), contract)
+    except ContractRefused as refused:
+        flash(str(refused), "error")
+        return _render_view(contract, 400)
+    uow().commit()
+    flash(f"合同 {contract.code} 已提交，现在可以关联监测任务。", "success")
+    return redirect(url_for("contracts.view", contract_id=contract.id))
+
+
+def _save(contract: Contract | None):
+    """保存草稿 (and 提交, when that button was pressed): the draft is saved first, so a refused submission
+    keeps everything typed and uploaded, and says what is still missing."""
+    form = ContractForm(obj=contract if request.method == "GET" else None)
+    form.polluter_id.choices = {"": "请选择", **{p.id: f"{p.name}（{p.district}）" for p in contracts.directory(db())}}
+    if not form.validate_on_submit():
+        return _render_form(form, contract, 400 if request.method == "POST" else 200)
+    try:
+        saved = contracts.save_draft(uow(), me(), _terms(form), contract)
+        upload = form.attachment.data
+        if upload is not None and upload.filename:
+            contracts.attach(uow(), saved, upload.stream.read(MAX_ATTACHMENT_BYTES + 1), upload.filename)
+    except ContractRefused as refused:
+        flash(str(refused), "error")
+        return _render_form(form, contract, 400)
+    uow().commit()
+    contract = saved
+    if request.form.get("action") != "submit":
+        flash(f"合同 {contract.code} 已保存为草稿。", "success")
+        return redirect(url_for("contracts.view", contract_id=contract.id))
+    try:
+        contracts.submit(uow(), me(), contract)
+    except ContractRefused as refused:
+        flash(f"草稿已保存，但未能提交：{refused}", "error")
+        return _render_form(form, contract, 400)
+    uow().commit()
+    flash(f"合同 {contract.code} 已提交，现在可以关联监测任务。", "success")
+    return redirect(url_for("contracts.view", contract_id=contract.id))
+
+
+def _terms(form: ContractForm) -> Terms:
+    return Terms(**{f.name: getattr(form, f.name).data for f in fields(Terms)})
+
+
+def _render_form(form: ContractForm, contract: Contract | None, status: int):
+    return render_template("contracts/form.html", form=form, contract=contract), status

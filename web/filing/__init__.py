@@ -1,0 +1,288 @@
+"""备案管理: the agency administrator's filing — basic information, people, equipment, capabilities, versions —
+and 机构注册, where a legal entity verified by the identity provider opens its agency account."""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    session,
+    url_for,
+)
+from flask_login import login_user
+
+from models import Capability, Filing, Role
+from services import certificates, clock, filings, identity, registration
+from services.filings import FilingRefused, FormInvalid
+from states import filing as machine
+from states.filing_forms import BASIC, CAPABILITY, DISTRICTS, KIND_LABELS, REGISTRABLE, SECTION_BY_KEY, tags_of
+from web import formview
+from web.access import Principal, me, role_required
+from web.db import db, get_or_404, uow
+
+bp = Blueprint("filing", __name__, url_prefix="/agency/filing", template_folder="templates")
+ENTRIES = {key: filings.MODELS[key] for key in ("staff", "equipment")}
+SAVE = {"staff": filings.save_staff, "equipment": filings.save_equipment}
+ENTRY = "<any(staff, equipment):section>"
+REGISTRATION_SECONDS = 30 * 60  # how long an identity verification carries the registration
+
+
+@bp.context_processor
+def labels() -> dict:
+    """Names of states, stages, decisions and kinds, for the filing and review pages alike."""
+    return {"fmt": clock.fmt, "state_labels": machine.STATE_LABELS, "stage_labels": machine.STAGE_LABELS,
+            "decision_labels": machine.DECISION_LABELS, "kind_labels": KIND_LABELS, "sections": SECTION_BY_KEY,
+            "change_labels": filings.CHANGE_LABELS, "basic_form": BASIC, "today": clock.today().isoformat()}
+
+
+# --- the filing page ---------------------------------------------------------------------------------------
+
+@bp.get("/")
+@role_required(Role.AGENCY_ADMIN)
+def edit():
+    return _page()
+
+
+def _page(status: int = 200, basic_typed=None, basic_errors=None, capability_typed=None, capability_errors=None):
+    agency = me().agency
+    tags = tags_of(agency.kind)
+    return render_template(
+        "filing/edit.html", agency=agency, rows=filings.working_copy(db(), agency.id),
+        history=filings.versions(db(), agency.id),
+        in_force=filings.in_force(db(), agency.id), pending=filings.under_review(db(), agency.id),
+        basic=filings.working_basic(db(), agency),
+        basic_fields=formview.widgets(BASIC, tags, filings.working_basic(db(), agency), basic_typed, basic_errors),
+        capability_fields=formview.widgets(CAPABILITY, tags, None, capability_typed, capability_errors),
+    ), status
+
+
+@bp.post("/basic")
+@role_required(Role.AGENCY_ADMIN)
+def save_basic():
+    agency = me().agency
+    values, errors = formview.parse_posted(BASIC, tags_of(agency.kind), request.form)
+    if errors:
+        flash("基本信息未保存，请按提示修改。", "error")
+        return _page(400, basic_typed=request.form, basic_errors=errors)
+    filings.update_basic(db(), agency, values)
+    uow().commit()
+    flash("基本信息已保存，提交审核并通过后生效。", "success")
+    return redirect(url_for("filing.edit"))
+
+
+@bp.post("/capabilities")
+@role_required(Role.AGENCY_ADMIN)
+def add_capability():
+    agency = me().agency
+    values, errors = formview.parse_posted(CAPABILITY, tags_of(agency.kind), request.form)
+    try:
+        if errors:
+            raise FormInvalid(errors)
+        filings.add_capability(db(), agency, values)
+    except FormInvalid as invalid:
+        db().rollback()
+        flash("监测能力未添加，请按提示修改。", "error")
+        return _page(400, capability_typed=request.form, capability_errors=invalid.errors)
+    uow().commit()
+    flash("监测能力已添加。", "success")
+    return redirect(url_for("filing.edit") + "#capabilities")
+
+
+@bp.post("/capabilities/<int:capability_id>/remove")
+@role_required(Role.AGENCY_ADMIN)
+def remove_capability(capability_id: int):
+    row = _active(Capability, capability_id)
+    filings.deactivate(row)
+    uow().commit()
+    flash(f"已删除监测能力“{row.factor}（{row.method}）”，提交审核并通过后生效。", "success")
+    return redirect(url_for("filing.edit") + "#capabilities")
+
+
+@bp.post("/submit")
+@role_required(Role.AGENCY_ADMIN)
+def submit():
+    try:
+        version = filings.submit(db(), me().agency)
+    except FilingRefused as refused:
+        db().rollback()
+        flash(str(refused), "error")
+        return _page(400)
+    uow().commit()
+    flash(f"第 {version.version} 版备案已提交，等待管理部门审核。", "success")
+    return redirect(url_for("filing.edit"))
+
+
+# --- people and equipment ----------------------------------------------------------------------------------
+
+@bp.route(f"/{ENTRY}/new", methods=["GET", "POST"])
+@role_required(Role.AGENCY_ADMIN)
+def new_entry(section: str):
+    return _entry_page(section, None)
+
+
+@bp.route(f"/{ENTRY}/<int:item_id>", methods=["GET", "POST"])
+@role_required(Role.AGENCY_ADMIN)
+def edit_entry(section: str, item_id: int):
+    return _entry_page(section, _active(ENTRIES[section], item_id))
+
+
+def _entry_page(section: str, row):
+    """Add or correct a person or an instrument, with the certificate upload."""
+    agency, form = me().agency, SECTION_BY_KEY[section].form
+    tags = tags_of(agency.kind)
+    if request.method == "GET":
+        stored = {f.name: getattr(row, f.name) for f in form.fields} if row is not None else None
+        return _render_entry(section, row, formview.widgets(form, tags, stored))
+    values, errors = formview.parse_posted(form, tags, request.form)
+    try:
+        if errors:
+            raise FormInvalid(errors)
+        saved = SAVE[section](uow(), agency, values, _upload(), row)
+    except FormInvalid as invalid:
+        db().rollback()
+        flash("未保存，请按提示修改。", "error")
+        fields = formview.widgets(form, tags, None, request.form, invalid.errors)
+        return _render_entry(section, row, fields, invalid.errors.get("certificate")), 400
+    uow().commit()
+    flash(f"“{saved.name}”已保存，提交审核并通过后生效。", "success")
+    return redirect(url_for("filing.edit") + f"#{section}")
+
+
+def _render_entry(section: str, row, fields, certificate_error: str | None = None):
+    return render_template("filing/entry.html", section=SECTION_BY_KEY[section], row=row, fields=fields,
+                           certificate_error=certificate_error)
+
+
+def _upload() -> bytes | None:
+    """The certificate file's bytes (read up to just past the limit, so an oversized file is refused)."""
+    upload = request.files.get("certificate")
+    if upload is None or not upload.filename:
+        return None
+    return upload.stream.read(certificates.MAX_BYTES + 1)
+
+
+@bp.post(f"/{ENTRY}/<int:item_id>/deactivate")
+@role_required(Role.AGENCY_ADMIN)
+def deactivate_entry(section: str, item_id: int):
+    row = _active(ENTRIES[section], item_id)
+    filings.deactivate(row)
+    uow().commit()
+    flash(f"“{row.name}”已停用，提交审核并通过后从备案中移除。", "success")
+    return redirect(url_for("filing.edit") + f"#{section}")
+
+
+@bp.get(f"/{ENTRY}/<int:item_id>/certificate")
+@role_required(Role.AGENCY_ADMIN)
+def entry_certificate(section: str, item_id: int):
+    row = get_or_404(ENTRIES[section], item_id)
+    return send_certificate(row.certificate_path, f"{row.name}-{SECTION_BY_KEY[section].certificate}")
+
+
+def _active(model, ident: int):
+    row = get_or_404(model, ident)
+    if not row.active:
+        abort(404)
+    return row
+
+
+# --- versions -------------------------------------------------------------------------------------------
+
+@bp.get("/versions/<int:filing_id>")
+@role_required(Role.AGENCY_ADMIN)
+def version(filing_id: int):
+    filing = get_or_404(Filing, filing_id)
+    return render_template("filing/version.html", filing=filing, diff=filings.diff(db(), filing),
+                           file_endpoint="filing.version_file")
+
+
+@bp.get(f"/versions/<int:filing_id>/files/{ENTRY}/<int:item_id>")
+@role_required(Role.AGENCY_ADMIN)
+def version_file(filing_id: int, section: str, item_id: int):
+    return send_filed_certificate(get_or_404(Filing, filing_id), section, item_id)
+
+
+def send_filed_certificate(filing: Filing, section: str, item_id: int):
+    """The certificate one version was submitted with (a later replacement does not change it)."""
+    entry = filings.filed_entry(filing, section, item_id)
+    return send_certificate(entry.get("certificate_path"),
+                            f"{entry.get('name')}-{SECTION_BY_KEY[section].certificate}-第{filing.version}版")
+
+
+def send_certificate(path: str | None, name: str):
+    """A certificate file as a download (its type was checked on upload), or 404 when there is none."""
+    if not path:
+        abort(404)
+    root = Path(current_app.extensions["emss"].config.media_root).resolve()
+    return send_from_directory(root, path, mimetype=certificates.mimetype(path), as_attachment=True,
+                               download_name=f"{name}.{path.rsplit('.', 1)[-1]}")
+
+
+# --- registration (机构注册) ---------------------------------------------------------------------------------
+
+def register():
+    """Step 1: the legal entity proves who it is through the identity provider (法人一证通)."""
+    provider = identity.provider(current_app.extensions["emss"].config)
+    if request.method == "GET":
+        return render_template("filing/register.html", provider=provider, typed={})
+    try:
+        entity = provider.verify(request.form)
+        if registration.registered(db(), entity.credit_code):
+            raise identity.IdentityRejected(registration.TEXTS["registered"])
+    except identity.IdentityRejected as rejected:
+        flash(str(rejected), "error")
+        return render_template("filing/register.html", provider=provider, typed=request.form), 400
+    session["registration"] = {"credit_code": entity.credit_code, "name": entity.name, "at": time.time()}
+    return redirect(url_for("filing.register_account"))
+
+
+def register_account():
+    """Step 2: the agency kind and the administrator's account; creates the agency with a draft filing."""
+    entity = _verified_entity()
+    if entity is None:
+        flash("请先完成单位身份验证。", "error")
+        return redirect(url_for("filing.register"))
+    if request.method == "GET":
+        return _account_page(entity, {}, {})
+    try:
+        admin = registration.register(db(), entity, request.form)
+    except registration.AlreadyRegistered as refused:
+        db().rollback()
+        session.pop("registration", None)
+        flash(str(refused), "error")
+        return redirect(url_for("auth.login"))
+    except FormInvalid as invalid:
+        db().rollback()
+        flash("注册未完成，请按提示修改。", "error")
+        return _account_page(entity, request.form, invalid.errors), 400
+    uow().commit()
+    session.pop("registration", None)
+    login_user(Principal(admin.id))
+    flash("注册成功。请填写备案信息并提交审核，审核通过后即可开展监测任务。", "success")
+    return redirect(url_for("filing.edit"))
+
+
+def _verified_entity() -> identity.LegalEntity | None:
+    held = session.get("registration")
+    if not held or time.time() - held.get("at", 0) > REGISTRATION_SECONDS:
+        return None
+    return identity.LegalEntity(credit_code=held["credit_code"], name=held["name"])
+
+
+def _account_page(entity, typed, errors):
+    return render_template("filing/register_account.html", entity=entity, typed=typed, errors=errors,
+                           kinds=[(k, KIND_LABELS[k], k in REGISTRABLE) for k in KIND_LABELS], districts=DISTRICTS)
+
+
+# registration lives at /register, outside the agency area (its visitors have no account yet)
+bp.record_once(lambda state: state.app.add_url_rule("/register", "filing.register", register,
+                                                    methods=["GET", "POST"]))
+bp.record_once(lambda state: state.app.add_url_rule("/register/account", "filing.register_account",
+                                                    register_account, methods=["GET", "POST"]))

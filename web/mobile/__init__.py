@@ -1,0 +1,153 @@
+"""排污单位确认 on the phone: the page a template message links to, reached through WeChat OAuth.
+
+The link's token names one polluter user; WeChat OAuth (snsapi_base) tells us which WeChat user holds the
+phone. Only when that OpenID is bound to the link's very user does the page show the trip and take the
+decision; the verified OpenID is kept in the session for the page's forms and photos.
+"""
+from __future__ import annotations
+
+import secrets
+from urllib.parse import urlencode
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+
+from bot.jobs import client
+from bot.wechat_client import WeChatError
+from models import ConfirmationLink, ConfirmationStatus
+from services import confirmations
+from services.confirmations import ConfirmationProblem
+from web.db import db
+from web.mobile import record
+
+bp = Blueprint("mobile", __name__, url_prefix="/m", template_folder="templates")
+
+VERIFIED_OPENID = "wechat_openid"
+OAUTH_PENDING = "wechat_oauth"
+LINK_PROBLEMS = {
+    "unknown": (404, "此确认链接无效，请从微信模板消息中打开。"),
+    "superseded": (410, "此链接已失效：监测机构已更正并重新提交了该采样行程，请打开最新收到的模板消息。"),
+    "expired": (410, "此确认链接已过期。请登录网页端“待确认采样行程”进行确认，或联系监测机构。"),
+    "used": (410, "此确认链接已使用过，不能重复使用。处理结果已记录。"),
+}
+NOT_BOUND = "您的微信未绑定此链接对应的排污单位账号，无法查看或确认该采样行程。"
+OAUTH_EXPIRED = "微信授权已失效，请从模板消息重新打开链接。"
+OAUTH_FAILED = "微信授权未成功，请稍后从模板消息重新打开链接。"
+
+
+@bp.get("/confirm/<token>")
+def confirm_link(token: str):
+    """The link from the template message: the trip and the decision, once WeChat said who is holding it."""
+    link = _link(token)
+    try:
+        confirmations.check_usable(link)
+    except ConfirmationProblem as problem:
+        return _refused(problem.code)
+    if not _held(link):
+        return _authorize(token)
+    return _page(link, token)
+
+
+@bp.get("/oauth")
+def oauth_callback():
+    """WeChat's redirect after snsapi_base: the code names the OpenID, which must be bound to the link's user."""
+    started = session.pop(OAUTH_PENDING, None)
+    code, state = request.args.get("code", ""), request.args.get("state", "")
+    if not started or not code or not secrets.compare_digest(state, started["state"]):
+        abort(400, OAUTH_EXPIRED)
+    link = _link(started["token"])
+    try:
+        openid = client(current_app.extensions["emss"]).oauth_openid(code)
+    except WeChatError:
+        abort(400, OAUTH_FAILED)
+    if not confirmations.holder_verified(db(), link, openid):
+        abort(404, NOT_BOUND)
+    session[VERIFIED_OPENID] = openid
+    return redirect(url_for(".confirm_link", token=started["token"]))
+
+
+@bp.post("/confirm/<token>")
+def decide(token: str):
+    """确认 or 退回. A round already decided (double tap, replayed form, a colleague first) changes nothing
+    and shows the outcome."""
+    link = _link(token)
+    if not _held(link):
+        abort(404, NOT_BOUND)
+    if link.confirmation.status == ConfirmationStatus.PENDING:
+        try:
+            confirmations.check_usable(link)
+        except ConfirmationProblem as problem:
+            return _refused(problem.code)
+        error = record.decide(link.confirmation, link.user, link)
+        if error:
+            return _page(link, token, reason=request.form.get("reason", ""), error=error, status=400)
+    return redirect(url_for(".done", token=token), code=303)
+
+
+@bp.get("/confirm/<token>/done")
+def done(token: str):
+    """The outcome of the decision taken through this link (or by a colleague first)."""
+    link = _link(token)
+    if not _held(link):
+        abort(404, NOT_BOUND)
+    return _page(link, token, decidable=False)
+
+
+@bp.get("/confirm/<token>/photos/<int:photo_id>/<variant>")
+def photo(token: str, photo_id: int, variant: str):
+    link = _link(token)
+    if not _held(link):
+        abort(404, NOT_BOUND)
+    return record.send_photo(link.confirmation.trip, photo_id, variant)
+
+
+def _link(token: str) -> ConfirmationLink:
+    try:
+        return confirmations.find_link(db(), token)
+    except ConfirmationProblem as problem:
+        abort(_refused(problem.code))
+
+
+def _refused(code: str) -> Response:
+    """Why the link cannot be used, in Chinese: 404 for a link that never existed, 410 for one that did."""
+    status, reason = LINK_PROBLEMS[code]
+    return make_response(render_template("error.html", code=status, reason=reason), status)
+
+
+def _held(link: ConfirmationLink) -> bool:
+    return confirmations.holder_verified(db(), link, session.get(VERIFIED_OPENID))
+
+
+def _authorize(token: str):
+    """To WeChat's authorize page (silent for snsapi_base), remembering which link to return to."""
+    config = current_app.extensions["emss"].config
+    state = secrets.token_urlsafe(16)
+    session[OAUTH_PENDING] = {"state": state, "token": token}
+    query = urlencode({  # WeChat wants the parameters in this order
+        "appid": config.wechat_app_id,
+        "redirect_uri": config.public_base_url.rstrip("/") + url_for(".oauth_callback"),
+        "response_type": "code",
+        "scope": "snsapi_base",
+        "state": state,
+    })
+    return redirect(f"{config.wechat_open_base}connect/oauth2/authorize?{query}#wechat_redirect")
+
+
+def _page(link: ConfirmationLink, token: str, decidable: bool = True, reason: str = "", error: str | None = None,
+          status: int = 200):
+    trip = link.confirmation.trip
+    waiting = decidable and confirmations.pending(trip) is link.confirmation
+    context = record.context(
+        trip, photo_url=lambda p, variant: url_for(".photo", token=token, photo_id=p.id, variant=variant),
+        decide_url=url_for(".decide", token=token) if waiting else None, reason=reason, error=error)
+    return render_template("mobile/confirm.html", **context), status

@@ -1,0 +1,127 @@
+"""排污单位 on the desktop: its sites' trips awaiting confirmation (decided here as on the phone), and its
+accounts with their WeChat bindings."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, StringField
+from wtforms.validators import DataRequired, Length
+
+from models import Confirmation, ConfirmationStatus, Role, SamplingTrip
+from services import clock, confirmations, policy, polluter_accounts
+from services.polluter_accounts import AccountProblem
+from states.trip import Step
+from web.access import me, role_required
+from web.db import db, get_or_404, uow
+from web.mobile import record
+
+bp = Blueprint("polluter", __name__, url_prefix="/polluter", template_folder="templates")
+
+RECENT = 20
+ACCOUNT_PROBLEMS = {
+    "bad_username": "账号只能包含字母、数字、下划线、点或短横线，3～64 位。",
+    "username_taken": "该账号已被使用，请换一个。",
+    "bad_name": "请填写姓名（不超过 64 个字）。",
+    "weak_password": f"密码至少 {polluter_accounts.PASSWORD_MIN} 位。",
+}
+NOTHING_PENDING = "该采样行程当前没有待确认的请求。"
+
+
+class ConfirmerForm(FlaskForm):
+    username = StringField("账号", validators=[DataRequired("请填写账号"), Length(max=64)])
+    display_name = StringField("姓名", validators=[DataRequired("请填写姓名"), Length(max=64)])
+    password = PasswordField("初始密码", validators=[DataRequired("请填写初始密码"), Length(max=128)])
+
+
+@bp.get("/")
+@role_required(Role.POLLUTER_CONFIRMER)
+def home():
+    """待确认采样行程, and the latest decisions of the polluter's users."""
+    user = me()
+    waiting = db().scalars(policy.scoped(user, SamplingTrip).where(SamplingTrip.state == Step.AWAITING_CONFIRMATION)
+                           .order_by(SamplingTrip.submitted_at, SamplingTrip.id)).all()
+    decided = db().scalars(policy.scoped(user, Confirmation)
+                           .where(Confirmation.status != ConfirmationStatus.PENDING)
+                           .order_by(Confirmation.decided_at.desc()).limit(RECENT)).all()
+    return render_template("polluter/home.html", polluter=user.polluter, waiting=waiting, decided=decided,
+                           statuses=record.STATUS_NAMES, fmt=clock.fmt)
+
+
+@bp.get("/trips/<int:trip_id>")
+@role_required(Role.POLLUTER_CONFIRMER)
+def trip(trip_id: int):
+    return _trip_page(get_or_404(SamplingTrip, trip_id))
+
+
+@bp.post("/trips/<int:trip_id>")
+@role_required(Role.POLLUTER_CONFIRMER)
+def decide(trip_id: int):
+    """The same decision as on the phone, by the signed-in polluter user."""
+    found = get_or_404(SamplingTrip, trip_id)
+    confirmation = confirmations.pending(found)
+    if confirmation is None:
+        flash(NOTHING_PENDING, "error")
+    else:
+        error = record.decide(confirmation, me())
+        if error:
+            return _trip_page(found, reason=request.form.get("reason", ""), error=error, status=400)
+    return redirect(url_for(".trip", trip_id=trip_id), code=303)
+
+
+@bp.get("/trips/<int:trip_id>/photos/<int:photo_id>/<variant>")
+@role_required(Role.POLLUTER_CONFIRMER)
+def photo(trip_id: int, photo_id: int, variant: str):
+    return record.send_photo(get_or_404(SamplingTrip, trip_id), photo_id, variant)
+
+
+def _trip_page(found: SamplingTrip, reason: str = "", error: str | None = None, status: int = 200):
+    waiting = confirmations.pending(found) is not None
+    context = record.context(
+        found, photo_url=lambda p, variant: url_for(".photo", trip_id=found.id, photo_id=p.id, variant=variant),
+        decide_url=url_for(".decide", trip_id=found.id) if waiting else None, reason=reason, error=error)
+    return render_template("polluter/trip.html", **context), status
+
+
+@bp.get("/account")
+@role_required(Role.POLLUTER_CONFIRMER)
+def account():
+    return _account_page(ConfirmerForm(formdata=None))
+
+
+@bp.post("/account/users")
+@role_required(Role.POLLUTER_CONFIRMER)
+def add_user():
+    """Another confirmer account for the polluter; its holder binds it in WeChat (账户信息)."""
+    form = ConfirmerForm()
+    if not form.validate_on_submit():
+        return _account_page(form, 400)
+    try:
+        created = polluter_accounts.add_confirmer(db(), me(), form.username.data, form.display_name.data,
+                                                  form.password.data)
+    except AccountProblem as problem:
+        flash(ACCOUNT_PROBLEMS[problem.code], "error")
+        return _account_page(form, 400)
+    uow().commit()
+    flash(f"已创建账号 {created.username}。请其关注公众号，在“账户信息”中用此账号和密码绑定微信。", "success")
+    return redirect(url_for(".account"), code=303)
+
+
+@bp.post("/account/users/<int:user_id>/unbind")
+@role_required(Role.POLLUTER_CONFIRMER)
+def unbind(user_id: int):
+    """解绑 the WeChat user of one of the polluter's accounts."""
+    colleague = polluter_accounts.colleague(db(), me(), user_id)
+    if colleague is None:
+        abort(404)
+    if polluter_accounts.unbind(db(), colleague):
+        uow().commit()
+        flash(f"已解除 {colleague.display_name} 的微信绑定。", "success")
+    else:
+        flash(f"{colleague.display_name} 尚未绑定微信。", "error")
+    return redirect(url_for(".account"), code=303)
+
+
+def _account_page(form: ConfirmerForm, status: int = 200):
+    user = me()
+    return render_template("polluter/account.html", polluter=user.polluter, me=user,
+                           users=polluter_accounts.colleagues(db(), user), form=form, fmt=clock.fmt), status

@@ -1,0 +1,154 @@
+"""Trip and task lists as pages and Excel sheets: filters read from the query string, shown on screen and
+repeated at the top of the export, rows worded once for both."""
+from __future__ import annotations
+
+from dataclasses import fields
+
+from flask import Response, render_template, request
+from sqlalchemy import select
+
+from models import Agency, MonitoringTask, Polluter
+from services import clock, exports, policy, supervision
+from services.supervision import FilterError, TaskFilter, TripFilter
+from web.access import me
+from web.db import db
+from web.records import texts as T
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def read_trip_filter(args) -> tuple[TripFilter, dict[str, str]]:
+    """The trip filter of the query string, and the errors of the fields that could not be read."""
+    return _read(TripFilter, args, {"state": T.TRIP_STATE, "fence": T.FENCE})
+
+
+def read_task_filter(args) -> tuple[TaskFilter, dict[str, str]]:
+    return _read(TaskFilter, args, {"status": T.TASK_STATUS})
+
+
+def _read(kind, args, choices: dict[str, dict]) -> tuple:
+    values, errors = {}, {}
+    for f in fields(kind):
+        raw = (args.get(f.name) or "").strip()
+        try:
+            if f.name.startswith("date_"):
+                values[f.name] = supervision.parse_date(raw, f.name)
+            elif f.name.endswith("_id"):
+                values[f.name] = supervision.parse_id(raw, f.name)
+            elif raw and raw not in choices[f.name]:
+                raise FilterError(f.name, "请从列表中选择。")
+            else:
+                values[f.name] = raw
+        except FilterError as error:
+            errors[error.field] = str(error)
+    try:
+        supervision.check_range(values.get("date_from"), values.get("date_to"))
+    except FilterError as error:
+        errors[error.field] = str(error)
+    return kind(**values), errors
+
+
+def options() -> dict:
+    """The choices of the filter forms: only the polluters and agencies the user may see."""
+    user = me()
+    polluters = db().scalars(policy.scoped(user, Polluter).order_by(Polluter.name)).all()
+    # the agencies of the tasks the user may see (a regulator's district is the polluters')
+    visible = policy.scoped(user, MonitoringTask, select(MonitoringTask.agency_id))
+    agencies = db().scalars(select(Agency).where(Agency.id.in_(visible)).order_by(Agency.name)).all()
+    return {"polluters": polluters, "agencies": agencies, "T": T}
+
+
+def unknown_choices(flt, opts: dict) -> dict[str, str]:
+    """Ids of polluters or agencies not offered to this user: refused rather than silently matching nothing."""
+    errors = {}
+    if flt.polluter_id and flt.polluter_id not in {p.id for p in opts["polluters"]}:
+        errors["polluter_id"] = "请从列表中选择排污单位。"
+    if flt.agency_id and flt.agency_id not in {a.id for a in opts["agencies"]}:
+        errors["agency_id"] = "请从列表中选择监测机构。"
+    return errors
+
+
+def shown_filters(flt, opts: dict, with_agency: bool) -> list[tuple[str, str]]:
+    """The filters as the screen shows them, for the export's header."""
+    names = {p.id: p.name for p in opts["polluters"]}
+    agencies = {a.id: a.name for a in opts["agencies"]}
+    shown = [("开始日期", flt.date_from.isoformat() if flt.date_from else T.ALL),
+             ("结束日期", flt.date_to.isoformat() if flt.date_to else T.ALL),
+             ("排污单位", names.get(flt.polluter_id, T.ALL))]
+    if with_agency:
+        shown.append(("监测机构", agencies.get(flt.agency_id, T.ALL)))
+    if isinstance(flt, TripFilter):
+        shown += [("行程状态", T.TRIP_STATE.get(flt.state, T.ALL)), ("围栏", T.FENCE[flt.fence])]
+    else:
+        shown.append(("任务状态", T.TASK_STATUS.get(flt.status, T.ALL)))
+    return shown
+
+
+TRIP_HEADERS = ("行程号", "任务编号", "任务名称", "排污单位", "监测机构", "采样日期", "采样人员", "行程状态",
+                "进场签到", "进场距离(米)", "离场签到", "离场距离(米)", "排污单位确认", "确认时间", "异常标记")
+
+
+def trip_cells(row: supervision.TripRow) -> list:
+    task, trip = row.task, row.trip
+    return [
+        trip.id, task.code, task.name, task.polluter.name, task.agency.name, trip.visit.day.isoformat(),
+        "、".join(u.display_name for u in trip.visit.samplers), T.TRIP_STATE.get(trip.state, trip.state),
+        clock.fmt(row.arrival.at) if row.arrival else "—", round(row.arrival.distance_m) if row.arrival else "",
+        clock.fmt(row.departure.at) if row.departure else "—",
+        round(row.departure.distance_m) if row.departure else "",
+        T.CONFIRMATION.get(row.confirmation.status, "") if row.confirmation else "—",
+        clock.fmt(row.confirmation.decided_at) if row.confirmation else "—",
+        "、".join(T.FLAGS[f] for f in row.flags),
+    ]
+
+
+TASK_HEADERS = ("任务编号", "任务名称", "类别", "排污单位", "监测机构", "状态", "采样计划数", "报告系统编号",
+                "申请时间")
+
+
+def task_cells(task: MonitoringTask) -> list:
+    return [task.code, task.name, task.category, task.polluter.name, task.agency.name,
+            T.TASK_STATUS.get(task.status, task.status), len(task.visits), task.report_number or "—",
+            clock.fmt(task.created_at)]
+
+
+def xlsx(title: str, filename: str, filters, headers, rows) -> Response:
+    body = exports.workbook(title, filters, headers, rows)
+    stamp = clock.local(clock.now()).strftime("%Y%m%d%H%M")
+    return Response(body, mimetype=XLSX, headers={
+        "Content-Disposition": f"attachment; filename={filename}-{stamp}.xlsx", "Cache-Control": "private, no-store"})
+
+
+def listing(reader, template: str, with_agency: bool, export, context):
+    """A filtered list page, or with ?export=xlsx its sheet; unusable filters → the page, 400, with reasons.
+
+    `export(flt, shown)` returns the sheet; `context` the page's variables given the filter."""
+    opts = options()
+    flt, errors = reader(request.args)
+    errors = errors or unknown_choices(flt, opts)
+    page = {"args": request.args, "errors": errors, "fmt": clock.fmt, "with_agency": with_agency, **opts}
+    if errors:
+        return render_template(template, **page, **context(None)), 400
+    if request.args.get("export") == "xlsx":
+        return export(flt, shown_filters(flt, opts, with_agency))
+    return render_template(template, **page, **context(flt))
+
+
+def trip_list(template: str, title: str, filename: str, with_agency: bool):
+    """The trip list of the user's scope (the agency's own, the regulator's district)."""
+    def export(flt, shown):
+        return xlsx(title, filename, shown, TRIP_HEADERS, [trip_cells(r) for r in supervision.trips(db(), me(), flt)])
+
+    def context(flt):
+        return {"rows": supervision.trips(db(), me(), flt) if flt else [], "title": title}
+    return listing(read_trip_filter, template, with_agency, export, context)
+
+
+def task_list(template: str, title: str, filename: str):
+    """The task list of the user's scope, with its sheet."""
+    def export(flt, shown):
+        return xlsx(title, filename, shown, TASK_HEADERS, [task_cells(t) for t in supervision.tasks(db(), me(), flt)])
+
+    def context(flt):
+        return {"tasks": supervision.tasks(db(), me(), flt) if flt else [], "title": title}
+    return listing(read_task_filter, template, True, export, context)

@@ -1,0 +1,59 @@
+"""数据报告: the report system number, the report PDF upload and its download."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import abort, current_app, flash, redirect, request, send_from_directory, url_for
+
+from models import MonitoringTask, Role
+from services import reports
+from services.records import RecordsProblem
+from web.access import me, role_required
+from web.db import get_or_404, uow
+from web.records import texts as T
+from web.records.blueprint import bp
+from web.records.sampling import READERS, task_page
+
+
+@bp.post("/tasks/<int:task_id>/report-number")
+@role_required(Role.AGENCY_ADMIN)
+def report_number(task_id: int):
+    task = get_or_404(MonitoringTask, task_id)
+    try:
+        number = reports.issue_number(uow(), task, me())
+    except RecordsProblem as refused:
+        flash(T.problem(refused), "error")
+        return task_page(task, 400)
+    uow().commit()
+    flash(f"报告系统编号：{number}", "success")
+    return redirect(url_for("records.task", task_id=task_id))
+
+
+@bp.post("/tasks/<int:task_id>/report")
+@role_required(Role.AGENCY_ADMIN)
+def upload_report(task_id: int):
+    task = get_or_404(MonitoringTask, task_id)
+    upload = request.files.get("report")
+    data = upload.stream.read(reports.MAX_REPORT_BYTES + 1) if upload else b""
+    if not data:
+        flash("请选择报告 PDF 文件。", "error")
+        return task_page(task, 400)
+    try:
+        reports.upload_report(uow(), task, me(), data)
+    except RecordsProblem as refused:
+        flash(T.problem(refused), "error")
+        return task_page(task, 400)
+    uow().commit()
+    flash("报告已上传，任务已结束。", "success")
+    return redirect(url_for("records.task", task_id=task_id))
+
+
+@bp.get("/tasks/<int:task_id>/report")
+@role_required(*READERS)
+def download_report(task_id: int):
+    task = get_or_404(MonitoringTask, task_id)
+    if not task.report_path:
+        abort(404)
+    root = Path(current_app.extensions["emss"].config.media_root).resolve()
+    return send_from_directory(root, task.report_path, mimetype="application/pdf", as_attachment=True,
+                               download_name=f"{task.report_number}.pdf")

@@ -1,0 +1,134 @@
+"""采样管理: every planned visit of a task, each trip's timeline and photos, submit or close the task."""
+from __future__ import annotations
+
+import mimetypes
+from collections import Counter
+from pathlib import Path
+
+from flask import abort, current_app, flash, redirect, render_template, send_from_directory, url_for
+from sqlalchemy import select
+
+from models import MonitoringTask, Photo, Role, SamplingTrip, User
+from services import clock, records, trips
+from services.records import RecordsProblem
+from states import forms
+from states.conditions import WORKING_CONDITIONS
+from web.access import me, role_required
+from web.db import db, get_or_404, uow
+from web.records import texts as T
+from web.records.blueprint import bp
+
+AGENCY = (Role.AGENCY_ADMIN,)
+# who may open a trip's record and its photos: the agency, the regulator of the district, the administrator
+READERS = (Role.AGENCY_ADMIN, Role.REGULATOR, Role.SYSTEM_ADMIN)
+VARIANTS = {"thumb": "thumbnail_path", "watermarked": "watermarked_path"}
+
+
+@bp.app_context_processor
+def _summary_helper() -> dict:
+    """`sampling_overview(task)` for the task page's sampling-management section (_task_section.html)."""
+    return {"sampling_overview": overview}
+
+
+def overview(task: MonitoringTask) -> dict:
+    """A compact view of where the task's field work (or its receipt check) stands."""
+    statuses = records.visit_statuses(db(), task) if task.sampling_needed else []
+    counts = Counter(s.status for s in statuses)
+    role = me().role
+    return {"visits": len(statuses), "done": counts[records.COMPLETED],
+            "counts": [(T.VISIT_STATUS[code], n) for code, n in counts.items()],
+            "receipt_confirmed": bool(task.receipt and task.receipt.confirmed_at),
+            "manage": role in AGENCY, "read_report": role in READERS}
+
+
+@bp.get("/tasks/<int:task_id>")
+@role_required(*AGENCY)
+def task(task_id: int):
+    return task_page(get_or_404(MonitoringTask, task_id))
+
+
+def task_page(found: MonitoringTask, status: int = 200):
+    """The sampling-management page; after a refusal it is shown again with the reason (400)."""
+    statuses = records.visit_statuses(db(), found) if found.sampling_needed else []
+    return render_template("records/task.html", task=found, statuses=statuses,
+                           missing=[s for s in statuses if not s.done], T=T, fmt=clock.fmt,
+                           may=lambda trigger: records.may(found, trigger)), status
+
+
+@bp.post("/tasks/<int:task_id>/submit")
+@role_required(*AGENCY)
+def submit(task_id: int):
+    return _decide(task_id, records.submit, "已提交采样管理，请生成报告系统编号。")
+
+
+@bp.post("/tasks/<int:task_id>/close")
+@role_required(*AGENCY)
+def close(task_id: int):
+    return _decide(task_id, records.close, "任务已结束（无需分析）。")
+
+
+def _decide(task_id: int, use_case, done: str):
+    found = get_or_404(MonitoringTask, task_id)
+    try:
+        use_case(uow(), found, me())
+    except RecordsProblem as refused:
+        flash(T.problem(refused), "error")
+        return task_page(found, 400)
+    uow().commit()
+    flash(done, "success")
+    return redirect(url_for("records.task", task_id=task_id))
+
+
+@bp.get("/trips/<int:trip_id>")
+@role_required(*READERS)
+def trip(trip_id: int):
+    """One trip's timeline: check-ins, samples, operating conditions, photos, confirmation, event log."""
+    found = get_or_404(SamplingTrip, trip_id)
+    tags = trips.visit_tags(found)
+    answers = found.conditions.answers if found.conditions else {}
+    conditions = [(f.label, forms.display(f, answers.get(f.name))) for f in WORKING_CONDITIONS.applicable(tags)]
+    actors = _names({e.actor_id for e in found.events})
+    photos = [(T.PHOTO_PURPOSE[purpose], [p for p in found.photos if p.purpose == purpose])
+              for purpose in ("arrival", "sampling", "output", "departure")]
+    return render_template("records/trip.html", trip=found, task=found.visit.task, conditions=conditions,
+                           status=records.trip_status(found), photos=photos, actors=actors, T=T, fmt=clock.fmt,
+                           agency_view=me().role == Role.AGENCY_ADMIN)
+
+
+def _names(user_ids: set) -> dict[int, str]:
+    ids = [i for i in user_ids if i]
+    users = db().scalars(select(User).where(User.id.in_(ids))) if ids else []
+    return {u.id: u.display_name for u in users}
+
+
+# --- photos -------------------------------------------------------------------------------------------
+
+@bp.get("/photos/<int:photo_id>/<variant>")
+@role_required(*READERS)
+def photo(photo_id: int, variant: str):
+    """A thumbnail or the watermarked copy; the original has its own, logged, request."""
+    found = get_or_404(Photo, photo_id)
+    if variant not in VARIANTS:
+        abort(404)
+    return _send(getattr(found, VARIANTS[variant]), "image/jpeg")
+
+
+@bp.post("/photos/<int:photo_id>/original")
+@role_required(*READERS)
+def original(photo_id: int):
+    """查看原图: the unmodified original, on an explicit request that goes into the task's event log."""
+    found = get_or_404(Photo, photo_id)
+    if not found.original_path:
+        abort(404)
+    records.original_viewed(uow(), found, me())
+    uow().commit()
+    return _send(found.original_path, mimetypes.guess_type(found.original_path)[0] or "application/octet-stream")
+
+
+def _send(path: str | None, mimetype: str):
+    if not path:
+        abort(404)
+    root = Path(current_app.extensions["emss"].config.media_root).resolve()
+    response = send_from_directory(root, path, mimetype=mimetype)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

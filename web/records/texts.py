@@ -1,0 +1,97 @@
+"""What the sampling-management, report and supervision pages say, in one place."""
+from __future__ import annotations
+
+from services.records import RecordsProblem
+from states import forms
+from states.conditions import WORKING_CONDITIONS
+from states.task import STATUS_NAMES
+
+TASK_STATUS = STATUS_NAMES
+TRIP_STATE = {
+    "new": "新建", "arrival_location": "进场签到（定位）", "arrival_photo": "进场签到（照片）",
+    "sample_photo": "现场采样（照片）", "output_photo": "现场采样（仪器输出）", "sample_time": "现场采样（采样时间）",
+    "conditions": "采样工况", "conditions_confirm": "采样工况（核对）", "departure_location": "离场签到（定位）",
+    "departure_photo": "离场签到（照片）", "review": "提交前核对", "awaiting_confirmation": "待排污单位确认",
+    "rejected": "排污单位已退回", "completed": "已完成", "cancelled": "已取消",
+}
+VISIT_STATUS = {
+    "no_trip": "未开始", "in_progress": "进行中", "awaiting_confirmation": "待排污单位确认",
+    "rejected": "排污单位已退回", "completed": "已完成", "cancelled": "已取消",
+}
+CONFIRMATION = {"pending": "待确认", "confirmed": "已确认", "rejected": "已退回"}
+FLAGS = {
+    "outside_fence": "签到在围栏外", "photo_reused": "照片与其他行程重复",
+    "confirmation_missing": "缺少排污单位确认", "after_departure": "离场后才确认",
+}
+FENCE = {"": "全部", "outside": "有围栏外签到", "inside": "均在围栏内"}
+PHOTO_PURPOSE = {"arrival": "进场照片", "sampling": "采样照片", "output": "仪器输出", "departure": "离场照片",
+                 "receipt": "送样接收照片"}
+CHECK_IN = {"arrival": "进场签到", "departure": "离场签到"}
+TRIP_EVENTS = {
+    "start": "开始行程", "check_in_arrival": "进场签到", "check_in_departure": "离场签到", "photo": "发送照片",
+    "proceed": "进入下一步", "sample_time": "记录采样时间", "condition": "填写采样工况", "confirm": "确认",
+    "back": "返回上一步", "cancel": "取消行程",
+}
+ALL = "全部"
+
+PROBLEMS = {
+    "wrong_status": "任务当前处于“{status}”阶段，不能进行此操作。",
+    "no_visits": "该任务还没有采样计划，无法提交。",
+    "visits_missing": "以下采样计划尚未完成（采样行程须已完成并经排污单位确认）：{missing}",
+    "receipt_needed": "送样分析任务须先完成并确认送样接收检查。",
+    "no_analysis": "该任务无需分析，请使用“结束任务”。",
+    "analysis_needed": "该任务需要分析，请提交采样管理后生成报告。",
+    "not_delivered": "该任务为现场采样任务，无需送样接收检查。",
+    "receipt_confirmed": "送样接收检查已确认，不能再修改。",
+    "receipt_incomplete": "送样接收检查尚未填写完整。",
+    "receipt_photo_needed": "请至少上传 1 张样品照片后再确认。",
+    "photo_rejected": "照片未能保存：{reason}",
+    "number_first": "请先生成报告系统编号，再上传报告。",
+    "report_too_large": "报告文件超过 20 MB，请压缩后重新上传。",
+    "not_pdf": "报告必须是 PDF 文件。",
+    "agency_code_missing": "本机构未设置编号简称，无法生成报告系统编号，请联系系统管理员。",
+}
+
+
+def problem(exc: RecordsProblem) -> str:
+    """A refusal of a use case in the user's words."""
+    detail = dict(exc.detail)
+    if "status" in detail:
+        detail["status"] = TASK_STATUS.get(detail["status"], detail["status"])
+    if "missing" in detail:
+        detail["missing"] = "；".join(visit_line(s) for s in detail["missing"])
+    return PROBLEMS[exc.code].format(**detail)
+
+
+def visit_line(status) -> str:
+    """One planned visit and where it stands, e.g. “06-01 08:00 张伟：待排污单位确认”."""
+    visit = status.visit
+    people = "、".join(u.display_name for u in visit.samplers) or "—"
+    return f"{visit.day:%m-%d} {visit.starts:%H:%M} {people}：{VISIT_STATUS[status.status]}"
+
+
+def event_detail(detail: dict) -> str:
+    """A trip event's detail in words (distance, fence, photo, samples, form answer, next step)."""
+    parts = []
+    for key, value in detail.items():
+        if key == "distance_m":
+            parts.append(f"距点位 {value:.0f} 米")
+        elif key == "inside_fence":
+            parts.append("围栏内" if value else "围栏外")
+        elif key == "photo":
+            parts.append(f"照片 #{value}")
+        elif key == "purpose":
+            parts.append(PHOTO_PURPOSE.get(value, value))
+        elif key == "live":
+            parts.append("相机拍摄" if value else "非相机拍摄")
+        elif key == "samples":
+            parts.append("样品 " + "、".join(value))
+        elif key == "field":
+            asked = next((f for f in WORKING_CONDITIONS.fields if f.name == value), None)
+            shown = forms.display(asked, detail.get("value")) if asked else detail.get("value")
+            parts.append(f"{asked.label if asked else value}：{shown}")
+        elif key == "to":
+            parts.append("→ " + TRIP_STATE.get(value, value))
+        elif key not in ("value", "at"):
+            parts.append(f"{value}")
+    return "；".join(parts)

@@ -1,0 +1,39 @@
+"""监管工作台: the regulator's view of the tasks and trips in its district, the irregular trips first,
+with filtered lists and Excel exports."""
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+
+from models import Role
+from services import clock, supervision
+from services.supervision import TripFilter
+from web.access import me, role_required
+from web.db import db
+from web.records import texts as T
+from web.records.listing import task_list, trip_list
+
+bp = Blueprint("regulator", __name__, url_prefix="/regulator", template_folder="templates")
+REGULATORS = (Role.REGULATOR, Role.SYSTEM_ADMIN)
+RECENT = 200  # trips looked at on the desk; the full history is in the trip list
+
+
+@bp.get("/")
+@role_required(*REGULATORS)
+def home():
+    user = me()
+    found = supervision.irregular_first(supervision.trips(db(), user, TripFilter(), limit=RECENT))
+    return render_template("regulator/home.html", user=user, counts=supervision.counts(db(), user),
+                           irregular=[r for r in found if r.flags], regular=[r for r in found if not r.flags][:20],
+                           T=T, fmt=clock.fmt)
+
+
+@bp.get("/tasks")
+@role_required(*REGULATORS)
+def tasks():
+    return task_list("regulator/tasks.html", "监测任务列表", "tasks")
+
+
+@bp.get("/trips")
+@role_required(*REGULATORS)
+def trips():
+    return trip_list("regulator/trips.html", "采样行程列表", "trips", with_agency=True)
