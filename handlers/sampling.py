@@ -6,7 +6,7 @@ from handlers import texts as T
 from handlers import views
 from handlers.turn import Turn
 from models import Role
-from services import clock, links, trips
+from services import clock, confirmations, trips
 from services.trips import TripProblem
 from states import forms
 from states.trip import EXPECTS, FINAL, Step
@@ -51,9 +51,11 @@ def _awaiting(turn: Turn) -> str:
     lines = [T.AWAITING_HEAD]
     for n, trip in enumerate(pending, 1):
         departure = trip.latest_check_in("departure")
+        # a fresh single-use link for this user, like the one in the template message
+        url = confirmations.issue_link(turn.uow, confirmations.pending(trip), turn.user)
         lines.append(T.AWAITING_LINE.format(
             n=n, task=trip.visit.task.name, people="、".join(u.display_name for u in trip.visit.samplers),
-            left=clock.fmt(departure.at if departure else None), url=links.trip_url(turn.uow.config, trip.id)))
+            left=clock.fmt(departure.at if departure else None), url=url))
     return "\n".join(lines)
 
 

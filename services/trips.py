@@ -96,10 +96,6 @@ def active_trip(db: Session, user: User, preferred_id: int | None = None) -> Sam
     return db.scalars(query).first()
 
 
-def trip_by_id(db: Session, trip_id: int) -> SamplingTrip | None:
-    return db.get(SamplingTrip, trip_id)
-
-
 def photo_of(db: Session, trip_id: int, photo_id: int) -> Photo | None:
     photo = db.get(Photo, photo_id)
     return photo if photo is not None and photo.trip_id == trip_id else None

@@ -47,7 +47,7 @@ def test_the_polluter_binds_with_its_pollution_source_system_account(demo_world,
 def test_the_polluter_lists_trips_awaiting_its_confirmation(demo_world, phone):
     script.whole_trip(phone("o_sampler1"))
     listing = phone("o_demo_polluter").tap("SAMPLING_TASKS")
-    assert "待您确认" in listing and "张伟" in listing and "/trips/" in listing
+    assert "待您确认" in listing and "张伟" in listing and "/m/confirm/" in listing
 
 
 def test_five_wrong_passwords_lock_binding_for_fifteen_minutes(demo_world, phone, runtime):

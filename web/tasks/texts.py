@@ -31,8 +31,13 @@ ACTIONS = {
     "issue_report_number": "生成报告系统编号",
     "report_uploaded": "上传报告",
     "upload_report": "上传报告",
+    "trip_confirmed": "排污单位确认采样行程",
+    "trip_rejected": "排污单位退回采样行程",
+    "trip_corrected": "更正采样记录",
+    "trip_resubmitted": "重新提交排污单位确认",
 }
 DETAILS = {
+    "reason": "退回原因", "note": "更正说明", "after_departure": "离场后确认", "via": "确认方式",
     "code": "任务编号", "name": "名称", "polluter": "监测对象", "contract": "合同", "sampling_needed": "现场采样",
     "analysis_needed": "需要分析", "from": "原阶段", "to": "新阶段", "added": "新增", "removed": "移除",
     "changed": "修改", "point": "点位", "kind": "类型", "factors": "因子", "visit": "安排编号", "day": "日期",
