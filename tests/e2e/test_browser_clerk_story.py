@@ -1,0 +1,83 @@
+"""The agency clerk's whole story in a real browser: from login to a report system number, with the field
+work done through WeChat and the polluter confirming on its phone in between."""
+from __future__ import annotations
+
+import re
+
+from bot.standin.store import FakeWeChat
+from services import clock, demo
+from tests.e2e import trip_script as script
+from tests.e2e.test_browser_task import file_contract, sign_in
+from tests.support.images import jpeg
+
+WATER_ONLY_CONDITIONS = ["85", "1", "1", "跳过"]
+
+
+def plan_and_schedule(desk) -> None:
+    desk.click("header a:has-text('监测任务')")
+    desk.click("a:has-text('新建委托任务')")
+    desk.fill("input[name=name]", "示范化工 年度委托监测")
+    desk.select_option("select[name=polluter_id]", label="上海示范化工有限公司（金山区）")
+    desk.select_option("select[name=contract_id]", label="HT-2026-201｜上海示范化工有限公司")
+    desk.click("button:has-text('保存')")
+    desk.click("button:has-text('提交委托申请')")
+    desk.click("a:has-text('编制监测方案')")
+    desk.check("[aria-label='选用 DW001 化学需氧量']")
+    desk.click("button:has-text('保存方案')")
+    desk.click("a:has-text('返回任务')")
+    desk.click("button:has-text('提交监测方案')")
+    desk.click("a:has-text('安排采样')")
+    desk.fill("input[name=starts]", "18:30")
+    desk.fill("input[name=ends]", "20:00")
+    desk.check("label:has-text('张伟') >> xpath=preceding-sibling::input")
+    desk.check("label:has-text('GT-EQ-002') >> xpath=preceding-sibling::input")
+    desk.click("button:has-text('安排采样')")
+    assert "已安排" in desk.inner_text(".flash")
+    desk.click("a:has-text('返回任务')")
+    desk.click("button:has-text('提交采样计划')")
+    assert "采样计划已提交" in desk.inner_text(".flash")
+
+
+def sample_in_the_field(phone) -> None:
+    sampler = phone("o_sampler1")
+    script.bind(sampler)
+    listing = sampler.tap("SAMPLING_TASKS")
+    assert "2. " in listing and "年度委托监测" in listing.split("2. ")[1]
+    sampler.text("2")
+    script.arrive(sampler)
+    script.sample_all_points(sampler, points=1)
+    assert "请核对" in script.fill_conditions(sampler, WATER_ONLY_CONDITIONS)
+    sampler.text("1")
+    sampler.location(*script.SITE)
+    sampler.photo(jpeg(60))
+    sampler.text("1")
+    assert "已提交" in sampler.text("1")
+
+
+def polluter_confirms(handset, runtime, live) -> None:
+    handset.context.add_cookies([{"name": "emss_sim_openid", "value": demo.POLLUTER_OPENID, "url": live}])
+    url = [m for m in FakeWeChat(runtime.redis).inbox(demo.POLLUTER_OPENID) if m["kind"] == "template"][-1]["url"]
+    handset.goto(url)
+    assert "年度委托监测" in handset.inner_text("main")
+    handset.get_by_role("button", name="确认", exact=True).click()
+    handset.wait_for_url(f"{url}/done")
+
+
+def test_agency_clerk_from_login_to_report_number(demo_world, live, config, desk, handset, phone, runtime,
+                                                  tmp_path):
+    config.wechat_open_base = f"{live}/fake-wechat/open/"
+    sign_in(desk, live, "agency1")
+    file_contract(desk, tmp_path)
+    plan_and_schedule(desk)
+    task_url = desk.url
+
+    sample_in_the_field(phone)
+    polluter_confirms(handset, runtime, live)
+
+    desk.goto(task_url)
+    desk.click("a:has-text('进入采样管理与数据报告')")
+    assert "已确认" in desk.inner_text("main") or "已完成" in desk.inner_text("main")
+    desk.click("button:has-text('提交采样管理')")
+    desk.click("button:has-text('生成报告系统编号')")
+    main = desk.inner_text("main")
+    assert re.search(rf"LC-{clock.today().year}-\d{{5}}", main), main
