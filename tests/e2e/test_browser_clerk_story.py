@@ -7,35 +7,11 @@ import re
 from bot.standin.store import FakeWeChat
 from services import clock, demo
 from tests.e2e import trip_script as script
-from tests.e2e.test_browser_task import file_contract, sign_in
+from tests.e2e.test_browser_task import file_contract, take_task_to_the_field
+from tests.support.browser import sign_in
 from tests.support.images import jpeg
 
 WATER_ONLY_CONDITIONS = ["85", "1", "1", "跳过"]
-
-
-def plan_and_schedule(desk) -> None:
-    desk.click("header a:has-text('监测任务')")
-    desk.click("a:has-text('新建委托任务')")
-    desk.fill("input[name=name]", "示范化工 年度委托监测")
-    desk.select_option("select[name=polluter_id]", label="上海示范化工有限公司（金山区）")
-    desk.select_option("select[name=contract_id]", label="HT-2026-201｜上海示范化工有限公司")
-    desk.click("button:has-text('保存')")
-    desk.click("button:has-text('提交委托申请')")
-    desk.click("a:has-text('编制监测方案')")
-    desk.check("[aria-label='选用 DW001 化学需氧量']")
-    desk.click("button:has-text('保存方案')")
-    desk.click("a:has-text('返回任务')")
-    desk.click("button:has-text('提交监测方案')")
-    desk.click("a:has-text('安排采样')")
-    desk.fill("input[name=starts]", "18:30")
-    desk.fill("input[name=ends]", "20:00")
-    desk.check("label:has-text('张伟') >> xpath=preceding-sibling::input")
-    desk.check("label:has-text('GT-EQ-002') >> xpath=preceding-sibling::input")
-    desk.click("button:has-text('安排采样')")
-    assert "已安排" in desk.inner_text(".flash")
-    desk.click("a:has-text('返回任务')")
-    desk.click("button:has-text('提交采样计划')")
-    assert "采样计划已提交" in desk.inner_text(".flash")
 
 
 def sample_in_the_field(phone) -> None:
@@ -68,7 +44,7 @@ def test_agency_clerk_from_login_to_report_number(demo_world, live, config, desk
     config.wechat_open_base = f"{live}/fake-wechat/open/"
     sign_in(desk, live, "agency1")
     file_contract(desk, tmp_path)
-    plan_and_schedule(desk)
+    take_task_to_the_field(desk)
     task_url = desk.url
 
     sample_in_the_field(phone)

@@ -6,16 +6,9 @@ from sqlalchemy import select
 from models import Agency, Filing, User
 from services import filings
 from services.uow import UnitOfWork
+from tests.support.browser import sign_in
 
 PDF = b"%PDF-1.4\n% certificate\n%%EOF\n"
-
-
-def sign_in(desk, live: str, username: str) -> None:
-    desk.goto(f"{live}/login")
-    desk.fill("input[name=username]", username)
-    desk.fill("input[name=password]", "demo1234")
-    desk.click("button[type=submit]")
-    desk.wait_for_load_state()
 
 
 def sign_out(desk) -> None:

@@ -4,16 +4,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from services import clock
+from tests.support.browser import sign_in
 
 PDF = b"%PDF-1.4\n% signed contract\n%%EOF\n"
-
-
-def sign_in(desk, live: str, username: str) -> None:
-    desk.goto(f"{live}/login")
-    desk.fill("input[name=username]", username)
-    desk.fill("input[name=password]", "demo1234")
-    desk.click("button[type=submit]")
-    desk.wait_for_load_state()
 
 
 CONTRACT = {
@@ -40,10 +33,8 @@ def file_contract(desk, tmp_path: Path) -> None:
     assert "合同扫描件.pdf" in desk.inner_text("main")
 
 
-def test_clerk_files_a_contract_and_takes_a_task_to_the_field(demo_world, live, desk, tmp_path):
-    sign_in(desk, live, "agency1")
-    file_contract(desk, tmp_path)
-
+def take_task_to_the_field(desk) -> None:
+    """Apply for a task under contract HT-2026-201, plan DW001, schedule 张伟 this evening, submit."""
     desk.click("header a:has-text('监测任务')")
     desk.click("a:has-text('新建委托任务')")
     desk.fill("input[name=name]", "示范化工 年度委托监测")
@@ -71,6 +62,13 @@ def test_clerk_files_a_contract_and_takes_a_task_to_the_field(demo_world, live, 
     desk.click("a:has-text('返回任务')")
     desk.click("button:has-text('提交采样计划')")
     assert "采样计划已提交" in desk.inner_text(".flash")
+
+
+def test_clerk_files_a_contract_and_takes_a_task_to_the_field(demo_world, live, desk, tmp_path):
+    sign_in(desk, live, "agency1")
+    file_contract(desk, tmp_path)
+
+    take_task_to_the_field(desk)
 
     page = desk.inner_text("main")
     assert "现场采样" in page and "张伟" in page and "HT-2026-201" in page

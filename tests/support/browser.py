@@ -37,3 +37,12 @@ def chromium():
             yield browser
         finally:
             browser.close()
+
+
+def sign_in(page, live: str, username: str, password: str = "demo1234") -> None:
+    """Sign in through the login form, as a person would."""
+    page.goto(f"{live}/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
