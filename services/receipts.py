@@ -9,8 +9,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import MonitoringTask, Photo, PhotoPurpose, PhotoStatus, ReceiptCheck, TaskStatus, User
-
-# module references, not names: services.tasks → handlers → this module is an import cycle
 from services import clock, media, records, tasks
 from services.photos import PhotoRejected
 from states import forms

@@ -7,8 +7,7 @@ from web.config import Config
 
 # one blueprint per area; each module's `bp`
 AREAS = ("web.pages", "web.auth", "web.agency", "web.filing", "web.review", "web.contracts", "web.tasks",
-         "web.polluter", "web.mobile", "web.regulator", "web.admin", "web.records",
-         "web.trips")
+         "web.records", "web.trips", "web.polluter", "web.mobile", "web.regulator", "web.admin")
 MAX_UPLOAD = 25 * 1024 * 1024
 
 
@@ -52,10 +51,4 @@ def _web(app: Flask) -> None:
     app.teardown_appcontext(db.close)
     app.jinja_env.globals.update(nav_links=nav.nav_links, nav_name=nav.nav_name)
     for name in AREAS:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as missing:
-            if missing.name != name:
-                raise
-            continue  # an area not built yet
-        app.register_blueprint(module.bp)
+        app.register_blueprint(importlib.import_module(name).bp)

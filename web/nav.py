@@ -1,7 +1,5 @@
-"""The panel's navigation per role: (endpoint, label). Links whose page is not mounted are left out."""
+"""The panel's navigation per role: (endpoint, label)."""
 from __future__ import annotations
-
-from flask import current_app
 
 from handlers.texts import ROLE_NAMES
 from web.access import me
@@ -17,8 +15,7 @@ NAV = {
 
 
 def nav_links() -> list[tuple[str, str]]:
-    return [(endpoint, label) for endpoint, label in NAV.get(me().role, [])
-            if endpoint in current_app.view_functions]
+    return NAV.get(me().role, [])
 
 
 def nav_name() -> str:

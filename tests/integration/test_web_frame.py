@@ -50,3 +50,21 @@ def test_signing_out_needs_a_post_with_the_token(demo_world, client, login):
     page = client.get("/agency/").get_data(as_text=True)
     assert client.post("/logout", data={"csrf_token": csrf_token(page)}).status_code == 302
     assert client.get("/agency/").status_code == 302
+
+
+def test_every_role_reaches_every_page_of_its_menu(demo_world, app, client, login):
+    from flask import url_for
+
+    from web.nav import NAV
+
+    accounts = {"agency1": "agency_admin", "sampler1": "sampler", "polluter1": "polluter_confirmer",
+                "regulator1": "regulator", "admin1": "system_admin"}
+    for username, role in accounts.items():
+        login(username)
+        for endpoint, label in NAV[role]:
+            with app.test_request_context():
+                url = url_for(endpoint)
+            page = client.get(url)
+            assert page.status_code == 200, (username, endpoint)
+            assert label in page.get_data(as_text=True)
+        client.post("/logout", data={"csrf_token": csrf_token(client.get(url).get_data(as_text=True))})
