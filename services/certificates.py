@@ -11,6 +11,8 @@ from pathlib import Path
 
 from PIL import Image
 
+from services import uploads
+
 MAX_BYTES = 10 * 1024 * 1024
 AREA = "filing"
 MIMETYPES = {"pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png"}
@@ -26,7 +28,7 @@ def kind_of(data: bytes) -> str:
         raise CertificateRejected("上传的文件是空的。")
     if len(data) > MAX_BYTES:
         raise CertificateRejected("证书文件不能超过 10 MB。")
-    if data.startswith(b"%PDF-"):
+    if uploads.is_pdf(data):
         return "pdf"
     try:
         with Image.open(BytesIO(data)) as image:
@@ -43,10 +45,7 @@ def store(media_root: Path, agency_id: int, section: str, data: bytes) -> str:
     """Write a checked certificate under a fresh name; returns its path relative to the media root."""
     extension = kind_of(data)
     relative = Path(AREA) / str(agency_id) / section / f"{secrets.token_hex(12)}.{extension}"
-    target = Path(media_root) / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(data)
-    return relative.as_posix()
+    return uploads.write(media_root, relative, data)
 
 
 def mimetype(path: str) -> str:

@@ -15,12 +15,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import Contract, Polluter, User
-from services import clock
+from services import clock, uploads
 
 DRAFT, SUBMITTED = "draft", "submitted"
 SAMPLE_SOURCES = {"sampling": "现场采样", "delivered": "送样"}
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
-PDF_MAGIC = b"%PDF-"
 
 # the terms a submitted contract must state (subcontracting may be left empty: none)
 REQUIRED_TERMS = {
@@ -132,13 +131,10 @@ def attach(uow, contract: Contract, data: bytes, filename: str) -> None:
         raise ContractRefused("empty_file")
     if len(data) > MAX_ATTACHMENT_BYTES:
         raise ContractRefused("too_large")
-    if not data.startswith(PDF_MAGIC):
+    if not uploads.is_pdf(data):
         raise ContractRefused("not_pdf")
     relative = Path("contracts") / str(contract.agency_id) / f"{contract.id}-{uuid.uuid4().hex[:12]}.pdf"
-    target = Path(uow.config.media_root) / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(data)
-    contract.attachment_path = str(relative)
+    contract.attachment_path = uploads.write(uow.config.media_root, relative, data)
     contract.attachment_name = _display_name(filename, contract.code)
 
 

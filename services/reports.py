@@ -22,11 +22,10 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from models import MonitoringTask, ReportCounter, User
-from services import clock
+from services import clock, uploads
 from services.records import RecordsProblem, fire, may
 
 MAX_REPORT_BYTES = 20 * 1024 * 1024
-PDF_MAGIC = b"%PDF-"
 INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
@@ -67,7 +66,7 @@ def issue_number(uow, task: MonitoringTask, user: User) -> str:
     return task.report_number
 
 
-def upload_report(uow, task: MonitoringTask, user: User, data: bytes) -> Path:
+def upload_report(uow, task: MonitoringTask, user: User, data: bytes) -> None:
     """上传报告: a PDF (checked by its content) of at most 20 MB, after the number; the task is then closed."""
     if not task.report_number:
         raise RecordsProblem("number_first")
@@ -75,13 +74,9 @@ def upload_report(uow, task: MonitoringTask, user: User, data: bytes) -> Path:
         raise RecordsProblem("wrong_status", status=task.status)
     if len(data) > MAX_REPORT_BYTES:
         raise RecordsProblem("report_too_large")
-    if not data.startswith(PDF_MAGIC):
+    if not uploads.is_pdf(data):
         raise RecordsProblem("not_pdf")
     relative = Path("reports") / str(task.id) / f"{task.report_number}-{uuid.uuid4().hex[:8]}.pdf"
-    target = Path(uow.config.media_root) / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(data)
-    task.report_path = str(relative)
+    task.report_path = uploads.write(uow.config.media_root, relative, data)
     task.report_uploaded_at = task.closed_at = clock.now()
     fire(task, user, "upload_report", number=task.report_number, size=len(data))
-    return target

@@ -32,4 +32,4 @@ class WSGIAdapter(BaseAdapter):
         return response
 
     def close(self) -> None:
-        pass
+        """Nothing to release: the app runs in this process."""
