@@ -36,6 +36,7 @@ UNBIND_KEPT = "已保留绑定。"
 ROLE_NAMES = {
     "agency_admin": "机构管理员",
     "sampler": "采样人员",
+    "om_crew": "运维人员",
     "polluter_confirmer": "排污单位",
     "regulator": "管理部门",
     "system_admin": "系统管理员",

@@ -14,6 +14,22 @@ from models.directory import (
     WechatBinding,
 )
 from models.filing import Capability, Filing, FilingReview, FilingState, Staff
+from models.om import (
+    CreditDocument,
+    Instrument,
+    InstrumentKind,
+    OmConfirmation,
+    OmPlan,
+    OmPlanItem,
+    OmReport,
+    OmSheet,
+    OmVisit,
+    OmVisitEvent,
+    QcFinding,
+    SparePart,
+    TrainingRecord,
+    Vehicle,
+)
 from models.outbound import OutboundMessage, OutboundStatus
 from models.tasks import Contract, MonitoringTask, PlanItem, ReceiptCheck, ReportCounter, TaskEvent, TaskStatus, Visit
 from models.trips import (
@@ -38,4 +54,6 @@ __all__ = [
     "PhotoPurpose", "PhotoStatus", "PlanItem", "PointFactor", "PointKind", "Polluter", "ReceiptCheck",
     "ReportCounter", "Role", "Sample", "SamplingTrip", "Staff", "TaskEvent", "TaskStatus", "TripEvent", "User",
     "Visit", "WechatBinding", "utcnow",
+    "CreditDocument", "Instrument", "InstrumentKind", "OmConfirmation", "OmPlan", "OmPlanItem", "OmReport",
+    "OmSheet", "OmVisit", "OmVisitEvent", "QcFinding", "SparePart", "TrainingRecord", "Vehicle",
 ]

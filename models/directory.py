@@ -27,6 +27,7 @@ class FilingStatus(enum.StrEnum):
 class Role(enum.StrEnum):
     AGENCY_ADMIN = "agency_admin"
     SAMPLER = "sampler"  # 采样人员
+    OM_CREW = "om_crew"  # 运维人员
     POLLUTER_CONFIRMER = "polluter_confirmer"  # 排污单位确认人
     REGULATOR = "regulator"  # 管理部门
     SYSTEM_ADMIN = "system_admin"

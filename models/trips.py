@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -10,6 +11,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from models.base import AppendOnly, Base, Timestamped, utcnow
 from models.directory import MonitoringPoint, User
 from models.tasks import Visit
+
+if TYPE_CHECKING:
+    from models.om import OmConfirmation
 
 
 class CheckInKind(enum.StrEnum):
@@ -23,6 +27,7 @@ class PhotoPurpose(enum.StrEnum):
     SAMPLING = "sampling"  # 采样照片
     OUTPUT = "output"  # 仪器打印输出
     DEPARTURE = "departure"  # 离场照片
+    SHEET = "sheet"  # 运维记录单照片 (an O&M record sheet's work in progress)
 
 
 class PhotoStatus(enum.StrEnum):
@@ -108,7 +113,9 @@ class CheckIn(Base):
 
     __tablename__ = "check_in"
     id: Mapped[int] = mapped_column(primary_key=True)
-    trip_id: Mapped[int] = mapped_column(ForeignKey("sampling_trip.id"))
+    # a check-in belongs to a sampling trip or to an O&M visit (现场运维)
+    trip_id: Mapped[int | None] = mapped_column(ForeignKey("sampling_trip.id"))
+    om_visit_id: Mapped[int | None] = mapped_column(ForeignKey("om_visit.id"), index=True)
     kind: Mapped[CheckInKind] = mapped_column(String(16))
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -132,6 +139,9 @@ class Photo(Base):
     trip_id: Mapped[int | None] = mapped_column(ForeignKey("sampling_trip.id"), index=True)
     # photos that belong to a task rather than a trip (the receipt check of delivered samples)
     task_id: Mapped[int | None] = mapped_column(ForeignKey("monitoring_task.id"), index=True)
+    # photos of an O&M visit (check-in/out) and of its record sheets
+    om_visit_id: Mapped[int | None] = mapped_column(ForeignKey("om_visit.id"), index=True)
+    om_sheet_id: Mapped[int | None] = mapped_column(ForeignKey("om_sheet.id"), index=True)
     purpose: Mapped[PhotoPurpose] = mapped_column(String(16))
     point_id: Mapped[int | None] = mapped_column(ForeignKey("monitoring_point.id"))
     sent_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
@@ -219,13 +229,16 @@ class ConfirmationLink(Base):
 
     __tablename__ = "confirmation_link"
     id: Mapped[int] = mapped_column(primary_key=True)
-    confirmation_id: Mapped[int] = mapped_column(ForeignKey("confirmation.id"), index=True)
+    # the round it decides: a trip's confirmation, or an O&M visit's (签名确认)
+    confirmation_id: Mapped[int | None] = mapped_column(ForeignKey("confirmation.id"), index=True)
+    om_confirmation_id: Mapped[int | None] = mapped_column(ForeignKey("om_confirmation.id"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]
 
-    confirmation: Mapped[Confirmation] = relationship(back_populates="links")
+    confirmation: Mapped[Confirmation | None] = relationship(back_populates="links")
+    om_confirmation: Mapped[OmConfirmation | None] = relationship(back_populates="links")
     user: Mapped[User] = relationship()
 
 

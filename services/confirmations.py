@@ -78,8 +78,9 @@ def bound_confirmers(db: Session, polluter_id: int) -> list[tuple[User, str]]:
     return [(user, openid) for user, openid in db.execute(query)]
 
 
-def issue_link(uow, confirmation: Confirmation, user: User) -> str:
-    """A single-use link for `user` to decide `confirmation`; only its hash is stored."""
+def issue_link(uow, confirmation, user: User) -> str:
+    """A single-use link for `user` to decide `confirmation` (a trip's `Confirmation` or an O&M visit's
+    `OmConfirmation`); only its hash is stored."""
     token = secrets.token_urlsafe(32)
     confirmation.links.append(ConfirmationLink(token_hash=digest(token), user=user,
                                                expires_at=clock.now() + LINK_LIFETIME))

@@ -16,8 +16,13 @@ from models import (
     Filing,
     FilingState,
     FilingStatus,
+    Instrument,
+    InstrumentKind,
     MonitoringPoint,
     MonitoringTask,
+    OmPlan,
+    OmPlanItem,
+    OmVisit,
     PlanItem,
     PointFactor,
     PointKind,
@@ -37,7 +42,7 @@ POLLUTER_OPENID = "o_demo_polluter"
 ACCOUNTS_NOTE = (
     "演示账号（密码均为 demo1234）：agency1 机构管理员｜sampler1、sampler2 采样人员｜"
     "polluter1 排污单位（已绑定 o_demo_polluter）｜selfmon1 自行监测企业采样人员｜regulator1 管理部门｜"
-    "agency2 待审核备案的机构｜admin1 系统管理员"
+    "agency2 待审核备案的机构｜admin1 系统管理员｜om1 运维机构管理员｜omcrew1 运维人员"
 )
 
 
@@ -55,6 +60,7 @@ def load(db: Session) -> bool:
         db.flush()
     for code in ("RW-DEMO-0001", "ZC-DEMO-0001"):
         _ensure_today_visit(db, code)
+    _ensure_today_om_visit(db)
     return created
 
 
@@ -105,6 +111,7 @@ def _create(db: Session) -> None:
     for filed in (agency, own):
         _approved_filing(db, filed)
     _pending_agency(db, valid)
+    _om_agency(db, polluter, valid)
 
 
 def _staff(agency, user, name, id_number, valid) -> Staff:
@@ -138,6 +145,53 @@ def _pending_agency(db: Session, valid) -> None:
     db.flush()
     db.add(Filing(agency=agency, version=1, state=FilingState.SUBMITTED, basic=filings.basic_of(agency),
                   snapshot=filings.snapshot(db, agency.id), submitted_at=clock.now()))
+
+
+def _om_agency(db: Session, polluter: Polluter, valid: date) -> None:
+    """An O&M agency (运维机构) with its crew, a contract and a plan on the demo polluter's two CEMS, whose
+    instruments the polluter has registered."""
+    agency = Agency(name="上海恒运环保设施运维有限公司", kind=AgencyKind.OM, credit_code="91310116MA1HENG003",
+                    filing_status=FilingStatus.APPROVED, code="HY", district="金山区", address="金山区运维路 3 号",
+                    legal_representative="孙恒", contact_name="孙运", contact_phone="021-57000003")
+    crew = _user("omcrew1", "刘洋", Role.OM_CREW, agency=agency)
+    year = clock.today().year
+    contract = Contract(agency=agency, polluter_id=polluter.id, code="YW-2026-001", status="submitted",
+                        parameters="烟气 CEMS、废水在线监测仪运维", period_start=date(year, 1, 1),
+                        period_end=date(year, 12, 31), submitted_at=clock.now())
+    gas_point, water_point = (next(p for p in polluter.points if p.kind == kind)
+                              for kind in (PointKind.FLUE_GAS, PointKind.WASTEWATER))
+    gas = Instrument(point=gas_point, kind=InstrumentKind.ANALYSER, name="烟气连续监测系统 SO2 分析仪",
+                     model="SCS-900", manufacturer="聚光科技", serial_no="SCS900-2024-0311", factors="二氧化硫",
+                     range_low=0, range_high=500, unit="mg/m³", principle="非分散红外", analyte_class="gas",
+                     installed_on=date(2024, 3, 1), accepted_on=date(2024, 4, 1), dau="HY-DAU-01")
+    water = Instrument(point=water_point, kind=InstrumentKind.ANALYSER, name="化学需氧量在线分析仪",
+                       model="CODmax plus", manufacturer="哈希", serial_no="CODM-2023-0718", factors="化学需氧量",
+                       range_low=0, range_high=500, unit="mg/L", principle="重铬酸钾法", analyte_class="codcr",
+                       installed_on=date(2023, 7, 1), accepted_on=date(2023, 8, 1), dau="HY-DAU-02")
+    equipment = Equipment(agency=agency, name="标准气体稀释仪", model="GD-1000", asset_no="HY-EQ-001",
+                          factory_no="GD1000-0092", calibration_valid_until=valid)
+    plan = OmPlan(agency=agency, polluter_id=polluter.id, contract=contract, name="示范化工自动监控设施运维",
+                  starts_on=date(year, 1, 1), ends_on=date(year, 12, 31), crew=[crew], equipment=[equipment])
+    plan.items = [OmPlanItem(point=gas_point, instrument=gas, sheet="daily_inspection", frequency_days=7),
+                  OmPlanItem(point=gas_point, instrument=gas, sheet="calibration", frequency_days=7),
+                  OmPlanItem(point=water_point, instrument=water, sheet="daily_inspection", frequency_days=7)]
+    db.add_all([agency, crew, contract, gas, water, equipment, plan,
+                _user("om1", "孙运（恒运运维）", Role.AGENCY_ADMIN, agency=agency),
+                Staff(agency=agency, user=crew, name="刘洋", id_number="310116199105051234", post="运维工程师",
+                      title="工程师", education="本科", technical_role="运维人员", certificate_no="YW-051234",
+                      certificate_authority="上海市环境保护产业协会", certificate_category="烟气 CEMS 运维",
+                      certificate_valid_until=valid)])
+    db.flush()
+    _approved_filing(db, agency)
+
+
+def _ensure_today_om_visit(db: Session) -> None:
+    """A visit of the demo O&M plan due today, with every item of the plan, for omcrew1 in /simulator."""
+    plan = db.scalar(select(OmPlan).where(OmPlan.name == "示范化工自动监控设施运维"))
+    today = clock.today()
+    if plan is None or any(v.due_on == today for v in plan.visits):
+        return
+    plan.visits.append(OmVisit(due_on=today, planned=[item.id for item in plan.items]))
 
 
 def _polluter(name, code, district, address, lat, lng, **extra) -> Polluter:

@@ -3,11 +3,13 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from models import OutboundMessage, OutboundStatus, SamplingTrip
-from services import clock, confirmations
+from models import OmVisit, OutboundMessage, OutboundStatus, SamplingTrip
+from services import clock, confirmations, om_confirmations
 
 SUBMITTED = "采样人员已提交现场采样记录，请在离场前核对确认。"
 RESUBMITTED = "监测机构已更正并重新提交采样记录，请核对确认。"
+OM_SUBMITTED = "运维人员已提交现场运维记录，请于今日 24:00 前核对并签名确认。"
+OM_RESUBMITTED = "运维机构已更正并重新提交运维记录，请核对并签名确认。"
 
 
 def request_confirmation(uow, trip: SamplingTrip, resubmitted: bool = False) -> list[OutboundMessage]:
@@ -25,6 +27,22 @@ def request_confirmation(uow, trip: SamplingTrip, resubmitted: bool = False) -> 
     return [_queue(uow, "template", invitation.openid, trip.id,
                    {"template_id": uow.config.wechat_trip_template_id, "url": invitation.url, "data": data})
             for invitation in confirmations.open_round(uow, trip)]
+
+
+def request_om_confirmation(uow, visit: OmVisit, resubmitted: bool = False) -> list[OutboundMessage]:
+    """Ask every bound user of the polluter to check and sign the O&M visit's records the same day."""
+    plan = visit.plan
+    data = {
+        "keyword1": {"value": plan.name},
+        "keyword2": {"value": plan.polluter.name},
+        "keyword3": {"value": "、".join(sorted({s.filled_by.display_name for s in visit.sheets if s.filled_by}))
+                     or (visit.started_by.display_name if visit.started_by else "")},
+        "keyword4": {"value": clock.fmt(visit.submitted_at)},
+        "keyword5": {"value": OM_RESUBMITTED if resubmitted else OM_SUBMITTED},
+    }
+    return [_queue(uow, "template", invitation.openid, None,
+                   {"template_id": uow.config.wechat_om_template_id, "url": invitation.url, "data": data})
+            for invitation in om_confirmations.open_round(uow, visit)]
 
 
 def tell(uow, openid: str, text: str, trip_id: int | None = None) -> OutboundMessage:

@@ -10,6 +10,8 @@ from enum import StrEnum
 
 from transitions import Machine, MachineError
 
+from states.machines import as_values, attach, may
+
 
 class Step(StrEnum):
     NEW = "new"
@@ -81,38 +83,19 @@ TRANSITIONS = [
     {"trigger": "resubmit", "source": S.REJECTED, "dest": S.AWAITING_CONFIRMATION},
 ]
 
-# transitions treats Enum members by name; the database holds the values
-for _t in TRANSITIONS:
-    _t["source"] = [str(s) for s in _t["source"]] if isinstance(_t["source"], list) else str(_t["source"])
-    _t["dest"] = str(_t["dest"])
-
+TRANSITIONS = as_values(TRANSITIONS)
 TRIGGERS = sorted({t["trigger"] for t in TRANSITIONS})
 
 
 def bind(trip) -> Machine:
     """Attach the trip machine to a trip row (once per loaded row), starting from the state stored in it."""
-    machine = trip.__dict__.get("_machine")
-    if machine is None:
-        machine = trip.__dict__["_machine"] = _machine_for(trip)
-    return machine
-
-
-def _machine_for(trip) -> Machine:
-    return Machine(
-        model=trip,
-        states=[s.value for s in Step],
-        transitions=TRANSITIONS,
-        initial=str(trip.state or Step.NEW),
-        model_attribute="state",
-        auto_transitions=False,
-        send_event=False,
-    )
+    return attach(trip, Step, TRANSITIONS, Step.NEW)
 
 
 def can(trip, trigger: str) -> bool:
     """Whether `trigger` is allowed from the trip's state and its guards pass."""
     bind(trip)
-    return getattr(trip, f"may_{trigger}")()
+    return may(trip, trigger)
 
 
 __all__ = ["ACTIVE", "EXPECTS", "FINAL", "MachineError", "Step", "TRANSITIONS", "TRIGGERS", "bind", "can"]

@@ -35,6 +35,7 @@ class Config:
     wechat_api_base: str = WECHAT_API
     wechat_open_base: str = WECHAT_OPEN
     wechat_trip_template_id: str = "TRIP_CONFIRM"
+    wechat_om_template_id: str = "OM_CONFIRM"
     wechat_timeout: float = 5.0
     # WeChat sends a signed timestamp; older requests are replays
     wechat_max_clock_skew: int = 300
@@ -88,6 +89,7 @@ _ENV = {
     "WECHAT_API_BASE": "wechat_api_base",
     "WECHAT_OPEN_BASE": "wechat_open_base",
     "WECHAT_TRIP_TEMPLATE_ID": "wechat_trip_template_id",
+    "WECHAT_OM_TEMPLATE_ID": "wechat_om_template_id",
     "WECHAT_TIMEOUT": "wechat_timeout",
 }
 _FLAGS = {"EMSS_DEV": "dev", "EMSS_JOBS_INLINE": "jobs_inline"}
