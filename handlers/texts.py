@@ -136,3 +136,9 @@ RECEIPT_PROBLEMS = {
     "wrong_status": "该任务当前不能填写送样接收检查。",
 }
 NEXT_FOR_ROLE["agency_admin"] = "送样任务收到样品后，回复“送样接收”在微信中填写送样接收检查。"
+
+# --- O&M visits awaiting the polluter's signature (污染源运维, polluter side) ---------------------------------
+OM_AWAITING_HEAD = "待您签名确认的运维记录（请于运维当日 24:00 前确认）："
+OM_AWAITING_LINE = "{n}. {plan}｜{day}｜运维人员：{people}{late}\n{url}"
+OM_OVERDUE = "｜逾期未确认"
+OM_NONE_AWAITING = "目前没有待您签名确认的运维记录。"

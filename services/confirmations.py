@@ -20,6 +20,7 @@ from models import (
     Confirmation,
     ConfirmationLink,
     ConfirmationStatus,
+    OmConfirmation,
     Role,
     SamplingTrip,
     TaskEvent,
@@ -38,6 +39,7 @@ LINK_LIFETIME = timedelta(hours=72)
 DEPARTURE_GRACE = timedelta(minutes=30)
 REASON_MAX = 500
 LINK_PATH = "/m/confirm/"
+OM_LINK_PATH = "/m/om/confirm/"  # an O&M visit's round (services/om_confirmations.py)
 
 
 class ConfirmationProblem(Exception):
@@ -84,21 +86,31 @@ def issue_link(uow, confirmation, user: User) -> str:
     token = secrets.token_urlsafe(32)
     confirmation.links.append(ConfirmationLink(token_hash=digest(token), user=user,
                                                expires_at=clock.now() + LINK_LIFETIME))
-    return uow.config.public_base_url.rstrip("/") + LINK_PATH + token
+    path = OM_LINK_PATH if isinstance(confirmation, OmConfirmation) else LINK_PATH
+    return uow.config.public_base_url.rstrip("/") + path + token
 
 
 def digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def find_link(db: Session, token: str) -> ConfirmationLink:
-    """The link of `token`, still belonging to the trip's current round; ConfirmationProblem otherwise."""
+def find_link(db: Session, token: str, kind: type = Confirmation) -> ConfirmationLink:
+    """The link of `token` to a round of `kind` (a trip's `Confirmation` or an O&M visit's `OmConfirmation`),
+    still the current round of its trip or visit; ConfirmationProblem otherwise. A link to a round of the
+    other kind is unknown here: each kind has its own page."""
     link = db.scalar(select(ConfirmationLink).where(ConfirmationLink.token_hash == digest(token)))
-    if link is None:
+    decided = None if link is None else round_of(link)
+    if decided is None or not isinstance(decided, kind):
         raise ConfirmationProblem("unknown")
-    if link.confirmation is not latest(link.confirmation.trip):
-        raise ConfirmationProblem("superseded")  # the trip was resubmitted: a newer message was sent
+    rounds = decided.visit.confirmations if isinstance(decided, OmConfirmation) else decided.trip.confirmations
+    if decided is not rounds[-1]:
+        raise ConfirmationProblem("superseded")  # resubmitted after a rejection: a newer message was sent
     return link
+
+
+def round_of(link: ConfirmationLink) -> Confirmation | OmConfirmation | None:
+    """The round the link decides: a trip's or an O&M visit's."""
+    return link.confirmation if link.confirmation is not None else link.om_confirmation
 
 
 def check_usable(link: ConfirmationLink) -> None:

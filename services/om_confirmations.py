@@ -1,17 +1,43 @@
-"""The polluter's signed, same-day confirmation of an O&M visit (运维内容确认): the round opened on submission.
+"""The polluter's signed, same-day confirmation of an O&M visit (运维内容确认): the round opened on submission,
+the decision (确认 with a handwritten signature, or 退回 with a reason) and the agency's resubmission.
 
 As for trips (services/confirmations.py, whose links and token rules are shared): each submission opens one
-pending `OmConfirmation` and, per bound polluter user, one single-use expiring link.
+pending `OmConfirmation` and, per bound polluter user, one single-use expiring link; the first decision of a
+round is the only one. A round decided after 24:00 (China time) of the visit day — the day of the arrival
+check-in, else the due date — is late (逾期确认); one still pending then is shown as 逾期未确认.
 """
 from __future__ import annotations
 
-from models import OmConfirmation, OmVisit
-from services.confirmations import Invitation, bound_confirmers, issue_link
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from models import (
+    CheckIn,
+    CheckInKind,
+    ConfirmationLink,
+    ConfirmationStatus,
+    OmConfirmation,
+    OmPlan,
+    OmVisit,
+    OmVisitEvent,
+    Photo,
+    PhotoStatus,
+    Role,
+    User,
+)
+from services import clock, signatures
+from services.confirmations import REASON_MAX, ConfirmationProblem, Invitation, bound_confirmers, issue_link
+from states.om_visit import Step, bind, can
+
+PENDING, CONFIRMED, REJECTED = (str(s) for s in ConfirmationStatus)
+AGENCY_ROLES = (Role.AGENCY_ADMIN, Role.OM_CREW)
 
 
 def open_round(uow, visit: OmVisit) -> list[Invitation]:
     """A new pending confirmation of the visit, with a fresh link for every bound polluter user."""
-    confirmation = OmConfirmation(status="pending")
+    confirmation = OmConfirmation(status=PENDING)
     visit.confirmations.append(confirmation)
     return [Invitation(openid, issue_link(uow, confirmation, user))
             for user, openid in bound_confirmers(uow.session, visit.plan.polluter_id)]
@@ -19,3 +45,160 @@ def open_round(uow, visit: OmVisit) -> list[Invitation]:
 
 def latest(visit: OmVisit) -> OmConfirmation | None:
     return visit.confirmations[-1] if visit.confirmations else None
+
+
+def pending(visit: OmVisit) -> OmConfirmation | None:
+    """The round waiting for the polluter's signature, if the visit is waiting for one."""
+    current = latest(visit)
+    waiting = visit.state == Step.AWAITING_CONFIRMATION and current is not None
+    return current if waiting and current.status == PENDING else None
+
+
+def awaiting(db: Session, polluter_id: int) -> list[OmVisit]:
+    """The polluter's O&M visits submitted and waiting for its signature, oldest first."""
+    query = (
+        select(OmVisit)
+        .join(OmPlan, OmPlan.id == OmVisit.plan_id)
+        .where(OmPlan.polluter_id == polluter_id, OmVisit.state == Step.AWAITING_CONFIRMATION)
+        .order_by(OmVisit.submitted_at, OmVisit.id)
+    )
+    return list(db.scalars(query))
+
+
+# --- what the polluter is shown -------------------------------------------------------------------------------
+
+def check_ins(db: Session, visit: OmVisit) -> list[CheckIn]:
+    return list(db.scalars(select(CheckIn).where(CheckIn.om_visit_id == visit.id).order_by(CheckIn.at, CheckIn.id)))
+
+
+def photos(db: Session, visit: OmVisit) -> list[Photo]:
+    """The visit's usable photos: its check-ins' and its sheets'."""
+    return list(db.scalars(select(Photo).where(Photo.om_visit_id == visit.id, Photo.status == PhotoStatus.READY,
+                                               Photo.thumbnail_path.is_not(None))
+                           .order_by(Photo.received_at, Photo.id)))
+
+
+def photo_of(db: Session, visit: OmVisit, photo_id: int) -> Photo | None:
+    photo = db.get(Photo, photo_id)
+    return photo if photo is not None and photo.om_visit_id == visit.id else None
+
+
+# --- the same-day deadline ------------------------------------------------------------------------------------
+
+def visit_day(db: Session, visit: OmVisit) -> date:
+    """The day the crew was on site: of the first arrival check-in, else the day the visit was due."""
+    arrival = db.scalar(select(CheckIn.at).where(CheckIn.om_visit_id == visit.id,
+                                                 CheckIn.kind == CheckInKind.ARRIVAL)
+                        .order_by(CheckIn.at).limit(1))
+    return clock.local(arrival).date() if arrival is not None else visit.due_on
+
+
+def deadline(db: Session, visit: OmVisit) -> datetime:
+    """24:00 of the visit day, China time: a decision from this moment on is late."""
+    return clock.at_local(visit_day(db, visit) + timedelta(days=1), time(0, 0))
+
+
+def is_late(db: Session, visit: OmVisit, moment: datetime) -> bool:
+    return moment >= deadline(db, visit)
+
+
+def overdue(db: Session, confirmation: OmConfirmation, now: datetime | None = None) -> bool:
+    """A round still waiting after 24:00 of the visit day (逾期未确认)."""
+    return confirmation.status == PENDING and is_late(db, confirmation.visit, now or clock.now())
+
+
+# --- the decision -----------------------------------------------------------------------------------------------
+
+def confirm(uow, confirmation: OmConfirmation, user: User, signature_url: str | None,
+            link: ConfirmationLink | None = None) -> bool:
+    """确认签名: the visit is confirmed, with the signature drawn on the phone stored beside it. True when this
+    call decided; False when the round was already decided (a double tap, a colleague first) — then nothing
+    changes. SignatureProblem (nothing recorded) when the drawing is no usable signature."""
+    _check_yours(confirmation, user)
+    image = signatures.read(signature_url)
+    visit = confirmation.visit
+    now = clock.now()
+    late = is_late(uow.session, visit, now)
+    path = signatures.store(uow.config.media_root, _signature_path(confirmation, user, now), image)
+    if not _decide(uow.session, confirmation, user, CONFIRMED, now, late=late, signature_path=path):
+        signatures.discard(uow.config.media_root, path)
+        return False
+    bind(visit)
+    visit.approve()
+    _finish(visit, user, link, now, "approve", confirmation=confirmation.id, late=late, signature=path)
+    return True
+
+
+def reject(uow, confirmation: OmConfirmation, user: User, reason: str, link: ConfirmationLink | None = None) -> bool:
+    """退回 with a reason: the visit goes back to the O&M agency to correct and resubmit. True when this call
+    decided."""
+    _check_yours(confirmation, user)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ConfirmationProblem("reason_needed")
+    if len(reason) > REASON_MAX:
+        raise ConfirmationProblem("reason_too_long")
+    visit = confirmation.visit
+    now = clock.now()
+    late = is_late(uow.session, visit, now)
+    if not _decide(uow.session, confirmation, user, REJECTED, now, late=late, reason=reason):
+        return False
+    bind(visit)
+    visit.reject()
+    _finish(visit, user, link, now, "reject", confirmation=confirmation.id, late=late, reason=reason)
+    return True
+
+
+def _check_yours(confirmation: OmConfirmation, user: User) -> None:
+    if user.role != Role.POLLUTER_CONFIRMER or user.polluter_id != confirmation.visit.plan.polluter_id:
+        raise ConfirmationProblem("not_yours")
+
+
+def _signature_path(confirmation: OmConfirmation, user: User, now: datetime) -> str:
+    """One file per attempt, so a losing concurrent attempt never overwrites the winner's signature."""
+    return f"om/{confirmation.visit_id}/signature_{confirmation.id}_{user.id}_{now.strftime('%Y%m%d%H%M%S%f')}.png"
+
+
+def _decide(db: Session, confirmation: OmConfirmation, user: User, status: str, now: datetime, **values) -> bool:
+    """Record the decision only if the round is still pending: one conditional UPDATE, so of two concurrent
+    decisions exactly one wins on every backend."""
+    visit = confirmation.visit
+    if confirmation is not latest(visit) or not can(visit, "approve"):
+        return False
+    won = db.execute(
+        update(OmConfirmation)
+        .where(OmConfirmation.id == confirmation.id, OmConfirmation.status == PENDING)
+        .values(status=status, decided_by_id=user.id, decided_at=now, **values)
+        .execution_options(synchronize_session=False)
+    ).rowcount == 1
+    db.refresh(confirmation)
+    return won
+
+
+def _finish(visit: OmVisit, user: User, link: ConfirmationLink | None, now: datetime, action: str,
+            **detail) -> None:
+    if link is not None:
+        link.used_at = now
+    log(visit, user, action, via="wechat" if link is not None else "web", **detail)
+
+
+def log(visit: OmVisit, user: User, action: str, key: str | None = None, **detail) -> None:
+    visit.events.append(OmVisitEvent(at=clock.now(), actor_id=user.id, action=action, detail=detail,
+                                     message_key=key))
+
+
+# --- the agency's resubmission ----------------------------------------------------------------------------------
+
+def resubmit(uow, visit: OmVisit, user: User, note: str = "") -> list:
+    """重新提交 a visit the polluter rejected (after correcting it): a new round, new template messages.
+    ConfirmationProblem not_yours (another agency, or not its staff) or not_rejected."""
+    from services import notify  # notify opens rounds through this module
+
+    if user.role not in AGENCY_ROLES or user.agency_id != visit.plan.agency_id:
+        raise ConfirmationProblem("not_yours")
+    if not can(visit, "resubmit"):
+        raise ConfirmationProblem("not_rejected")
+    visit.resubmit()
+    visit.submitted_at = clock.now()
+    log(visit, user, "resubmit", note=(note or "").strip()[:REASON_MAX])
+    return notify.request_om_confirmation(uow, visit, resubmitted=True)

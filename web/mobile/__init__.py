@@ -7,6 +7,7 @@ decision; the verified OpenID is kept in the session for the page's forms and ph
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from flask import (
@@ -24,7 +25,7 @@ from flask import (
 
 from bot.jobs import client
 from bot.wechat_client import WeChatError
-from models import ConfirmationLink, ConfirmationStatus
+from models import Confirmation, ConfirmationLink, ConfirmationStatus
 from services import confirmations
 from services.confirmations import ConfirmationProblem
 from web.db import db
@@ -65,15 +66,16 @@ def oauth_callback():
     code, state = request.args.get("code", ""), request.args.get("state", "")
     if not started or not code or not secrets.compare_digest(state, started["state"]):
         abort(400, OAUTH_EXPIRED)
-    link = _link(started["token"])
+    page = PAGES[started.get("page", "trip")]
+    link = _link(started["token"], page)
     try:
         openid = client(current_app.extensions["emss"]).oauth_openid(code)
     except WeChatError:
         abort(400, OAUTH_FAILED)
     if not confirmations.holder_verified(db(), link, openid):
-        abort(404, NOT_BOUND)
+        abort(404, page.not_bound)
     session[VERIFIED_OPENID] = openid
-    return redirect(url_for(".confirm_link", token=started["token"]))
+    return redirect(url_for(page.endpoint, token=started["token"]))
 
 
 @bp.post("/confirm/<token>")
@@ -111,16 +113,30 @@ def photo(token: str, photo_id: int, variant: str):
     return record.send_photo(link.confirmation.trip, photo_id, variant)
 
 
-def _link(token: str) -> ConfirmationLink:
+@dataclass(frozen=True)
+class LinkPage:
+    """A kind of confirmation page a template message opens: the round it decides, where OAuth returns to,
+    and how its refusals are worded."""
+
+    kind: type
+    endpoint: str
+    problems: dict
+    not_bound: str
+
+
+PAGES = {"trip": LinkPage(Confirmation, ".confirm_link", LINK_PROBLEMS, NOT_BOUND)}
+
+
+def _link(token: str, page: LinkPage = PAGES["trip"]) -> ConfirmationLink:
     try:
-        return confirmations.find_link(db(), token)
+        return confirmations.find_link(db(), token, page.kind)
     except ConfirmationProblem as problem:
-        abort(_refused(problem.code))
+        abort(_refused(problem.code, page))
 
 
-def _refused(code: str) -> Response:
+def _refused(code: str, page: LinkPage = PAGES["trip"]) -> Response:
     """Why the link cannot be used, in Chinese: 404 for a link that never existed, 410 for one that did."""
-    status, reason = LINK_PROBLEMS[code]
+    status, reason = page.problems[code]
     return make_response(render_template("error.html", code=status, reason=reason), status)
 
 
@@ -128,11 +144,11 @@ def _held(link: ConfirmationLink) -> bool:
     return confirmations.holder_verified(db(), link, session.get(VERIFIED_OPENID))
 
 
-def _authorize(token: str):
+def _authorize(token: str, page: str = "trip"):
     """To WeChat's authorize page (silent for snsapi_base), remembering which link to return to."""
     config = current_app.extensions["emss"].config
     state = secrets.token_urlsafe(16)
-    session[OAUTH_PENDING] = {"state": state, "token": token}
+    session[OAUTH_PENDING] = {"state": state, "token": token, "page": page}
     query = urlencode({  # WeChat wants the parameters in this order
         "appid": config.wechat_app_id,
         "redirect_uri": config.public_base_url.rstrip("/") + url_for(".oauth_callback"),
@@ -151,3 +167,6 @@ def _page(link: ConfirmationLink, token: str, decidable: bool = True, reason: st
         trip, photo_url=lambda p, variant: url_for(".photo", token=token, photo_id=p.id, variant=variant),
         decide_url=url_for(".decide", token=token) if waiting else None, reason=reason, error=error)
     return render_template("mobile/confirm.html", **context), status
+
+
+from web.mobile import om  # noqa: E402,F401  (the O&M visit's confirmation page, on this blueprint)

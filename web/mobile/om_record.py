@@ -1,0 +1,142 @@
+"""The O&M visit as the polluter sees it before signing (运维内容确认), and its decision form: the visit, its
+check-ins, every record sheet as its form definition lays it out, the photos, and the signature pad.
+Used by the mobile page a template message opens (and by any desktop page of the polluter's)."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from flask import abort, current_app, flash, request, send_from_directory
+
+from handlers import texts as T
+from models import ConfirmationLink, OmConfirmation, OmSheet, OmVisit, Photo, User
+from services import clock, confirmations, om_confirmations
+from services.confirmations import ConfirmationProblem
+from services.signatures import SignatureProblem
+from states import forms
+from states.om_sheets import SHEETS
+from web.db import uow
+from web.mobile.record import PHOTO_VARIANTS, STATUS_NAMES
+
+VISIT_STATES = {
+    "awaiting_confirmation": "待排污单位签名确认",
+    "confirmed": "排污单位已确认",
+    "rejected": "排污单位已退回",
+    "cancelled": "已取消",
+}
+PHOTO_NAMES = {"arrival": "进场", "departure": "离场", "sheet": "运维作业"}
+LATE = "逾期确认"
+OVERDUE = "逾期未确认"
+DECISION_PROBLEMS = {
+    "reason_needed": "退回时请填写退回理由。",
+    "reason_too_long": f"退回理由请不超过 {confirmations.REASON_MAX} 个字。",
+    "bad_verdict": "请选择“确认签名”或“退回”。",
+}
+SIGNATURE_PROBLEMS = {
+    "missing": "请先在签名框内手写签名，再点击“确认签名”。",
+    "not_png": "签名图片无效，请点击“清除”后重新签名。",
+    "too_big": "签名图片过大，请点击“清除”后重新签名。",
+    "bad_size": "签名图片尺寸异常，请点击“清除”后重新签名。",
+    "blank": "未识别到有效的手写签名（空白或涂满），请点击“清除”后重新签名。",
+}
+DECIDED = {"confirm": "您已签名确认该运维记录，谢谢。", "reject": "已退回该运维记录，运维机构将更正后重新提交。"}
+ALREADY_DECIDED = "该运维记录已由{name}于 {at} 处理（{status}），本次操作未生效。"
+
+
+def sheet_tags(sheet: OmSheet) -> frozenset[str]:
+    """The tags selecting the sheet's fields: the kind of its instrument's point."""
+    point = sheet.instrument.point if sheet.instrument is not None else sheet.point
+    return frozenset({str(point.kind)}) if point is not None else frozenset()
+
+
+def sheet_rows(sheet: OmSheet) -> list[tuple[str, str]]:
+    """(label, value) of every field of the sheet's form that applies to its instrument."""
+    form = SHEETS[sheet.form]
+    return [(f.label, forms.display(f, sheet.answers.get(f.name))) for f in form.applicable(sheet_tags(sheet))]
+
+
+def context(db, visit: OmVisit, photo_url: Callable[[Photo, str], str], signature_url: Callable[[OmConfirmation], str],
+            decide_url: str | None = None, reason: str = "", error: str | None = None) -> dict:
+    """What mobile/_om_visit.html and mobile/_om_decision.html need."""
+    photos = om_confirmations.photos(db, visit)
+    confirmation = om_confirmations.latest(visit)
+    items = [i for i in visit.plan.items if i.id in (visit.planned or [])]
+    points = {i.point_id: i.point for i in items} | {s.point.id: s.point for s in visit.sheets if s.point}
+    instruments = {s.instrument.id: s.instrument for s in visit.sheets if s.instrument} | \
+        {i.instrument.id: i.instrument for i in items if i.instrument}
+    crew = {u.id: u for u in visit.plan.crew} | {s.filled_by.id: s.filled_by for s in visit.sheets if s.filled_by}
+    return {
+        "visit": visit,
+        "plan": visit.plan,
+        "points": sorted(points.values(), key=lambda p: p.code),
+        "instruments": list(instruments.values()),
+        "crew": list(crew.values()),
+        "check_ins": om_confirmations.check_ins(db, visit),
+        "sheets": [{"sheet": s, "title": SHEETS[s.form].title, "rows": sheet_rows(s),
+                    "photos": [p for p in photos if p.om_sheet_id == s.id]}
+                   for s in visit.sheets if s.confirmed_at is not None],
+        "site_photos": [p for p in photos if p.om_sheet_id is None],
+        "photo_url": photo_url,
+        "signature_url": signature_url,
+        "confirmation": confirmation,
+        "decided": [c for c in visit.confirmations if c.status != om_confirmations.PENDING],
+        "overdue": confirmation is not None and om_confirmations.overdue(db, confirmation),
+        "visit_day": om_confirmations.visit_day(db, visit),
+        "decide_url": decide_url,
+        "reason": reason,
+        "error": error,
+        "fmt": clock.fmt,
+        "names": T,
+        "visit_states": VISIT_STATES,
+        "photo_names": PHOTO_NAMES,
+        "statuses": STATUS_NAMES,
+        "late_name": LATE,
+        "overdue_name": OVERDUE,
+    }
+
+
+def decide(confirmation: OmConfirmation, user: User, link: ConfirmationLink | None = None) -> str | None:
+    """Apply the posted decision (verdict = confirm with signature | reject with reason) and commit; returns
+    the problem to show with the form again (400), or None once the round is decided — by this request or
+    an earlier one."""
+    verdict = request.form.get("verdict", "")
+    try:
+        if verdict == "confirm":
+            made = om_confirmations.confirm(uow(), confirmation, user, request.form.get("signature"), link)
+        elif verdict == "reject":
+            made = om_confirmations.reject(uow(), confirmation, user, request.form.get("reason", ""), link)
+        else:
+            raise ConfirmationProblem("bad_verdict")
+    except SignatureProblem as problem:
+        return SIGNATURE_PROBLEMS[problem.code]
+    except ConfirmationProblem as problem:
+        if problem.code == "not_yours":
+            abort(404)
+        return DECISION_PROBLEMS[problem.code]
+    uow().commit()
+    if made:
+        flash(DECIDED[verdict], "success")
+    else:
+        flash(ALREADY_DECIDED.format(name=confirmation.decided_by.display_name, at=clock.fmt(confirmation.decided_at),
+                                     status=STATUS_NAMES[confirmation.status]), "error")
+    return None
+
+
+def send_photo(db, visit: OmVisit, photo_id: int, variant: str):
+    """A photo of the visit: its thumbnail or the watermarked copy (the original stays with the agency)."""
+    photo = om_confirmations.photo_of(db, visit, photo_id)
+    path = getattr(photo, PHOTO_VARIANTS[variant]) if photo is not None and variant in PHOTO_VARIANTS else None
+    return _send(path, "image/jpeg")
+
+
+def send_signature(visit: OmVisit, confirmation_id: int):
+    """The signature of one of the visit's confirmed rounds."""
+    found = next((c for c in visit.confirmations if c.id == confirmation_id), None)
+    return _send(found.signature_path if found is not None else None, "image/png")
+
+
+def _send(path: str | None, mimetype: str):
+    if not path:
+        abort(404)
+    root = Path(current_app.extensions["emss"].config.media_root).resolve()
+    return send_from_directory(root, path, mimetype=mimetype)
