@@ -202,3 +202,24 @@ def resubmit(uow, visit: OmVisit, user: User, note: str = "") -> list:
     visit.submitted_at = clock.now()
     log(visit, user, "resubmit", note=(note or "").strip()[:REASON_MAX])
     return notify.request_om_confirmation(uow, visit, resubmitted=True)
+
+
+# --- the polluter's desktop list (业务管理 → 污染源运维) ----------------------------------------------------------
+
+def polluter_visit(db: Session, polluter_id: int, visit_id: int) -> OmVisit | None:
+    """One submitted O&M visit on the polluter's own site, or None (another tenant's, or never submitted)."""
+    return db.scalar(select(OmVisit).join(OmPlan, OmPlan.id == OmVisit.plan_id)
+                     .where(OmVisit.id == visit_id, OmPlan.polluter_id == polluter_id,
+                            OmVisit.submitted_at.is_not(None)))
+
+
+def recently_decided(db: Session, polluter_id: int, limit: int = 20) -> list[OmConfirmation]:
+    query = (
+        select(OmConfirmation)
+        .join(OmVisit, OmVisit.id == OmConfirmation.visit_id)
+        .join(OmPlan, OmPlan.id == OmVisit.plan_id)
+        .where(OmPlan.polluter_id == polluter_id, OmConfirmation.status != PENDING)
+        .order_by(OmConfirmation.decided_at.desc(), OmConfirmation.id.desc())
+        .limit(limit)
+    )
+    return list(db.scalars(query))

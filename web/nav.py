@@ -12,6 +12,7 @@ NAV = {
     "regulator": [("regulator.home", "监管工作台"), ("review.index", "备案审核"), ("regulator.tasks", "任务监管")],
     "system_admin": [("admin.home", "系统管理"), ("review.index", "备案审核")],
 }
+NAV["polluter_confirmer"] = [*NAV["polluter_confirmer"], ("polluter.om_visits", "污染源运维")]  # 业务管理 → 污染源运维
 
 
 def nav_links() -> list[tuple[str, str]]:

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from bot.standin.store import FakeWeChat
 from handlers import om_polluter
 from handlers.turn import Turn
-from models import ConfirmationLink, OmConfirmation, OmVisit, OmVisitEvent, Role, User
+from models import ConfirmationLink, OmConfirmation, OmVisit, OmVisitEvent, Polluter, Role, User
 from services import clock, demo, om_confirmations, signatures
 from services.confirmations import ConfirmationProblem
 from services.uow import UnitOfWork
@@ -419,3 +419,48 @@ def test_the_events_of_a_visit_are_append_only(submitted, runtime, client):
         with pytest.raises(ValueError, match="append-only"):
             s.flush()
 
+
+
+# --- 业务管理 → 污染源运维 on the polluter's desktop ---------------------------------------------------------------
+
+def test_the_polluter_lists_and_signs_om_visits_on_its_desktop(submitted, runtime, login, monkeypatch):
+    desk = login("polluter1")
+    home = desk.get("/polluter/").get_data(as_text=True)
+    assert 'href="/polluter/om/">污染源运维' in home
+    listing = desk.get("/polluter/om/").get_data(as_text=True)
+    assert "示范化工自动监控设施运维" in listing and "上海恒运环保设施运维有限公司" in listing
+    assert f'href="/polluter/om/{submitted}">查看并签名' in listing and "逾期未确认" not in listing
+
+    next_morning = at(1, 8, 0)
+    monkeypatch.setattr(clock, "now", lambda: next_morning)
+    assert "逾期未确认" in desk.get("/polluter/om/").get_data(as_text=True)
+    page = desk.get(f"/polluter/om/{submitted}").get_data(as_text=True)
+    assert "<canvas" in page and "日常巡检记录单" in page and "逾期未确认" in page
+    assert f"/polluter/om/{submitted}/photos/" in page
+    blank = desk.post(f"/polluter/om/{submitted}", data={"csrf_token": csrf_token(page), "verdict": "confirm",
+                                                         "signature": signature_url(ink=False)})
+    assert blank.status_code == 400 and "未识别到有效的手写签名" in blank.get_data(as_text=True)
+    signed = desk.post(f"/polluter/om/{submitted}", data={"csrf_token": csrf_token(page), "verdict": "confirm",
+                                                          "signature": signature_url()})
+    assert signed.status_code == 303
+    shown = desk.get(f"/polluter/om/{submitted}").get_data(as_text=True)
+    assert "已签名确认：王工（示范化工）" in shown and "逾期确认" in shown and "<canvas" not in shown
+    src = shown.split('<img class="signature"')[1].split('src="')[1].split('"')[0]
+    assert src == f"/polluter/om/{submitted}/signatures/1"
+    with desk.get(src) as picture:
+        assert picture.status_code == 200 and picture.mimetype == "image/png"
+    visit = visit_row(runtime)
+    assert visit.state == "confirmed" and visit.confirmations[0].late
+    assert visit.events[-1].detail["via"] == "web"
+    listing = desk.get("/polluter/om/").get_data(as_text=True)
+    assert "目前没有待签名确认的运维记录" in listing and "逾期确认" in listing
+
+
+def test_another_polluters_user_finds_no_om_visit(submitted, runtime, login):
+    with runtime.sessions() as s:  # a confirmer of the other demo polluter
+        polluter_id = s.scalars(select(Polluter.id).where(Polluter.name == "上海自测示范电镀有限公司")).one()
+    add_user(runtime, "polluter9", Role.POLLUTER_CONFIRMER, polluter_id=polluter_id)
+    desk = login("polluter9")
+    assert "目前没有待签名确认的运维记录" in desk.get("/polluter/om/").get_data(as_text=True)
+    assert desk.get(f"/polluter/om/{submitted}").status_code == 404
+    assert desk.get(f"/polluter/om/{submitted}/photos/1/thumb").status_code == 404

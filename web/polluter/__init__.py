@@ -125,3 +125,5 @@ def _account_page(form: ConfirmerForm, status: int = 200):
     user = me()
     return render_template("polluter/account.html", polluter=user.polluter, me=user,
                            users=polluter_accounts.colleagues(db(), user), form=form, fmt=clock.fmt), status
+
+from web.polluter import om  # noqa: E402,F401  (污染源运维: O&M visits to sign, on this blueprint)
