@@ -20,8 +20,11 @@ from models import (
     Filing,
     MonitoringPoint,
     MonitoringTask,
+    OmPlan,
+    OmVisit,
     Photo,
     Polluter,
+    QcFinding,
     Role,
     Sample,
     SamplingTrip,
@@ -75,6 +78,16 @@ def _contracts(user: User):
     return Contract.polluter_id.in_(select(Polluter.id).where(_polluters(user)))
 
 
+def _qc_findings(user: User):
+    """QC findings of O&M visits: the agency's own, the polluter's own site, the regulator's district."""
+    if user.role == Role.SYSTEM_ADMIN:
+        return true()
+    if user.role in (Role.REGULATOR, Role.POLLUTER_CONFIRMER):
+        return QcFinding.visit_id.in_(select(OmVisit.id).join(OmPlan).where(
+            OmPlan.polluter_id.in_(select(Polluter.id).where(_polluters(user)))))
+    return QcFinding.agency_id == user.agency_id if user.agency_id else false()
+
+
 RULES = {
     Agency: _agency_rows,
     Filing: _by_agency(Filing.agency_id),
@@ -92,6 +105,7 @@ RULES = {
     Confirmation: lambda u: Confirmation.trip_id.in_(select(SamplingTrip.id).where(_trips(u))),
     Photo: lambda u: Photo.trip_id.in_(select(SamplingTrip.id).where(_trips(u)))
     | Photo.task_id.in_(select(MonitoringTask.id).where(_tasks(u))),
+    QcFinding: _qc_findings,
 }
 
 

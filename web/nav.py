@@ -12,10 +12,17 @@ NAV = {
     "regulator": [("regulator.home", "监管工作台"), ("review.index", "备案审核"), ("regulator.tasks", "任务监管")],
     "system_admin": [("admin.home", "系统管理"), ("review.index", "备案审核")],
 }
+# pollution-source O&M (污染源运维): what an O&M agency's admin and a regulator see beyond the lists above
+OM_NAV = {"agency_admin": [("om_qc.index", "质控发现")], "regulator": [("om_qc.index", "运维质控")]}
+OM_AGENCIES = ("om", "self_monitoring_om")
 
 
 def nav_links() -> list[tuple[str, str]]:
-    return NAV.get(me().role, [])
+    user = me()
+    links = NAV.get(user.role, [])
+    if user.role == "regulator" or (user.agency is not None and user.agency.kind in OM_AGENCIES):
+        links = links + OM_NAV.get(user.role, [])
+    return links
 
 
 def nav_name() -> str:
