@@ -34,7 +34,7 @@ from dataclasses import dataclass
 WARNING = "warning"  # beyond the limit: recalibrate / put right, data still usable
 OUT_OF_CONTROL = "out_of_control"  # 失控: data invalid from the last good check until put right
 
-SEVERITY_NAMES = {WARNING: "超限预警", OUT_OF_CONTROL: "失控"}
+SEVERITY_NAMES = {WARNING: "警告", OUT_OF_CONTROL: "失控"}
 
 HJ75 = "HJ 75-2017"
 HJ355 = "HJ 355-2019"

@@ -167,3 +167,14 @@ def test_a_monitoring_agency_has_no_findings_menu_and_a_polluter_no_findings_pag
     desk = login("agency1").get("/agency/").get_data(as_text=True)
     assert "监测任务" in desk and "/om/findings/" not in desk
     assert login("polluter1").get("/om/findings/").status_code == 404
+
+
+def test_the_visit_and_sheet_pages_can_show_findings_with_the_shared_partial(findings, app, runtime):
+    from flask import render_template
+
+    with runtime.sessions() as s, app.test_request_context():
+        visit = demo_visit(s)
+        shown = render_template("om/_findings.html", findings=visit.findings)
+        assert DRIFT in shown and "依据：HJ 75-2017" in shown and 'class="badge bad">失控' in shown
+        assert "警告" in shown  # the expired certificate
+        assert "未发现质控问题" in render_template("om/_findings.html", findings=[])
