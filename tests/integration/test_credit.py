@@ -112,6 +112,18 @@ def test_a_file_that_is_not_a_pdf_is_refused_in_chinese_and_nothing_is_stored(de
         assert s.scalars(select(TrainingRecord)).all() == []
 
 
+def test_an_empty_or_missing_file_and_a_year_out_of_range_are_refused(demo_world, app, runtime):
+    clerk = desk.sign_in(app, "om1")
+    empty = upload(clerk, "management_rules", b"", "制度.pdf")
+    assert empty.status_code == 400 and "上传的文件是空文件。" in empty.get_data(as_text=True)
+    none = desk.post(clerk, "/agency/credit/upload", {"category": "management_rules"})
+    assert none.status_code == 400 and "请选择要上传的文件。" in none.get_data(as_text=True)
+    far = clock.today().year + 2
+    future = upload(clerk, "training_plan", year=far)
+    assert future.status_code == 400 and f"年度应为 2000—{far - 1} 年之间的年份。" in future.get_data(as_text=True)
+    assert documents(runtime, "management_rules") == documents(runtime, "training_plan") == []
+
+
 def test_only_the_agencys_own_sites_take_site_documents(demo_world, app, runtime):
     clerk = desk.sign_in(app, "om1")
     with runtime.sessions() as s:
@@ -236,6 +248,11 @@ def test_the_regulator_sees_each_om_agency_of_its_district_with_its_gaps(demo_wo
     complete(clerk, runtime)
     page = regulator.get(f"/regulator/om-credit/{agency}").get_data(as_text=True)
     assert "缺项或过期（0）" in page and "CEMS 校准操作培训" in page
+    with runtime.sessions() as s:  # a newer O&M agency of the district, with nothing yet, comes first now
+        s.add(Agency(name="上海新立运维有限公司", kind=AgencyKind.OM, district="金山区", code="XL"))
+        s.commit()
+    text = regulator.get("/regulator/om-credit").get_data(as_text=True)
+    assert text.index("上海新立运维有限公司") < text.index(OM_AGENCY) and "3 项" in text and "齐全" in text
     (document,) = documents(runtime, "management_rules")
     with regulator.get(f"/agency/credit/documents/{document.id}") as download:
         assert download.status_code == 200 and download.data == PDF
