@@ -16,6 +16,7 @@ from models import (
     CheckIn,
     Confirmation,
     Contract,
+    CreditDocument,
     Equipment,
     Filing,
     MonitoringPoint,
@@ -29,6 +30,7 @@ from models import (
     Sample,
     SamplingTrip,
     Staff,
+    TrainingRecord,
     User,
     Visit,
 )
@@ -105,6 +107,8 @@ RULES = {
     Confirmation: lambda u: Confirmation.trip_id.in_(select(SamplingTrip.id).where(_trips(u))),
     Photo: lambda u: Photo.trip_id.in_(select(SamplingTrip.id).where(_trips(u)))
     | Photo.task_id.in_(select(MonitoringTask.id).where(_tasks(u))),
+    CreditDocument: _by_agency(CreditDocument.agency_id),
+    TrainingRecord: _by_agency(TrainingRecord.agency_id),
     QcFinding: _qc_findings,
 }
 

@@ -9,19 +9,22 @@ NAV = {
                      ("tasks.index", "监测任务"), ("records.trips", "采样行程")],
     "sampler": [("agency.home", "我的采样任务")],
     "polluter_confirmer": [("polluter.home", "待确认采样行程"), ("polluter.account", "账户与微信绑定")],
-    "regulator": [("regulator.home", "监管工作台"), ("review.index", "备案审核"), ("regulator.tasks", "任务监管")],
+    "regulator": [("regulator.home", "监管工作台"), ("review.index", "备案审核"), ("regulator.tasks", "任务监管"),
+                  ("regulator.credit_agencies", "运维信用评价"), ("om_qc.index", "运维质控")],
     "system_admin": [("admin.home", "系统管理"), ("review.index", "备案审核")],
 }
-# pollution-source O&M (污染源运维): what an O&M agency's admin and a regulator see beyond the lists above
-OM_NAV = {"agency_admin": [("om_qc.index", "质控发现")], "regulator": [("om_qc.index", "运维质控")]}
-OM_AGENCIES = ("om", "self_monitoring_om")
+
+
+# added for the administrator of an O&M agency (运维机构, 自主检测&运维排污企业)
+OM_AGENCY_NAV = [("credit.index", "信用评价信息"), ("om_qc.index", "质控发现")]
+OM_AGENCY_KINDS = ("om", "self_monitoring_om")
 
 
 def nav_links() -> list[tuple[str, str]]:
     user = me()
     links = NAV.get(user.role, [])
-    if user.role == "regulator" or (user.agency is not None and user.agency.kind in OM_AGENCIES):
-        links = links + OM_NAV.get(user.role, [])
+    if user.role == "agency_admin" and user.agency is not None and user.agency.kind in OM_AGENCY_KINDS:
+        links = links + OM_AGENCY_NAV
     return links
 
 
