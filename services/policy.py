@@ -36,6 +36,10 @@ from models import (
 )
 
 
+# the people of an agency: they see their agency's own work, never another agency's on a shared polluter
+AGENCY_ROLES = (Role.AGENCY_ADMIN, Role.SAMPLER, Role.OM_CREW)
+
+
 def _agency_rows(user: User):
     if user.role == Role.SYSTEM_ADMIN:
         return true()
@@ -59,7 +63,7 @@ def _polluters(user: User):
 
 
 def _tasks(user: User):
-    if user.role in (Role.AGENCY_ADMIN, Role.SAMPLER):
+    if user.role in AGENCY_ROLES:
         return MonitoringTask.agency_id == user.agency_id
     return MonitoringTask.polluter_id.in_(select(Polluter.id).where(_polluters(user)))
 
@@ -75,7 +79,7 @@ def _by_agency(column):
 
 
 def _contracts(user: User):
-    if user.role in (Role.AGENCY_ADMIN, Role.SAMPLER):
+    if user.role in AGENCY_ROLES:
         return Contract.agency_id == user.agency_id
     return Contract.polluter_id.in_(select(Polluter.id).where(_polluters(user)))
 

@@ -39,8 +39,8 @@ DRIFT_LIMITS = [
     ("gas", "span", 2.5, 10.0),
     ("o2", "zero", 2.5, 5.0),
     ("o2", "span", 2.5, 10.0),
-    ("particulate", "zero", 2.0, L.PARTICULATE_OUT_OF_CONTROL),
-    ("particulate", "span", 2.0, L.PARTICULATE_OUT_OF_CONTROL),
+    ("particulate", "zero", 2.0, 3.0),
+    ("particulate", "span", 2.0, 4.0),
     ("flow", "zero", 3.0, 8.0),
 ]
 
