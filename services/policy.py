@@ -35,7 +35,6 @@ from models import (
     Visit,
 )
 
-
 # the people of an agency: they see their agency's own work, never another agency's on a shared polluter
 AGENCY_ROLES = (Role.AGENCY_ADMIN, Role.SAMPLER, Role.OM_CREW)
 
