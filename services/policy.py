@@ -20,6 +20,8 @@ from models import (
     Filing,
     MonitoringPoint,
     MonitoringTask,
+    OmPlan,
+    OmReport,
     Photo,
     Polluter,
     Role,
@@ -75,6 +77,19 @@ def _contracts(user: User):
     return Contract.polluter_id.in_(select(Polluter.id).where(_polluters(user)))
 
 
+def _om_plans(user: User):
+    if user.role in (Role.AGENCY_ADMIN, Role.OM_CREW, Role.SAMPLER):
+        return OmPlan.agency_id == user.agency_id
+    return OmPlan.polluter_id.in_(select(Polluter.id).where(_polluters(user)))
+
+
+def _om_reports(user: User):
+    if user.role in (Role.AGENCY_ADMIN, Role.OM_CREW, Role.SAMPLER):
+        return OmReport.agency_id == user.agency_id
+    return OmReport.point_id.in_(select(MonitoringPoint.id).where(
+        MonitoringPoint.polluter_id.in_(select(Polluter.id).where(_polluters(user)))))
+
+
 RULES = {
     Agency: _agency_rows,
     Filing: _by_agency(Filing.agency_id),
@@ -92,6 +107,8 @@ RULES = {
     Confirmation: lambda u: Confirmation.trip_id.in_(select(SamplingTrip.id).where(_trips(u))),
     Photo: lambda u: Photo.trip_id.in_(select(SamplingTrip.id).where(_trips(u)))
     | Photo.task_id.in_(select(MonitoringTask.id).where(_tasks(u))),
+    OmPlan: _om_plans,
+    OmReport: _om_reports,
 }
 
 
