@@ -13,9 +13,17 @@ NAV = {
     "system_admin": [("admin.home", "系统管理"), ("review.index", "备案审核")],
 }
 
+# 运维任务管理: for the admins of O&M agencies only
+OM_NAV = [("om_tasks.plans", "运维计划"), ("om_tasks.visits", "现场运维"), ("om_tasks.reports", "比对校验报告")]
+OM_AGENCY_KINDS = ("om", "self_monitoring_om")
+
 
 def nav_links() -> list[tuple[str, str]]:
-    return NAV.get(me().role, [])
+    user = me()
+    links = NAV.get(user.role, [])
+    if user.role == "agency_admin" and user.agency is not None and user.agency.kind in OM_AGENCY_KINDS:
+        links = links + OM_NAV
+    return links
 
 
 def nav_name() -> str:
