@@ -104,6 +104,8 @@ def test_a_plan_too_rare_for_the_standard_is_refused_and_the_form_keeps_what_was
 
 def test_the_admin_edits_the_demo_plan(app, runtime, ids):
     om1 = desk.sign_in(app, "om1")
+    page = om1.get(f"/om/plans/{ids['plan']}").get_data(as_text=True)  # items saved without a clause show the rule's
+    assert "HJ 75-2017 11.2 日常巡检" in page and "HJ 355-2019 日常巡检" in page
     form = om1.get(f"/om/plans/{ids['plan']}/edit").get_data(as_text=True)
     assert "示范化工自动监控设施运维" in form and "checked" in form
     data = plan_form(ids, name="示范化工自动监控设施运维（调整）", crew=[crew_id(runtime)],

@@ -71,7 +71,8 @@ def new_plan():
 def plan(plan_id: int):
     row = get_or_404(OmPlan, plan_id)
     items = {i.id: i for i in row.items}
-    return render_template("om_tasks/plan.html", plan=row, items=items, today=clock.today(),
+    clauses = {i.id: i.clause or om_plans.standard(i.point, i.instrument, i.sheet).clause for i in row.items}
+    return render_template("om_tasks/plan.html", plan=row, items=items, clauses=clauses, today=clock.today(),
                            sheets=SHEETS, state_name=visit_state, is_overdue=om_plans.is_overdue)
 
 
