@@ -160,7 +160,7 @@ def save_plan(uow, user: User, draft: PlanDraft, plan: OmPlan | None = None, tod
     db.flush()
     # pending visits from today on are re-planned from the new items and frequencies
     for visit in list(plan.visits):
-        if visit.state == Step.NEW and visit.due_on >= today:
+        if visit.due_on >= today and _untouched(visit):
             plan.visits.remove(visit)
             db.delete(visit)
     db.flush()
@@ -263,9 +263,14 @@ def _replace_items(db: Session, plan: OmPlan, checked: list[OmPlanItem]) -> None
     for visit in list(plan.visits):  # not-started visits forget dropped items; empty ones go
         if dropped & set(visit.planned or []):
             visit.planned = [i for i in visit.planned if i not in dropped]
-            if not visit.planned:
+            if not visit.planned and _untouched(visit):
                 plan.visits.remove(visit)
                 db.delete(visit)
+
+
+def _untouched(visit: OmVisit) -> bool:
+    """Not started and nothing recorded on it: it may be re-planned."""
+    return visit.state == Step.NEW and not visit.events and not visit.sheets
 
 
 def due_dates(item: OmPlanItem, plan: OmPlan, since: date, until: date) -> list[date]:

@@ -164,6 +164,19 @@ def test_a_visit_is_overdue_the_day_after_its_due_date_until_it_is_submitted(uni
     assert due_today not in om_plans.open_visits(unit.session, world.admin.agency_id, tomorrow)
 
 
+def test_the_crew_sees_the_visits_of_the_plans_they_are_on(unit, world):
+    today = clock.today()
+    plan = om_plans.save_plan(unit, world.admin, draft(world))
+    other = User(username="omcrew9", display_name="赵敏", role="om_crew", agency_id=world.admin.agency_id,
+                 password_hash="-")
+    unit.session.add(other)
+    unit.session.flush()
+    mine = [v for v in om_plans.open_visits(unit.session, world.admin.agency_id, today, crew=world.crew)
+            if v.plan_id == plan.id]
+    assert [v.due_on for v in mine] == [today]  # due today; the later ones are not yet open
+    assert om_plans.open_visits(unit.session, world.admin.agency_id, today, crew=other) == []
+
+
 def test_another_agencys_visits_are_not_in_the_overdue_list(unit, world):
     plan = om_plans.save_plan(unit, world.admin, draft(world))
     tomorrow = clock.today() + timedelta(days=1)
@@ -193,3 +206,18 @@ def test_an_item_a_visit_has_recorded_cannot_be_dropped(unit, world):
     what = "DA001 锅炉废气排放口 烟气连续监测系统 SO2 分析仪的日常巡检记录单"
     with pytest.raises(PlanRefused, match=f"^{what}已有现场运维记录，不能从计划中删除。$"):
         om_plans.save_plan(unit, world.admin, draft(world, other), plan)
+
+
+def test_a_pending_visit_with_something_recorded_is_kept_when_the_plan_changes(unit, world):
+    from models import OmVisitEvent
+
+    plan = om_plans.save_plan(unit, world.admin, draft(world))
+    today_visit = visits_of(unit.session, plan)[0]
+    unit.session.add(OmVisitEvent(visit=today_visit, actor_id=world.crew.id, action="opened"))
+    unit.session.flush()
+    item = plan.items[0]
+    om_plans.save_plan(unit, world.admin, draft(
+        world, ItemDraft(world.gas_point.id, "daily_inspection", world.gas.id, frequency_days=5, id=item.id)), plan)
+    visits = visits_of(unit.session, plan)
+    assert visits[0].id == today_visit.id
+    assert [(v.due_on - clock.today()).days for v in visits] == [0, 5, 10, 15, 20, 25, 30]
