@@ -22,6 +22,7 @@ from models import (
     MonitoringPoint,
     MonitoringTask,
     OmPlan,
+    OmReport,
     OmVisit,
     Photo,
     Polluter,
@@ -93,6 +94,19 @@ def _qc_findings(user: User):
     return QcFinding.agency_id == user.agency_id if user.agency_id else false()
 
 
+def _om_plans(user: User):
+    if user.role in AGENCY_ROLES:
+        return OmPlan.agency_id == user.agency_id
+    return OmPlan.polluter_id.in_(select(Polluter.id).where(_polluters(user)))
+
+
+def _om_reports(user: User):
+    if user.role in AGENCY_ROLES:
+        return OmReport.agency_id == user.agency_id
+    return OmReport.point_id.in_(select(MonitoringPoint.id).where(
+        MonitoringPoint.polluter_id.in_(select(Polluter.id).where(_polluters(user)))))
+
+
 RULES = {
     Agency: _agency_rows,
     Filing: _by_agency(Filing.agency_id),
@@ -113,6 +127,8 @@ RULES = {
     CreditDocument: _by_agency(CreditDocument.agency_id),
     TrainingRecord: _by_agency(TrainingRecord.agency_id),
     QcFinding: _qc_findings,
+    OmPlan: _om_plans,
+    OmReport: _om_reports,
 }
 
 

@@ -14,16 +14,19 @@ NAV = {
     "system_admin": [("admin.home", "系统管理"), ("review.index", "备案审核")],
 }
 
-
 # added for the administrator of an O&M agency (运维机构, 自主检测&运维排污企业)
-OM_AGENCY_NAV = [("credit.index", "信用评价信息"), ("om_qc.index", "质控发现")]
+OM_AGENCY_NAV = [("om_tasks.plans", "运维计划"), ("om_tasks.visits", "现场运维"), ("om_tasks.reports", "比对校验报告"),
+                 ("credit.index", "信用评价信息"), ("om_qc.index", "质控发现")]
 OM_AGENCY_KINDS = ("om", "self_monitoring_om")
+MONITORING_ONLY = ("tasks.index", "records.trips")
 
 
 def nav_links() -> list[tuple[str, str]]:
     user = me()
     links = NAV.get(user.role, [])
     if user.role == "agency_admin" and user.agency is not None and user.agency.kind in OM_AGENCY_KINDS:
+        if user.agency.kind == "om":  # an O&M agency runs no monitoring tasks or sampling trips
+            links = [link for link in links if link[0] not in MONITORING_ONLY]
         links = links + OM_AGENCY_NAV
     return links
 
