@@ -102,6 +102,10 @@ def parse_args(argv=None) -> argparse.Namespace:
                    help="extra samplers whose trips run before the measured phase, so every gunicorn worker "
                         "has imported, connected and compiled its queries (default 2 x workers x threads)")
     p.add_argument("--skip-echo", action="store_true", help="measure EMSS only")
+    p.add_argument("--floor", action="store_true",
+                   help="also measure benchmarks/floor_app.py: echo + one Redis claim + one committed INSERT "
+                        "per message, the least any durable implementation does")
+    p.add_argument("--floor-port", type=int, default=8092, help="floor app port (default 8092)")
     p.add_argument("--steps", action="store_true", help="also print EMSS latency per trip step")
     p.add_argument("--py-spy", metavar="FILE",
                    help="record the EMSS gunicorn workers' on-CPU stacks with py-spy (must be installed) "
@@ -744,7 +748,7 @@ def main(argv=None) -> int:
 
     args.database_url = Config(database_url=args.database_url).database_url
     args.db_name = make_url(args.database_url).database
-    for port in (args.port, args.echo_port):
+    for port in (args.port, args.echo_port, args.floor_port):
         if not port_free(port):
             print(f"port {port} is already in use", file=sys.stderr)
             return 2
@@ -760,6 +764,11 @@ def main(argv=None) -> int:
         else:
             echo, echo_busy = run_echo(args, procs, script_length, deadline)
             busy = max(busy, echo_busy)
+            if args.floor and echo.rate and time.monotonic() < deadline:
+                floor, floor_busy = run_echo(args, procs, script_length, deadline, floor=True)
+                busy = max(busy, floor_busy)
+                print(f"\nfloor (echo + Redis claim + one committed INSERT per message): {floor.rate:.1f} msg/s "
+                      f"= {floor.rate / echo.rate:.2f} x echo; p99 {floor.pct(99) * 1000:.1f} ms")
         passed = verdict(args, emss, echo, busy)
         print(f"{'PASS' if passed else 'FAIL'} (whole run {time.monotonic() - started:.0f} s)")
         return 0 if passed else 1
@@ -835,21 +844,25 @@ def run_emss(args, procs: Processes, tmp: Path, deadline: float) -> tuple[Result
 RQ_GROUP = "RQ worker (+ work horses)"
 
 
-def run_echo(args, procs: Processes, per_user: int, deadline: float) -> tuple[Results, float]:
-    env = {**os.environ, "WECHAT_TOKEN": TOKEN,
+def run_echo(args, procs: Processes, per_user: int, deadline: float,
+             floor: bool = False) -> tuple[Results, float]:
+    """The bare echo app, or (floor=True) the floor app: the same messages, the same concurrency."""
+    name, port = ("floor", args.floor_port) if floor else ("echo", args.echo_port)
+    env = {**os.environ, "WECHAT_TOKEN": TOKEN, "DATABASE_URL": args.database_url, "REDIS_URL": args.redis_url,
            "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
-    argv = gunicorn_argv("benchmarks.echo_app:create_app()", args.echo_port, args)
-    echo_app = procs.start("echo", argv, env)
-    wait_ready(args.echo_port, echo_app, min(deadline, time.monotonic() + 60), "echo gunicorn", procs, "echo")
+    argv = gunicorn_argv(f"benchmarks.{name}_app:create_app()", port, args)
+    app = procs.start(name, argv, env)
+    wait_ready(port, app, min(deadline, time.monotonic() + 60), f"{name} gunicorn", procs, name)
     if args.warmup:
-        drive_echo(args.echo_port, args.warmup, per_user, args, deadline, prefix="o_warm")
+        drive_echo(port, args.warmup, per_user, args, deadline, prefix="o_warm")
     before = cpu_snapshot()
-    echo = drive_echo(args.echo_port, args.samplers, per_user, args, deadline)
+    echo = drive_echo(port, args.samplers, per_user, args, deadline)
     after = cpu_snapshot()
-    procs.stop("echo")
-    report(f"bare WeRoBot echo: gunicorn -w {args.workers} --threads {args.threads}", echo,
+    procs.stop(name)
+    title = "floor (echo + Redis claim + committed INSERT)" if floor else "bare WeRoBot echo"
+    report(f"{title}: gunicorn -w {args.workers} --threads {args.threads}", echo,
            per_user * args.samplers, args.samplers, "users completed")
-    used = cpu_usage(before, after, {echo_app.pid: "echo gunicorn (master+workers)"}, args.db_name)
+    used = cpu_usage(before, after, {app.pid: f"{name} gunicorn (master+workers)"}, args.db_name)
     return echo, cpu_report(used, echo.messages, echo.duration)
 
 

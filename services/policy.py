@@ -16,19 +16,28 @@ from models import (
     CheckIn,
     Confirmation,
     Contract,
+    CreditDocument,
     Equipment,
     Filing,
     MonitoringPoint,
     MonitoringTask,
+    OmPlan,
+    OmReport,
+    OmVisit,
     Photo,
     Polluter,
+    QcFinding,
     Role,
     Sample,
     SamplingTrip,
     Staff,
+    TrainingRecord,
     User,
     Visit,
 )
+
+# the people of an agency: they see their agency's own work, never another agency's on a shared polluter
+AGENCY_ROLES = (Role.AGENCY_ADMIN, Role.SAMPLER, Role.OM_CREW)
 
 
 def _agency_rows(user: User):
@@ -54,7 +63,7 @@ def _polluters(user: User):
 
 
 def _tasks(user: User):
-    if user.role in (Role.AGENCY_ADMIN, Role.SAMPLER):
+    if user.role in AGENCY_ROLES:
         return MonitoringTask.agency_id == user.agency_id
     return MonitoringTask.polluter_id.in_(select(Polluter.id).where(_polluters(user)))
 
@@ -70,9 +79,32 @@ def _by_agency(column):
 
 
 def _contracts(user: User):
-    if user.role in (Role.AGENCY_ADMIN, Role.SAMPLER):
+    if user.role in AGENCY_ROLES:
         return Contract.agency_id == user.agency_id
     return Contract.polluter_id.in_(select(Polluter.id).where(_polluters(user)))
+
+
+def _qc_findings(user: User):
+    """QC findings of O&M visits: the agency's own, the polluter's own site, the regulator's district."""
+    if user.role == Role.SYSTEM_ADMIN:
+        return true()
+    if user.role in (Role.REGULATOR, Role.POLLUTER_CONFIRMER):
+        return QcFinding.visit_id.in_(select(OmVisit.id).join(OmPlan).where(
+            OmPlan.polluter_id.in_(select(Polluter.id).where(_polluters(user)))))
+    return QcFinding.agency_id == user.agency_id if user.agency_id else false()
+
+
+def _om_plans(user: User):
+    if user.role in AGENCY_ROLES:
+        return OmPlan.agency_id == user.agency_id
+    return OmPlan.polluter_id.in_(select(Polluter.id).where(_polluters(user)))
+
+
+def _om_reports(user: User):
+    if user.role in AGENCY_ROLES:
+        return OmReport.agency_id == user.agency_id
+    return OmReport.point_id.in_(select(MonitoringPoint.id).where(
+        MonitoringPoint.polluter_id.in_(select(Polluter.id).where(_polluters(user)))))
 
 
 RULES = {
@@ -92,6 +124,11 @@ RULES = {
     Confirmation: lambda u: Confirmation.trip_id.in_(select(SamplingTrip.id).where(_trips(u))),
     Photo: lambda u: Photo.trip_id.in_(select(SamplingTrip.id).where(_trips(u)))
     | Photo.task_id.in_(select(MonitoringTask.id).where(_tasks(u))),
+    CreditDocument: _by_agency(CreditDocument.agency_id),
+    TrainingRecord: _by_agency(TrainingRecord.agency_id),
+    QcFinding: _qc_findings,
+    OmPlan: _om_plans,
+    OmReport: _om_reports,
 }
 
 

@@ -1,4 +1,4 @@
-"""`emss` — the command line: db upgrade, demo, menu push, worker, serve."""
+"""`emss` — the command line: db upgrade, demo, menu push, worker, serve, om-visits."""
 from __future__ import annotations
 
 import argparse
@@ -17,6 +17,7 @@ def main(argv: list[str] | None = None) -> int:
                                                                                             required=True)
     menu.add_parser("push", help="create the menu through the WeChat API")
     sub.add_parser("worker", help="run an RQ worker")
+    sub.add_parser("om-visits", help="generate the O&M plans' visits through the horizon (daily, idempotent)")
     serve = sub.add_parser("serve", help="serve the app (embedded default: one threaded process)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
@@ -74,6 +75,18 @@ def _worker(args, config: Config) -> int:
     return 0
 
 
+def _om_visits(args, config: Config) -> int:
+    from services import om_plans
+    from services.runtime import build_runtime
+    from services.uow import UnitOfWork
+
+    with UnitOfWork(build_runtime(config)) as uow:
+        created = om_plans.generate_all(uow.session)
+        uow.commit()
+    print(f"已生成 {created} 个现场运维任务（未来 {om_plans.HORIZON_DAYS} 天内）。")
+    return 0
+
+
 def _serve(args, config: Config) -> int:
     from werkzeug.serving import run_simple
 
@@ -84,7 +97,8 @@ def _serve(args, config: Config) -> int:
     return 0
 
 
-COMMANDS = {"db": _db, "demo": _demo, "menu": _menu, "worker": _worker, "serve": _serve}
+COMMANDS = {"db": _db, "demo": _demo, "menu": _menu, "worker": _worker, "serve": _serve,
+            "om-visits": _om_visits}
 
 if __name__ == "__main__":
     raise SystemExit(main())

@@ -34,3 +34,14 @@ def test_upgrade_then_demo_twice_loads_the_demo_once(instance, capsys):
 def test_a_worker_needs_a_real_redis(instance, capsys):
     assert cli.main(["worker"]) == 2
     assert "REDIS_URL" in capsys.readouterr().err
+
+
+def test_the_daily_run_generates_the_om_plans_visits_once(instance, capsys):
+    assert cli.main(["db", "upgrade"]) == 0 and cli.main(["demo"]) == 0
+    visits = _count(instance, "om_visit")
+    capsys.readouterr()
+    assert cli.main(["om-visits"]) == 0  # the demo plan's visits through the next 30 days
+    generated = _count(instance, "om_visit")
+    assert f"已生成 {generated - visits} 个现场运维任务" in capsys.readouterr().out
+    assert cli.main(["om-visits"]) == 0 and _count(instance, "om_visit") == generated
+    assert "已生成 0 个现场运维任务" in capsys.readouterr().out

@@ -178,3 +178,10 @@ def test_a_sampler_has_no_desk_pages_for_tasks_or_contracts(world, app):
     sampler = desk.sign_in(app, "sampler1")
     for url in reads(world) + ["/agency/tasks/", "/agency/contracts/"]:
         assert sampler.get(url).status_code == 404, url
+
+
+def test_om_crew_sees_no_monitoring_task_of_another_agency_on_a_shared_polluter(client, demo_world, login):
+    login("omcrew1")
+    page = client.get("/agency/").get_data(as_text=True)
+    assert "RW-DEMO-0001" not in page
+    assert "污染源运维" in page

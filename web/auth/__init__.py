@@ -16,6 +16,7 @@ bp = Blueprint("auth", __name__, template_folder="templates")
 HOME = {
     "agency_admin": "agency.home",
     "sampler": "agency.home",
+    "om_crew": "agency.home",
     "polluter_confirmer": "polluter.home",
     "regulator": "regulator.home",
     "system_admin": "admin.home",

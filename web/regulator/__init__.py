@@ -37,3 +37,6 @@ def tasks():
 @role_required(*REGULATORS)
 def trips():
     return trip_list("regulator/trips.html", "采样行程列表", "trips", with_agency=True)
+
+
+from web.regulator import credit  # noqa: E402,F401  (its routes are on this blueprint)

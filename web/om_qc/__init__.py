@@ -1,0 +1,49 @@
+"""质控发现 (QC findings): what the automatic QC found on O&M visits — for the O&M agency all its visits', for
+a regulator its district's — newest first, filtered by severity."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template, request
+from sqlalchemy.orm import selectinload
+
+from models import OmPlan, OmSheet, OmVisit, QcFinding, Role
+from services import clock, policy
+from states.om_sheets import SHEETS
+from states.qc_limits import RULES, SEVERITY_NAMES
+from web.access import me, role_required
+from web.db import db
+
+bp = Blueprint("om_qc", __name__, url_prefix="/om/findings", template_folder="templates")
+READERS = (Role.AGENCY_ADMIN, Role.REGULATOR, Role.SYSTEM_ADMIN)
+SHOWN = 500  # the newest findings listed; older ones stay on their visits
+
+
+def _loaded():
+    return (selectinload(QcFinding.visit).selectinload(OmVisit.plan).selectinload(OmPlan.polluter),
+            selectinload(QcFinding.sheet).selectinload(OmSheet.point),
+            selectinload(QcFinding.sheet).selectinload(OmSheet.instrument))
+
+
+def _context(**extra) -> dict:
+    return dict(SEVERITY_NAMES=SEVERITY_NAMES, RULES=RULES, SHEETS=SHEETS, fmt=clock.fmt, **extra)
+
+
+@bp.get("/")
+@role_required(*READERS)
+def index():
+    severity = request.args.get("severity", "")
+    query = policy.scoped(me(), QcFinding).options(*_loaded())
+    if severity in SEVERITY_NAMES:
+        query = query.where(QcFinding.severity == severity)
+    else:
+        severity = ""
+    rows = db().scalars(query.order_by(QcFinding.created_at.desc(), QcFinding.id.desc()).limit(SHOWN)).all()
+    return render_template("om_qc/findings.html", **_context(rows=rows, severity=severity, user=me()))
+
+
+@bp.get("/<int:finding_id>")
+@role_required(*READERS)
+def view(finding_id: int):
+    finding = db().scalar(policy.scoped(me(), QcFinding).options(*_loaded()).where(QcFinding.id == finding_id))
+    if finding is None:
+        abort(404)
+    return render_template("om_qc/finding.html", **_context(f=finding))
