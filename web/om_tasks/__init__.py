@@ -266,3 +266,5 @@ def report_file(report_id: int, part: str):
     root = Path(current_app.extensions["emss"].config.media_root).resolve()
     name = report.report_no + ("" if part == "file" else "-原始记录") + Path(path).suffix
     return send_from_directory(root, path, as_attachment=True, download_name=name)
+
+from web.om_tasks import resubmit  # noqa: E402,F401  (重新提交 after the polluter rejected a visit)

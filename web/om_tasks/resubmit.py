@@ -1,0 +1,44 @@
+"""重新提交: the O&M agency admin sends a visit the polluter rejected back for its signature (new round, new
+template messages), and the visits list marks a round still unsigned after 24:00 of the visit day."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, request, url_for
+from sqlalchemy import select
+
+from models import OmPlan, OmVisit
+from services import om_confirmations, policy
+from services.confirmations import ConfirmationProblem
+from web.access import me
+from web.db import db, uow
+from web.om_tasks import bp, om_admin
+
+RESUBMITTED = "已重新提交排污单位签名确认，排污单位已绑定微信的账号将收到新的模板消息。"
+NOT_REJECTED = "该运维记录未被排污单位退回，无需重新提交。"
+
+
+@bp.post("/visits/<int:visit_id>/resubmit")
+@om_admin
+def resubmit(visit_id: int):
+    plan_ids = policy.scoped(me(), OmPlan).with_only_columns(OmPlan.id)
+    visit = db().scalar(select(OmVisit).where(OmVisit.id == visit_id, OmVisit.plan_id.in_(plan_ids)))
+    if visit is None:
+        abort(404)
+    try:
+        om_confirmations.resubmit(uow(), visit, me(), request.form.get("note", ""))
+    except ConfirmationProblem as problem:
+        if problem.code == "not_yours":
+            abort(404)
+        flash(NOT_REJECTED, "error")
+    else:
+        uow().commit()
+        flash(RESUBMITTED, "success")
+    return redirect(url_for(".visits", show=request.args.get("show", "all")), code=303)
+
+
+@bp.context_processor
+def _unsigned():
+    """`unsigned_overdue(visit)`: its polluter's round is still pending after 24:00 of the visit day."""
+    def unsigned_overdue(visit: OmVisit) -> bool:
+        pending = om_confirmations.pending(visit)
+        return pending is not None and om_confirmations.overdue(db(), pending)
+    return {"unsigned_overdue": unsigned_overdue}
