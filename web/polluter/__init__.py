@@ -125,3 +125,6 @@ def _account_page(form: ConfirmerForm, status: int = 200):
     user = me()
     return render_template("polluter/account.html", polluter=user.polluter, me=user,
                            users=polluter_accounts.colleagues(db(), user), form=form, fmt=clock.fmt), status
+
+
+from web.polluter import site  # noqa: E402,F401  (企业排口 and the instrument register: routes on this blueprint)
