@@ -44,6 +44,9 @@ class Instrument(Base, Timestamped):
     auto_calibration: Mapped[bool] = mapped_column(default=False)  # 具备自动校准功能
     registered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     active: Mapped[bool] = mapped_column(default=True)
+    # 停用: kept for the history the sheets refer to, no longer offered for new O&M work
+    deactivated_at: Mapped[datetime | None]
+    deactivation_reason: Mapped[str | None] = mapped_column(String(200))
 
     point: Mapped[MonitoringPoint] = relationship()
 
