@@ -5,7 +5,8 @@ information in the working draft (the latest version while it is a draft or retu
 basic information and a snapshot of the working copy into that version. Regulators approve it twice (初审,
 二审 by someone else) or return it with a reason; the latest approved version is in force, and an update is
 reviewed while the previous version stays in force. Nothing here depends on the agency kind beyond the form
-tags, so O&M agencies (运维机构) file through the same versions and review.
+tags and the sections each kind files, so O&M agencies (运维机构) file their vehicles and spare parts through
+the same versions and review (the lease rule for vehicles is in services/vehicles.py).
 """
 from __future__ import annotations
 
@@ -17,14 +18,36 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import Agency, Capability, Equipment, Filing, FilingReview, FilingState, FilingStatus, Staff, User
+from models import (
+    Agency,
+    Capability,
+    Equipment,
+    Filing,
+    FilingReview,
+    FilingState,
+    FilingStatus,
+    SparePart,
+    Staff,
+    User,
+    Vehicle,
+)
 from services import certificates, clock
 from states import filing as machine
-from states.filing_forms import AGENCY_COLUMNS, BASIC, SECTION_BY_KEY, SECTIONS, Section, tags_of
+from states.filing_forms import (
+    AGENCY_COLUMNS,
+    BASIC,
+    OWNERSHIP,
+    SECTION_BY_KEY,
+    SECTIONS,
+    Section,
+    sections_of,
+    tags_of,
+)
 from states.forms import display, normalise
 
 # the working-copy table behind each section of a version
-MODELS = {"staff": Staff, "equipment": Equipment, "capabilities": Capability}
+MODELS = {"staff": Staff, "equipment": Equipment, "capabilities": Capability, "vehicles": Vehicle,
+          "spare_parts": SparePart}
 ID_NUMBER = re.compile(r"^\d{17}[\dX]$")
 MAX_REASON = 500
 
@@ -114,24 +137,42 @@ def basic_of(agency: Agency) -> dict:
 
 
 def working_copy(db: Session, agency_id: int) -> dict[str, list]:
-    """The agency's active people, equipment and capabilities, as it edits them, per section."""
+    """The agency's active people, equipment, capabilities, vehicles and spare parts, as it edits them."""
     return {key: list(db.scalars(select(model).where(model.agency_id == agency_id, model.active).order_by(model.id)))
             for key, model in MODELS.items()}
 
 
 def snapshot(db: Session, agency_id: int) -> dict:
-    """Staff, equipment and capabilities as they are now, to be frozen into a filing version."""
+    """The sections the agency's kind files (staff, equipment and capabilities or vehicles and spare parts), as
+    they are now, to be frozen into a filing version."""
     copy = working_copy(db, agency_id)
-    return {section.key: [_entry(row, section) for row in copy[section.key]] for section in SECTIONS}
+    return {section.key: [_entry(row, section) for row in copy[section.key]]
+            for section in sections_of(db.get(Agency, agency_id).kind)}
 
 
 def _entry(row, section: Section) -> dict:
     entry = {"id": row.id, **{f.name: _plain(getattr(row, f.name)) for f in section.form.fields}}
-    if section.certificate:
-        entry["certificate_path"] = row.certificate_path
+    for file, _label in section.files:
+        entry[f"{file}_path"] = getattr(row, f"{file}_path")
     if section.key == "staff":
         entry["user_id"] = row.user_id  # the sampler account this person uses in WeChat
+    if section.key == "vehicles":
+        entry.update(_vehicle(row))
     return entry
+
+
+def _vehicle(row: Vehicle) -> dict:
+    """A vehicle's ownership as the form shows it, and the contract its lease was checked against."""
+    contract = row.contract if row.ownership == "leased" else None
+    return {"ownership": OWNERSHIP.get(row.ownership, row.ownership),
+            "contract_id": contract.id if contract else None, "contract": contract_label(contract)}
+
+
+def contract_label(contract) -> str | None:
+    """A contract as the vehicle section names it: its code and period."""
+    if contract is None:
+        return None
+    return f"{contract.code}（{_plain(contract.period_start) or '?'} 至 {_plain(contract.period_end) or '?'}）"
 
 
 def _plain(value):
@@ -139,7 +180,7 @@ def _plain(value):
 
 
 def filed_entry(filing: Filing, section: str, item_id: int) -> dict:
-    """One person's or instrument's entry as this version froze it (empty when the version has none)."""
+    """One person's, instrument's or vehicle's entry as this version froze it (empty when the version has none)."""
     return next((e for e in filing.snapshot.get(section, []) if e.get("id") == item_id), {})
 
 
@@ -212,9 +253,21 @@ def _store(uow, agency: Agency, row, values: dict, certificate: bytes | None, se
     return row
 
 
-def deactivate(row: Staff | Equipment | Capability) -> None:
-    """Take a person, instrument or capability off the working copy (停用); filed versions keep it."""
+def deactivate(row: Staff | Equipment | Capability | Vehicle | SparePart) -> None:
+    """Take a person, instrument, capability, vehicle or spare part off the working copy (停用); filed versions
+    keep it."""
     row.active = False
+
+
+def save_spare_part(db: Session, agency: Agency, values: Mapping, part: SparePart | None = None) -> SparePart:
+    """Add a spare part (运维备品备件: name, quantity, value, where it is kept) or correct one; the SPARE_PART
+    form's answers."""
+    row = part or SparePart(agency_id=agency.id)
+    for name, value in values.items():
+        setattr(row, name, value)
+    db.add(row)
+    db.flush()
+    return row
 
 
 def add_capability(db: Session, agency: Agency, values: Mapping) -> Capability:
@@ -241,11 +294,12 @@ def submit(db: Session, agency: Agency) -> Filing:
     if pending is not None:
         raise FilingRefused(TEXTS["under_review"].format(version=pending.version))
     content = snapshot(db, agency.id)
-    empty = [section.form.title for section in SECTIONS if not content[section.key]]
+    empty = [section.form.title for section in sections_of(agency.kind) if not content[section.key]]
     if empty:
         raise FilingRefused(TEXTS["incomplete"].format(missing="、".join(empty)))
     draft = working_draft(db, agency)
-    missing = [f.label for f in BASIC.applicable(tags_of(agency.kind)) if f.required and not draft.basic.get(f.name)]
+    missing = [f.label for f in BASIC.applicable(tags_of(agency.kind))
+               if f.required and draft.basic.get(f.name) in (None, "")]
     if missing:
         raise FilingRefused(TEXTS["basic_missing"].format(missing="、".join(missing)))
     current = in_force(db, agency.id)
@@ -337,7 +391,8 @@ class Change:
 
 @dataclass(frozen=True)
 class EntryChange:
-    """One person, instrument or capability added, removed or changed (with the fields that changed)."""
+    """One person, instrument, capability, vehicle or spare part added, removed or changed (with the fields that
+    changed)."""
 
     kind: str  # "added" | "removed" | "changed"
     title: str
@@ -383,9 +438,11 @@ def compare(basic: dict, content: dict, old_basic: dict, old_content: dict) -> D
         entries = [EntryChange("added", _title(section, new[i])) for i in new if i not in old]
         entries += [EntryChange("removed", _title(section, old[i])) for i in old if i not in new]
         for ident in (i for i in new if i in old):
-            changes = _changes(section.form.fields, new[ident], old[ident])
-            if section.certificate and new[ident].get("certificate_path") != old[ident].get("certificate_path"):
-                changes.append(Change(section.certificate, "原文件", "已更换"))
+            changes = _changes(section.form.fields + section.extra, new[ident], old[ident])
+            for file, label in section.files:
+                before, after = old[ident].get(f"{file}_path"), new[ident].get(f"{file}_path")
+                if before != after:
+                    changes.append(Change(label, "原文件" if before else "未上传", "已更换" if after else "已删除"))
             if changes:
                 entries.append(EntryChange("changed", _title(section, new[ident]), tuple(changes)))
         result.sections[section.key] = entries

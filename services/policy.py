@@ -30,9 +30,11 @@ from models import (
     Role,
     Sample,
     SamplingTrip,
+    SparePart,
     Staff,
     TrainingRecord,
     User,
+    Vehicle,
     Visit,
 )
 
@@ -113,6 +115,8 @@ RULES = {
     Staff: _by_agency(Staff.agency_id),
     Equipment: _by_agency(Equipment.agency_id),
     Capability: _by_agency(Capability.agency_id),
+    Vehicle: _by_agency(Vehicle.agency_id),
+    SparePart: _by_agency(SparePart.agency_id),
     Polluter: _polluters,
     MonitoringPoint: lambda u: MonitoringPoint.polluter_id.in_(select(Polluter.id).where(_polluters(u))),
     Contract: _contracts,

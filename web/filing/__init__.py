@@ -1,5 +1,6 @@
-"""备案管理: the agency administrator's filing — basic information, people, equipment, capabilities, versions —
-and 机构注册, where a legal entity verified by the identity provider opens its agency account."""
+"""备案管理: the agency administrator's filing — basic information, people, equipment, capabilities (O&M
+agencies: vehicles and spare parts, in web/filing/om.py), versions — and 机构注册, where a legal entity
+verified by the identity provider opens its agency account."""
 from __future__ import annotations
 
 import time
@@ -23,7 +24,17 @@ from models import Capability, Filing, Role, Staff
 from services import certificates, clock, filings, identity, registration, staff_accounts
 from services.filings import FilingRefused, FormInvalid
 from states import filing as machine
-from states.filing_forms import BASIC, CAPABILITY, DISTRICTS, KIND_LABELS, REGISTRABLE, SECTION_BY_KEY, tags_of
+from states.filing_forms import (
+    BASIC,
+    CAPABILITY,
+    DISTRICTS,
+    KIND_LABELS,
+    REGISTRABLE,
+    SECTION_BY_KEY,
+    sections_of,
+    tags_of,
+)
+from states.forms import display
 from web import formview
 from web.access import Principal, me, role_required
 from web.db import db, get_or_404, uow
@@ -32,6 +43,9 @@ bp = Blueprint("filing", __name__, url_prefix="/agency/filing", template_folder=
 ENTRIES = {key: filings.MODELS[key] for key in ("staff", "equipment")}
 SAVE = {"staff": filings.save_staff, "equipment": filings.save_equipment}
 ENTRY = "<any(staff, equipment):section>"
+# the sections whose filed entries carry files, and which file of an entry (certificate, licence, lease)
+FILED = "<any(staff, equipment, vehicles):section>"
+FILE = "<any(certificate, licence, lease):file>"
 REGISTRATION_SECONDS = 30 * 60  # how long an identity verification carries the registration
 
 
@@ -40,7 +54,8 @@ def labels() -> dict:
     """Names of states, stages, decisions and kinds, for the filing and review pages alike."""
     return {"fmt": clock.fmt, "state_labels": machine.STATE_LABELS, "stage_labels": machine.STAGE_LABELS,
             "decision_labels": machine.DECISION_LABELS, "kind_labels": KIND_LABELS, "sections": SECTION_BY_KEY,
-            "change_labels": filings.CHANGE_LABELS, "basic_form": BASIC, "today": clock.today().isoformat()}
+            "change_labels": filings.CHANGE_LABELS, "basic_form": BASIC, "today": clock.today().isoformat(),
+            "sections_of": sections_of, "tags_of": tags_of, "display": display}
 
 
 # --- the filing page ---------------------------------------------------------------------------------------
@@ -55,7 +70,8 @@ def _page(status: int = 200, basic_typed=None, basic_errors=None, capability_typ
     agency = me().agency
     tags = tags_of(agency.kind)
     return render_template(
-        "filing/edit.html", agency=agency, rows=filings.working_copy(db(), agency.id),
+        "filing/edit.html", agency=agency, rows=filings.working_copy(db(), agency.id), tags=tags,
+        filed_sections=sections_of(agency.kind),
         history=filings.versions(db(), agency.id),
         in_force=filings.in_force(db(), agency.id), pending=filings.under_review(db(), agency.id),
         basic=filings.working_basic(db(), agency),
@@ -229,17 +245,22 @@ def version(filing_id: int):
                            file_endpoint="filing.version_file")
 
 
-@bp.get(f"/versions/<int:filing_id>/files/{ENTRY}/<int:item_id>")
+@bp.get(f"/versions/<int:filing_id>/files/{FILED}/<int:item_id>", defaults={"file": "certificate"})
+@bp.get(f"/versions/<int:filing_id>/files/{FILED}/<int:item_id>/{FILE}")
 @role_required(Role.AGENCY_ADMIN)
-def version_file(filing_id: int, section: str, item_id: int):
-    return send_filed_certificate(get_or_404(Filing, filing_id), section, item_id)
+def version_file(filing_id: int, section: str, item_id: int, file: str):
+    return send_filed_certificate(get_or_404(Filing, filing_id), section, item_id, file)
 
 
-def send_filed_certificate(filing: Filing, section: str, item_id: int):
-    """The certificate one version was submitted with (a later replacement does not change it)."""
+def send_filed_certificate(filing: Filing, section: str, item_id: int, file: str = "certificate"):
+    """A file one version was submitted with — certificate, vehicle licence or lease (a later replacement does
+    not change it); 404 when the section has no such file."""
+    label = dict(SECTION_BY_KEY[section].files).get(file)
+    if label is None:
+        abort(404)
     entry = filings.filed_entry(filing, section, item_id)
-    return send_certificate(entry.get("certificate_path"),
-                            f"{entry.get('name')}-{SECTION_BY_KEY[section].certificate}-第{filing.version}版")
+    title = entry.get("name") or entry.get("plate")
+    return send_certificate(entry.get(f"{file}_path"), f"{title}-{label}-第{filing.version}版")
 
 
 def send_certificate(path: str | None, name: str):
@@ -312,3 +333,6 @@ bp.record_once(lambda state: state.app.add_url_rule("/register", "filing.registe
                                                     methods=["GET", "POST"]))
 bp.record_once(lambda state: state.app.add_url_rule("/register/account", "filing.register_account",
                                                     register_account, methods=["GET", "POST"]))
+
+
+from web.filing import om  # noqa: E402,F401  (the O&M sections' routes, on this blueprint)

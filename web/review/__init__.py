@@ -11,7 +11,7 @@ from services.filings import FilingRefused
 from states import filing as machine
 from web.access import me, role_required
 from web.db import db, get_or_404, uow
-from web.filing import ENTRY, labels, send_filed_certificate
+from web.filing import FILE, FILED, labels, send_filed_certificate
 
 bp = Blueprint("review", __name__, url_prefix="/regulator/filings", template_folder="templates")
 bp.context_processor(labels)
@@ -77,10 +77,11 @@ def _refused(filing: Filing, refused: FilingRefused, reason: str = ""):
     return _page(filing, 400, reason)
 
 
-@bp.get(f"/<int:filing_id>/files/{ENTRY}/<int:item_id>")
+@bp.get(f"/<int:filing_id>/files/{FILED}/<int:item_id>", defaults={"file": "certificate"})
+@bp.get(f"/<int:filing_id>/files/{FILED}/<int:item_id>/{FILE}")
 @role_required(*REVIEWERS)
-def certificate(filing_id: int, section: str, item_id: int):
-    return send_filed_certificate(_submitted(filing_id), section, item_id)
+def certificate(filing_id: int, section: str, item_id: int, file: str):
+    return send_filed_certificate(_submitted(filing_id), section, item_id, file)
 
 
 def _submitted(filing_id: int) -> Filing:
