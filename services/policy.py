@@ -20,6 +20,9 @@ from models import (
     Filing,
     MonitoringPoint,
     MonitoringTask,
+    OmPlan,
+    OmSheet,
+    OmVisit,
     Photo,
     Polluter,
     Role,
@@ -75,6 +78,21 @@ def _contracts(user: User):
     return Contract.polluter_id.in_(select(Polluter.id).where(_polluters(user)))
 
 
+def _om_plans(user: User):
+    """O&M plans: the O&M agency's own, the polluter's on its site, the regulator's in its district."""
+    if user.role == Role.SYSTEM_ADMIN:
+        return true()
+    if user.role == Role.REGULATOR:
+        return OmPlan.polluter_id.in_(select(Polluter.id).where(Polluter.district == user.district))
+    if user.role == Role.POLLUTER_CONFIRMER:
+        return OmPlan.polluter_id == user.polluter_id
+    return OmPlan.agency_id == user.agency_id if user.agency_id else false()
+
+
+def _om_visits(user: User):
+    return OmVisit.plan_id.in_(select(OmPlan.id).where(_om_plans(user)))
+
+
 RULES = {
     Agency: _agency_rows,
     Filing: _by_agency(Filing.agency_id),
@@ -92,6 +110,9 @@ RULES = {
     Confirmation: lambda u: Confirmation.trip_id.in_(select(SamplingTrip.id).where(_trips(u))),
     Photo: lambda u: Photo.trip_id.in_(select(SamplingTrip.id).where(_trips(u)))
     | Photo.task_id.in_(select(MonitoringTask.id).where(_tasks(u))),
+    OmPlan: _om_plans,
+    OmVisit: _om_visits,
+    OmSheet: lambda u: OmSheet.visit_id.in_(select(OmVisit.id).where(_om_visits(u))),
 }
 
 
