@@ -55,7 +55,13 @@ def tags(sheet: OmSheet) -> frozenset[str]:
 
 def answers(sheet: OmSheet) -> dict:
     """What the sheet holds: the answers entered (in chat or on the web) over what the register pre-fills."""
-    return {**prefilled(form_of(sheet), sheet.instrument), **(sheet.answers or {})}
+    known = {name: _as_answer(value) for name, value in prefilled(form_of(sheet), sheet.instrument).items()}
+    return {**known, **(sheet.answers or {})}
+
+
+def _as_answer(value):
+    """A register value as the form engine would have stored it (500.0 → 500)."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 def lines(sheet: OmSheet) -> list[Line]:
