@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import io
 import re
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from models import Role, User
-from services import demo
+from services import demo, om_pdf
 from tests.support.om_records import GAS_DAILY, recorded_visit
 
 READERS = ("om1", "polluter1", "regulator1", "admin1")
@@ -138,6 +139,24 @@ def test_a_signed_sheet_prints_like_the_paper_form(visit, login):
         assert plain(expected) in text, expected
     assert "试剂余量" not in text  # water fields are not on a flue-gas sheet
     assert pdf_images(response.data) == 3  # two photos of the sheet and the signature
+
+
+def test_the_chinese_font_is_embedded(visit, login):
+    """WenQuanYi Micro Hei (`make browser` installs it) goes into the file, so any viewer shows the sheet."""
+    body = login("om1").get(f"/om/sheets/{visit.gas_daily}.pdf").data
+    assert b"/FontFile2" in body and b"WenQuanYi" in body
+
+
+def test_without_a_truetype_font_the_built_in_cid_font_keeps_the_text(visit, login, monkeypatch):
+    monkeypatch.setattr(om_pdf, "TRUETYPE_FONTS", (Path("/nonexistent/font.ttc"),))
+    om_pdf.font.cache_clear()
+    try:
+        body = login("om1").get(f"/om/sheets/{visit.gas_daily}.pdf").data
+    finally:
+        om_pdf.font.cache_clear()
+    assert b"/STSong-Light" in body and b"/FontFile2" not in body
+    text = pdf_text(body)
+    assert "日常巡检记录单" in text and "伴热管线温度（°C）" in text and "上海恒运环保设施运维有限公司" in text
 
 
 def test_a_calibration_sheet_prints_its_findings_with_clauses(visit, login):

@@ -118,8 +118,7 @@ def visit(visit_id: int):
                            sheets=[_sheet_view(s, [p for p in photos if p.om_sheet_id == s.id]) for s in found.sheets],
                            visit_photos=[p for p in photos if p.om_sheet_id is None],
                            visit_findings=[f for f in found.findings if f.sheet_id is None],
-                           confirmation=om_records.confirmation(found), T=T, fmt=clock.fmt,
-                           may_export=me().role in EXPORTERS)
+                           confirmation=om_records.confirmation(found), T=T, fmt=clock.fmt)
 
 
 @bp.get("/sheets/<int:sheet_id>")
