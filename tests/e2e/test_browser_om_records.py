@@ -43,6 +43,8 @@ def test_the_agency_reads_the_visit_and_prints_a_sheet(demo_world, live, config,
     sign_in(desk, live, "om1")
     desk.goto(f"{live}/om/visits")
     desk.get_by_role("link", name=f"#{recorded.visit}").click()
+    desk.wait_for_url(f"{live}/om/visits/{recorded.visit}")
+    desk.wait_for_load_state("load")  # the pictures too
     record = desk.inner_text("main")
     for expected in ("运维记录", "上海示范化工有限公司", "刘洋", "围栏内", "伴热管线温度", "SO2 零点漂移",
                      "王工（示范化工）"):
