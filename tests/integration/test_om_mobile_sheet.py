@@ -123,6 +123,14 @@ def test_after_submission_the_sheet_is_read_only(demo_world, runtime, config, we
     assert answers(runtime, submitted.water_daily) == before
 
 
+def test_a_cancelled_visits_sheet_is_read_only_too(filling, runtime, client):
+    with runtime.sessions() as s:
+        s.get(OmSheet, filling.water_daily).visit.state = "cancelled"
+        s.commit()
+    html = open_as(client, sheet_url(filling.water_daily), CREW_OPENID).get_data(as_text=True)
+    assert "该运维记录已取消，记录单不能再修改。" in html and "<form" not in html
+
+
 def _any_form(client) -> str:
     """A page with a form of this browser session, for its CSRF token (the read-only page has none)."""
     return client.get(f"{BASE}/login").get_data(as_text=True)

@@ -28,6 +28,7 @@ OAUTH_PENDING = "wechat_oauth_om_sheet"
 NOT_FOUND = "此记录单不存在，请从微信对话中的链接打开。"
 NOT_CREW = "您的微信未绑定此运维计划的运维人员账号，无法查看或填写该记录单。"
 LOCKED = "该运维记录已提交排污单位确认，记录单不能再修改。"
+CANCELLED = "该运维记录已取消，记录单不能再修改。"
 SAVED = "已保存 {n} 项。请回到微信对话，核对记录单汇总后回复确认。"
 NOTHING_CHANGED = "内容没有变化。请回到微信对话，核对记录单汇总后回复确认。"
 PARTLY_SAVED = "有效内容已保存（{n} 项）；标红的项目未保存，请更正后再次保存。"
@@ -120,5 +121,9 @@ def _page(found: OmSheet, typed=None, errors=None, notice: str | None = None, st
     missing = [f.label for f in form.applicable(tags) if f.required and answers.get(f.name) is None]
     return render_template("om_mobile/sheet.html", sheet=found, visit=found.visit, title=form.title,
                            point=om_records.point_of(found), fields=fields, lines=om_records.lines(found),
-                           editable=editable, locked=None if editable else LOCKED, missing=missing,
+                           editable=editable, locked=None if editable else _why_locked(found), missing=missing,
                            notice=notice, fmt=clock.fmt), status
+
+
+def _why_locked(found: OmSheet) -> str:
+    return CANCELLED if found.visit.state == "cancelled" else LOCKED
