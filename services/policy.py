@@ -23,6 +23,7 @@ from models import (
     MonitoringTask,
     OmPlan,
     OmReport,
+    OmSheet,
     OmVisit,
     Photo,
     Polluter,
@@ -109,6 +110,10 @@ def _om_reports(user: User):
         MonitoringPoint.polluter_id.in_(select(Polluter.id).where(_polluters(user)))))
 
 
+def _om_visits(user: User):
+    return OmVisit.plan_id.in_(select(OmPlan.id).where(_om_plans(user)))
+
+
 RULES = {
     Agency: _agency_rows,
     Filing: _by_agency(Filing.agency_id),
@@ -133,6 +138,8 @@ RULES = {
     QcFinding: _qc_findings,
     OmPlan: _om_plans,
     OmReport: _om_reports,
+    OmVisit: _om_visits,
+    OmSheet: lambda u: OmSheet.visit_id.in_(select(OmVisit.id).where(_om_visits(u))),
 }
 
 

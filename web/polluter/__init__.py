@@ -126,7 +126,5 @@ def _account_page(form: ConfirmerForm, status: int = 200):
     return render_template("polluter/account.html", polluter=user.polluter, me=user,
                            users=polluter_accounts.colleagues(db(), user), form=form, fmt=clock.fmt), status
 
-from web.polluter import (
-    om,  # noqa: E402,F401  (污染源运维: O&M visits to sign, on this blueprint)
-    site,  # noqa: E402,F401  (企业排口 and the instrument register: routes on this blueprint)
-)
+# routes of 污染源运维 (O&M visits to sign) and of 企业排口 (the instrument register), on this blueprint
+from web.polluter import om, site  # noqa: E402,F401,I001

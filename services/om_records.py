@@ -1,0 +1,159 @@
+"""The record of an O&M visit as people read it: each sheet's fields through its form definition, the visit's
+check-ins and photos, and the crew's web edits of a sheet (the mobile page), which keep what chat recorded.
+
+Shared by the record pages, the printed sheet (services/om_pdf.py), the mobile sheet page and the exports.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models import (
+    CheckIn,
+    OmConfirmation,
+    OmSheet,
+    OmVisit,
+    OmVisitEvent,
+    Photo,
+    PhotoStatus,
+    Role,
+    User,
+    WechatBinding,
+)
+from services import clock
+from states import forms
+from states.om_sheets import SHEETS, prefilled
+from states.om_visit import FINAL
+
+SHEET_SAVED_ON_WEB = "sheet_saved_web"
+MOBILE_SHEET_PATH = "/m/om/sheets/{sheet_id}"  # web/om_mobile
+
+
+class SheetLocked(Exception):
+    """The visit has been submitted to the polluter: its sheets are read-only."""
+
+
+@dataclass(frozen=True)
+class Line:
+    """One field of a sheet as printed: label (with unit), value in words."""
+
+    label: str
+    value: str
+
+
+def form_of(sheet: OmSheet) -> forms.Form:
+    return SHEETS[sheet.form]
+
+
+def tags(sheet: OmSheet) -> frozenset[str]:
+    """The point kind of the sheet ("flue_gas" / "wastewater"): which fields of the form apply."""
+    point = sheet.point or (sheet.instrument.point if sheet.instrument else None)
+    return frozenset({str(point.kind)}) if point is not None else frozenset()
+
+
+def answers(sheet: OmSheet) -> dict:
+    """What the sheet holds: the answers entered (in chat or on the web) over what the register pre-fills."""
+    known = {name: _as_answer(value) for name, value in prefilled(form_of(sheet), sheet.instrument).items()}
+    return {**known, **(sheet.answers or {})}
+
+
+def _as_answer(value):
+    """A register value as the form engine would have stored it (500.0 → 500)."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def lines(sheet: OmSheet) -> list[Line]:
+    """Every applicable field of the sheet with its value, in form order; unanswered ones as （未填）."""
+    held = answers(sheet)
+    return [Line(f.label + (f"（{f.unit}）" if f.unit else ""), _value(f, held.get(f.name)))
+            for f in form_of(sheet).applicable(tags(sheet))]
+
+
+def _value(f: forms.Field, value) -> str:
+    return "（未填）" if value is None else str(value)
+
+
+def remarks(sheet: OmSheet) -> str:
+    return (sheet.answers or {}).get("remarks") or ""
+
+
+def point_of(sheet: OmSheet):
+    return sheet.point or (sheet.instrument.point if sheet.instrument else None)
+
+
+# --- what else the visit recorded ---------------------------------------------------------------------
+
+def check_ins(db: Session, visit: OmVisit) -> list[CheckIn]:
+    return list(db.scalars(select(CheckIn).where(CheckIn.om_visit_id == visit.id).order_by(CheckIn.at, CheckIn.id)))
+
+
+def photos(db: Session, visit: OmVisit, sheet: OmSheet | None = None) -> list[Photo]:
+    """The visit's stored photos (check-in/out and sheets), or only those of one sheet."""
+    query = select(Photo).where(Photo.om_visit_id == visit.id, Photo.status == PhotoStatus.READY)
+    if sheet is not None:
+        query = query.where(Photo.om_sheet_id == sheet.id)
+    return list(db.scalars(query.order_by(Photo.received_at, Photo.id)))
+
+
+def photo_of(db: Session, visit: OmVisit, photo_id: int) -> Photo | None:
+    return db.scalar(select(Photo).where(Photo.id == photo_id, Photo.om_visit_id == visit.id))
+
+
+def confirmation(visit: OmVisit) -> OmConfirmation | None:
+    """The latest confirmation round of the visit (the signed one once decided)."""
+    return visit.confirmations[-1] if visit.confirmations else None
+
+
+def times(db: Session, visit: OmVisit) -> tuple:
+    """(arrival, departure) times of the visit's check-ins; None where missing."""
+    arrival = departure = None
+    for c in check_ins(db, visit):
+        if c.kind == "arrival" and arrival is None:
+            arrival = c.at
+        elif c.kind == "departure":
+            departure = c.at
+    return arrival, departure
+
+
+# --- the crew's own page ------------------------------------------------------------------------------
+
+def mobile_link(public_base_url: str, sheet_id: int) -> str:
+    """The link chat sends the crew to fill a sheet on the phone (opened through WeChat OAuth)."""
+    return public_base_url.rstrip("/") + MOBILE_SHEET_PATH.format(sheet_id=sheet_id)
+
+
+def editable(visit: OmVisit) -> bool:
+    """Sheets can be changed until the visit is submitted to the polluter."""
+    return visit.submitted_at is None and visit.state not in FINAL
+
+
+def crew_member(db: Session, visit: OmVisit, openid: str | None) -> User | None:
+    """The active O&M crew user bound to `openid` (verified through WeChat OAuth) if they are on the visit's plan."""
+    if not openid:
+        return None
+    user = db.scalar(select(User).join(WechatBinding).where(WechatBinding.openid == openid))
+    if user is None or not user.active or user.role != Role.OM_CREW:
+        return None
+    return user if any(member.id == user.id for member in visit.plan.crew) else None
+
+
+def save(uow, sheet: OmSheet, user: User, valid: Mapping) -> list[str]:
+    """Store the valid answers posted on the mobile page over what the sheet holds (chat answers and fields
+    not posted stay); returns the names of the fields that changed. Saving does not confirm the sheet."""
+    if not editable(sheet.visit):
+        raise SheetLocked
+    held = dict(sheet.answers or {})
+    # an optional field left empty that chat has not reached yet stays unanswered, so chat still asks it
+    changed = [name for name, value in valid.items()
+               if (name in held and held[name] != value) or (name not in held and value is not None)]
+    if not changed:
+        return []
+    sheet.answers = {**held, **{name: valid[name] for name in changed}}
+    sheet.filled_by_id = user.id
+    sheet.updated_at = clock.now()
+    uow.session.add(OmVisitEvent(visit_id=sheet.visit_id, actor_id=user.id, action=SHEET_SAVED_ON_WEB,
+                                 detail={"sheet": sheet.id, "fields": changed}))
+    return changed

@@ -1,0 +1,180 @@
+"""运维记录 on the web: an O&M visit's whole record (check-ins, every sheet through its form, photos, QC
+findings, the polluter's signed confirmation), each sheet's page and printable PDF, and the Excel exports of
+visits and findings.
+
+Readers: the plan's O&M agency, the polluter's users of the site, the regulator of the district, the system
+administrator (services/policy.py); anyone else gets 404.
+"""
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from flask import Blueprint, Response, abort, current_app, render_template, request, send_from_directory
+
+from models import OmConfirmation, OmSheet, OmVisit, Photo, Role
+from services import clock, om_pdf, om_records, policy
+from web.access import me, role_required
+from web.db import db, get_or_404
+from web.om_records import texts as T
+from web.records.listing import xlsx
+
+bp = Blueprint("om_records", __name__, url_prefix="/om", template_folder="templates")
+
+READERS = (Role.AGENCY_ADMIN, Role.POLLUTER_CONFIRMER, Role.REGULATOR, Role.SYSTEM_ADMIN)
+EXPORTERS = (Role.AGENCY_ADMIN, Role.REGULATOR, Role.SYSTEM_ADMIN)
+VARIANTS = {"thumb": "thumbnail_path", "watermarked": "watermarked_path"}
+
+
+# --- the list and its exports ---------------------------------------------------------------------------
+
+@bp.get("/visits")
+@role_required(*READERS)
+def visits():
+    period, error = _period()
+    rows = _visits(period) if error is None else []
+    return render_template("om_records/visits.html", visits=rows, args=request.args, error=error, T=T,
+                           fmt=clock.fmt, may_export=me().role in EXPORTERS), 400 if error else 200
+
+
+@bp.get("/visits.xlsx")
+@role_required(*EXPORTERS)
+def visits_xlsx():
+    period = _valid_period()
+    rows = [_visit_cells(v) for v in _visits(period)]
+    return xlsx(T.VISITS_TITLE, "om-visits", _shown(period), T.VISIT_HEADERS, rows)
+
+
+@bp.get("/findings.xlsx")
+@role_required(*EXPORTERS)
+def findings_xlsx():
+    period = _valid_period()
+    rows = [_finding_cells(v, f) for v in _visits(period) for f in v.findings]
+    return xlsx(T.FINDINGS_TITLE, "om-findings", _shown(period), T.FINDING_HEADERS, rows)
+
+
+def _period() -> tuple[tuple[date | None, date | None], str | None]:
+    try:
+        return tuple(date.fromisoformat(request.args[k]) if request.args.get(k) else None
+                     for k in ("start", "end")), None
+    except ValueError:
+        return (None, None), T.BAD_DATE
+
+
+def _valid_period() -> tuple[date | None, date | None]:
+    period, error = _period()
+    if error:
+        abort(400, error)
+    return period
+
+
+def _shown(period) -> list[tuple[str, str]]:
+    start, end = period
+    return [("计划日期", f"{start.isoformat() if start else '不限'} 至 {end.isoformat() if end else '不限'}")]
+
+
+def _visits(period) -> list[OmVisit]:
+    start, end = period
+    query = policy.scoped(me(), OmVisit)
+    if start:
+        query = query.where(OmVisit.due_on >= start)
+    if end:
+        query = query.where(OmVisit.due_on <= end)
+    return list(db().scalars(query.order_by(OmVisit.due_on.desc(), OmVisit.id.desc())))
+
+
+def _crew(visit: OmVisit) -> str:
+    return "、".join(u.display_name for u in visit.plan.crew)
+
+
+def _visit_cells(visit: OmVisit) -> list:
+    arrival, departure = om_records.times(db(), visit)
+    confirmation = om_records.confirmation(visit)
+    return [
+        visit.id, visit.plan.name, visit.plan.polluter.name, visit.plan.agency.name, visit.due_on.isoformat(),
+        T.VISIT_STATE.get(visit.state, visit.state), _crew(visit), clock.fmt(arrival), clock.fmt(departure),
+        "、".join(om_records.form_of(s).title for s in visit.sheets) or "—", len(visit.findings),
+        T.CONFIRMATION.get(confirmation.status, confirmation.status) if confirmation else T.NO_CONFIRMATION,
+        clock.fmt(confirmation.decided_at) if confirmation else "—",
+        "是" if confirmation and confirmation.late else "否",
+    ]
+
+
+def _finding_cells(visit: OmVisit, finding) -> list:
+    sheet = finding.sheet
+    return [visit.id, visit.due_on.isoformat(), visit.plan.polluter.name, visit.plan.agency.name,
+            f"{om_records.form_of(sheet).title} #{sheet.id}" if sheet else "（整次运维）", finding.rule,
+            T.SEVERITY.get(finding.severity, finding.severity), finding.clause, finding.message]
+
+
+# --- one visit, one sheet ---------------------------------------------------------------------------------
+
+@bp.get("/visits/<int:visit_id>")
+@role_required(*READERS)
+def visit(visit_id: int):
+    found = get_or_404(OmVisit, visit_id)
+    photos = om_records.photos(db(), found)
+    return render_template("om_records/visit.html", visit=found, check_ins=om_records.check_ins(db(), found),
+                           sheets=[_sheet_view(s, [p for p in photos if p.om_sheet_id == s.id]) for s in found.sheets],
+                           visit_photos=[p for p in photos if p.om_sheet_id is None],
+                           visit_findings=[f for f in found.findings if f.sheet_id is None],
+                           confirmation=om_records.confirmation(found), T=T, fmt=clock.fmt)
+
+
+@bp.get("/sheets/<int:sheet_id>")
+@role_required(*READERS)
+def sheet(sheet_id: int):
+    found = get_or_404(OmSheet, sheet_id)
+    return render_template("om_records/sheet.html", visit=found.visit,
+                           sheet=_sheet_view(found, om_records.photos(db(), found.visit, found)),
+                           confirmation=om_records.confirmation(found.visit), T=T, fmt=clock.fmt)
+
+
+@bp.get("/sheets/<int:sheet_id>.pdf")
+@role_required(*READERS)
+def sheet_pdf(sheet_id: int):
+    found = get_or_404(OmSheet, sheet_id)
+    body = om_pdf.render(db(), found, _media_root())
+    name = f"om-sheet-{found.visit_id}-{found.id}.pdf"
+    return Response(body, mimetype="application/pdf", headers={
+        "Content-Disposition": f"inline; filename={name}", "Cache-Control": "private, no-store"})
+
+
+def _sheet_view(found: OmSheet, photos: list[Photo]) -> dict:
+    return {"row": found, "title": om_records.form_of(found).title, "point": om_records.point_of(found),
+            "lines": om_records.lines(found), "photos": photos, "findings": found.findings}
+
+
+# --- pictures: photos and the signature -------------------------------------------------------------------
+
+@bp.get("/photos/<int:photo_id>/<variant>")
+@role_required(*READERS)
+def photo(photo_id: int, variant: str):
+    found = db().get(Photo, photo_id)
+    if found is None or found.om_visit_id is None or variant not in VARIANTS:
+        abort(404)
+    get_or_404(OmVisit, found.om_visit_id)
+    return _send(getattr(found, VARIANTS[variant]), "image/jpeg")
+
+
+@bp.get("/confirmations/<int:confirmation_id>/signature")
+@role_required(*READERS)
+def signature(confirmation_id: int):
+    found = db().get(OmConfirmation, confirmation_id)
+    if found is None:
+        abort(404)
+    get_or_404(OmVisit, found.visit_id)
+    return _send(found.signature_path, "image/png")
+
+
+def _media_root() -> Path:
+    return Path(current_app.extensions["emss"].config.media_root).resolve()
+
+
+def _send(path: str | None, mimetype: str):
+    if not path:
+        abort(404)
+    response = send_from_directory(_media_root(), path, mimetype=mimetype)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+

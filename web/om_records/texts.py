@@ -1,0 +1,23 @@
+"""Words of the O&M record pages and exports."""
+from __future__ import annotations
+
+VISIT_STATE = {
+    "new": "未开始", "arrival_location": "进场签到（定位）", "arrival_photo": "进场签到（照片）",
+    "choose_sheet": "选择记录单", "choose_instrument": "选择仪器", "sheet_form": "填写记录单",
+    "sheet_confirm": "核对记录单", "sheet_photo": "记录单照片", "departure_location": "离场签到（定位）",
+    "departure_photo": "离场签到（照片）", "review": "提交前核对", "awaiting_confirmation": "待排污单位签名确认",
+    "confirmed": "排污单位已确认", "rejected": "排污单位已退回", "cancelled": "已取消",
+}
+CHECK_IN = {"arrival": "进场签到", "departure": "离场签到"}
+PHOTO_PURPOSE = {"arrival": "进场照片", "departure": "离场照片", "sheet": "记录单照片"}
+SEVERITY = {"warning": "预警", "out_of_control": "失控"}
+CONFIRMATION = {"pending": "待确认", "confirmed": "已确认", "rejected": "已退回"}
+NO_CONFIRMATION = "尚未提交确认"
+LATE = "逾期确认"
+
+VISIT_HEADERS = ("运维记录号", "运维计划", "排污单位", "运维机构", "计划日期", "状态", "运维人员", "进场签到",
+                 "离场签到", "记录单", "质控发现数", "排污单位确认", "确认时间", "逾期确认")
+FINDING_HEADERS = ("运维记录号", "计划日期", "排污单位", "运维机构", "记录单", "规则", "级别", "依据条款", "问题")
+VISITS_TITLE = "运维记录列表"
+FINDINGS_TITLE = "运维质控发现"
+BAD_DATE = "日期格式不正确，请使用 2026-01-31 这样的格式。"
