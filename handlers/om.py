@@ -126,8 +126,8 @@ def on_text(turn: Turn, visit, text: str) -> str:
     word = forms.normalise(text).lower()
     state = visit.state
     shown = turn.session.get(SHOWN)
-    if shown and shown[0] == visit.id and state in (Step.SHEET_FORM, Step.SHEET_CONFIRM) \
-            and shown != _position(visit):
+    filling = (Step.SHEET_FORM, Step.SHEET_CONFIRM)
+    if shown and shown[0] == visit.id and (state in filling or shown[1] in filling) and shown != _position(visit):
         # answered on the mobile page (or by a colleague) since the last question: show where it stands now
         return _shown(turn, visit, T.OM_MOVED_ON + "\n" + views.prompt(visit, turn.uow.config))
     expects = EXPECTS.get(state)

@@ -207,6 +207,7 @@ def pick_instrument(uow, visit: OmVisit, user: User, number: int, key: str | Non
 
 def _draft(visit: OmVisit, form: str, instrument: Instrument | None, user: User) -> OmSheet:
     instrument_id = instrument.id if instrument else None
+    _drop_empty_drafts(visit, keep=(form, instrument_id))
     sheet = next((s for s in visit.sheets if s.confirmed_at is None and s.form == form
                   and s.instrument_id == instrument_id), None)
     if sheet is None:
@@ -217,6 +218,16 @@ def _draft(visit: OmVisit, form: str, instrument: Instrument | None, user: User)
     _touch(sheet, user)
     object_session(visit).flush()
     return sheet
+
+
+def _drop_empty_drafts(visit: OmVisit, keep: tuple[str, int | None]) -> None:
+    """Sheets picked and left before anything was typed (or photographed) hold no record: they go."""
+    db = object_session(visit)
+    for sheet in [s for s in visit.sheets if s.confirmed_at is None and (s.form, s.instrument_id) != keep]:
+        untouched = sheet.answers == prefilled(SHEETS[sheet.form], sheet.instrument)
+        if untouched and not db.scalar(select(exists().where(Photo.om_sheet_id == sheet.id))):
+            visit.sheets.remove(sheet)
+            db.delete(sheet)
 
 
 def answer(uow, visit: OmVisit, user: User, text: str, key: str | None = None) -> None:
