@@ -7,7 +7,7 @@ import time
 
 from flask import current_app, g
 
-from handlers import account, receipt, sampling
+from handlers import account, om, receipt, sampling
 from handlers import texts as T
 from handlers.turn import Turn
 from services import notify
@@ -72,7 +72,9 @@ def command(turn: Turn, name: str) -> str:
     if name == "unbind":
         return account.ask_unbind(turn)
     if name == "om":
-        return T.OM_COMING
+        return om.list_visits(turn)
+    if om.is_crew(turn) and name in ("status", "back", "cancel"):
+        return {"status": om.status, "back": om.back, "cancel": om.ask_cancel}[name](turn)
     return {"tasks": sampling.list_tasks, "status": sampling.status, "back": sampling.back,
             "cancel": sampling.ask_cancel, "receipt": receipt.list_tasks}[name](turn)
 
@@ -95,10 +97,17 @@ def on_text(turn: Turn) -> str:
             return reply
         if COMMANDS.get(word) is None and not word.isdigit():
             return T.CANCEL_KEPT + "\n" + _step_or_idle(turn)
+    if om.CANCEL in turn.session:
+        reply = om.cancel_answer(turn, text)
+        if reply:
+            return reply
+        if COMMANDS.get(word) is None and not word.isdigit():
+            return T.OM_CANCEL_KEPT + "\n" + om.step_or_idle(turn)
     if receipt.KEY in turn.session and COMMANDS.get(word) in (None, "back", "cancel"):
         return receipt.on_text(turn, text, COMMANDS.get(word))
     if word in COMMANDS:
         turn.session.pop("choices", None)
+        turn.session.pop(om.CHOICES, None)
         turn.session.pop(receipt.KEY, None)  # another command leaves the receipt check; its answers are kept
         return command(turn, COMMANDS[word])
     if turn.user is None:
@@ -106,11 +115,19 @@ def on_text(turn: Turn) -> str:
     if "choices" in turn.session and word.isdigit():
         return sampling.choose(turn, word)
     turn.session.pop("choices", None)
+    if om.is_crew(turn):  # an O&M crew member has no sampling trips
+        if om.CHOICES in turn.session and word.isdigit():
+            return om.choose(turn, word)
+        turn.session.pop(om.CHOICES, None)
+        visit = om.current_visit(turn)
+        return om.on_text(turn, visit, text) if visit else T.OM_IDLE
     trip = sampling.current_trip(turn)
     return sampling.on_text(turn, trip, text) if trip else T.IDLE
 
 
 def _step_or_idle(turn: Turn) -> str:
+    if om.is_crew(turn):
+        return om.step_or_idle(turn)
     trip = sampling.current_trip(turn)
     return sampling.views.prompt(trip) if trip else T.IDLE
 
@@ -123,6 +140,12 @@ def on_image(turn: Turn) -> str:
     message = turn.message
     if receipt.KEY in turn.session:
         return receipt.on_image(turn, message.__dict__.get("MediaId", ""), message.img, _live(turn))
+    if om.is_crew(turn):
+        turn.session.pop(om.CHOICES, None)
+        visit = om.current_visit(turn)
+        if visit is None:
+            return T.OM_NO_VISIT
+        return om.on_image(turn, visit, message.__dict__.get("MediaId", ""), message.img, _live(turn))
     trip = sampling.current_trip(turn)
     if trip is None:
         return T.NO_TRIP
@@ -144,10 +167,16 @@ def on_location(turn: Turn) -> str:
     """A location from the map picker: the check-in of the trip's location step."""
     if turn.user is None:
         return T.UNBOUND
+    message = turn.message
+    if om.is_crew(turn):
+        turn.session.pop(om.CHOICES, None)
+        visit = om.current_visit(turn)
+        if visit is None:
+            return T.OM_NO_VISIT
+        return om.on_location(turn, visit, message.location_x, message.location_y, message.label)
     trip = sampling.current_trip(turn)
     if trip is None:
         return T.NO_TRIP
-    message = turn.message
     return sampling.on_location(turn, trip, message.location_x, message.location_y, message.label)
 
 
@@ -162,7 +191,7 @@ def on_click(turn: Turn) -> str:
 def on_subscribe(turn: Turn) -> str:
     if turn.user is None:
         return T.WELCOME + "\n" + T.UNBOUND
-    return T.WELCOME + "\n" + T.IDLE
+    return T.WELCOME + "\n" + (T.OM_IDLE if om.is_crew(turn) else T.IDLE)
 
 
 @handles

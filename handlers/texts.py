@@ -6,6 +6,8 @@ UNBOUND = ("您尚未绑定账户。请点击菜单“我的信息 → 账户信
 HELP = (
     "【使用帮助】\n"
     "· 采样任务：查看今天及逾期的采样任务，回复序号开始或继续采样行程\n"
+    "· 污染源运维（运维人员）：查看今天及逾期的运维任务，回复序号开始或继续现场运维\n"
+    "· 运维记录单：按序号选择，逐项回复；也可点击链接在网页中填写，回到微信后接着填\n"
     "· 现场 → 发送位置：进场/离场签到\n"
     "· 现场 → 拍照：拍摄现场照片（仅限相机拍摄）\n"
     "· 状态：查看当前进度和下一步\n"
@@ -136,6 +138,73 @@ RECEIPT_PROBLEMS = {
     "wrong_status": "该任务当前不能填写送样接收检查。",
 }
 NEXT_FOR_ROLE["agency_admin"] = "送样任务收到样品后，回复“送样接收”在微信中填写送样接收检查。"
+
+# --- O&M site visits (污染源运维) -------------------------------------------------------------------------
+NEXT_FOR_ROLE["om_crew"] = "点击“业务管理 → 污染源运维”开始今天的现场运维。"
+OM_IDLE = "回复“污染源运维”查看今天的运维任务，回复“帮助”查看使用说明。"
+OM_ONLY_CREW = "污染源运维仅对运维人员开放。采样人员请使用“采样任务”。"
+OM_NO_VISITS = "今天没有分配给您的运维任务。"
+OM_VISITS_HEAD = "您今天的运维任务（回复序号开始或继续）："
+OM_VISIT_LINE = "{n}. {day} {plan}｜{polluter}{note}"
+OM_NOT_ASSIGNED = "这项运维任务没有分配给您，请重新发送“污染源运维”选择。"
+OM_CLOSED = "该运维任务已结束（{state}），无需再次填报。"
+OM_NO_VISIT = "您当前没有进行中的现场运维。" + OM_IDLE
+OM_STARTED = "已开始现场运维：{plan}｜{polluter}"
+OM_JOINED = "已加入同事 {name} 开始的现场运维：{plan}｜{polluter}"
+OM_RESUMED = "继续现场运维：{plan}｜{polluter}"
+OM_PROMPTS = {
+    "arrival_location": "【进场签到】请点击菜单“现场 → 发送位置”，发送您当前的位置。",
+    "arrival_photo": "【进场签到】请点击“现场 → 拍照”拍摄站房内外照片（至少 1 张），拍完回复 1 进入下一步。",
+    "sheet_photo": "【{sheet}】请拍摄本项工作的照片（至少 1 张），拍完回复 1 返回记录单列表。",
+    "departure_location": "【离场签到】请点击菜单“现场 → 发送位置”，发送您当前的位置。",
+    "departure_photo": "【离场签到】请拍摄离场照片（至少 1 张），拍完回复 1 查看汇总并提交。",
+    "awaiting_confirmation": "运维记录已提交，等待排污单位当日签名确认。",
+    "confirmed": "排污单位已签名确认本次运维。",
+    "rejected": "排污单位退回了本次运维记录，运维机构将在系统中更正后重新提交。",
+    "cancelled": "现场运维已取消，已记录的内容均已保留。",
+}
+OM_STATE_NAMES = {
+    "awaiting_confirmation": "待排污单位签名确认",
+    "confirmed": "排污单位已确认",
+    "rejected": "排污单位已退回",
+    "cancelled": "已取消",
+}
+OM_MENU_HEAD = "【选择记录单】回复序号填写："
+OM_MENU_PLANNED = "本次计划内："
+OM_MENU_OTHER = "其他记录单（可选任一仪器）："
+OM_MENU_LINE = "{n}. {sheet}{where}{note}"
+OM_MENU_DONE = "（已填 {count} 份）"
+OM_MENU_DRAFT = "（填写中）"
+OM_MENU_LEAVE = "0. 离场签到（已确认 {count} 份记录单）"
+OM_MENU_LEAVE_LOCKED = "至少确认 1 份记录单后，回复 0 离场签到。"
+OM_INSTRUMENT_HEAD = "【{sheet}】请选择仪器（回复序号）："
+OM_INSTRUMENT_LINE = "{n}. {point}｜{instrument}"
+OM_SHEET_OPENED = "开始填写【{sheet}】{where}\n也可在网页中填写（填完回到微信接着操作）：{url}"
+OM_SHEET_CONFIRM = ("【{sheet}】{where}\n请核对：\n{summary}\n\n回复 1 确认，回复“上一步”修改最后一项；"
+                    "也可在网页中修改：{url}")
+OM_SHEET_PROBLEMS = "⚠ 不能确认：\n{problems}\n已填内容均已保留。请回复“上一步”逐项返回修改，或在网页中修改：{url}"
+OM_SHEET_CONFIRMED = "【{sheet}】已确认。"
+OM_FINDING = "⚠ 质控{severity}：{message}（依据：{clause}）"
+OM_REVIEW = "【提交前核对】\n{summary}\n\n回复 1 确认提交，排污单位将收到签名确认通知；回复“上一步”返回修改。"
+OM_SUBMITTED = "已提交！已通知排污单位当日核对运维记录并签名确认。"
+OM_LEFT_PAGE = "记录单已在网页中更新，接着在微信中操作："
+OM_MOVED_ON = "本次运维已有新的进展（可能在网页中或由同事填写），请按最新提示操作："
+OM_PHOTO_RECEIVED = "已收到第 {count} 张{what}照片。可继续拍摄，或回复 1 进入下一步。"
+OM_PHOTO_WHAT = {"arrival": "进场", "sheet": "工作", "departure": "离场"}
+OM_CHECKED_IN = "{kind}已记录：距离运维点位约 {distance} 米，在 {radius} 米范围内。"
+OM_OUTSIDE_FENCE = ("⚠ {kind}已记录，但您的位置距离运维点位约 {distance} 米，超出 {radius} 米范围，"
+                    "已标记为“围栏外”。如地点有误，请回复“上一步”后重新发送位置。")
+OM_ASK_CANCEL = "确定要取消本次现场运维吗？已记录的内容会保留。回复 1 确认取消，回复其他内容继续。"
+OM_CANCEL_KEPT = "已继续本次现场运维。"
+OM_EXPECT_CHOICE = "请回复列表中的序号。"
+OM_PROBLEMS = {
+    "not_assigned": OM_NOT_ASSIGNED,
+    "photo_needed": "本步骤至少需要 1 张照片，请点击“现场 → 拍照”。",
+    "cannot_go_back": NOTHING_TO_GO_BACK,
+    "bad_choice": "请回复列表中的序号（1～{count}）。",
+    "no_instrument": "该排污单位尚未备案自动监测仪器，无法填写记录单，请联系排污单位完成仪器备案。",
+    "sheet_needed": "离场前请至少填写并确认 1 份记录单。",
+}
 
 # --- O&M visits awaiting the polluter's signature (污染源运维, polluter side) ---------------------------------
 OM_AWAITING_HEAD = "待您签名确认的运维记录（请于运维当日 24:00 前确认）："

@@ -5,13 +5,13 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text, select
+from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
 
 from models.base import AppendOnly, Base, Timestamped, utcnow
 from models.directory import Agency, Equipment, MonitoringPoint, Polluter, User
 from models.tasks import Contract
-from models.trips import ConfirmationLink
+from models.trips import CheckIn, CheckInKind, ConfirmationLink, Photo, PhotoPurpose, PhotoStatus
 
 
 class InstrumentKind(enum.StrEnum):
@@ -205,6 +205,78 @@ class OmVisit(Base, Timestamped):
     confirmations: Mapped[list[OmConfirmation]] = relationship(back_populates="visit",
                                                                order_by="OmConfirmation.id")
     events: Mapped[list[OmVisitEvent]] = relationship(back_populates="visit", order_by="OmVisitEvent.id")
+
+    # --- guards of the O&M visit machine (states/om_visit.py) ---
+
+    def has_arrival_photo(self) -> bool:
+        return bool(self.photos_for(PhotoPurpose.ARRIVAL))
+
+    def has_sheet_photo(self) -> bool:
+        sheet = self.current_sheet()
+        return sheet is not None and bool(self.photos_for(PhotoPurpose.SHEET, sheet.id))
+
+    def has_departure_photo(self) -> bool:
+        return bool(self.photos_for(PhotoPurpose.DEPARTURE))
+
+    def sheet_needs_instrument(self) -> bool:
+        """The sheet just picked is a kind, not a planned item: the crew says which instrument."""
+        sheet = self.open_sheet()
+        return sheet is not None and sheet.instrument_id is None
+
+    def has_confirmed_sheet(self) -> bool:
+        return any(s.confirmed_at is not None for s in self.sheets)
+
+    # --- what the steps read ---
+
+    def open_sheet(self) -> OmSheet | None:
+        """The sheet being filled in: the last touched of the unconfirmed ones."""
+        drafts = [s for s in self.sheets if s.confirmed_at is None]
+        return max(drafts, key=lambda s: (s.updated_at, s.id)) if drafts else None
+
+    def current_sheet(self) -> OmSheet | None:
+        """The sheet of the current step: the one being filled in, or, while its photos are taken, the one
+        confirmed last."""
+        if self.state == "sheet_photo":
+            done = [s for s in self.sheets if s.confirmed_at is not None]
+            return max(done, key=lambda s: (s.confirmed_at, s.id)) if done else None
+        return self.open_sheet()
+
+    def confirmed_sheets(self) -> list[OmSheet]:
+        return [s for s in self.sheets if s.confirmed_at is not None]
+
+    def planned_items(self) -> list[OmPlanItem]:
+        """The plan items due on this visit, in plan order."""
+        wanted = set(self.planned or [])
+        return [item for item in self.plan.items if item.id in wanted]
+
+    def instruments(self) -> list[Instrument]:
+        """The site's active registered instruments (any sheet may be filled for any of them)."""
+        query = (select(Instrument).join(MonitoringPoint, MonitoringPoint.id == Instrument.point_id)
+                 .where(MonitoringPoint.polluter_id == self.plan.polluter_id, Instrument.active)
+                 .order_by(Instrument.point_id, Instrument.id))
+        return list(object_session(self).scalars(query))
+
+    def points(self) -> list[MonitoringPoint]:
+        """The points the visit works on: those of its planned items, else those of the site's instruments."""
+        points = {item.point_id: item.point for item in self.planned_items()}
+        points = points or {i.point_id: i.point for i in self.instruments()}
+        return list(points.values())
+
+    def check_ins(self) -> list[CheckIn]:
+        query = select(CheckIn).where(CheckIn.om_visit_id == self.id).order_by(CheckIn.id)
+        return list(object_session(self).scalars(query))
+
+    def latest_check_in(self, kind: CheckInKind) -> CheckIn | None:
+        matching = [c for c in self.check_ins() if c.kind == kind]
+        return matching[-1] if matching else None
+
+    def photos_for(self, purpose: PhotoPurpose, sheet_id: int | None = None) -> list[Photo]:
+        """The visit's usable photos of one purpose (and sheet)."""
+        query = select(Photo).where(Photo.om_visit_id == self.id, Photo.purpose == purpose,
+                                    Photo.status != PhotoStatus.REJECTED).order_by(Photo.id)
+        if sheet_id is not None:
+            query = query.where(Photo.om_sheet_id == sheet_id)
+        return list(object_session(self).scalars(query))
 
 
 class OmSheet(Base, Timestamped):

@@ -1,7 +1,7 @@
 """Photos on disk: the original untouched, a thumbnail and a watermarked copy beside it.
 
-A photo belongs to a trip (the sampler's evidence) or, with no trip, to a task (the receipt check of
-delivered samples, 送样接收检查).
+A photo belongs to a trip (the sampler's evidence), to an O&M visit (the crew's check-ins and the work of its
+record sheets) or, with neither, to a task (the receipt check of delivered samples, 送样接收检查).
 """
 from __future__ import annotations
 
@@ -9,16 +9,17 @@ from pathlib import Path
 
 from sqlalchemy.orm import object_session
 
-from models import MonitoringTask, Photo, PhotoStatus
+from models import CheckInKind, MonitoringTask, OmSheet, OmVisit, Photo, PhotoStatus
 from services import clock, notify
 from services.photos import PhotoRejected, Watermark, process_photo
+from states.om_sheets import SHEETS
 
 TEXTS = {
     PhotoStatus.REJECTED: "您发送的照片未能保存：{reason}（{step}）",
     PhotoStatus.FAILED: "您发送的一张照片暂时无法从微信下载，请重新发送。（{step}）",
 }
 STEP_NAMES = {"arrival": "进场签到", "sampling": "现场采样", "output": "仪器输出", "departure": "离场签到",
-              "receipt": "送样接收检查"}
+              "receipt": "送样接收检查", "sheet": "运维记录单"}
 
 
 def save(uow, photo: Photo, data: bytes) -> None:
@@ -32,7 +33,7 @@ def save(uow, photo: Photo, data: bytes) -> None:
 def store(uow, photo: Photo, data: bytes) -> None:
     """Write the original, thumbnail and watermarked copy; PhotoRejected (nothing written) when unusable."""
     processed = process_photo(data, watermark_for(photo))
-    folder = Path("trips") / str(photo.trip_id) if photo.trip_id else Path("tasks") / str(photo.task_id)
+    folder = _folder(photo)
     stem = folder / f"{photo.id}"
     original = stem.with_suffix("." + _extension(processed.format))
     thumbnail = folder / f"{photo.id}_thumb.jpg"
@@ -49,6 +50,14 @@ def store(uow, photo: Photo, data: bytes) -> None:
     photo.original_path, photo.thumbnail_path, photo.watermarked_path = map(str, (original, thumbnail, watermarked))
 
 
+def _folder(photo: Photo) -> Path:
+    if photo.trip_id:
+        return Path("trips") / str(photo.trip_id)
+    if photo.om_visit_id:
+        return Path("om") / str(photo.om_visit_id)
+    return Path("tasks") / str(photo.task_id)
+
+
 def give_up(uow, photo: Photo, status: PhotoStatus, reason: str) -> None:
     """Mark the photo unusable and tell the sender, who can simply send another one."""
     photo.status = status
@@ -59,6 +68,8 @@ def give_up(uow, photo: Photo, status: PhotoStatus, reason: str) -> None:
 
 
 def watermark_for(photo: Photo) -> Watermark:
+    if photo.om_visit_id:
+        return _om_watermark(photo)
     if photo.trip is None:
         return _task_watermark(photo)
     trip = photo.trip
@@ -71,6 +82,23 @@ def watermark_for(photo: Photo) -> Watermark:
         place=f"{task.polluter.name} {where[0]:.5f},{where[1]:.5f}",
         task=f"{task.code} {task.name}",
         sampler=photo.sent_by.display_name,
+    )
+
+
+def _om_watermark(photo: Photo) -> Watermark:
+    """An O&M photo: time, the site with where it was taken, the plan, the crew member who took it."""
+    visit = object_session(photo).get(OmVisit, photo.om_visit_id)
+    polluter = visit.plan.polluter
+    check_in = visit.latest_check_in(CheckInKind.DEPARTURE if photo.purpose == "departure" else CheckInKind.ARRIVAL)
+    where = (photo.exif_latitude, photo.exif_longitude) if photo.exif_latitude else \
+        ((check_in.latitude, check_in.longitude) if check_in else (polluter.latitude, polluter.longitude))
+    sheet = object_session(photo).get(OmSheet, photo.om_sheet_id) if photo.om_sheet_id else None
+    step = SHEETS[sheet.form].title if sheet else STEP_NAMES.get(photo.purpose, "")
+    return Watermark(
+        taken_at=clock.local(photo.received_at).replace(tzinfo=None),
+        place=f"{polluter.name} {where[0]:.5f},{where[1]:.5f}",
+        task=f"运维：{visit.plan.name}（{step}）",
+        sampler=f"运维人员：{photo.sent_by.display_name}",
     )
 
 

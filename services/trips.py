@@ -28,7 +28,7 @@ from models import (
     Visit,
 )
 from models.tasks import visit_sampler
-from services import clock, geo, notify
+from services import checkins, clock, notify
 from states import forms
 from states.conditions import WORKING_CONDITIONS
 from states.trip import ACTIVE, Step, bind, can
@@ -150,25 +150,13 @@ def check_in(uow, trip: SamplingTrip, user: User, latitude: float, longitude: fl
              precision: float | None = None, label: str | None = None, key: str | None = None) -> CheckIn:
     """进场/离场签到: record where the sampler is; outside the fence is accepted but flagged."""
     kind = _expect(trip, CHECK_IN_KIND)
-    distance = _distance_to_site(trip, latitude, longitude)
-    record = CheckIn(
-        kind=kind, user=user, at=clock.now(), latitude=latitude, longitude=longitude, precision_m=precision,
-        label=label, distance_m=round(distance, 1),
-        inside_fence=distance <= trip.visit.task.polluter.fence_radius_m,
-    )
+    record = checkins.new_check_in(kind, user, latitude, longitude, trip.points, trip.visit.task.polluter,
+                                   precision, label)
     trip.check_ins.append(record)
     bind(trip)
     trip.check_in()
     _log(trip, user, f"check_in_{kind}", key, distance_m=record.distance_m, inside_fence=record.inside_fence)
     return record
-
-
-def _distance_to_site(trip: SamplingTrip, latitude: float, longitude: float) -> float:
-    """To the nearest planned point with a location, or to the polluter when no point has one."""
-    located = [p for p in trip.points if p.latitude is not None and p.longitude is not None]
-    polluter = trip.visit.task.polluter
-    targets = [(p.latitude, p.longitude) for p in located] or [(polluter.latitude, polluter.longitude)]
-    return min(geo.distance_m(latitude, longitude, lat, lon) for lat, lon in targets)
 
 
 def add_photo(uow, trip: SamplingTrip, user: User, media_id: str, pic_url: str | None = None,

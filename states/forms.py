@@ -175,9 +175,12 @@ def answer(form: Form, answers: dict, tags: frozenset[str], raw: str) -> dict:
     return {**answers, f.name: parse(f, raw)}
 
 
-def back(form: Form, answers: dict, tags: frozenset[str]) -> dict | None:
-    """Answers with the last answered field removed, or None when nothing has been answered yet."""
-    answered = [f for f in form.applicable(tags) if f.name in answers]
+def back(form: Form, answers: dict, tags: frozenset[str], prefilled: dict | None = None) -> dict | None:
+    """Answers with the last answered field removed, or None when nothing has been answered yet.
+    Fields still holding their `prefilled` value were not asked, so going back passes over them."""
+    prefilled = prefilled or {}
+    answered = [f for f in form.applicable(tags) if f.name in answers
+                and not (f.name in prefilled and answers[f.name] == prefilled[f.name])]
     if not answered:
         return None
     return {k: v for k, v in answers.items() if k != answered[-1].name}

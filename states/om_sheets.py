@@ -7,6 +7,8 @@ those are columns and rows of the visit, not questions.
 """
 from __future__ import annotations
 
+from datetime import date
+
 from states.forms import Field, Form, Kind
 
 GAS = frozenset({"flue_gas"})
@@ -142,4 +144,22 @@ def prefilled(form: Form, instrument) -> dict:
         return {}
     known = {"principle": instrument.principle, "range_low": instrument.range_low,
              "range_high": instrument.range_high, "unit": instrument.unit}
-    return {name: value for name, value in known.items() if value is not None}
+    return {name: int(value) if isinstance(value, float) and value.is_integer() else value
+            for name, value in known.items() if value is not None}
+
+
+def cross_check(form: Form, answers: dict, day: date) -> list[str]:
+    """What is wrong across fields of a filled sheet, in Chinese, checked at its summary before it is confirmed
+    (one field at a time cannot see these). `day` is the visit day. Empty when the sheet may be confirmed."""
+    problems = []
+    low, high = answers.get("range_low"), answers.get("range_high")
+    if form is CALIBRATION and low is not None and high is not None and high <= low:
+        problems.append(f"量程上限（{high}）必须大于量程下限（{low}），请修改。")
+    if form is STANDARD_MATERIALS:
+        expires, produced = answers.get("expires_on"), answers.get("produced_on")
+        if expires and date.fromisoformat(expires) < day:
+            problems.append(f"新换上的标准物质已于 {expires} 过期，过期的标准物质不能使用，不能确认本记录单。"
+                            "请更换在有效期内的标准物质，并修改“有效期至”等信息。")
+        if expires and produced and date.fromisoformat(produced) > date.fromisoformat(expires):
+            problems.append(f"生产日期（{produced}）晚于有效期（{expires}），请核对。")
+    return problems

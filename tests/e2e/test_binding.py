@@ -79,10 +79,10 @@ def test_binding_can_be_abandoned_with_cancel(demo_world, phone):
     assert "尚未绑定" in sampler.text("采样任务")
 
 
-def test_the_om_menu_is_announced_as_coming_soon(demo_world, phone):
+def test_the_om_menu_tells_a_sampler_it_is_for_om_crews(demo_world, phone):
     sampler = phone("o_sampler1")
     script.bind(sampler)
-    assert "即将上线" in sampler.tap("OM_TASKS")
+    assert "仅对运维人员开放" in sampler.tap("OM_TASKS")
 
 
 def test_subscribing_welcomes_and_explains_binding(demo_world, phone):
