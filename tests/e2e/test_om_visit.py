@@ -15,7 +15,8 @@ from tests.support.images import jpeg
 
 def _visit(runtime) -> OmVisit:
     with runtime.sessions() as s:
-        visit = s.scalars(select(OmVisit)).one()
+        # the crew's list generates the plan's coming visits too: the one worked on is today's
+        visit = s.scalars(select(OmVisit).where(OmVisit.state != "new")).one()
         for relation in (visit.sheets, visit.events, visit.confirmations):
             list(relation)
         visit.check_ins_loaded = visit.check_ins()
@@ -348,3 +349,23 @@ def test_an_abandoned_empty_sheet_does_not_pile_up(demo_world, phone, runtime):
     crew.text("2")
     with runtime.sessions() as s:
         assert [sheet.form for sheet in s.scalars(select(OmSheet))] == ["consumables"]
+
+
+def test_a_visit_falls_due_from_the_plan_even_when_no_page_generated_it(demo_world, phone, runtime):
+    from datetime import timedelta
+
+    from sqlalchemy import delete
+
+    from models import OmPlan
+    from services import clock
+    with runtime.sessions() as s:
+        s.execute(delete(OmVisit))
+        plan = s.scalars(select(OmPlan)).one()
+        plan.starts_on = plan.created_at.date() - timedelta(days=7)  # due every 7 days: today is a due date
+        plan.created_at = plan.created_at - timedelta(days=7)
+        s.commit()
+    crew = phone(script.CREW)
+    script.bind(crew)
+    assert "示范化工自动监控设施运维｜上海示范化工有限公司" in crew.tap("OM_TASKS")
+    with runtime.sessions() as s:
+        assert clock.today() in s.scalars(select(OmVisit.due_on)).all()

@@ -469,29 +469,29 @@ def test_another_polluters_user_finds_no_om_visit(submitted, runtime, login):
 def test_the_om_agency_sees_the_unsigned_visit_and_resubmits_it_from_its_visits_list(submitted, runtime, app, client,
                                                                                     login, drain, monkeypatch):
     desk = login("om1")
-    listing = desk.get("/om/visits?show=all").get_data(as_text=True)
+    listing = desk.get("/om/tasks?show=all").get_data(as_text=True)
     assert "待排污单位确认" in listing and "逾期未确认" not in listing and "重新提交排污单位确认" not in listing
     next_morning = at(1, 8, 0)
     monkeypatch.setattr(clock, "now", lambda: next_morning)
-    assert "逾期未确认" in desk.get("/om/visits?show=all").get_data(as_text=True)
+    assert "逾期未确认" in desk.get("/om/tasks?show=all").get_data(as_text=True)
     monkeypatch.undo()
 
     url, html = opened(client, runtime)
     reject(client, url, html, "站房温度有误")
-    listing = desk.get("/om/visits?show=all").get_data(as_text=True)
+    listing = desk.get("/om/tasks?show=all").get_data(as_text=True)
     action = f'action="/om/visits/{submitted}/resubmit?show=all"'
     assert "排污单位退回" in listing and action in listing and "重新提交排污单位确认" in listing
 
     done = desk.post(f"/om/visits/{submitted}/resubmit?show=all", data={"csrf_token": csrf_token(listing)})
-    assert done.status_code == 303 and done.headers["Location"].endswith("/om/visits?show=all")
+    assert done.status_code == 303 and done.headers["Location"].endswith("/om/tasks?show=all")
     drain()
-    assert "已重新提交排污单位签名确认" in desk.get("/om/visits?show=all").get_data(as_text=True)
+    assert "已重新提交排污单位签名确认" in desk.get("/om/tasks?show=all").get_data(as_text=True)
     visit = visit_row(runtime)
     assert visit.state == "awaiting_confirmation" and len(visit.confirmations) == 2
     assert len(om_links(runtime)) == 2
     again = desk.post(f"/om/visits/{submitted}/resubmit", data={"csrf_token": csrf_token(listing)})
     assert again.status_code == 303 and len(visit_row(runtime).confirmations) == 2
-    assert "无需重新提交" in desk.get("/om/visits?show=all").get_data(as_text=True)
+    assert "无需重新提交" in desk.get("/om/tasks?show=all").get_data(as_text=True)
 
     other = app.test_client()
     token = csrf_token(other.get("/login").get_data(as_text=True))

@@ -67,7 +67,7 @@ def test_om_agency_admins_have_the_om_menu_and_monitoring_agencies_do_not(app, d
     assert "运维计划" in home and "现场运维" in home and "比对校验报告" in home and "示范化工自动监控设施运维" in home
     agency1 = desk.sign_in(app, "agency1")
     assert "比对校验报告" not in agency1.get("/agency/contracts/").get_data(as_text=True)
-    for url in ("/om/plans", "/om/plans/new", "/om/visits", "/om/reports"):
+    for url in ("/om/plans", "/om/plans/new", "/om/tasks", "/om/reports"):
         assert agency1.get(url).status_code == 404
 
 
@@ -123,10 +123,10 @@ def test_the_visits_list_flags_the_overdue(app, runtime, ids):
         visit.due_on = clock.today() - timedelta(days=2)
         uow.commit()
     om1 = desk.sign_in(app, "om1")
-    page = om1.get("/om/visits?show=overdue").get_data(as_text=True)
+    page = om1.get("/om/tasks?show=overdue").get_data(as_text=True)
     assert "逾期 2 天" in page and f'href="/om/visits/{visit.id}"' in page and "上海示范化工有限公司" in page
     assert len(re.findall(r'href="/om/visits/\d+"', page)) == 1
-    everything = om1.get("/om/visits").get_data(as_text=True)
+    everything = om1.get("/om/tasks").get_data(as_text=True)
     assert len(re.findall(r'href="/om/visits/\d+"', everything)) > 1  # the horizon's visits were generated
 
 
@@ -166,4 +166,4 @@ def test_another_om_agency_gets_404_for_our_plans_points_and_reports(app, runtim
         assert om2.get(url).status_code == 404, url
     assert desk.post(om2, f"/om/plans/{ids['plan']}/generate").status_code == 404
     assert "示范化工" not in om2.get("/om/plans").get_data(as_text=True)
-    assert "示范化工" not in om2.get("/om/visits?show=all").get_data(as_text=True)
+    assert "示范化工" not in om2.get("/om/tasks?show=all").get_data(as_text=True)

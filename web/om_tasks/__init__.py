@@ -185,7 +185,7 @@ def _ids(raw: list[str]) -> list[int]:
 
 # ---- visits ------------------------------------------------------------------------------------------------
 
-@bp.get("/visits")
+@bp.get("/tasks")
 @om_admin
 def visits():
     show = request.args.get("show", "open")
