@@ -30,6 +30,7 @@ DEMO_USERS = [
     ("采样人员 sampler1", "o_demo_sampler1"),
     ("采样人员 sampler2", "o_demo_sampler2"),
     ("自测企业 selfmon1", "o_demo_selfmon1"),
+    ("运维人员 omcrew1", "o_demo_omcrew1"),
     ("排污单位 polluter1", "o_demo_polluter"),
 ]
 SITE = {"name": "上海示范化工有限公司", "latitude": 30.8167, "longitude": 121.3500, "radius_m": 300, "span": 0.03}

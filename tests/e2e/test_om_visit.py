@@ -369,3 +369,32 @@ def test_a_visit_falls_due_from_the_plan_even_when_no_page_generated_it(demo_wor
     assert "示范化工自动监控设施运维｜上海示范化工有限公司" in crew.tap("OM_TASKS")
     with runtime.sessions() as s:
         assert clock.today() in s.scalars(select(OmVisit.due_on)).all()
+
+
+def test_span_drift_out_of_limit_is_told_in_chat_and_shown_with_its_clause_on_the_page_and_pdf(
+        demo_world, phone, runtime, login, client):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    from models import QcFinding
+    crew = phone(script.CREW)
+    script.bind(crew)
+    script.start(crew)
+    script.arrive(crew)
+    crew.text("1")
+    drifted = [*script.CALIBRATION]
+    drifted[12] = "415"  # span reading before calibration: (415 − 398) / 500 = 3.4 %F.S., beyond ±2.5 %F.S.
+    crew.text("2")
+    assert "请核对" in script.fill(crew, drifted)
+    told = crew.text("1")
+    assert "已确认" in told and "3.4" in told and "HJ 75-2017" in told
+    with runtime.sessions() as s:
+        finding = s.scalars(select(QcFinding)).one()
+        sheet_id, clause = finding.sheet_id, finding.clause
+    login("om1")
+    sheet_page = client.get(f"/om/sheets/{sheet_id}").get_data(as_text=True)
+    assert clause in sheet_page and "3.4" in sheet_page
+    pdf = PdfReader(BytesIO(client.get(f"/om/sheets/{sheet_id}.pdf").data))
+    text = "".join(page.extract_text() for page in pdf.pages)
+    assert "3.4" in text and "HJ 75-2017" in text
