@@ -24,6 +24,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from states.qc_limits import CLASSES as QC_CLASSES
+
 FLUE_GAS, WASTEWATER = "flue_gas", "wastewater"
 
 # analyte classes (Instrument.analyte_class) by medium
@@ -57,6 +59,12 @@ class Rule:
 
 
 R = Rule
+
+
+def _qc(analyte_class: str) -> int:
+    """The longest calibration interval the automatic QC holds calibration sheets to (states/qc_limits.py):
+    the plan's calibration frequency may not be longer, so the two never disagree."""
+    return QC_CLASSES[analyte_class].manual_interval_days
 RULES: tuple[Rule, ...] = (
     # 日常巡检记录单 — daily inspection
     R("daily_inspection", FLUE_GAS, None, None, 7, 7, "HJ 75-2017 11.2 日常巡检：CEMS 日常巡检间隔不超过 7 天"),
@@ -65,17 +73,17 @@ RULES: tuple[Rule, ...] = (
     R("daily_inspection", None, None, None, 7, 7, "HJ 75-2017 11.2 / HJ 355-2019：日常巡检每 7 天至少 1 次"),
 
     # 校准记录单 — calibration (zero and span)
-    R("calibration", FLUE_GAS, GASEOUS, False, 7, 7,
+    R("calibration", FLUE_GAS, GASEOUS, False, _qc("gas"), _qc("gas"),
       "HJ 75-2017 12.2 d)：无自动校准功能的抽取式气态污染物 CEMS 每 7 天至少校准一次零点和量程"
       "（直接测量法为 15 天；仪器登记未区分，按较严的 7 天）"),
     R("calibration", FLUE_GAS, GASEOUS, True, 30, 90,
       "HJ 75-2017 12.2 a)、e)：具有自动校准功能的每 24 h 至少自动校准一次；抽取式气态污染物 CEMS 每 3 个月"
       "至少进行一次全系统校准"),
-    R("calibration", FLUE_GAS, PARTICULATE, False, 15, 15,
+    R("calibration", FLUE_GAS, PARTICULATE, False, _qc("particulate"), _qc("particulate"),
       "HJ 75-2017 12.2 b)：无自动校准功能的颗粒物 CEMS 每 15 天至少校准一次零点和量程"),
     R("calibration", FLUE_GAS, PARTICULATE, True, 30, None,
       "HJ 75-2017 12.2 a)：具有自动校准功能的颗粒物 CEMS 每 24 h 至少自动校准一次零点和量程（现场校准间隔未规定）"),
-    R("calibration", FLUE_GAS, FLOW, False, 30, 30,
+    R("calibration", FLUE_GAS, FLOW, False, _qc("flow"), _qc("flow"),
       "HJ 75-2017 12.2 f)：无自动校准功能的流速 CMS 每 30 天至少进行一次零点校准"),
     R("calibration", FLUE_GAS, FLOW, True, 30, None,
       "HJ 75-2017 12.2 f)：具有自动校准功能的流速 CMS 每 24 h 至少进行一次零点校准（现场校准间隔未规定）"),
@@ -83,7 +91,7 @@ RULES: tuple[Rule, ...] = (
       "HJ 1286-2023：无自动校准功能的非甲烷总烃 CEMS 定期校准（按 HJ 75-2017 抽取式气态污染物每 7 天，待核对）"),
     R("calibration", FLUE_GAS, NMHC, True, 30, None,
       "HJ 1286-2023：具有自动校准功能的非甲烷总烃 CEMS 每 24 h 自动校准（现场校准间隔未规定，待核对）"),
-    R("calibration", WASTEWATER, WATER_ANALYSERS, None, 7, 7,
+    R("calibration", WASTEWATER, WATER_ANALYSERS, None, _qc("codcr"), _qc("codcr"),
       "HJ 355-2019 标准溶液核查与校准：CODCr、NH3-N、TP、TN 水质自动分析仪每 7 天至少 1 次（待核对）"),
     R("calibration", WASTEWATER, PH, None, 30, 30, "HJ 355-2019：pH 水质自动分析仪每月至少校准 1 次（待核对）"),
     R("calibration", WASTEWATER, None, None, 30, None,
