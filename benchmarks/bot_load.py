@@ -106,6 +106,8 @@ def parse_args(argv=None) -> argparse.Namespace:
                    help="also measure benchmarks/floor_app.py: echo + one Redis claim + one committed INSERT "
                         "per message, the least any durable implementation does")
     p.add_argument("--floor-port", type=int, default=8092, help="floor app port (default 8092)")
+    p.add_argument("--floor-reads", type=int, default=0,
+                   help="indexed single-row SELECTs the floor app adds per message (default 0)")
     p.add_argument("--steps", action="store_true", help="also print EMSS latency per trip step")
     p.add_argument("--py-spy", metavar="FILE",
                    help="record the EMSS gunicorn workers' on-CPU stacks with py-spy (must be installed) "
@@ -767,7 +769,8 @@ def main(argv=None) -> int:
             if args.floor and echo.rate and time.monotonic() < deadline:
                 floor, floor_busy = run_echo(args, procs, script_length, deadline, floor=True)
                 busy = max(busy, floor_busy)
-                print(f"\nfloor (echo + Redis claim + one committed INSERT per message): {floor.rate:.1f} msg/s "
+                print(f"\nfloor (echo + Redis claim + {args.floor_reads} SELECTs + one committed INSERT per message): "
+                      f"{floor.rate:.1f} msg/s "
                       f"= {floor.rate / echo.rate:.2f} x echo; p99 {floor.pct(99) * 1000:.1f} ms")
         passed = verdict(args, emss, echo, busy)
         print(f"{'PASS' if passed else 'FAIL'} (whole run {time.monotonic() - started:.0f} s)")
@@ -849,6 +852,7 @@ def run_echo(args, procs: Processes, per_user: int, deadline: float,
     """The bare echo app, or (floor=True) the floor app: the same messages, the same concurrency."""
     name, port = ("floor", args.floor_port) if floor else ("echo", args.echo_port)
     env = {**os.environ, "WECHAT_TOKEN": TOKEN, "DATABASE_URL": args.database_url, "REDIS_URL": args.redis_url,
+           "FLOOR_READS": str(args.floor_reads),
            "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
     argv = gunicorn_argv(f"benchmarks.{name}_app:create_app()", port, args)
     app = procs.start(name, argv, env)

@@ -3,6 +3,9 @@ implementation of issue 2 must do per message — claim the delivery in Redis (d
 and append one row to PostgreSQL in its own committed transaction (the event log). No ORM, no session, no
 state machine, no lookups: what EMSS does per message is a superset of this.
 
+`FLOOR_READS=N` adds N indexed single-row SELECTs per message inside that transaction (reading the sender's
+latest row), the least an implementation that looks up who is writing and where their work stands adds.
+
 Its throughput bounds what EMSS can reach on the same machine under the same gunicorn settings: if the floor
 is under 0.4 x echo, so is every implementation that records each message durably.
 
@@ -35,9 +38,11 @@ def _connection(url: str) -> psycopg.Connection:
 def create_app() -> Flask:
     url = os.environ["DATABASE_URL"].replace("postgresql+psycopg://", "postgresql://")
     redis = redis_lib.Redis.from_url(os.environ["REDIS_URL"])
+    reads = int(os.environ.get("FLOOR_READS") or 0)
     with psycopg.connect(url, autocommit=True) as connection:
         connection.execute(f"CREATE TABLE IF NOT EXISTS {TABLE} (id bigserial PRIMARY KEY, openid text, "
                            "msgid bigint, content text, at timestamptz DEFAULT now())")
+        connection.execute(f"CREATE INDEX IF NOT EXISTS {TABLE}_openid ON {TABLE} (openid, id)")
     robot = WeRoBot(token=os.environ.get("WECHAT_TOKEN") or DEFAULT_TOKEN, SESSION_STORAGE=False)
 
     @robot.text
@@ -46,6 +51,9 @@ def create_app() -> Flask:
             return message.content  # a retried delivery: no second effect
         connection = _connection(url)
         with connection.transaction():
+            for _ in range(reads):
+                connection.execute(f"SELECT id FROM {TABLE} WHERE openid = %s ORDER BY id DESC LIMIT 1",
+                                   (message.source,)).fetchone()
             connection.execute(f"INSERT INTO {TABLE} (openid, msgid, content) VALUES (%s, %s, %s)",
                                (message.source, message.message_id, message.content))
         return message.content
