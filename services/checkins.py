@@ -3,8 +3,12 @@ and whether inside the polluter's geofence. Outside is accepted but flagged for 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 
-from models import CheckIn, CheckInKind, MonitoringPoint, Polluter, User
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models import CheckIn, CheckInKind, MonitoringPoint, OmVisit, Polluter, User
 from services import clock, geo
 
 
@@ -21,3 +25,11 @@ def new_check_in(kind: CheckInKind, user: User, latitude: float, longitude: floa
     distance = distance_to_site(latitude, longitude, points, polluter)
     return CheckIn(kind=kind, user=user, at=clock.now(), latitude=latitude, longitude=longitude, precision_m=precision,
                    label=label, distance_m=round(distance, 1), inside_fence=distance <= polluter.fence_radius_m)
+
+
+def om_visit_day(db: Session, visit: OmVisit) -> date:
+    """The day an O&M visit happened (China time): that of its first arrival check-in, else the day it was due.
+    QC checks validity on this day, and the polluter's same-day signature is due by its 24:00."""
+    arrival = db.scalar(select(CheckIn.at).where(CheckIn.om_visit_id == visit.id, CheckIn.kind == CheckInKind.ARRIVAL)
+                        .order_by(CheckIn.at).limit(1))
+    return clock.local(arrival).date() if arrival is not None else visit.due_on

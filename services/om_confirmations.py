@@ -8,26 +8,13 @@ check-in, else the due date — is late (逾期确认); one still pending then i
 """
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from models import (
-    CheckIn,
-    CheckInKind,
-    ConfirmationLink,
-    ConfirmationStatus,
-    OmConfirmation,
-    OmPlan,
-    OmVisit,
-    OmVisitEvent,
-    Photo,
-    PhotoStatus,
-    Role,
-    User,
-)
-from services import clock, signatures
+from models import ConfirmationLink, ConfirmationStatus, OmConfirmation, OmPlan, OmVisit, OmVisitEvent, Role, User
+from services import checkins, clock, signatures
 from services.confirmations import REASON_MAX, ConfirmationProblem, Invitation, bound_confirmers, issue_link
 from states.om_visit import Step, bind, can
 
@@ -65,32 +52,9 @@ def awaiting(db: Session, polluter_id: int) -> list[OmVisit]:
     return list(db.scalars(query))
 
 
-# --- what the polluter is shown -------------------------------------------------------------------------------
-
-def check_ins(db: Session, visit: OmVisit) -> list[CheckIn]:
-    return list(db.scalars(select(CheckIn).where(CheckIn.om_visit_id == visit.id).order_by(CheckIn.at, CheckIn.id)))
-
-
-def photos(db: Session, visit: OmVisit) -> list[Photo]:
-    """The visit's usable photos: its check-ins' and its sheets'."""
-    return list(db.scalars(select(Photo).where(Photo.om_visit_id == visit.id, Photo.status == PhotoStatus.READY,
-                                               Photo.thumbnail_path.is_not(None))
-                           .order_by(Photo.received_at, Photo.id)))
-
-
-def photo_of(db: Session, visit: OmVisit, photo_id: int) -> Photo | None:
-    photo = db.get(Photo, photo_id)
-    return photo if photo is not None and photo.om_visit_id == visit.id else None
-
-
 # --- the same-day deadline ------------------------------------------------------------------------------------
 
-def visit_day(db: Session, visit: OmVisit) -> date:
-    """The day the crew was on site: of the first arrival check-in, else the day the visit was due."""
-    arrival = db.scalar(select(CheckIn.at).where(CheckIn.om_visit_id == visit.id,
-                                                 CheckIn.kind == CheckInKind.ARRIVAL)
-                        .order_by(CheckIn.at).limit(1))
-    return clock.local(arrival).date() if arrival is not None else visit.due_on
+visit_day = checkins.om_visit_day
 
 
 def deadline(db: Session, visit: OmVisit) -> datetime:

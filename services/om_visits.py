@@ -246,7 +246,7 @@ def _finish_if_complete(visit: OmVisit, user: User, key: str | None) -> None:
 
 def problems(visit: OmVisit, sheet: OmSheet) -> list[str]:
     """The sheet's cross-field problems (states/om_sheets.py), on the visit day."""
-    return cross_check(SHEETS[sheet.form], sheet.answers, visit_day(visit))
+    return cross_check(SHEETS[sheet.form], sheet.answers, checkins.om_visit_day(object_session(visit), visit))
 
 
 def confirm(uow, visit: OmVisit, user: User, key: str | None = None) -> None:
@@ -351,12 +351,6 @@ def current_field(sheet: OmSheet) -> forms.Field | None:
 
 def sheet_url(config, sheet: OmSheet) -> str:
     return config.public_base_url.rstrip("/") + SHEET_PAGE + str(sheet.id)
-
-
-def visit_day(visit: OmVisit) -> date:
-    """The day the crew is on site: that of the arrival check-in, else today."""
-    arrival = visit.latest_check_in(CheckInKind.ARRIVAL)
-    return clock.local(arrival.at).date() if arrival else clock.today()
 
 
 def crew_on_visit(db: Session, visit: OmVisit) -> list[User]:

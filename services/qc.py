@@ -15,8 +15,8 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import CheckIn, CheckInKind, Equipment, Instrument, OmSheet, OmVisit, PointKind, QcFinding, Staff, User
-from services import clock
+from models import CheckIn, Equipment, Instrument, OmSheet, OmVisit, PointKind, QcFinding, Staff, User
+from services import checkins
 from states import qc_limits as L
 from states.qc_limits import AnalyteClass, DriftLimit
 
@@ -231,13 +231,6 @@ def equipment_findings(equipment: Equipment, on: date) -> list[Finding]:
 
 # --- storing -----------------------------------------------------------------------------------------------
 
-def visit_date(db: Session, visit: OmVisit) -> date:
-    """The day of the visit: the local date of the arrival check-in, else the day it was due."""
-    arrived = db.scalar(select(CheckIn.at).where(CheckIn.om_visit_id == visit.id, CheckIn.kind == CheckInKind.ARRIVAL)
-                        .order_by(CheckIn.at).limit(1))
-    return clock.local(arrived).date() if arrived is not None else visit.due_on
-
-
 def _replace(db: Session, visit: OmVisit, sheet: OmSheet | None, old: list[QcFinding],
              found: list[tuple[Finding, OmSheet | None]]) -> list[QcFinding]:
     for row in old:
@@ -258,7 +251,8 @@ def review_sheet(db: Session, sheet: OmSheet) -> list[QcFinding]:
     """Check one sheet and store what it breaks, replacing the findings of its earlier review."""
     visit = sheet.visit
     point_kind = sheet.point.kind if sheet.point is not None else None
-    found = sheet_findings(sheet.form, sheet.answers or {}, sheet.instrument, point_kind, visit_date(db, visit))
+    on = checkins.om_visit_day(db, visit)
+    found = sheet_findings(sheet.form, sheet.answers or {}, sheet.instrument, point_kind, on)
     old = list(db.scalars(select(QcFinding).where(QcFinding.sheet_id == sheet.id,
                                                   QcFinding.rule.in_(list(L.SHEET_RULES)))))
     return _replace(db, visit, sheet, old, [(f, sheet) for f in found])
@@ -269,7 +263,7 @@ def _previous_calibration(db: Session, visit: OmVisit, instrument_id: int, on: d
     earlier = set(db.scalars(select(OmSheet.visit_id).where(
         OmSheet.instrument_id == instrument_id, OmSheet.form == "calibration", OmSheet.confirmed_at.is_not(None),
         OmSheet.visit_id != visit.id)))
-    days = [d for d in (visit_date(db, db.get(OmVisit, i)) for i in earlier) if d < on]
+    days = [d for d in (checkins.om_visit_day(db, db.get(OmVisit, i)) for i in earlier) if d < on]
     return max(days, default=None)
 
 
@@ -311,7 +305,7 @@ def review_visit(db: Session, visit: OmVisit) -> list[QcFinding]:
     for sheet in visit.sheets:
         if sheet.confirmed_at is not None:
             review_sheet(db, sheet)
-    on = visit_date(db, visit)
+    on = checkins.om_visit_day(db, visit)
     old = list(db.scalars(select(QcFinding).where(QcFinding.visit_id == visit.id,
                                                   QcFinding.rule.in_(list(L.VISIT_RULES)))))
     _replace(db, visit, None, old, visit_findings(db, visit, on))

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from models import CheckIn, CheckInKind, Equipment, Instrument, OmPlan, OmSheet, OmVisit, QcFinding, Role, Staff, User
-from services import clock, qc
+from services import checkins, clock, qc
 from tests.support import records as R
 
 PLAN = "示范化工自动监控设施运维"
@@ -82,7 +82,7 @@ def test_expiry_is_judged_on_the_local_day_of_the_arrival_check_in_else_the_due_
         # arrived at 00:30 Beijing time the next day (16:30 UTC the due day)
         next_day = visit.due_on + timedelta(days=1)
         arrive(s, visit, datetime.combine(visit.due_on, datetime.min.time(), timezone.utc) + timedelta(hours=16.5))
-        assert qc.visit_date(s, visit) == next_day
+        assert checkins.om_visit_day(s, visit) == next_day
         [found] = qc.review_sheet(s, sheet)
         assert found.rule == "standard_expired"
         assert found.message == (f"标准物质有效期至 {visit.due_on.isoformat()}，运维日 {next_day.isoformat()} 已过期"

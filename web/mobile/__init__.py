@@ -6,35 +6,20 @@ decision; the verified OpenID is kept in the session for the page's forms and ph
 """
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
-from urllib.parse import urlencode
 
-from flask import (
-    Blueprint,
-    Response,
-    abort,
-    current_app,
-    make_response,
-    redirect,
-    render_template,
-    request,
-    session,
-    url_for,
-)
+from flask import Blueprint, Response, abort, make_response, redirect, render_template, request, session, url_for
 
-from bot.jobs import client
-from bot.wechat_client import WeChatError
 from models import Confirmation, ConfirmationLink, ConfirmationStatus
 from services import confirmations
 from services.confirmations import ConfirmationProblem
+from web import oauth
 from web.db import db
 from web.mobile import record
 
 bp = Blueprint("mobile", __name__, url_prefix="/m", template_folder="templates")
 
 VERIFIED_OPENID = "wechat_openid"
-OAUTH_PENDING = "wechat_oauth"
 LINK_PROBLEMS = {
     "unknown": (404, "此确认链接无效，请从微信模板消息中打开。"),
     "superseded": (410, "此链接已失效：监测机构已更正并重新提交了该采样行程，请打开最新收到的模板消息。"),
@@ -42,8 +27,6 @@ LINK_PROBLEMS = {
     "used": (410, "此确认链接已使用过，不能重复使用。处理结果已记录。"),
 }
 NOT_BOUND = "您的微信未绑定此链接对应的排污单位账号，无法查看或确认该采样行程。"
-OAUTH_EXPIRED = "微信授权已失效，请从模板消息重新打开链接。"
-OAUTH_FAILED = "微信授权未成功，请稍后从模板消息重新打开链接。"
 
 
 @bp.get("/confirm/<token>")
@@ -62,16 +45,9 @@ def confirm_link(token: str):
 @bp.get("/oauth")
 def oauth_callback():
     """WeChat's redirect after snsapi_base: the code names the OpenID, which must be bound to the link's user."""
-    started = session.pop(OAUTH_PENDING, None)
-    code, state = request.args.get("code", ""), request.args.get("state", "")
-    if not started or not code or not secrets.compare_digest(state, started["state"]):
-        abort(400, OAUTH_EXPIRED)
+    started, openid = oauth.returned()
     page = PAGES[started.get("page", "trip")]
     link = _link(started["token"], page)
-    try:
-        openid = client(current_app.extensions["emss"]).oauth_openid(code)
-    except WeChatError:
-        abort(400, OAUTH_FAILED)
     if not confirmations.holder_verified(db(), link, openid):
         abort(404, page.not_bound)
     session[VERIFIED_OPENID] = openid
@@ -145,18 +121,8 @@ def _held(link: ConfirmationLink) -> bool:
 
 
 def _authorize(token: str, page: str = "trip"):
-    """To WeChat's authorize page (silent for snsapi_base), remembering which link to return to."""
-    config = current_app.extensions["emss"].config
-    state = secrets.token_urlsafe(16)
-    session[OAUTH_PENDING] = {"state": state, "token": token, "page": page}
-    query = urlencode({  # WeChat wants the parameters in this order
-        "appid": config.wechat_app_id,
-        "redirect_uri": config.public_base_url.rstrip("/") + url_for(".oauth_callback"),
-        "response_type": "code",
-        "scope": "snsapi_base",
-        "state": state,
-    })
-    return redirect(f"{config.wechat_open_base}connect/oauth2/authorize?{query}#wechat_redirect")
+    """To WeChat's authorize page, remembering which link to return to."""
+    return oauth.authorize(".oauth_callback", token=token, page=page)
 
 
 def _page(link: ConfirmationLink, token: str, decidable: bool = True, reason: str = "", error: str | None = None,

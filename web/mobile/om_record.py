@@ -6,17 +6,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from flask import abort, current_app, flash, request, send_from_directory
+from flask import abort, current_app, request, send_from_directory
 
 from handlers import texts as T
 from models import ConfirmationLink, OmConfirmation, OmSheet, OmVisit, Photo, User
-from services import clock, confirmations, om_confirmations
+from services import clock, confirmations, om_confirmations, om_records
 from services.confirmations import ConfirmationProblem
 from services.signatures import SignatureProblem
 from states import forms
 from states.om_sheets import SHEETS
 from web.db import uow
-from web.mobile.record import PHOTO_VARIANTS, STATUS_NAMES
+from web.mobile.record import PHOTO_VARIANTS, STATUS_NAMES, announce
 
 VISIT_STATES = {
     "awaiting_confirmation": "待排污单位签名确认",
@@ -58,7 +58,7 @@ def sheet_rows(sheet: OmSheet) -> list[tuple[str, str]]:
 def context(db, visit: OmVisit, photo_url: Callable[[Photo, str], str], signature_url: Callable[[OmConfirmation], str],
             decide_url: str | None = None, reason: str = "", error: str | None = None) -> dict:
     """What mobile/_om_visit.html and mobile/_om_decision.html need."""
-    photos = om_confirmations.photos(db, visit)
+    photos = om_records.photos(db, visit)
     confirmation = om_confirmations.latest(visit)
     items = [i for i in visit.plan.items if i.id in (visit.planned or [])]
     points = {i.point_id: i.point for i in items} | {s.point.id: s.point for s in visit.sheets if s.point}
@@ -71,7 +71,7 @@ def context(db, visit: OmVisit, photo_url: Callable[[Photo, str], str], signatur
         "points": sorted(points.values(), key=lambda p: p.code),
         "instruments": list(instruments.values()),
         "crew": list(crew.values()),
-        "check_ins": om_confirmations.check_ins(db, visit),
+        "check_ins": om_records.check_ins(db, visit),
         "sheets": [{"sheet": s, "title": SHEETS[s.form].title, "rows": sheet_rows(s),
                     "photos": [p for p in photos if p.om_sheet_id == s.id]}
                    for s in visit.sheets if s.confirmed_at is not None],
@@ -113,18 +113,13 @@ def decide(confirmation: OmConfirmation, user: User, link: ConfirmationLink | No
         if problem.code == "not_yours":
             abort(404)
         return DECISION_PROBLEMS[problem.code]
-    uow().commit()
-    if made:
-        flash(DECIDED[verdict], "success")
-    else:
-        flash(ALREADY_DECIDED.format(name=confirmation.decided_by.display_name, at=clock.fmt(confirmation.decided_at),
-                                     status=STATUS_NAMES[confirmation.status]), "error")
+    announce(made, verdict, confirmation, DECIDED, ALREADY_DECIDED)
     return None
 
 
 def send_photo(db, visit: OmVisit, photo_id: int, variant: str):
     """A photo of the visit: its thumbnail or the watermarked copy (the original stays with the agency)."""
-    photo = om_confirmations.photo_of(db, visit, photo_id)
+    photo = om_records.photo_of(db, visit, photo_id)
     path = getattr(photo, PHOTO_VARIANTS[variant]) if photo is not None and variant in PHOTO_VARIANTS else None
     return _send(path, "image/jpeg")
 

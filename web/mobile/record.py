@@ -69,13 +69,18 @@ def decide(confirmation: Confirmation, user: User, link: ConfirmationLink | None
         if problem.code == "not_yours":
             abort(404)
         return DECISION_PROBLEMS[problem.code]
+    announce(made, verdict, confirmation, DECIDED, ALREADY_DECIDED)
+    return None
+
+
+def announce(made: bool, verdict: str, confirmation, decided: dict, already: str) -> None:
+    """Commit the decision and say how it went: decided now, or already decided by someone first."""
     uow().commit()
     if made:
-        flash(DECIDED[verdict], "success")
+        flash(decided[verdict], "success")
     else:
-        flash(ALREADY_DECIDED.format(name=confirmation.decided_by.display_name, at=clock.fmt(confirmation.decided_at),
-                                     status=STATUS_NAMES[confirmation.status]), "error")
-    return None
+        flash(already.format(name=confirmation.decided_by.display_name, at=clock.fmt(confirmation.decided_at),
+                             status=STATUS_NAMES[confirmation.status]), "error")
 
 
 def send_photo(trip: SamplingTrip, photo_id: int, variant: str):

@@ -8,23 +8,17 @@ the crew confirms its summary back in chat. Once the visit is submitted to the p
 """
 from __future__ import annotations
 
-import secrets
-from urllib.parse import urlencode
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
-
-from bot.jobs import client
-from bot.wechat_client import WeChatError
 from models import OmSheet, User
 from services import clock, om_records
 from services.om_records import SheetLocked
-from web import formview
+from web import formview, oauth
 from web.db import db, uow
-from web.mobile import OAUTH_EXPIRED, OAUTH_FAILED, VERIFIED_OPENID
+from web.mobile import VERIFIED_OPENID
 
 bp = Blueprint("om_mobile", __name__, url_prefix="/m/om", template_folder="templates")
 
-OAUTH_PENDING = "wechat_oauth_om_sheet"
 NOT_FOUND = "此记录单不存在，请从微信对话中的链接打开。"
 NOT_CREW = "您的微信未绑定此运维计划的运维人员账号，无法查看或填写该记录单。"
 LOCKED = "该运维记录已提交排污单位确认，记录单不能再修改。"
@@ -69,15 +63,8 @@ def save(sheet_id: int):
 @bp.get("/oauth")
 def oauth_callback():
     """WeChat's redirect after snsapi_base: the OpenID must be bound to a crew member of the sheet's plan."""
-    started = session.pop(OAUTH_PENDING, None)
-    code, state = request.args.get("code", ""), request.args.get("state", "")
-    if not started or not code or not secrets.compare_digest(state, started["state"]):
-        abort(400, OAUTH_EXPIRED)
+    started, openid = oauth.returned()
     found = _sheet(started["sheet"])
-    try:
-        openid = client(current_app.extensions["emss"]).oauth_openid(code)
-    except WeChatError:
-        abort(400, OAUTH_FAILED)
     if om_records.crew_member(db(), found.visit, openid) is None:
         abort(404, NOT_CREW)
     session[VERIFIED_OPENID] = openid
@@ -99,18 +86,8 @@ def _crew_member(found: OmSheet) -> User:
 
 
 def _authorize(sheet_id: int):
-    """To WeChat's authorize page (silent for snsapi_base), remembering which sheet to return to."""
-    config = current_app.extensions["emss"].config
-    state = secrets.token_urlsafe(16)
-    session[OAUTH_PENDING] = {"state": state, "sheet": sheet_id}
-    query = urlencode({  # WeChat wants the parameters in this order
-        "appid": config.wechat_app_id,
-        "redirect_uri": config.public_base_url.rstrip("/") + url_for(".oauth_callback"),
-        "response_type": "code",
-        "scope": "snsapi_base",
-        "state": state,
-    })
-    return redirect(f"{config.wechat_open_base}connect/oauth2/authorize?{query}#wechat_redirect")
+    """To WeChat's authorize page, remembering which sheet to return to."""
+    return oauth.authorize(".oauth_callback", sheet=sheet_id)
 
 
 def _page(found: OmSheet, typed=None, errors=None, notice: str | None = None, status: int = 200):
