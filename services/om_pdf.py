@@ -25,11 +25,11 @@ from sqlalchemy.orm import Session
 
 from models import OmSheet
 from services import clock, om_records
+from states.qc_limits import SEVERITY_NAMES
 
 TRUETYPE_FONTS = (Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"),
                   Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"))
 CID_FONT = "STSong-Light"
-SEVERITY = {"warning": "预警", "out_of_control": "失控"}
 PHOTOS_PER_ROW = 4
 PHOTO_WIDTH = 40 * mm
 SIGNATURE_WIDTH = 50 * mm
@@ -167,7 +167,7 @@ def _findings(sheet: OmSheet, styles, width: float) -> list:
     if not findings:
         return flowables + [Paragraph("未发现问题", styles["body"])]
     rows = [[_cell(text, styles["label"]) for text in ("级别", "问题", "依据条款")]]
-    rows += [[_cell(SEVERITY.get(f.severity, f.severity), styles["body"]), _cell(f.message, styles["body"]),
+    rows += [[_cell(SEVERITY_NAMES.get(f.severity, f.severity), styles["body"]), _cell(f.message, styles["body"]),
               _cell(f.clause, styles["body"])] for f in findings]
     return flowables + [_table(rows, [18 * mm, width - 18 * mm - 60 * mm, 60 * mm], header=True)]
 

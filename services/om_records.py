@@ -23,12 +23,13 @@ from models import (
     User,
     WechatBinding,
 )
-from services import clock
+from services import checkins, clock, qc
 from states import forms
-from states.om_sheets import SHEETS, prefilled
+from states.om_sheets import SHEETS, cross_check, prefilled
 from states.om_visit import FINAL
 
 SHEET_SAVED_ON_WEB = "sheet_saved_web"
+SHEET_CORRECTED = "sheet_corrected"
 MOBILE_SHEET_PATH = "/m/om/sheets/{sheet_id}"  # web/om_mobile
 
 
@@ -157,3 +158,47 @@ def save(uow, sheet: OmSheet, user: User, valid: Mapping) -> list[str]:
     uow.session.add(OmVisitEvent(visit_id=sheet.visit_id, actor_id=user.id, action=SHEET_SAVED_ON_WEB,
                                  detail={"sheet": sheet.id, "fields": changed}))
     return changed
+
+
+# --- the agency's correction after the polluter's rejection -------------------------------------------------
+
+class CorrectionRefused(Exception):
+    """The corrected sheet is not whole or not consistent: the Chinese reasons, nothing stored."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+def correctable(visit: OmVisit) -> bool:
+    """Only a visit the polluter rejected is corrected on the desk, then resubmitted for a new signature."""
+    return visit.state == "rejected"
+
+
+def correct(uow, sheet: OmSheet, user: User, corrected: Mapping) -> list[str]:
+    """更正 a sheet of a rejected visit: its answers replaced by the agency's (every field of the form checked by
+    the caller, the cross-field checks here). What it said before stays in the visit's log, and the QC reviews
+    the sheet again. Returns the names of the fields that changed."""
+    visit = sheet.visit
+    if not correctable(visit):
+        raise SheetLocked
+    problems = cross_check(form_of(sheet), dict(corrected), checkins.om_visit_day(uow.session, visit))
+    if problems:
+        raise CorrectionRefused(problems)
+    held = answers(sheet)  # what the sheet shows, the register's pre-fills included
+    changed = [name for name, value in corrected.items() if not _same(held.get(name), value)]
+    if not changed:
+        return []
+    sheet.answers = {**(sheet.answers or {}), **corrected}
+    sheet.updated_at = clock.now()
+    uow.session.add(OmVisitEvent(visit_id=visit.id, actor_id=user.id, action=SHEET_CORRECTED, detail={
+        "sheet": sheet.id, "before": {n: held.get(n) for n in changed}, "after": {n: corrected[n] for n in changed}}))
+    qc.review_sheet(uow.session, sheet)
+    return changed
+
+
+def _same(held, posted) -> bool:
+    """Whether a posted value says what the sheet held; text comes back folded by the form engine (³ → 3)."""
+    if isinstance(held, str) and isinstance(posted, str):
+        return forms.normalise(held) == posted
+    return held == posted

@@ -203,7 +203,7 @@ def test_the_agency_exports_its_visits(visit, login):
 def test_the_agency_exports_the_qc_findings(visit, login):
     rows = table(login("om1").get("/om/findings.xlsx").data, "运维记录号")
     assert {(r[4], r[5], r[6]) for r in rows} == {
-        ("（整次运维）", "short_visit", "预警"), (f"校准记录单 #{visit.calibration}", "zero_drift", "失控")}
+        ("（整次运维）", "short_visit", "警告"), (f"校准记录单 #{visit.calibration}", "zero_drift", "失控")}
     assert len(rows) == 2
     zero = next(r for r in rows if r[5] == "zero_drift")
     assert zero[7].startswith("HJ 75-2017") and zero[8] == "SO2 零点漂移 2.6% F.S.，超过 ±2.5% F.S."

@@ -10,12 +10,24 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from flask import Blueprint, Response, abort, current_app, render_template, request, send_from_directory
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
 
 from models import OmConfirmation, OmSheet, OmVisit, Photo, Role
 from services import clock, om_pdf, om_records, policy
+from web import formview
 from web.access import me, role_required
-from web.db import db, get_or_404
+from web.db import db, get_or_404, uow
 from web.om_records import texts as T
 from web.records.listing import xlsx
 
@@ -128,6 +140,35 @@ def sheet(sheet_id: int):
     return render_template("om_records/sheet.html", visit=found.visit,
                            sheet=_sheet_view(found, om_records.photos(db(), found.visit, found)),
                            confirmation=om_records.confirmation(found.visit), T=T, fmt=clock.fmt)
+
+
+@bp.route("/sheets/<int:sheet_id>/correct", methods=["GET", "POST"])
+@role_required(Role.AGENCY_ADMIN)
+def correct(sheet_id: int):
+    """更正: the O&M agency corrects a sheet of a visit the polluter rejected, before resubmitting it."""
+    found = get_or_404(OmSheet, sheet_id)
+    form, tags = om_records.form_of(found), om_records.tags(found)
+    if not om_records.correctable(found.visit):
+        return _correction(found, form, tags, notice=T.NOT_CORRECTABLE, status=409)
+    if request.method == "GET":
+        return _correction(found, form, tags)
+    answers, errors = formview.parse_posted(form, tags, request.form)
+    if errors:
+        return _correction(found, form, tags, typed=request.form, errors=errors, status=400)
+    try:
+        changed = om_records.correct(uow(), found, me(), answers)
+    except om_records.CorrectionRefused as refused:
+        return _correction(found, form, tags, typed=request.form, notice="；".join(refused.problems), status=400)
+    uow().commit()
+    flash(T.CORRECTED.format(n=len(changed)) if changed else T.NOTHING_CORRECTED, "success")
+    return redirect(url_for(".visit", visit_id=found.visit_id), code=303)
+
+
+def _correction(found: OmSheet, form, tags, typed=None, errors=None, notice: str | None = None, status: int = 200):
+    fields = formview.widgets(form, tags, om_records.answers(found), typed=typed, errors=errors)
+    return render_template("om_records/correct.html", sheet=found, visit=found.visit, title=form.title,
+                           fields=fields, notice=notice,
+                           editable=om_records.correctable(found.visit)), status
 
 
 @bp.get("/sheets/<int:sheet_id>.pdf")

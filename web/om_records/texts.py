@@ -1,6 +1,8 @@
 """Words of the O&M record pages and exports."""
 from __future__ import annotations
 
+from states.qc_limits import SEVERITY_NAMES
+
 VISIT_STATE = {
     "new": "未开始", "arrival_location": "进场签到（定位）", "arrival_photo": "进场签到（照片）",
     "choose_sheet": "选择记录单", "choose_instrument": "选择仪器", "sheet_form": "填写记录单",
@@ -8,9 +10,9 @@ VISIT_STATE = {
     "departure_photo": "离场签到（照片）", "review": "提交前核对", "awaiting_confirmation": "待排污单位签名确认",
     "confirmed": "排污单位已确认", "rejected": "排污单位已退回", "cancelled": "已取消",
 }
+SEVERITY = SEVERITY_NAMES  # the QC's own words (states/qc_limits.py)
 CHECK_IN = {"arrival": "进场签到", "departure": "离场签到"}
 PHOTO_PURPOSE = {"arrival": "进场照片", "departure": "离场照片", "sheet": "记录单照片"}
-SEVERITY = {"warning": "预警", "out_of_control": "失控"}
 CONFIRMATION = {"pending": "待确认", "confirmed": "已确认", "rejected": "已退回"}
 NO_CONFIRMATION = "尚未提交确认"
 LATE = "逾期确认"
@@ -21,3 +23,8 @@ FINDING_HEADERS = ("运维记录号", "计划日期", "排污单位", "运维机
 VISITS_TITLE = "运维记录列表"
 FINDINGS_TITLE = "运维质控发现"
 BAD_DATE = "日期格式不正确，请使用 2026-01-31 这样的格式。"
+
+NOT_CORRECTABLE = "只有排污单位退回的运维记录才能在网页端更正。"
+CORRECTED = "已更正 {n} 项，质控已重新核查。请核对后“重新提交排污单位确认”。"
+NOTHING_CORRECTED = "内容没有变化。"
+RESUBMIT_HINT = "排污单位已退回本次运维记录。请更正有误的记录单后重新提交，排污单位将收到新的签名确认通知。"
