@@ -71,6 +71,18 @@ def overdue(db: Session, confirmation: OmConfirmation, now: datetime | None = No
     return confirmation.status == PENDING and is_late(db, confirmation.visit, now or clock.now())
 
 
+def mark_late(db: Session, now: datetime | None = None) -> int:
+    """The daily run: every round still pending after 24:00 of its visit day is marked late (逾期), so the
+    record says so even if the polluter never signs; a signature that comes later keeps the mark."""
+    now = now or clock.now()
+    pending = db.scalars(select(OmConfirmation).where(OmConfirmation.status == PENDING,
+                                                      OmConfirmation.late.is_(False))).all()
+    overdue_rounds = [c for c in pending if is_late(db, c.visit, now)]
+    for confirmation in overdue_rounds:
+        confirmation.late = True
+    return len(overdue_rounds)
+
+
 # --- the decision -----------------------------------------------------------------------------------------------
 
 def confirm(uow, confirmation: OmConfirmation, user: User, signature_url: str | None,

@@ -17,7 +17,7 @@ def main(argv: list[str] | None = None) -> int:
                                                                                             required=True)
     menu.add_parser("push", help="create the menu through the WeChat API")
     sub.add_parser("worker", help="run an RQ worker")
-    sub.add_parser("om-visits", help="generate the O&M plans' visits through the horizon (daily, idempotent)")
+    sub.add_parser("om-visits", help="daily: generate the O&M plans' visits through the horizon, mark unsigned ones late")
     serve = sub.add_parser("serve", help="serve the app (embedded default: one threaded process)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
@@ -76,14 +76,15 @@ def _worker(args, config: Config) -> int:
 
 
 def _om_visits(args, config: Config) -> int:
-    from services import om_plans
+    from services import om_confirmations, om_plans
     from services.runtime import build_runtime
     from services.uow import UnitOfWork
 
     with UnitOfWork(build_runtime(config)) as uow:
         created = om_plans.generate_all(uow.session)
+        late = om_confirmations.mark_late(uow.session)
         uow.commit()
-    print(f"已生成 {created} 个现场运维任务（未来 {om_plans.HORIZON_DAYS} 天内）。")
+    print(f"已生成 {created} 个现场运维任务（未来 {om_plans.HORIZON_DAYS} 天内）；{late} 条运维记录逾期未确认。")
     return 0
 
 

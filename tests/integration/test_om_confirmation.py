@@ -497,3 +497,17 @@ def test_the_om_agency_sees_the_unsigned_visit_and_resubmits_it_from_its_visits_
     token = csrf_token(other.get("/login").get_data(as_text=True))
     other.post("/login", data={"username": "agency1", "password": demo.PASSWORD, "csrf_token": token})
     assert other.post(f"/om/visits/{submitted}/resubmit", data={"csrf_token": token}).status_code == 404
+
+
+def test_the_daily_run_marks_a_round_left_unsigned_after_midnight_late(demo_world, app, drain, runtime,
+                                                                        wechat_open):  # noqa: F811
+    visit_id = awaiting_visit(app, drain, day=clock.today() - timedelta(days=1))
+    with UnitOfWork(runtime) as uow:
+        deadline = om_confirmations.deadline(uow.session, uow.session.get(OmVisit, visit_id))
+        assert om_confirmations.mark_late(uow.session, deadline - timedelta(seconds=1)) == 0
+        assert om_confirmations.mark_late(uow.session, deadline) == 1
+        uow.commit()
+    with UnitOfWork(runtime) as uow:
+        confirmation = uow.session.scalars(select(OmConfirmation)).one()
+        assert confirmation.late and confirmation.status == "pending"
+        assert om_confirmations.mark_late(uow.session, deadline) == 0  # marked once
