@@ -17,7 +17,7 @@ def main(argv: list[str] | None = None) -> int:
                                                                                             required=True)
     menu.add_parser("push", help="create the menu through the WeChat API")
     sub.add_parser("worker", help="run an RQ worker")
-    sub.add_parser("om-visits", help="daily: generate the O&M plans' visits through the horizon, mark unsigned ones late")
+    sub.add_parser("om-visits", help="daily: generate the O&M visits, mark unsigned ones late")
     serve = sub.add_parser("serve", help="serve the app (embedded default: one threaded process)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
