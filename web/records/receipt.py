@@ -12,6 +12,7 @@ from web import formview
 from web.access import me, role_required
 from web.db import db, get_or_404, uow
 from web.records import texts as T
+from web.records import upload
 from web.records.blueprint import bp
 
 
@@ -55,19 +56,10 @@ def save_receipt(task_id: int):
 @role_required(Role.AGENCY_ADMIN)
 def receipt_photo(task_id: int):
     task = get_or_404(MonitoringTask, task_id)
-    upload = request.files.get("photo")
-    data = upload.stream.read(MAX_PHOTO_BYTES + 1) if upload else b""
-    if not data:
-        flash("请选择要上传的照片。", "error")
-        return _page(task, 400)
-    try:
-        receipts.add_upload(uow(), task, me(), data)
-    except RecordsProblem as refused:
-        flash(T.problem(refused), "error")
-        return _page(task, 400)
-    uow().commit()
-    flash("照片已上传。", "success")
-    return redirect(url_for("records.receipt", task_id=task_id))
+    return upload.handle("photo", MAX_PHOTO_BYTES, "请选择要上传的照片。",
+                         lambda data: receipts.add_upload(uow(), task, me(), data),
+                         lambda status: _page(task, status), "照片已上传。",
+                         url_for("records.receipt", task_id=task_id))
 
 
 @bp.post("/tasks/<int:task_id>/receipt/confirm")

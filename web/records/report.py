@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import abort, current_app, flash, redirect, request, send_from_directory, url_for
+from flask import abort, current_app, flash, redirect, send_from_directory, url_for
 
 from models import MonitoringTask, Role
 from services import reports
@@ -11,6 +11,7 @@ from services.records import RecordsProblem
 from web.access import me, role_required
 from web.db import get_or_404, uow
 from web.records import texts as T
+from web.records import upload
 from web.records.blueprint import bp
 from web.records.sampling import READERS, task_page
 
@@ -33,19 +34,10 @@ def report_number(task_id: int):
 @role_required(Role.AGENCY_ADMIN)
 def upload_report(task_id: int):
     task = get_or_404(MonitoringTask, task_id)
-    upload = request.files.get("report")
-    data = upload.stream.read(reports.MAX_REPORT_BYTES + 1) if upload else b""
-    if not data:
-        flash("请选择报告 PDF 文件。", "error")
-        return task_page(task, 400)
-    try:
-        reports.upload_report(uow(), task, me(), data)
-    except RecordsProblem as refused:
-        flash(T.problem(refused), "error")
-        return task_page(task, 400)
-    uow().commit()
-    flash("报告已上传，任务已结束。", "success")
-    return redirect(url_for("records.task", task_id=task_id))
+    return upload.handle("report", reports.MAX_REPORT_BYTES, "请选择报告 PDF 文件。",
+                         lambda data: reports.upload_report(uow(), task, me(), data),
+                         lambda status: task_page(task, status), "报告已上传，任务已结束。",
+                         url_for("records.task", task_id=task_id))
 
 
 @bp.get("/tasks/<int:task_id>/report")
