@@ -19,7 +19,8 @@ from services.confirmations import REASON_MAX, ConfirmationProblem, Invitation, 
 from states.om_visit import Step, bind, can
 
 PENDING, CONFIRMED, REJECTED = (str(s) for s in ConfirmationStatus)
-AGENCY_ROLES = (Role.AGENCY_ADMIN, Role.OM_CREW)
+# who may resubmit a rejected visit for the agency (policy.AGENCY_ROLES also has samplers, who do no O&M)
+RESUBMITTERS = (Role.AGENCY_ADMIN, Role.OM_CREW)
 
 
 def open_round(uow, visit: OmVisit) -> list[Invitation]:
@@ -170,7 +171,7 @@ def resubmit(uow, visit: OmVisit, user: User, note: str = "") -> list:
     ConfirmationProblem not_yours (another agency, or not its staff) or not_rejected."""
     from services import notify  # notify opens rounds through this module
 
-    if user.role not in AGENCY_ROLES or user.agency_id != visit.plan.agency_id:
+    if user.role not in RESUBMITTERS or user.agency_id != visit.plan.agency_id:
         raise ConfirmationProblem("not_yours")
     if not can(visit, "resubmit"):
         raise ConfirmationProblem("not_rejected")
