@@ -1,7 +1,8 @@
 """Configuration, read from the environment once, in `create_app`.
 
 With nothing set the app runs on the embedded default: SQLite under `instance/`, an in-process redis
-stand-in and jobs run inline. Production sets DATABASE_URL and REDIS_URL.
+stand-in and jobs run inline. Production sets DATABASE_URL and REDIS_URL, and its own SECRET_KEY, WECHAT_TOKEN
+and WECHAT_APP_SECRET: outside development (EMSS_DEV) a process refuses to start on the public development values.
 """
 from __future__ import annotations
 
