@@ -41,4 +41,3 @@ def unbind(db: Session, openid: str) -> bool:
         return False
     db.delete(binding)
     return True
-

@@ -42,4 +42,3 @@ def role_required(*roles: str):
             return view(*args, **kwargs)
         return wrapped
     return decorator
-
