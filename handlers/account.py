@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from handlers import texts as T
 from handlers.turn import Turn
-from services import accounts
+from services import accounts, signin
 
 
 def account_info(turn: Turn) -> str:
@@ -12,43 +12,47 @@ def account_info(turn: Turn) -> str:
     if user is not None:
         return T.BOUND_INFO.format(name=user.display_name, username=user.username, org=organisation(user),
                                    role=T.ROLE_NAMES.get(user.role, user.role))
-    guard = accounts.BindingGuard(turn.uow.redis)
     try:
-        guard.check(turn.openid)
-    except accounts.BindingLocked as locked:
-        return T.BIND_LOCKED.format(minutes=-(-locked.seconds_left // 60))
+        signin.check(turn.uow.redis, None, _source(turn))
+    except signin.Locked as locked:
+        return str(locked)
     turn.session["bind"] = {"step": "username"}
     return T.ASK_USERNAME
 
 
 def binding_answer(turn: Turn, text: str) -> str:
-    """The account name, then the password; five wrong passwords lock binding for 15 minutes."""
-    state = turn.session["bind"]
-    if state["step"] == "username":
-        turn.session["bind"] = {"step": "password", "username": text.strip()}
-        return T.ASK_PASSWORD
-    del turn.session["bind"]
-    guard = accounts.BindingGuard(turn.uow.redis)
+    """The account name, then the password. Wrong passwords count against the account (whichever way they
+    came) and this OpenID; a locked one is told until when, and not asked for a password in vain."""
+    state = turn.session.pop("bind")
     try:
-        guard.check(turn.openid)
-    except accounts.BindingLocked as locked:
-        return T.BIND_LOCKED.format(minutes=-(-locked.seconds_left // 60))
-    user = accounts.authenticate(turn.db, state["username"], text)
-    if user is None:
-        left = guard.failed(turn.openid)
-        if left == 0:
-            return T.BIND_LOCKED.format(minutes=accounts.BIND_LOCK_SECONDS // 60)
+        if state["step"] == "username":
+            signin.check(turn.uow.redis, text, _source(turn))
+            turn.session["bind"] = {"step": "password", "username": text.strip()}
+            return T.ASK_PASSWORD
+        user = signin.sign_in(turn.db, turn.uow.redis, state["username"], text, _source(turn))
+    except signin.Locked as locked:
+        return str(locked)
+    except signin.WrongPassword as wrong:
+        if wrong.lock is not None:
+            return str(wrong.lock)
         turn.session["bind"] = {"step": "username"}
-        return T.BIND_WRONG.format(left=left)
+        return T.BIND_WRONG.format(left=wrong.attempts_left)
+    return _bind(turn, user)
+
+
+def _bind(turn: Turn, user) -> str:
     try:
         accounts.bind(turn.db, turn.openid, user)
     except accounts.AlreadyBound:
         return T.BIND_TAKEN
-    guard.succeeded(turn.openid)
     turn.user = user
     greeting = T.BIND_OK.format(name=user.display_name, role=T.ROLE_NAMES.get(user.role, user.role),
                                 org=organisation(user))
     return "\n".join(filter(None, [greeting, T.NEXT_FOR_ROLE.get(user.role)]))
+
+
+def _source(turn: Turn) -> signin.Source:
+    return signin.Source("openid", turn.openid)
 
 
 def ask_unbind(turn: Turn) -> str:

@@ -27,7 +27,6 @@ IDLE = "回复“采样任务”查看今天的采样任务，回复“帮助”
 ASK_USERNAME = "请输入您的账号（监管系统账号；排污单位请输入污染源综合管理信息系统账号）："
 ASK_PASSWORD = "请输入密码："
 BIND_WRONG = "账号或密码错误，还可尝试 {left} 次。请重新输入账号："
-BIND_LOCKED = "密码错误次数过多，绑定功能已锁定，请 {minutes} 分钟后再试。"
 BIND_TAKEN = "该账号已绑定其他微信号。如需更换，请先在原微信中解绑，或联系管理员。"
 BIND_OK = "绑定成功！您好，{name}（{role}，{org}）。"
 BIND_CANCELLED = "已取消绑定。"

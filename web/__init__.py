@@ -19,6 +19,7 @@ def create_app(config: Config | None = None) -> Flask:
     from services.runtime import build_runtime
 
     config = config or Config.from_env()
+    config.require_secrets()  # every serving process (gunicorn, `emss serve`, the worker) comes through here
     app = Flask(__name__)
     secure = config.public_base_url.startswith("https://")
     app.config.update(

@@ -1,18 +1,14 @@
-"""Signed-in web users: the Flask-Login principal, role checks and the login rate limit."""
+"""Signed-in web users: the Flask-Login principal and role checks (the login limits: services/signin.py)."""
 from __future__ import annotations
 
 from functools import wraps
 
-from flask import abort, current_app, g
+from flask import abort, g
 from flask_login import UserMixin, current_user, login_required
 
 from models import User
 from web.db import db
 from web.extensions import login_manager
-
-LOGIN_FAILURES_PER_ACCOUNT = 5
-LOGIN_FAILURES_PER_IP = 20
-LOGIN_WINDOW_SECONDS = 15 * 60
 
 
 class Principal(UserMixin):
@@ -46,26 +42,3 @@ def role_required(*roles: str):
             return view(*args, **kwargs)
         return wrapped
     return decorator
-
-
-class LoginThrottle:
-    """Failed logins counted per account and per IP address in Redis."""
-
-    def __init__(self, redis=None):
-        self.redis = redis or current_app.extensions["emss"].redis
-
-    def _keys(self, username: str, ip: str) -> tuple[str, str]:
-        return f"emss:login-failures:user:{username.lower()}", f"emss:login-failures:ip:{ip}"
-
-    def blocked(self, username: str, ip: str) -> bool:
-        account, address = self._keys(username, ip)
-        return int(self.redis.get(account) or 0) >= LOGIN_FAILURES_PER_ACCOUNT or \
-            int(self.redis.get(address) or 0) >= LOGIN_FAILURES_PER_IP
-
-    def failed(self, username: str, ip: str) -> None:
-        for key in self._keys(username, ip):
-            self.redis.incr(key)
-            self.redis.expire(key, LOGIN_WINDOW_SECONDS)
-
-    def succeeded(self, username: str, ip: str) -> None:
-        self.redis.delete(self._keys(username, ip)[0])

@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from web.config import Config
+from web.config import Config, ConfigError
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -22,7 +22,11 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     args = parser.parse_args(argv)
-    return COMMANDS[args.command](args, Config.from_env())
+    try:
+        return COMMANDS[args.command](args, Config.from_env())
+    except ConfigError as refused:  # a sentence for the operator, not a stack trace
+        print(refused, file=sys.stderr)
+        return 2
 
 
 def _db(args, config: Config) -> int:
@@ -52,6 +56,7 @@ def _menu(args, config: Config) -> int:
     from bot.wechat_client import WeChatClient
     from services.runtime import make_redis
 
+    config.require_secrets("WECHAT_APP_SECRET")  # only the API credentials: no cookie, link or callback here
     print(push(WeChatClient(config, make_redis(config))))
     return 0
 

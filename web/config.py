@@ -1,7 +1,8 @@
 """Configuration, read from the environment once, in `create_app`.
 
 With nothing set the app runs on the embedded default: SQLite under `instance/`, an in-process redis
-stand-in and jobs run inline. Production sets DATABASE_URL and REDIS_URL.
+stand-in and jobs run inline. Production sets DATABASE_URL and REDIS_URL, and its own SECRET_KEY, WECHAT_TOKEN
+and WECHAT_APP_SECRET: outside development (EMSS_DEV) a process refuses to start on the public development values.
 """
 from __future__ import annotations
 
@@ -11,6 +12,16 @@ from pathlib import Path
 
 WECHAT_API = "https://api.weixin.qq.com/"
 WECHAT_OPEN = "https://open.weixin.qq.com/"
+# the development values are public (they are in this repository): never accepted outside development
+DEV_SECRET_KEY = "dev-secret-change-me"
+DEV_WECHAT_TOKEN = "emss-dev-token"
+DEV_WECHAT_APP_SECRET = "emss-dev-secret"
+MIN_SECRET_KEY_BYTES = 32
+SECRETS = ("SECRET_KEY", "WECHAT_TOKEN", "WECHAT_APP_SECRET")
+
+
+class ConfigError(RuntimeError):
+    """A setting the process refuses to run with; the message names the variable and what it needs."""
 
 
 def _flag(value: str | None) -> bool:
@@ -22,13 +33,13 @@ class Config:
     instance_path: Path = Path("instance")
     database_url: str = ""
     redis_url: str = ""
-    secret_key: str = "dev-secret-change-me"
+    secret_key: str = DEV_SECRET_KEY
     media_root: Path = Path("instance/media")
     public_base_url: str = "http://127.0.0.1:8000"
     dev: bool = False
-    wechat_token: str = "emss-dev-token"
+    wechat_token: str = DEV_WECHAT_TOKEN
     wechat_app_id: str = "wx0000000000emss"
-    wechat_app_secret: str = "emss-dev-secret"
+    wechat_app_secret: str = DEV_WECHAT_APP_SECRET
     wechat_encoding_aes_key: str = ""
     # the key before the last rotation: WeChat may still encrypt with it for a while
     wechat_previous_aes_key: str = ""
@@ -57,6 +68,16 @@ class Config:
     @property
     def embedded_redis(self) -> bool:
         return not self.redis_url
+
+    def require_secrets(self, *variables: str) -> None:
+        """Outside development, refuse to run with a secret of `variables` (all by default) left missing, short
+        or at its development value: whoever knows it could sign cookies and links, or pose as WeChat."""
+        if self.dev:
+            return
+        rules = [_SECRET_RULES[name] for name in variables or SECRETS]
+        problems = [need for safe, need in rules if not safe(self)]
+        if problems:
+            raise ConfigError("\n".join(["生产环境配置不安全，拒绝启动（本地开发请设置 EMSS_DEV=1）：", *problems]))
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, **overrides) -> "Config":
@@ -93,3 +114,16 @@ _ENV = {
     "WECHAT_TIMEOUT": "wechat_timeout",
 }
 _FLAGS = {"EMSS_DEV": "dev", "EMSS_JOBS_INLINE": "jobs_inline"}
+# secret -> (is the configured value safe, what the operator must set), in the operator's language
+_SECRET_RULES = {
+    "SECRET_KEY": (
+        lambda c: c.secret_key != DEV_SECRET_KEY and len(c.secret_key.encode()) >= MIN_SECRET_KEY_BYTES,
+        f"- SECRET_KEY 须设置为至少 {MIN_SECRET_KEY_BYTES} 字节的随机值（它签署登录 Cookie 和链接），"
+        "例如 python3 -c 'import secrets; print(secrets.token_hex(32))' 的输出。"),
+    "WECHAT_TOKEN": (
+        lambda c: c.wechat_token != DEV_WECHAT_TOKEN,
+        "- WECHAT_TOKEN 须设置为微信公众平台“服务器配置”中填写的令牌（Token），不能使用开发值。"),
+    "WECHAT_APP_SECRET": (
+        lambda c: c.wechat_app_secret != DEV_WECHAT_APP_SECRET,
+        "- WECHAT_APP_SECRET 须设置为公众号的 AppSecret，不能使用开发值。"),
+}

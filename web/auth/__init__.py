@@ -1,14 +1,14 @@
 """登录 / 退出: the same accounts the bot binds to."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from services import accounts
-from web.access import LoginThrottle, Principal
+from services import signin
+from web.access import Principal
 from web.db import db
 
 bp = Blueprint("auth", __name__, template_folder="templates")
@@ -33,19 +33,21 @@ def login():
     form = LoginForm()
     if not form.validate_on_submit():
         return render_template("auth/login.html", form=form), 400 if request.method == "POST" else 200
-    throttle, ip = LoginThrottle(), request.remote_addr or "-"
-    username = form.username.data.strip()
-    if throttle.blocked(username, ip):
-        flash("登录失败次数过多，请 15 分钟后再试。", "error")
-        return render_template("auth/login.html", form=form), 429
-    user = accounts.authenticate(db(), username, form.password.data)
-    if user is None:
-        throttle.failed(username, ip)
-        flash("账号或密码错误。", "error")
-        return render_template("auth/login.html", form=form), 401
-    throttle.succeeded(username, ip)
+    source = signin.Source("ip", request.remote_addr or "-")
+    try:
+        user = signin.sign_in(db(), current_app.extensions["emss"].redis, form.username.data, form.password.data,
+                              source)
+    except signin.Locked as locked:
+        return _refused(form, str(locked), 429)
+    except signin.WrongPassword as wrong:
+        return _refused(form, "账号或密码错误。" + (str(wrong.lock) if wrong.lock else ""), 401)
     login_user(Principal(user.id))
     return redirect(url_for(HOME[user.role]))
+
+
+def _refused(form: LoginForm, reason: str, status: int):
+    flash(reason, "error")
+    return render_template("auth/login.html", form=form), status
 
 
 @bp.post("/logout")
