@@ -3,6 +3,7 @@ check-ins, every record sheet as its form definition lays it out, the photos, an
 Used by the mobile page a template message opens (and by any desktop page of the polluter's)."""
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable
 from pathlib import Path
 
@@ -130,8 +131,17 @@ def send_signature(visit: OmVisit, confirmation_id: int):
     return _send(found.signature_path if found is not None else None, "image/png")
 
 
+def signature_inline(confirmation: OmConfirmation) -> str:
+    """The signature as a data: URL, for the outcome page of a link that no longer serves files."""
+    data = (_media_root() / confirmation.signature_path).read_bytes()
+    return "data:image/png;base64," + base64.b64encode(data).decode()
+
+
+def _media_root() -> Path:
+    return Path(current_app.extensions["emss"].config.media_root).resolve()
+
+
 def _send(path: str | None, mimetype: str):
     if not path:
         abort(404)
-    root = Path(current_app.extensions["emss"].config.media_root).resolve()
-    return send_from_directory(root, path, mimetype=mimetype)
+    return send_from_directory(_media_root(), path, mimetype=mimetype)
