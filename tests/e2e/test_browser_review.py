@@ -7,8 +7,9 @@ from models import Agency, Filing, User
 from services import filings
 from services.uow import UnitOfWork
 from tests.support.browser import sign_in
+from tests.support import files
 
-PDF = b"%PDF-1.4\n% certificate\n%%EOF\n"
+PDF = files.pdf("certificate")
 
 
 def sign_out(desk) -> None:

@@ -5,8 +5,9 @@ from pathlib import Path
 
 from services import clock
 from tests.support.browser import sign_in
+from tests.support import files
 
-PDF = b"%PDF-1.4\n% signed contract\n%%EOF\n"
+PDF = files.pdf("signed contract")
 
 
 CONTRACT = {

@@ -14,8 +14,9 @@ from services import clock, demo, filings
 from services.accounts import hash_password
 from tests.conftest import csrf_token
 from tests.support.images import jpeg
+from tests.support import files
 
-PDF = b"%PDF-1.4\n% a certificate\n%%EOF\n"
+PDF = files.pdf("a certificate")
 NEXT_YEAR = date(clock.today().year + 1, 6, 30).isoformat()
 
 
