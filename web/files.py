@@ -41,10 +41,12 @@ def send_media(path: str | None, download_name: str | None = None, evidence: boo
     return protected(response, evidence)
 
 
-def send_generated(body: bytes, mimetype: str, download_name: str, evidence: bool = False) -> Response:
-    """A file made on request (a printed record sheet, an export), with the same headers as a stored one."""
+def send_generated(body: bytes, mimetype: str, download_name: str, evidence: bool = False,
+                   inline: bool = False) -> Response:
+    """A file we made on request (a printed record sheet, an export), with the same headers as a stored one;
+    `inline` only for a document of our own making that the browser's viewer should open (the printed sheet)."""
     response = Response(body, mimetype=mimetype)
-    response.headers.set("Content-Disposition", "attachment", filename=download_name)
+    response.headers.set("Content-Disposition", "inline" if inline else "attachment", filename=download_name)
     return protected(response, evidence)
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from services import clock
 from tests.e2e.test_browser_review import sign_out
-from tests.support.browser import sign_in
 from tests.support import files
+from tests.support.browser import sign_in
 
 YEAR = clock.today().year
 LEASE = {"name": "车辆租赁合同.pdf", "mimeType": "application/pdf",

@@ -6,8 +6,8 @@ from sqlalchemy import select
 from models import Agency, Filing, User
 from services import filings
 from services.uow import UnitOfWork
-from tests.support.browser import sign_in
 from tests.support import files
+from tests.support.browser import sign_in
 
 PDF = files.pdf("certificate")
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from services import clock
-from tests.support.browser import sign_in
 from tests.support import files
+from tests.support.browser import sign_in
 
 PDF = files.pdf("signed contract")
 

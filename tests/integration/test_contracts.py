@@ -6,8 +6,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from models import Contract
-from tests.support import desk
-from tests.support import files
+from tests.support import desk, files
 
 PDF = files.pdf("signed contract")
 

@@ -9,8 +9,7 @@ from sqlalchemy import select
 
 from models import Agency, AgencyKind, Contract, CreditDocument, FilingStatus, Polluter, TrainingRecord, User
 from services import clock, credit
-from tests.support import desk
-from tests.support import files
+from tests.support import desk, files
 
 PDF = files.pdf("credit document")
 WORD = b"PK\x03\x04 this is a .docx zip, whatever its name says"

@@ -13,8 +13,8 @@ from models import Agency, Capability, Equipment, Filing, FilingState, FilingSta
 from services import clock, demo, filings
 from services.accounts import hash_password
 from tests.conftest import csrf_token
-from tests.support.images import jpeg
 from tests.support import files
+from tests.support.images import jpeg
 
 PDF = files.pdf("a certificate")
 NEXT_YEAR = date(clock.today().year + 1, 6, 30).isoformat()

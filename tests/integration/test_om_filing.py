@@ -11,8 +11,8 @@ from models import Agency, Contract, Filing, FilingState, Role, SparePart, User,
 from services import clock, demo
 from services.accounts import hash_password
 from tests.integration.test_filing import PDF, approve_twice, decide, post, staff_form
-from tests.support.images import jpeg
 from tests.support import files
+from tests.support.images import jpeg
 
 YEAR = clock.today().year
 OM_NAME = "上海恒运环保设施运维有限公司"

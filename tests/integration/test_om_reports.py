@@ -10,8 +10,8 @@ import pytest
 from services import clock, om_reports, uploads
 from services.om_reports import ReportDraft, ReportRefused, add_months
 from services.uow import UnitOfWork
-from tests.support.om_world import om_world, other_om_agency
 from tests.support import files
+from tests.support.om_world import om_world, other_om_agency
 
 PDF = files.pdf("verification report")
 RAW = files.zip_archive()

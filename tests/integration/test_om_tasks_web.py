@@ -16,9 +16,8 @@ from models import Contract, Instrument, MonitoringPoint, OmPlan, OmReport, OmVi
 from services import clock
 from services.uow import UnitOfWork
 from tests.conftest import csrf_token
-from tests.support import desk
+from tests.support import desk, files
 from tests.support.om_world import other_om_agency
-from tests.support import files
 
 PDF = files.pdf("O&M report")
 RAW = files.xlsx(("零点漂移", 0.4), ("量程漂移", 1.1))

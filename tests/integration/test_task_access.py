@@ -28,8 +28,7 @@ from models import (
 )
 from services import clock
 from services.uow import UnitOfWork
-from tests.support import desk
-from tests.support import files
+from tests.support import desk, files
 
 PDF = files.pdf("report")
 OUTSIDERS = ("agency2", "zcadmin", "polluter1", "songjiang")

@@ -1,5 +1,5 @@
 """Every route that serves a user's file answers with `X-Content-Type-Options: nosniff`, as a download unless
-it is a picture, and with `Cache-Control: no-store` where the file is evidence (photos, signatures, record
+it is a picture (or the record sheet we print ourselves), and with `Cache-Control: no-store` where the file is evidence (photos, signatures, record
 sheets, raw records): one scene with one file of each kind, then a walk over the routes."""
 from __future__ import annotations
 
@@ -31,21 +31,21 @@ from tests.security.test_uploads import FORMS, png, post
 from tests.support import desk, files
 from tests.support.om import awaiting_visit, signature_url
 
-IMAGE, DOWNLOAD = "image", "download"
+INLINE, DOWNLOAD = "inline", "download"
 # endpoint: (who asks, how it is shown, evidence); the URL comes from the scene
 ROUTES = {
-    "mobile.photo": (POLLUTER, IMAGE, True),
-    "mobile.om_photo": (POLLUTER, IMAGE, True),
-    "mobile.om_signature": (POLLUTER, IMAGE, True),
-    "polluter.photo": ("polluter1", IMAGE, True),
-    "polluter.om_photo": ("polluter1", IMAGE, True),
-    "polluter.om_signature": ("polluter1", IMAGE, True),
-    "records.photo": ("agency1", IMAGE, True),
-    "records.original": ("agency1", IMAGE, True),
+    "mobile.photo": (POLLUTER, INLINE, True),
+    "mobile.om_photo": (POLLUTER, INLINE, True),
+    "mobile.om_signature": (POLLUTER, INLINE, True),
+    "polluter.photo": ("polluter1", INLINE, True),
+    "polluter.om_photo": ("polluter1", INLINE, True),
+    "polluter.om_signature": ("polluter1", INLINE, True),
+    "records.photo": ("agency1", INLINE, True),
+    "records.original": ("agency1", INLINE, True),
     "records.download_report": ("agency1", DOWNLOAD, False),
-    "om_records.photo": ("om1", IMAGE, True),
-    "om_records.signature": ("om1", IMAGE, True),
-    "om_records.sheet_pdf": ("om1", DOWNLOAD, True),
+    "om_records.photo": ("om1", INLINE, True),
+    "om_records.signature": ("om1", INLINE, True),
+    "om_records.sheet_pdf": ("om1", INLINE, True),  # our own rendering, opened in the browser's PDF viewer
     "om_records.visits_xlsx": ("om1", DOWNLOAD, True),
     "om_records.findings_xlsx": ("om1", DOWNLOAD, True),
     "om_tasks.report_file[file]": ("om1", DOWNLOAD, False),
@@ -132,7 +132,7 @@ def headers_of(app, client, endpoint: str, url: str) -> tuple:
     with response:
         disposition = response.headers.get("Content-Disposition", "inline")
         return (response.status_code, response.headers.get("X-Content-Type-Options") == "nosniff",
-                DOWNLOAD if disposition.startswith("attachment") else IMAGE,
+                DOWNLOAD if disposition.startswith("attachment") else INLINE,
                 "no-store" in response.headers.get("Cache-Control", ""))
 
 

@@ -174,7 +174,7 @@ def sheet_pdf(sheet_id: int):
     found = get_or_404(OmSheet, sheet_id)
     body = om_pdf.render(db(), found, media_root())
     name = f"om-sheet-{found.visit_id}-{found.id}.pdf"
-    return send_generated(body, "application/pdf", name, evidence=True)
+    return send_generated(body, "application/pdf", name, evidence=True, inline=True)
 
 
 def _sheet_view(found: OmSheet, photos: list[Photo]) -> dict:
