@@ -19,7 +19,6 @@ from services import clock, uploads
 
 DRAFT, SUBMITTED = "draft", "submitted"
 SAMPLE_SOURCES = {"sampling": "现场采样", "delivered": "送样"}
-MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 
 # the terms a submitted contract must state (subcontracting may be left empty: none)
 REQUIRED_TERMS = {
@@ -36,9 +35,6 @@ REASONS = {
     "bad_source": "样品获取方式只能是“现场采样”或“送样”。",
     "missing_terms": "提交前请填写：{names}。",
     "locked": "合同 {code} 已提交，不能再修改。",
-    "not_pdf": "附件必须是 PDF 文件。",
-    "too_large": "附件不能超过 20 MB。",
-    "empty_file": "上传的附件是空文件。",
 }
 
 
@@ -127,12 +123,7 @@ def attach(uow, contract: Contract, data: bytes, filename: str) -> None:
     A replaced attachment's file stays on disk: nothing uploaded is thrown away."""
     if contract.status != DRAFT:
         raise ContractRefused("locked", code=contract.code)
-    if not data:
-        raise ContractRefused("empty_file")
-    if len(data) > MAX_ATTACHMENT_BYTES:
-        raise ContractRefused("too_large")
-    if not uploads.is_pdf(data):
-        raise ContractRefused("not_pdf")
+    uploads.check(data, uploads.CONTRACT)
     relative = Path("contracts") / str(contract.agency_id) / f"{contract.id}-{uuid.uuid4().hex[:12]}.pdf"
     contract.attachment_path = uploads.write(uow.config.media_root, relative, data)
     contract.attachment_name = _display_name(filename, contract.code)

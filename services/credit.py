@@ -28,7 +28,6 @@ from models import Agency, AgencyKind, Contract, CreditDocument, OmPlan, Pollute
 from services import clock, policy, uploads
 
 OM_KINDS = (AgencyKind.OM, AgencyKind.SELF_MONITORING_OM)
-MAX_FILE_BYTES = 20 * 1024 * 1024
 SUBMITTED = "submitted"  # services/contracts.py
 
 # Thresholds. No standard sets them: they are this system's choice and can be changed here.
@@ -100,9 +99,6 @@ REASONS = {
     "not_our_site": "该排污单位不是本机构的运维站点：只有已提交的运维合同或运维计划中的排污单位才能上传站点资料。",
     "bad_year": "年度应为 {low}—{high} 年之间的年份。",
     "file_required": "请选择要上传的文件。",
-    "empty_file": "上传的文件是空文件。",
-    "too_large": "文件不能超过 20 MB。",
-    "not_pdf": "只能上传 PDF 文件，请将文件转换为 PDF 后重新上传。",
     "bad_kind": "请选择记录类型：教育、培训或监督。",
     "bad_date": "请填写正确的日期（例如 {today}）。",
     "future_date": "日期不能晚于今天。",
@@ -217,12 +213,7 @@ def _stem(filename: str) -> str:
 def _store(uow, agency_id: int, folder: str, data: bytes | None) -> str:
     if data is None:
         raise CreditRefused("file_required")
-    if not data:
-        raise CreditRefused("empty_file")
-    if len(data) > MAX_FILE_BYTES:
-        raise CreditRefused("too_large")
-    if not uploads.is_pdf(data):
-        raise CreditRefused("not_pdf")
+    uploads.check(data, uploads.CREDIT)
     relative = Path(folder) / str(agency_id) / f"{uuid.uuid4().hex}.pdf"
     return uploads.write(uow.config.media_root, relative, data)
 

@@ -31,7 +31,7 @@ from models import (
     User,
     Vehicle,
 )
-from services import certificates, clock
+from services import certificates, clock, uploads
 from states import filing as machine
 from states.filing_forms import (
     AGENCY_COLUMNS,
@@ -235,9 +235,9 @@ def _certificate_problem(section: Section, certificate: bytes | None, row) -> di
     """The certificate upload's problem, if any: a new entry needs one, and it must be a usable file."""
     if certificate:
         try:
-            certificates.kind_of(certificate)
-        except certificates.CertificateRejected as exc:
-            return {"certificate": str(exc)}
+            uploads.check(certificate, uploads.CERTIFICATE.named(section.certificate))
+        except uploads.UploadRefused as refused:
+            return {"certificate": str(refused)}
     elif row is None or not row.certificate_path:
         return {"certificate": TEXTS["certificate_missing"].format(what=section.certificate)}
     return {}

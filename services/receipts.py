@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import MonitoringTask, Photo, PhotoPurpose, PhotoStatus, ReceiptCheck, TaskStatus, User
-from services import clock, media, records, tasks
+from services import clock, media, records, tasks, uploads
 from services.photos import PhotoRejected
 from states import forms
 from states.receipt import RECEIPT_CHECK, TAGS
@@ -126,7 +126,9 @@ def add_chat_photo(uow, task: MonitoringTask, user: User, media_id: str, pic_url
 
 
 def add_upload(uow, task: MonitoringTask, user: User, data: bytes) -> Photo:
-    """A photo uploaded on the web: processed at once; an unusable picture is refused and not kept."""
+    """A photo uploaded on the web: checked under the upload policy (UploadRefused), processed at once; an
+    unusable picture is refused and not kept."""
+    uploads.check(data, uploads.PHOTO)
     photo = _new_photo(uow, task, user, "web-upload")
     try:
         media.store(uow, photo, data)

@@ -25,7 +25,6 @@ from models import MonitoringTask, ReportCounter, User
 from services import clock, uploads
 from services.records import RecordsProblem, fire, may
 
-MAX_REPORT_BYTES = 20 * 1024 * 1024
 INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
@@ -72,10 +71,7 @@ def upload_report(uow, task: MonitoringTask, user: User, data: bytes) -> None:
         raise RecordsProblem("number_first")
     if not may(task, "upload_report"):
         raise RecordsProblem("wrong_status", status=task.status)
-    if len(data) > MAX_REPORT_BYTES:
-        raise RecordsProblem("report_too_large")
-    if not uploads.is_pdf(data):
-        raise RecordsProblem("not_pdf")
+    uploads.check(data, uploads.REPORT)
     relative = Path("reports") / str(task.id) / f"{task.report_number}-{uuid.uuid4().hex[:8]}.pdf"
     task.report_path = uploads.write(uow.config.media_root, relative, data)
     task.report_uploaded_at = task.closed_at = clock.now()

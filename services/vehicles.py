@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import Agency, Contract, Vehicle
-from services import certificates
+from services import certificates, uploads
 from services.filings import FormInvalid
 from states.filing_forms import OWNERSHIP
 from states.forms import normalise
@@ -33,8 +33,6 @@ TEXTS = {
     "plate_taken": "车牌号 {plate} 的车辆已在本机构的运维车辆中。",
     "licence_missing": "自有车辆请上传车辆行驶证（PDF、JPEG 或 PNG，不超过 10 MB）。",
     "lease_missing": "租赁车辆请上传以公司名义签订的租赁合同（PDF、JPEG 或 PNG，不超过 10 MB）。",
-    "file_empty": "上传的{what}文件是空的。",
-    "file_kind": "{what}须为 PDF、JPEG 或 PNG 文件，且不超过 10 MB。",
     "contract": "请选择租赁合同须覆盖的运维合同（本机构已提交的合同）。",
     "contract_period": "运维合同 {code} 未填写合同期限，无法核对租赁期，请先在合同管理中补全。",
     "lessee_missing": "请填写租赁合同的承租方。",
@@ -122,15 +120,16 @@ def save_vehicle(uow, agency: Agency, values: Mapping, contract_id: int | None, 
         row.lease_path = None
     root = uow.config.media_root
     if licence:
-        row.licence_path = certificates.store(root, agency.id, "vehicles", licence)
+        row.licence_path = certificates.store(root, agency.id, "vehicles", licence, FILE_POLICIES["licence"])
     if lease and leased:
-        row.lease_path = certificates.store(root, agency.id, "vehicles", lease)
+        row.lease_path = certificates.store(root, agency.id, "vehicles", lease, FILE_POLICIES["lease"])
     db.add(row)
     db.flush()
     return row
 
 
-FILE_LABELS = {"licence": "车辆行驶证", "lease": "租赁合同"}
+FILE_POLICIES = {name: uploads.CERTIFICATE.named(label) for name, label in
+                 (("licence", "车辆行驶证"), ("lease", "租赁合同"))}
 
 
 def _file_problems(**files: bytes | None) -> dict[str, str]:
@@ -138,12 +137,8 @@ def _file_problems(**files: bytes | None) -> dict[str, str]:
     for name, data in files.items():
         if data is None:
             continue
-        what = FILE_LABELS[name]
-        if not data:
-            errors[name] = TEXTS["file_empty"].format(what=what)
-            continue
         try:
-            certificates.kind_of(data)
-        except certificates.CertificateRejected:
-            errors[name] = TEXTS["file_kind"].format(what=what)
+            uploads.check(data, FILE_POLICIES[name])
+        except uploads.UploadRefused as refused:
+            errors[name] = str(refused)
     return errors

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from services import clock
 from tests.e2e.test_browser_review import sign_out
+from tests.support import files
 from tests.support.browser import sign_in
 
 YEAR = clock.today().year
 LEASE = {"name": "车辆租赁合同.pdf", "mimeType": "application/pdf",
-         "buffer": b"%PDF-1.4\n% vehicle lease in the company's name\n%%EOF\n"}
+         "buffer": files.pdf("vehicle lease in the company's name")}
 OM_NAME = "上海恒运环保设施运维有限公司"
 
 

@@ -6,9 +6,10 @@ from sqlalchemy import select
 from models import Agency, Filing, User
 from services import filings
 from services.uow import UnitOfWork
+from tests.support import files
 from tests.support.browser import sign_in
 
-PDF = b"%PDF-1.4\n% certificate\n%%EOF\n"
+PDF = files.pdf("certificate")
 
 
 def sign_out(desk) -> None:

@@ -4,9 +4,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from services import clock
+from tests.support import files
 from tests.support.browser import sign_in
 
-PDF = b"%PDF-1.4\n% signed contract\n%%EOF\n"
+PDF = files.pdf("signed contract")
 
 
 CONTRACT = {

@@ -6,9 +6,9 @@ from pathlib import Path
 from sqlalchemy import select
 
 from models import Contract
-from tests.support import desk
+from tests.support import desk, files
 
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+PDF = files.pdf("signed contract")
 
 
 def terms(demo: desk.Demo, **overrides) -> dict:
@@ -124,7 +124,7 @@ def test_an_attachment_that_is_not_a_pdf_is_refused_whatever_its_name(demo_world
     clerk = desk.sign_in(app, "agency1")
     response = desk.upload(clerk, "/agency/contracts/new", terms(desk.demo_ids(runtime)), "attachment",
                            b"\xff\xd8\xff\xe0 a photo", "合同.pdf")
-    assert response.status_code == 400 and "附件必须是 PDF 文件" in response.get_data(as_text=True)
+    assert response.status_code == 400 and "合同附件须为 PDF 文件" in response.get_data(as_text=True)
     assert contract(runtime, "HT-2026-101") is None
 
 

@@ -9,9 +9,9 @@ from sqlalchemy import select
 
 from models import Agency, AgencyKind, Contract, CreditDocument, FilingStatus, Polluter, TrainingRecord, User
 from services import clock, credit
-from tests.support import desk
+from tests.support import desk, files
 
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+PDF = files.pdf("credit document")
 WORD = b"PK\x03\x04 this is a .docx zip, whatever its name says"
 OM_AGENCY = "上海恒运环保设施运维有限公司"
 SITE = "上海示范化工有限公司"
@@ -100,13 +100,13 @@ def test_a_file_that_is_not_a_pdf_is_refused_in_chinese_and_nothing_is_stored(de
     _, site = ids(runtime)
     refused = upload(clerk, "maintenance_requirements", WORD, "维护技术要求.pdf", polluter_id=site)
     assert refused.status_code == 400
-    assert "只能上传 PDF 文件，请将文件转换为 PDF 后重新上传。" in refused.get_data(as_text=True)
+    assert "证明文件须为 PDF 文件（按文件内容判断），请转换后重新上传。" in refused.get_data(as_text=True)
     assert documents(runtime, "maintenance_requirements") == []
     assert not Path(config.media_root, "credit").exists()
     evidence = desk.upload(clerk, "/agency/credit/training", {"kind": "supervision", "held_on": "2026-01-05",
                                                               "contents": "现场监督检查", "attendees": "刘洋"},
                            "evidence", WORD, "监督记录.pdf")
-    assert evidence.status_code == 400 and "只能上传 PDF 文件" in evidence.get_data(as_text=True)
+    assert evidence.status_code == 400 and "证明文件须为 PDF 文件" in evidence.get_data(as_text=True)
     assert "现场监督检查" in evidence.get_data(as_text=True)  # what was typed is still in the form
     with runtime.sessions() as s:
         assert s.scalars(select(TrainingRecord)).all() == []
@@ -115,7 +115,7 @@ def test_a_file_that_is_not_a_pdf_is_refused_in_chinese_and_nothing_is_stored(de
 def test_an_empty_or_missing_file_and_a_year_out_of_range_are_refused(demo_world, app, runtime):
     clerk = desk.sign_in(app, "om1")
     empty = upload(clerk, "management_rules", b"", "制度.pdf")
-    assert empty.status_code == 400 and "上传的文件是空文件。" in empty.get_data(as_text=True)
+    assert empty.status_code == 400 and "上传的证明文件是空文件。" in empty.get_data(as_text=True)
     none = desk.post(clerk, "/agency/credit/upload", {"category": "management_rules"})
     assert none.status_code == 400 and "请选择要上传的文件。" in none.get_data(as_text=True)
     far = clock.today().year + 2

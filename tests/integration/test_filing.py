@@ -13,9 +13,10 @@ from models import Agency, Capability, Equipment, Filing, FilingState, FilingSta
 from services import clock, demo, filings
 from services.accounts import hash_password
 from tests.conftest import csrf_token
+from tests.support import files
 from tests.support.images import jpeg
 
-PDF = b"%PDF-1.4\n% a certificate\n%%EOF\n"
+PDF = files.pdf("a certificate")
 NEXT_YEAR = date(clock.today().year + 1, 6, 30).isoformat()
 
 

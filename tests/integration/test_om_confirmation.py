@@ -3,6 +3,7 @@ photos — from its template message (through WeChat OAuth), and signs by hand t
 rejects with a reason; the O&M agency resubmits a rejected visit."""
 from __future__ import annotations
 
+import base64
 import io
 from datetime import datetime, time, timedelta
 from pathlib import Path
@@ -140,9 +141,8 @@ def test_the_polluter_signs_and_the_signature_is_kept_with_the_confirmation(subm
         "via": "wechat", "confirmation": confirmation.id, "late": False, "signature": confirmation.signature_path}
 
     src = shown.split('<img class="signature" alt="王工（示范化工）的签名" src="')[1].split('"')[0]
-    with client.get(BASE + src) as picture:
-        assert picture.status_code == 200 and picture.mimetype == "image/png"
-        assert Image.open(io.BytesIO(picture.data)).size == (600, 240)
+    assert src.startswith("data:image/png;base64,")  # inline: the used link serves no file any more
+    assert Image.open(io.BytesIO(base64.b64decode(src.split(",", 1)[1]))).size == (600, 240)
     again = client.get(url)
     assert again.status_code == 410 and "已使用" in again.get_data(as_text=True)
 
@@ -358,8 +358,15 @@ def test_photos_and_signatures_are_served_to_the_verified_holder_only(submitted,
         assert original.status_code == 404
     with app.test_client().get(path) as stranger:
         assert stranger.status_code == 404
-    shown = outcome(client, sign(client, url, html))
+    with UnitOfWork(runtime) as uow:  # signed on the desktop: the link stays alive and shows the signature
+        round_ = uow.session.scalars(select(OmConfirmation)).one()
+        polluter1 = uow.session.scalar(select(User).where(User.username == "polluter1"))
+        assert om_confirmations.confirm(uow, round_, polluter1, signature_url())
+        uow.commit()
+    shown = client.get(url).get_data(as_text=True)
     src = BASE + shown.split('<img class="signature"')[1].split('src="')[1].split('"')[0]
+    with client.get(src) as holder:
+        assert holder.status_code == 200 and holder.mimetype == "image/png"
     with app.test_client().get(src) as stranger:
         assert stranger.status_code == 404
 

@@ -11,11 +11,12 @@ from models import Agency, Contract, Filing, FilingState, Role, SparePart, User,
 from services import clock, demo
 from services.accounts import hash_password
 from tests.integration.test_filing import PDF, approve_twice, decide, post, staff_form
+from tests.support import files
 from tests.support.images import jpeg
 
 YEAR = clock.today().year
 OM_NAME = "上海恒运环保设施运维有限公司"
-LEASE = b"%PDF-1.4\n% lease of a van, in the company's name\n%%EOF\n"
+LEASE = files.pdf("lease of a van, in the company's name")
 
 
 def om_agency(s) -> Agency:
@@ -248,7 +249,7 @@ def test_the_regulator_reviews_vehicles_and_the_version_in_force_keeps_them(om1,
     approve_twice(client, login, filing_id)
 
     login("om1")  # a new lease and then the van taken off: the version in force keeps what it was approved with
-    new_lease = b"%PDF-1.4\n% a renewed lease\n%%EOF\n"
+    new_lease = files.pdf("a renewed lease")
     assert post(client, f"/agency/filing/vehicles/{van_id}", vehicle_form(contract_id, lease_end=f"{YEAR + 1}-12-31"),
                 {"lease": (new_lease, "new.pdf")}).status_code == 302
     assert post(client, f"/agency/filing/vehicles/{van_id}/deactivate").status_code == 302

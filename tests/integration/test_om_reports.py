@@ -7,13 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from services import clock, om_reports
+from services import clock, om_reports, uploads
 from services.om_reports import ReportDraft, ReportRefused, add_months
 from services.uow import UnitOfWork
+from tests.support import files
 from tests.support.om_world import om_world, other_om_agency
 
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-RAW = b"PK\x03\x04 raw records"
+PDF = files.pdf("verification report")
+RAW = files.zip_archive()
 
 
 @pytest.fixture
@@ -27,14 +28,14 @@ def world(unit):
     return om_world(unit.session)
 
 
-def upload(unit, world, point=None, pdf=PDF, raw=RAW, raw_name="原始记录.zip", **values):
+def upload(unit, world, point=None, pdf=PDF, raw=RAW, **values):
     fields = {"kind": "verification", "report_no": "JY-2026-001", "performed_on": clock.today(), "passed": True,
               "instrument_id": world.gas.id, **values}
-    return om_reports.upload(unit, world.admin, point or world.gas_point, ReportDraft(**fields), pdf, raw, raw_name)
+    return om_reports.upload(unit, world.admin, point or world.gas_point, ReportDraft(**fields), pdf, raw)
 
 
 def refusal(unit, world, **kwargs) -> str:
-    with pytest.raises(ReportRefused) as caught:
+    with pytest.raises((ReportRefused, uploads.UploadRefused)) as caught:
         upload(unit, world, **kwargs)
     return str(caught.value)
 
@@ -53,15 +54,16 @@ def test_a_report_is_stored_with_its_pdf_and_raw_records(unit, world, config):
 
 
 def test_the_report_file_must_be_a_pdf_by_its_content(unit, world):
-    assert refusal(unit, world, pdf=b"<html>report</html>") == "报告文件必须是 PDF 文件。"
+    assert refusal(unit, world, pdf=b"<html>report</html>").startswith("报告文件须为 PDF 文件")
     assert refusal(unit, world, pdf=None) == "请上传报告文件（PDF）。"
     assert refusal(unit, world, pdf=b"") == "上传的报告文件是空文件。"
-    assert refusal(unit, world, pdf=PDF + b"0" * om_reports.MAX_BYTES) == "报告文件不能超过 20 MB。"
+    assert refusal(unit, world, pdf=PDF + b"0" * uploads.REPORT.max_bytes) == "报告文件不能超过 20 MB。"
 
 
 def test_the_raw_records_are_required_and_of_a_document_type(unit, world):
     assert refusal(unit, world, raw=None) == "请上传原始记录。"
-    assert refusal(unit, world, raw_name="tool.exe").startswith("原始记录须为 PDF、图片、Excel、Word 或压缩包")
+    assert refusal(unit, world, raw=b"MZ\x90\x00 a program").startswith(
+        "原始记录须为 PDF、JPEG、PNG、Excel、Word、ZIP、RAR 或 7z 文件")
 
 
 def test_number_date_and_kind_are_checked(unit, world):
@@ -77,8 +79,7 @@ def test_number_date_and_kind_are_checked(unit, world):
 def test_only_points_of_the_agencys_plans(unit, world):
     other = other_om_agency(unit.session)
     with pytest.raises(ReportRefused, match="该点位不在本机构的运维计划内。"):
-        om_reports.upload(unit, other, world.gas_point, ReportDraft("verification", "X-1", clock.today()), PDF, RAW,
-                          "r.pdf")
+        om_reports.upload(unit, other, world.gas_point, ReportDraft("verification", "X-1", clock.today()), PDF, RAW)
     assert om_reports.points_of(unit.session, other.agency_id) == []
     assert {p.code for p in om_reports.points_of(unit.session, world.admin.agency_id)} == {"DA001", "DW001"}
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 from io import BytesIO
+from urllib.parse import unquote
 
 import pytest
 from sqlalchemy import select
@@ -15,10 +16,11 @@ from models import Contract, Instrument, MonitoringPoint, OmPlan, OmReport, OmVi
 from services import clock
 from services.uow import UnitOfWork
 from tests.conftest import csrf_token
-from tests.support import desk
+from tests.support import desk, files
 from tests.support.om_world import other_om_agency
 
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+PDF = files.pdf("O&M report")
+RAW = files.xlsx(("零点漂移", 0.4), ("量程漂移", 1.1))
 
 
 def one(runtime, model, *where):
@@ -138,9 +140,9 @@ def test_reports_per_point_with_upload_and_overdue(app, runtime, ids, config):
     data = {"kind": "verification", "report_no": "JY-2026-018", "performed_on": clock.today().isoformat(),
             "passed": "1", "instrument_id": str(ids["gas"])}
     bad = post_files(om1, url, data, {"report": (b"GIF89a", "报告.pdf"), "raw": (b"raw", "原始记录.xlsx")})
-    assert bad.status_code == 400 and "报告文件必须是 PDF 文件。" in bad.get_data(as_text=True)
+    assert bad.status_code == 400 and "报告文件须为 PDF 文件" in bad.get_data(as_text=True)
     assert "JY-2026-018" in bad.get_data(as_text=True)  # the form keeps what was typed
-    good = post_files(om1, url, data, {"report": (PDF, "报告.pdf"), "raw": (b"raw", "原始记录.xlsx")})
+    good = post_files(om1, url, data, {"report": (PDF, "报告.pdf"), "raw": (RAW, "原始记录.xlsx")})
     assert good.status_code == 302
     page = om1.get(url).get_data(as_text=True)
     assert "JY-2026-018" in page and "合格" in page and "正常" in page
@@ -148,7 +150,7 @@ def test_reports_per_point_with_upload_and_overdue(app, runtime, ids, config):
     with om1.get(f"/om/reports/{report.id}/file") as download:
         assert download.data == PDF and "JY-2026-018.pdf" in download.headers["Content-Disposition"]
     with om1.get(f"/om/reports/{report.id}/raw") as download:
-        assert download.data == b"raw"
+        assert download.data == RAW and "JY-2026-018-原始记录.xlsx" in unquote(download.headers["Content-Disposition"])
 
 
 def test_another_om_agency_gets_404_for_our_plans_points_and_reports(app, runtime, ids):

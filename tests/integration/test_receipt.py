@@ -99,7 +99,7 @@ def test_a_file_that_is_not_a_picture_is_refused_and_not_kept(demo_world, client
     task_id = _delivered(runtime)
     login("agency1")
     response = _upload(client, task_id, b"%PDF-1.4 not a photo")
-    assert response.status_code == 400 and "不是有效的图片" in response.get_data(as_text=True)
+    assert response.status_code == 400 and "照片须为 JPEG 或 PNG 文件" in response.get_data(as_text=True)
     with runtime.sessions() as s:
         assert s.scalars(select(Photo)).all() == []
 

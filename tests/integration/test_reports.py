@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from models import MonitoringTask, ReceiptCheck, ReportCounter, TaskStatus
-from services import clock, reports
+from services import clock, reports, uploads
 from services.records import RecordsProblem
 from services.uow import UnitOfWork
 from tests.conftest import csrf_token
@@ -129,10 +129,10 @@ def test_the_report_upload_checks_type_and_size_and_then_closes_the_task(demo_wo
     number = _issue(runtime, task_id)
     fake = _post(client, f"/records/tasks/{task_id}/report", report=(io.BytesIO(b"<html>not a pdf"), "r.pdf"))
     assert fake.status_code == 400 and "PDF" in fake.get_data(as_text=True)
-    with UnitOfWork(runtime) as uow, pytest.raises(RecordsProblem) as too_big:
+    with UnitOfWork(runtime) as uow, pytest.raises(uploads.UploadRefused) as too_big:
         reports.upload_report(uow, uow.session.get(MonitoringTask, task_id), R.user(uow.session, "agency1"),
-                              R.PDF + b"0" * reports.MAX_REPORT_BYTES)
-    assert too_big.value.code == "report_too_large"
+                              R.PDF + b"0" * uploads.REPORT.max_bytes)
+    assert str(too_big.value) == "报告文件不能超过 20 MB。"
     with runtime.sessions() as s:
         assert s.get(MonitoringTask, task_id).status == TaskStatus.REPORTING
     done = _post(client, f"/records/tasks/{task_id}/report", report=(io.BytesIO(R.PDF), "../../evil.pdf"))

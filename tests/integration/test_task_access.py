@@ -28,9 +28,9 @@ from models import (
 )
 from services import clock
 from services.uow import UnitOfWork
-from tests.support import desk
+from tests.support import desk, files
 
-PDF = b"%PDF-1.4\n%%EOF\n"
+PDF = files.pdf("report")
 OUTSIDERS = ("agency2", "zcadmin", "polluter1", "songjiang")
 
 

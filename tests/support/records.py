@@ -26,8 +26,9 @@ from models import (
 from services import clock, demo
 from states.trip import bind
 from tests.e2e import trip_script as script
+from tests.support import files
 
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+PDF = files.pdf("monitoring report")
 
 
 def demo_task(db, code: str = "RW-DEMO-0001") -> MonitoringTask:

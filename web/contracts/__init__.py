@@ -3,16 +3,15 @@ read-only; the polluter concerned (and the district's regulator) may read it."""
 from __future__ import annotations
 
 from dataclasses import fields
-from pathlib import Path
-
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_from_directory, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from models import Contract, Role
-from services import clock, contracts, policy
-from services.contracts import MAX_ATTACHMENT_BYTES, ContractRefused, Terms
+from services import clock, contracts, policy, uploads
+from services.contracts import ContractRefused, Terms
 from web.access import me, role_required
 from web.contracts.forms import ContractForm
 from web.db import db, get_or_404, uow
+from web.files import read_upload, send_media
 
 bp = Blueprint("contracts", __name__, url_prefix="/agency/contracts", template_folder="templates")
 
@@ -48,11 +47,7 @@ def _render_view(contract: Contract, status: int):
 @role_required(*READERS)
 def attachment(contract_id: int):
     contract = get_or_404(Contract, contract_id)
-    if not contract.attachment_path:
-        abort(404)
-    root = Path(current_app.extensions["emss"].config.media_root).resolve()
-    return send_from_directory(root, contract.attachment_path, as_attachment=True, mimetype="application/pdf",
-                               download_name=contract.attachment_name or f"{contract.code}.pdf")
+    return send_media(contract.attachment_path, contract.attachment_name or f"{contract.code}.pdf")
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -96,10 +91,10 @@ def _save(contract: Contract | None):
         return _render_form(form, contract, 400 if request.method == "POST" else 200)
     try:
         saved = contracts.save_draft(uow(), me(), _terms(form), contract)
-        upload = form.attachment.data
-        if upload is not None and upload.filename:
-            contracts.attach(uow(), saved, upload.stream.read(MAX_ATTACHMENT_BYTES + 1), upload.filename)
-    except ContractRefused as refused:
+        attachment = read_upload("attachment", uploads.CONTRACT)
+        if attachment is not None:
+            contracts.attach(uow(), saved, attachment, form.attachment.data.filename)
+    except (ContractRefused, uploads.UploadRefused) as refused:
         flash(str(refused), "error")
         return _render_form(form, contract, 400)
     uow().commit()

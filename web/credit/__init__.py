@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from datetime import date
 from functools import wraps
-from pathlib import Path
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_from_directory, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from models import CreditDocument, Polluter, Role, TrainingRecord
-from services import clock, credit
-from services.credit import CATEGORIES, MAX_FILE_BYTES, TRAINING_KINDS, CreditRefused
+from services import clock, credit, uploads
+from services.credit import CATEGORIES, TRAINING_KINDS, CreditRefused
 from web.access import me, role_required
 from web.db import db, get_or_404, uow
+from web.files import read_upload, send_media
 
 bp = Blueprint("credit", __name__, url_prefix="/agency/credit", template_folder="templates")
 READERS = (Role.AGENCY_ADMIN, Role.REGULATOR, Role.SYSTEM_ADMIN)
@@ -101,7 +101,7 @@ def upload():
     try:
         document = credit.upload(uow(), me(), category, _file("file"), _filename("file"),
                                  request.form.get("title", ""), polluter_id=polluter_id, year=year)
-    except CreditRefused as refused:
+    except (CreditRefused, uploads.UploadRefused) as refused:
         flash(str(refused), "error")
         return _back(category, polluter_id, year, 400)
     uow().commit()
@@ -143,7 +143,7 @@ def record_training():
         record = credit.record_training(uow(), me(), form.get("kind", ""), credit.parse_day(held_on),
                                         form.get("contents", ""), form.get("attendees", ""),
                                         _file("evidence"))
-    except CreditRefused as refused:
+    except (CreditRefused, uploads.UploadRefused) as refused:
         flash(str(refused), "error")
         year = _year_of(held_on)
         return _annual(year, 400, typed=form.to_dict())
@@ -166,7 +166,7 @@ def attach_evidence(record_id: int):
     record = get_or_404(TrainingRecord, record_id)
     try:
         credit.attach_evidence(uow(), record, _file("evidence"))
-    except CreditRefused as refused:
+    except (CreditRefused, uploads.UploadRefused) as refused:
         flash(str(refused), "error")
         return _annual(record.held_on.year, 400)
     uow().commit()
@@ -175,10 +175,7 @@ def attach_evidence(record_id: int):
 
 
 def _file(field: str) -> bytes | None:
-    upload = request.files.get(field)
-    if upload is None or not upload.filename:
-        return None
-    return upload.stream.read(MAX_FILE_BYTES + 1)
+    return read_upload(field, uploads.CREDIT)
 
 
 def _filename(field: str) -> str:
@@ -205,5 +202,4 @@ def evidence(record_id: int):
 
 
 def _send(path: str, name: str):
-    root = Path(current_app.extensions["emss"].config.media_root).resolve()
-    return send_from_directory(root, path, as_attachment=True, mimetype="application/pdf", download_name=name)
+    return send_media(path, name)

@@ -4,24 +4,21 @@ verified by the identity provider opens its agency account."""
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
     request,
-    send_from_directory,
     session,
     url_for,
 )
 from flask_login import login_user
 
 from models import Capability, Filing, Role, Staff
-from services import certificates, clock, filings, identity, registration, staff_accounts
+from services import clock, filings, identity, registration, staff_accounts, uploads
 from services.filings import FilingRefused, FormInvalid
 from states import filing as machine
 from states.filing_forms import (
@@ -38,6 +35,7 @@ from states.forms import display
 from web import formview
 from web.access import Principal, me, role_required
 from web.db import db, get_or_404, uow
+from web.files import read_upload, send_media
 
 bp = Blueprint("filing", __name__, url_prefix="/agency/filing", template_folder="templates")
 ENTRIES = {key: filings.MODELS[key] for key in ("staff", "equipment")}
@@ -179,10 +177,7 @@ def _render_entry(section: str, row, fields, certificate_error: str | None = Non
 
 def _upload() -> bytes | None:
     """The certificate file's bytes (read up to just past the limit, so an oversized file is refused)."""
-    upload = request.files.get("certificate")
-    if upload is None or not upload.filename:
-        return None
-    return upload.stream.read(certificates.MAX_BYTES + 1)
+    return read_upload("certificate", uploads.CERTIFICATE)
 
 
 @bp.post(f"/{ENTRY}/<int:item_id>/deactivate")
@@ -265,11 +260,7 @@ def send_filed_certificate(filing: Filing, section: str, item_id: int, file: str
 
 def send_certificate(path: str | None, name: str):
     """A certificate file as a download (its type was checked on upload), or 404 when there is none."""
-    if not path:
-        abort(404)
-    root = Path(current_app.extensions["emss"].config.media_root).resolve()
-    return send_from_directory(root, path, mimetype=certificates.mimetype(path), as_attachment=True,
-                               download_name=f"{name}.{path.rsplit('.', 1)[-1]}")
+    return send_media(path, f"{name}.{(path or '').rsplit('.', 1)[-1]}")
 
 
 # --- registration (机构注册) ---------------------------------------------------------------------------------

@@ -5,12 +5,13 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 
 from models import Role, SparePart, Vehicle
-from services import certificates, filings, vehicles
+from services import filings, uploads, vehicles
 from services.filings import FormInvalid
 from states.filing_forms import OWNERSHIP, SECTION_BY_KEY, tags_of
 from web import formview
 from web.access import me, role_required
 from web.db import db, get_or_404, uow
+from web.files import read_upload
 from web.filing import _active, bp, send_certificate
 
 VEHICLES, SPARE_PARTS = SECTION_BY_KEY["vehicles"], SECTION_BY_KEY["spare_parts"]
@@ -74,10 +75,7 @@ def _render_vehicle(row, fields, contract_id, errors=None):
 
 def _file(name: str) -> bytes | None:
     """An uploaded file's bytes (read up to just past the limit, so an oversized file is refused)."""
-    upload = request.files.get(name)
-    if upload is None or not upload.filename:
-        return None
-    return upload.stream.read(certificates.MAX_BYTES + 1)
+    return read_upload(name, uploads.CERTIFICATE)
 
 
 @bp.post("/vehicles/<int:item_id>/deactivate")

@@ -3,6 +3,10 @@
 The link's token names one polluter user; WeChat OAuth (snsapi_base) tells us which WeChat user holds the
 phone. Only when that OpenID is bound to the link's very user does the page show the trip and take the
 decision; the verified OpenID is kept in the session for the page's forms and photos.
+
+A link that expired, was used or was superseded is dead for every URL under its token (page, photos,
+signatures, outcome): 410 with the reason, even for its holder. The one exception is the outcome page shown
+once, right after this browser's decision through the link.
 """
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ from dataclasses import dataclass
 from flask import Blueprint, Response, abort, make_response, redirect, render_template, request, session, url_for
 
 from models import Confirmation, ConfirmationLink, ConfirmationStatus
-from services import confirmations
+from services import clock, confirmations
 from services.confirmations import ConfirmationProblem
 from web import oauth
 from web.db import db
@@ -27,16 +31,14 @@ LINK_PROBLEMS = {
     "used": (410, "此确认链接已使用过，不能重复使用。处理结果已记录。"),
 }
 NOT_BOUND = "您的微信未绑定此链接对应的排污单位账号，无法查看或确认该采样行程。"
+# the link this browser just decided through: its outcome page is shown once more, then the link is dead
+RECEIPT = "decided_link"
 
 
 @bp.get("/confirm/<token>")
 def confirm_link(token: str):
     """The link from the template message: the trip and the decision, once WeChat said who is holding it."""
-    link = _link(token)
-    try:
-        confirmations.check_usable(link)
-    except ConfirmationProblem as problem:
-        return _refused(problem.code)
+    link = _usable(_link(token))
     if not _held(link):
         return _authorize(token)
     return _page(link, token)
@@ -62,31 +64,24 @@ def decide(token: str):
     if not _held(link):
         abort(404, NOT_BOUND)
     if link.confirmation.status == ConfirmationStatus.PENDING:
-        try:
-            confirmations.check_usable(link)
-        except ConfirmationProblem as problem:
-            return _refused(problem.code)
+        _usable(link)
         error = record.decide(link.confirmation, link.user, link)
         if error:
             return _page(link, token, reason=request.form.get("reason", ""), error=error, status=400)
-    return redirect(url_for(".done", token=token), code=303)
+    return to_outcome(link, ".done", token)
 
 
 @bp.get("/confirm/<token>/done")
 def done(token: str):
     """The outcome of the decision taken through this link (or by a colleague first)."""
-    link = _link(token)
-    if not _held(link):
-        abort(404, NOT_BOUND)
-    return _page(link, token, decidable=False)
+    link = outcome_link(token)
+    return render_template("mobile/done.html", title="采样行程确认", decision="mobile/_decision.html",
+                           confirmation=link.confirmation, fmt=clock.fmt)
 
 
 @bp.get("/confirm/<token>/photos/<int:photo_id>/<variant>")
 def photo(token: str, photo_id: int, variant: str):
-    link = _link(token)
-    if not _held(link):
-        abort(404, NOT_BOUND)
-    return record.send_photo(link.confirmation.trip, photo_id, variant)
+    return record.send_photo(alive(token).confirmation.trip, photo_id, variant)
 
 
 @dataclass(frozen=True)
@@ -116,6 +111,38 @@ def _refused(code: str, page: LinkPage = PAGES["trip"]) -> Response:
     return make_response(render_template("error.html", code=status, reason=reason), status)
 
 
+def _usable(link: ConfirmationLink, page: LinkPage = PAGES["trip"]) -> ConfirmationLink:
+    """The link, unless it was used or expired: then 410 with the reason, whoever asks."""
+    try:
+        confirmations.check_usable(link)
+    except ConfirmationProblem as problem:
+        abort(_refused(problem.code, page))
+    return link
+
+
+def alive(token: str, page: LinkPage = PAGES["trip"]) -> ConfirmationLink:
+    """The link behind a URL under its token: current and usable (else 410), and held by its verified
+    holder (else 404)."""
+    link = _usable(_link(token, page), page)
+    if not _held(link):
+        abort(404, page.not_bound)
+    return link
+
+
+def to_outcome(link: ConfirmationLink, endpoint: str, token: str):
+    """After a decision posted through the link: its outcome page, which this browser may see once."""
+    session[RECEIPT] = link.id
+    return redirect(url_for(endpoint, token=token), code=303)
+
+
+def outcome_link(token: str, page: LinkPage = PAGES["trip"]) -> ConfirmationLink:
+    """The link of an outcome page: alive, or just decided through in this browser (once)."""
+    link = _link(token, page)
+    if session.pop(RECEIPT, None) == link.id and _held(link):
+        return link
+    return alive(token, page)
+
+
 def _held(link: ConfirmationLink) -> bool:
     return confirmations.holder_verified(db(), link, session.get(VERIFIED_OPENID))
 
@@ -125,10 +152,9 @@ def _authorize(token: str, page: str = "trip"):
     return oauth.authorize(".oauth_callback", token=token, page=page)
 
 
-def _page(link: ConfirmationLink, token: str, decidable: bool = True, reason: str = "", error: str | None = None,
-          status: int = 200):
+def _page(link: ConfirmationLink, token: str, reason: str = "", error: str | None = None, status: int = 200):
     trip = link.confirmation.trip
-    waiting = decidable and confirmations.pending(trip) is link.confirmation
+    waiting = confirmations.pending(trip) is link.confirmation
     context = record.context(
         trip, photo_url=lambda p, variant: url_for(".photo", token=token, photo_id=p.id, variant=variant),
         decide_url=url_for(".decide", token=token) if waiting else None, reason=reason, error=error)

@@ -2,13 +2,25 @@
 as the trip's page; the polluter signs on a canvas to confirm, or rejects with a reason."""
 from __future__ import annotations
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import abort, render_template, request, url_for
 
 from models import ConfirmationLink, OmConfirmation
-from services import confirmations, om_confirmations
-from services.confirmations import ConfirmationProblem
+from services import clock, om_confirmations
 from web.db import db
-from web.mobile import LINK_PROBLEMS, PAGES, LinkPage, _authorize, _held, _link, _refused, bp, om_record
+from web.mobile import (
+    LINK_PROBLEMS,
+    PAGES,
+    LinkPage,
+    _authorize,
+    _held,
+    _link,
+    _usable,
+    alive,
+    bp,
+    om_record,
+    outcome_link,
+    to_outcome,
+)
 
 OM_PROBLEMS = {
     **LINK_PROBLEMS,
@@ -23,11 +35,7 @@ PAGE = PAGES["om"] = LinkPage(OmConfirmation, ".om_confirm_link", OM_PROBLEMS, N
 def om_confirm_link(token: str):
     """The link from the template message: the visit, its sheets and the signature pad, once WeChat said who
     is holding the phone."""
-    link = _link(token, PAGE)
-    try:
-        confirmations.check_usable(link)
-    except ConfirmationProblem as problem:
-        return _refused(problem.code, PAGE)
+    link = _usable(_link(token, PAGE), PAGE)
     if not _held(link):
         return _authorize(token, "om")
     return _page(link, token)
@@ -41,44 +49,37 @@ def om_decide(token: str):
     if not _held(link):
         abort(404, NOT_BOUND)
     if link.om_confirmation.status == om_confirmations.PENDING:
-        try:
-            confirmations.check_usable(link)
-        except ConfirmationProblem as problem:
-            return _refused(problem.code, PAGE)
+        _usable(link, PAGE)
         error = om_record.decide(link.om_confirmation, link.user, link)
         if error:
             return _page(link, token, reason=request.form.get("reason", ""), error=error, status=400)
-    return redirect(url_for(".om_done", token=token), code=303)
+    return to_outcome(link, ".om_done", token)
 
 
 @bp.get("/om/confirm/<token>/done")
 def om_done(token: str):
-    """The outcome of the decision taken through this link (or by a colleague first), with the signature."""
-    link = _verified(token)
-    return _page(link, token, decidable=False)
+    """The outcome of the decision taken through this link (or by a colleague first), with the signature
+    inline: once the link is dead its signature URL answers 410 like every other."""
+    confirmation = outcome_link(token, PAGE).om_confirmation
+    return render_template("mobile/done.html", title="运维记录签名确认", decision="mobile/_om_decision.html",
+                           confirmation=confirmation, signature_url=om_record.signature_inline,
+                           overdue=om_confirmations.overdue(db(), confirmation), fmt=clock.fmt,
+                           late_name=om_record.LATE, overdue_name=om_record.OVERDUE)
 
 
 @bp.get("/om/confirm/<token>/photos/<int:photo_id>/<variant>")
 def om_photo(token: str, photo_id: int, variant: str):
-    return om_record.send_photo(db(), _verified(token).om_confirmation.visit, photo_id, variant)
+    return om_record.send_photo(db(), alive(token, PAGE).om_confirmation.visit, photo_id, variant)
 
 
 @bp.get("/om/confirm/<token>/signatures/<int:confirmation_id>")
 def om_signature(token: str, confirmation_id: int):
-    return om_record.send_signature(_verified(token).om_confirmation.visit, confirmation_id)
+    return om_record.send_signature(alive(token, PAGE).om_confirmation.visit, confirmation_id)
 
 
-def _verified(token: str) -> ConfirmationLink:
-    link = _link(token, PAGE)
-    if not _held(link):
-        abort(404, NOT_BOUND)
-    return link
-
-
-def _page(link: ConfirmationLink, token: str, decidable: bool = True, reason: str = "", error: str | None = None,
-          status: int = 200):
+def _page(link: ConfirmationLink, token: str, reason: str = "", error: str | None = None, status: int = 200):
     visit = link.om_confirmation.visit
-    waiting = decidable and om_confirmations.pending(visit) is link.om_confirmation
+    waiting = om_confirmations.pending(visit) is link.om_confirmation
     context = om_record.context(
         db(), visit,
         photo_url=lambda p, variant: url_for(".om_photo", token=token, photo_id=p.id, variant=variant),

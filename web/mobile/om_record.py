@@ -3,10 +3,10 @@ check-ins, every record sheet as its form definition lays it out, the photos, an
 Used by the mobile page a template message opens (and by any desktop page of the polluter's)."""
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable
-from pathlib import Path
 
-from flask import abort, current_app, request, send_from_directory
+from flask import abort, request
 
 from handlers import texts as T
 from models import ConfirmationLink, OmConfirmation, OmSheet, OmVisit, Photo, User
@@ -16,6 +16,7 @@ from services.signatures import SignatureProblem
 from states import forms
 from states.om_sheets import SHEETS
 from web.db import uow
+from web.files import media_root, send_media
 from web.mobile.record import PHOTO_VARIANTS, STATUS_NAMES, announce
 
 VISIT_STATES = {
@@ -121,17 +122,17 @@ def send_photo(db, visit: OmVisit, photo_id: int, variant: str):
     """A photo of the visit: its thumbnail or the watermarked copy (the original stays with the agency)."""
     photo = om_records.photo_of(db, visit, photo_id)
     path = getattr(photo, PHOTO_VARIANTS[variant]) if photo is not None and variant in PHOTO_VARIANTS else None
-    return _send(path, "image/jpeg")
+    return send_media(path, evidence=True)
 
 
 def send_signature(visit: OmVisit, confirmation_id: int):
     """The signature of one of the visit's confirmed rounds."""
     found = next((c for c in visit.confirmations if c.id == confirmation_id), None)
-    return _send(found.signature_path if found is not None else None, "image/png")
+    return send_media(found.signature_path if found is not None else None, evidence=True)
 
 
-def _send(path: str | None, mimetype: str):
-    if not path:
-        abort(404)
-    root = Path(current_app.extensions["emss"].config.media_root).resolve()
-    return send_from_directory(root, path, mimetype=mimetype)
+def signature_inline(confirmation: OmConfirmation) -> str:
+    """The signature as a data: URL, for the outcome page of a link that no longer serves files."""
+    data = (media_root() / confirmation.signature_path).read_bytes()
+    return "data:image/png;base64," + base64.b64encode(data).decode()
+

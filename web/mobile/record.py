@@ -4,9 +4,8 @@ through the same use case."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
-from flask import abort, current_app, flash, request, send_from_directory
+from flask import abort, flash, request
 
 from handlers import texts as T
 from models import Confirmation, ConfirmationLink, ConfirmationStatus, Photo, PhotoStatus, SamplingTrip, User
@@ -15,6 +14,7 @@ from services.confirmations import ConfirmationProblem
 from states import forms
 from states.conditions import WORKING_CONDITIONS
 from web.db import uow
+from web.files import send_media
 
 STATUS_NAMES = {
     ConfirmationStatus.PENDING: "待确认",
@@ -87,7 +87,4 @@ def send_photo(trip: SamplingTrip, photo_id: int, variant: str):
     """A photo of the trip: its thumbnail or the watermarked copy (the original stays with the agency)."""
     photo = trips.photo_of(uow().session, trip.id, photo_id)
     path = getattr(photo, PHOTO_VARIANTS[variant]) if photo is not None and variant in PHOTO_VARIANTS else None
-    if not path:
-        abort(404)
-    root = Path(current_app.extensions["emss"].config.media_root).resolve()
-    return send_from_directory(root, path, mimetype="image/jpeg")
+    return send_media(path, evidence=True)

@@ -8,18 +8,14 @@ administrator (services/policy.py); anyone else gets 404.
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 from flask import (
     Blueprint,
-    Response,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
     request,
-    send_from_directory,
     url_for,
 )
 
@@ -28,6 +24,7 @@ from services import clock, om_pdf, om_records, policy
 from web import formview
 from web.access import me, role_required
 from web.db import db, get_or_404, uow
+from web.files import media_root, send_generated, send_media
 from web.om_records import texts as T
 from web.records.listing import xlsx
 
@@ -175,10 +172,9 @@ def _correction(found: OmSheet, form, tags, typed=None, errors=None, notice: str
 @role_required(*READERS)
 def sheet_pdf(sheet_id: int):
     found = get_or_404(OmSheet, sheet_id)
-    body = om_pdf.render(db(), found, _media_root())
+    body = om_pdf.render(db(), found, media_root())
     name = f"om-sheet-{found.visit_id}-{found.id}.pdf"
-    return Response(body, mimetype="application/pdf", headers={
-        "Content-Disposition": f"inline; filename={name}", "Cache-Control": "private, no-store"})
+    return send_generated(body, "application/pdf", name, evidence=True, inline=True)
 
 
 def _sheet_view(found: OmSheet, photos: list[Photo]) -> dict:
@@ -195,7 +191,7 @@ def photo(photo_id: int, variant: str):
     if found is None or found.om_visit_id is None or variant not in VARIANTS:
         abort(404)
     get_or_404(OmVisit, found.om_visit_id)
-    return _send(getattr(found, VARIANTS[variant]), "image/jpeg")
+    return send_media(getattr(found, VARIANTS[variant]), evidence=True)
 
 
 @bp.get("/confirmations/<int:confirmation_id>/signature")
@@ -205,17 +201,6 @@ def signature(confirmation_id: int):
     if found is None:
         abort(404)
     get_or_404(OmVisit, found.visit_id)
-    return _send(found.signature_path, "image/png")
+    return send_media(found.signature_path, evidence=True)
 
-
-def _media_root() -> Path:
-    return Path(current_app.extensions["emss"].config.media_root).resolve()
-
-
-def _send(path: str | None, mimetype: str):
-    if not path:
-        abort(404)
-    response = send_from_directory(_media_root(), path, mimetype=mimetype)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
 

@@ -7,17 +7,18 @@ from datetime import date
 from functools import wraps
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_from_directory, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from models import Contract, Instrument, MonitoringPoint, OmPlan, OmReport, OmVisit, Role
-from services import clock, om_plans, om_reports, policy
+from services import clock, om_plans, om_reports, policy, uploads
 from services.om_plans import ItemDraft, PlanDraft, PlanRefused
 from services.om_reports import ReportDraft, ReportRefused
 from states.om_frequencies import REPORT_KINDS
 from states.om_sheets import SHEETS
 from web.access import me, role_required
 from web.db import db, get_or_404, uow
+from web.files import read_upload, send_media
 
 bp = Blueprint("om_tasks", __name__, url_prefix="/om", template_folder="templates")
 
@@ -225,9 +226,9 @@ def point_reports(point_id: int):
     status = 200
     if request.method == "POST":
         try:
-            om_reports.upload(uow(), me(), point, _report_draft(), _file("report"), _file("raw"),
-                              getattr(request.files.get("raw"), "filename", "") or "")
-        except ReportRefused as refused:
+            om_reports.upload(uow(), me(), point, _report_draft(), read_upload("report", uploads.REPORT),
+                              read_upload("raw", uploads.RAW_RECORD))
+        except (ReportRefused, uploads.UploadRefused) as refused:
             flash(str(refused), "error")
             status = 400
         else:
@@ -249,22 +250,12 @@ def _report_draft() -> ReportDraft:
                        instrument_id=form.get("instrument_id", type=int))
 
 
-def _file(name: str) -> bytes | None:
-    upload = request.files.get(name)
-    if upload is None or not upload.filename:
-        return None
-    return upload.stream.read(om_reports.MAX_BYTES + 1)
-
-
 @bp.get("/reports/<int:report_id>/<any(file, raw):part>")
 @om_admin
 def report_file(report_id: int, part: str):
     report = get_or_404(OmReport, report_id)
     path = report.file_path if part == "file" else report.raw_path
-    if not path:
-        abort(404)
-    root = Path(current_app.extensions["emss"].config.media_root).resolve()
-    name = report.report_no + ("" if part == "file" else "-原始记录") + Path(path).suffix
-    return send_from_directory(root, path, as_attachment=True, download_name=name)
+    name = report.report_no + ("" if part == "file" else "-原始记录") + Path(path or "").suffix
+    return send_media(path, name, evidence=part == "raw")
 
 from web.om_tasks import resubmit  # noqa: E402,F401  (重新提交 after the polluter rejected a visit)

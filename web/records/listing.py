@@ -12,9 +12,9 @@ from services import clock, exports, policy, supervision
 from services.supervision import FilterError, TaskFilter, TripFilter
 from web.access import me
 from web.db import db
+from web.files import XLSX, send_generated
 from web.records import texts as T
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def read_trip_filter(args) -> tuple[TripFilter, dict[str, str]]:
@@ -115,8 +115,7 @@ def task_cells(task: MonitoringTask) -> list:
 def xlsx(title: str, filename: str, filters, headers, rows) -> Response:
     body = exports.workbook(title, filters, headers, rows)
     stamp = clock.local(clock.now()).strftime("%Y%m%d%H%M")
-    return Response(body, mimetype=XLSX, headers={
-        "Content-Disposition": f"attachment; filename={filename}-{stamp}.xlsx", "Cache-Control": "private, no-store"})
+    return send_generated(body, XLSX, f"{filename}-{stamp}.xlsx", evidence=True)
 
 
 def listing(reader, template: str, with_agency: bool, export, context):

@@ -4,8 +4,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 
 from models import MonitoringTask, Role
-from services import clock, receipts
-from services.photos import MAX_PHOTO_BYTES
+from services import clock, receipts, uploads
 from services.records import RecordsProblem
 from states.receipt import RECEIPT_CHECK, TAGS
 from web import formview
@@ -56,7 +55,7 @@ def save_receipt(task_id: int):
 @role_required(Role.AGENCY_ADMIN)
 def receipt_photo(task_id: int):
     task = get_or_404(MonitoringTask, task_id)
-    return upload.handle("photo", MAX_PHOTO_BYTES, "请选择要上传的照片。",
+    return upload.handle("photo", uploads.PHOTO, "请选择要上传的照片。",
                          lambda data: receipts.add_upload(uow(), task, me(), data),
                          lambda status: _page(task, status), "照片已上传。",
                          url_for("records.receipt", task_id=task_id))

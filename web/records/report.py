@@ -1,15 +1,14 @@
 """数据报告: the report system number, the report PDF upload and its download."""
 from __future__ import annotations
 
-from pathlib import Path
-
-from flask import abort, current_app, flash, redirect, send_from_directory, url_for
+from flask import flash, redirect, url_for
 
 from models import MonitoringTask, Role
-from services import reports
+from services import reports, uploads
 from services.records import RecordsProblem
 from web.access import me, role_required
 from web.db import get_or_404, uow
+from web.files import send_media
 from web.records import texts as T
 from web.records import upload
 from web.records.blueprint import bp
@@ -34,7 +33,7 @@ def report_number(task_id: int):
 @role_required(Role.AGENCY_ADMIN)
 def upload_report(task_id: int):
     task = get_or_404(MonitoringTask, task_id)
-    return upload.handle("report", reports.MAX_REPORT_BYTES, "请选择报告 PDF 文件。",
+    return upload.handle("report", uploads.REPORT, "请选择报告 PDF 文件。",
                          lambda data: reports.upload_report(uow(), task, me(), data),
                          lambda status: task_page(task, status), "报告已上传，任务已结束。",
                          url_for("records.task", task_id=task_id))
@@ -44,8 +43,4 @@ def upload_report(task_id: int):
 @role_required(*READERS)
 def download_report(task_id: int):
     task = get_or_404(MonitoringTask, task_id)
-    if not task.report_path:
-        abort(404)
-    root = Path(current_app.extensions["emss"].config.media_root).resolve()
-    return send_from_directory(root, task.report_path, mimetype="application/pdf", as_attachment=True,
-                               download_name=f"{task.report_number}.pdf")
+    return send_media(task.report_path, f"{task.report_number}.pdf")

@@ -1,11 +1,9 @@
 """采样管理: every planned visit of a task, each trip's timeline and photos, submit or close the task."""
 from __future__ import annotations
 
-import mimetypes
 from collections import Counter
-from pathlib import Path
 
-from flask import abort, current_app, flash, redirect, render_template, send_from_directory, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from sqlalchemy import select
 
 from models import MonitoringTask, Photo, Role, SamplingTrip, User
@@ -15,6 +13,7 @@ from states import forms
 from states.conditions import WORKING_CONDITIONS
 from web.access import me, role_required
 from web.db import db, get_or_404, uow
+from web.files import send_media
 from web.records import texts as T
 from web.records.blueprint import bp
 
@@ -110,7 +109,7 @@ def photo(photo_id: int, variant: str):
     found = get_or_404(Photo, photo_id)
     if variant not in VARIANTS:
         abort(404)
-    return _send(getattr(found, VARIANTS[variant]), "image/jpeg")
+    return send_media(getattr(found, VARIANTS[variant]), evidence=True)
 
 
 @bp.post("/photos/<int:photo_id>/original")
@@ -122,13 +121,4 @@ def original(photo_id: int):
         abort(404)
     records.original_viewed(uow(), found, me())
     uow().commit()
-    return _send(found.original_path, mimetypes.guess_type(found.original_path)[0] or "application/octet-stream")
-
-
-def _send(path: str | None, mimetype: str):
-    if not path:
-        abort(404)
-    root = Path(current_app.extensions["emss"].config.media_root).resolve()
-    response = send_from_directory(root, path, mimetype=mimetype)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return send_media(found.original_path, evidence=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from models import MonitoringTask, Role, TaskStatus
 from services import clock, filings
@@ -14,6 +14,7 @@ from services.tasks import Application, TaskFilter, TaskRefused
 from states.task import STATUS_NAMES, TRANSITIONS
 from web.access import me, role_required
 from web.db import db, get_or_404, uow
+from web.files import XLSX, send_generated
 from web.tasks import texts as T
 from web.tasks.export import workbook
 from web.tasks.forms import ApplicationForm
@@ -86,8 +87,7 @@ def export():
     wanted, _ = _filters()
     polluters = task_service.polluters_seen(db(), user)
     content = workbook(task_service.find(db(), user, wanted), _described(wanted, polluters))
-    return send_file(content, as_attachment=True, download_name=f"监测任务_{clock.today():%Y%m%d}.xlsx",
-                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return send_generated(content.getvalue(), XLSX, f"监测任务_{clock.today():%Y%m%d}.xlsx")
 
 
 # --- 委托任务申请 ------------------------------------------------------------------------------------
