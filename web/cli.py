@@ -62,6 +62,7 @@ def _worker(args, config: Config) -> int:
     from rq import SimpleWorker
 
     import bot.jobs  # noqa: F401 - imported once, here, rather than in each job
+    from services import photo_sweep
     from services.jobs import QUEUE
     from web import create_app
 
@@ -71,7 +72,11 @@ def _worker(args, config: Config) -> int:
     app = create_app(config)
     with app.app_context():
         runtime = app.extensions["emss"]
-        SimpleWorker([QUEUE], connection=runtime.redis).work(with_scheduler=True)
+        stop = photo_sweep.start(runtime)  # photos whose job was lost are queued again within a minute
+        try:
+            SimpleWorker([QUEUE], connection=runtime.redis).work(with_scheduler=True)
+        finally:
+            stop.set()
     return 0
 
 
