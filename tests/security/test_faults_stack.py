@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from rq import Queue
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from models import Photo
 from services import clock, photo_sweep
@@ -110,3 +110,25 @@ def _as_json(config) -> str:
               "wechat_api_base", "wechat_encoding_aes_key", "secret_key")
     return json.dumps({name: str(getattr(config, name)) if isinstance(getattr(config, name), Path)
                        else getattr(config, name) for name in fields})
+
+
+@pytest.mark.skipif(not REDIS_URL, reason="`emss worker` refuses to run without a real Redis (jobs run inline)")
+def test_emss_worker_receives_at_start_a_photo_whose_job_redis_lost(sampler, runtime, config, live, tmp_path):
+    quiet(sampler).photo(jpeg(3))
+    flush_our_redis(runtime.redis)  # the queued job is gone with it
+    with runtime.sessions() as s:  # received two minutes ago: past the sweeper's threshold
+        s.execute(update(Photo).values(received_at=clock.now() - timedelta(minutes=2)))
+        s.commit()
+    env = {**os.environ, "DATABASE_URL": config.database_url, "REDIS_URL": config.redis_url, "EMSS_DEV": "1",
+           "EMSS_INSTANCE": str(tmp_path), "MEDIA_ROOT": str(config.media_root), "SECRET_KEY": config.secret_key,
+           "WECHAT_API_BASE": f"{live}/fake-wechat/", "WECHAT_ENCODING_AES_KEY": config.wechat_encoding_aes_key}
+    with subprocess.Popen([sys.executable, "-m", "web.cli", "worker"], cwd=ROOT, env=env,
+                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) as worker:
+        try:
+            deadline = time.monotonic() + 30
+            while statuses(runtime) != ["ready"] and time.monotonic() < deadline and worker.poll() is None:
+                time.sleep(0.1)
+        finally:
+            worker.terminate()
+            worker.wait(10)
+    assert statuses(runtime) == ["ready"]
