@@ -4,7 +4,6 @@ many are still being received; one WeChat cannot give us is marked failed, its s
 from __future__ import annotations
 
 import threading
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
@@ -12,42 +11,23 @@ from sqlalchemy import select
 
 from bot import jobs as bot_jobs
 from bot.standin.store import FakeWeChat
-from models import Photo, PhotoStatus, SamplingTrip
+from models import Photo, SamplingTrip
 from services import clock, photo_sweep
 from tests.conftest import DATABASE_URL
 from tests.e2e import om_script
 from tests.e2e import trip_script as script
+from tests.support.faults import SAMPLER, on_site, photo_jobs_lost, statuses
 from tests.support.images import jpeg
-
-FETCH = "bot.jobs.fetch_photo"
-SAMPLER = "o_sampler1"
-
-
-@pytest.fixture
-def photo_jobs_lost(runtime, monkeypatch):
-    """While inside, photo rows are committed but their queued jobs vanish, as in a Redis loss."""
-    enqueue = runtime.jobs.enqueue
-
-    @contextmanager
-    def lost():
-        with monkeypatch.context() as patch:
-            patch.setattr(runtime.jobs, "enqueue", lambda path, *args: None if path == FETCH else enqueue(path, *args))
-            yield
-    return lost
 
 
 @pytest.fixture
 def sampler(demo_world, phone):
-    sampler = phone(SAMPLER)
-    script.bind(sampler)
-    script.start(sampler)
-    sampler.location(*script.SITE)
-    return sampler
+    return on_site(phone)
 
 
-def statuses(runtime) -> list[str]:
-    with runtime.sessions() as s:
-        return [str(status) for status in s.scalars(select(Photo.status).order_by(Photo.id))]
+@pytest.fixture
+def jobs_lost(runtime, monkeypatch):
+    return lambda: photo_jobs_lost(runtime, monkeypatch)
 
 
 def later(seconds: int):
@@ -55,8 +35,8 @@ def later(seconds: int):
 
 
 def test_a_photo_whose_job_was_lost_is_queued_again_once_pending_longer_than_the_threshold(
-        sampler, runtime, app, drain, photo_jobs_lost):
-    with photo_jobs_lost():
+        sampler, runtime, app, drain, jobs_lost):
+    with jobs_lost():
         sampler.photo(jpeg(1))
     assert statuses(runtime) == ["pending"]
     with app.app_context():
@@ -68,8 +48,8 @@ def test_a_photo_whose_job_was_lost_is_queued_again_once_pending_longer_than_the
         assert photo_sweep.sweep(runtime, now=later(3600)) == 0
 
 
-def test_a_photo_processed_twice_is_stored_once(sampler, runtime, app, drain, photo_jobs_lost):
-    with photo_jobs_lost():
+def test_a_photo_processed_twice_is_stored_once(sampler, runtime, app, drain, jobs_lost):
+    with jobs_lost():
         sampler.photo(jpeg(2))
     with runtime.sessions() as s:
         photo_id = s.scalar(select(Photo.id))
@@ -81,21 +61,17 @@ def test_a_photo_processed_twice_is_stored_once(sampler, runtime, app, drain, ph
     assert statuses(runtime) == ["ready"]
 
 
-def test_the_review_before_submitting_a_trip_says_how_many_photos_are_still_being_received(
-        sampler, photo_jobs_lost):
+def trip_at_departure(phone):
+    sampler = on_site(phone)
     sampler.photo(jpeg(3))
     script.sample_all_points(sampler)
     script.fill_conditions(sampler)
     sampler.text("1")
     sampler.location(*script.SITE)
-    with photo_jobs_lost():
-        sampler.photo(jpeg(4))
-    review = sampler.text("1")
-    assert "提交前核对" in review and "照片接收中：1 张" in review, review
+    return sampler
 
 
-def test_the_review_before_submitting_an_om_visit_says_how_many_photos_are_still_being_received(
-        demo_world, phone, photo_jobs_lost):
+def om_visit_at_departure(phone):
     crew = phone(om_script.CREW)
     om_script.bind(crew)
     om_script.start(crew)
@@ -104,9 +80,16 @@ def test_the_review_before_submitting_an_om_visit_says_how_many_photos_are_still
     om_script.sheet(crew, "1", om_script.DAILY_GAS, seed=11)
     crew.text("0")
     crew.location(*om_script.SITE)
-    with photo_jobs_lost():
-        crew.photo(jpeg(50))
-    review = crew.text("1")
+    return crew
+
+
+@pytest.mark.parametrize("at_departure", [trip_at_departure, om_visit_at_departure], ids=["trip", "om_visit"])
+def test_the_review_before_submitting_says_how_many_photos_are_still_being_received(
+        demo_world, phone, jobs_lost, at_departure):
+    user = at_departure(phone)
+    with jobs_lost():
+        user.photo(jpeg(4))
+    review = user.text("1")
     assert "提交前核对" in review and "照片接收中：1 张" in review, review
 
 
@@ -141,8 +124,8 @@ def test_an_om_photo_wechat_no_longer_has_is_shown_failed_on_the_visit_record(de
 
 @pytest.mark.skipif(not DATABASE_URL.startswith("postgresql"),
                     reason="row locks: SQLite has none (BEGIN IMMEDIATE locks the whole file, so no two jobs overlap)")
-def test_a_photo_one_job_is_processing_is_left_to_it_by_the_sweepers_copy(sampler, runtime, app, photo_jobs_lost):
-    with photo_jobs_lost():
+def test_a_photo_one_job_is_processing_is_left_to_it_by_the_sweepers_copy(sampler, runtime, app, jobs_lost):
+    with jobs_lost():
         sampler.photo(jpeg(5))
     first_job = runtime.sessions()
     photo_id = first_job.scalars(select(Photo.id).with_for_update()).one()  # mid-download, row locked

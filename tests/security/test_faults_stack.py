@@ -14,37 +14,28 @@ from pathlib import Path
 
 import pytest
 from rq import Queue
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from models import Photo
 from services import clock, photo_sweep
 from services.jobs import QUEUE
 from tests.conftest import REDIS_URL
 from tests.e2e import trip_script as script
+from tests.support.faults import SAMPLER, on_site, statuses
 from tests.support.images import jpeg
 from tests.support.phone import Phone
 
-SAMPLER = "o_sampler1"
 ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
 def sampler(demo_world, phone):
-    """A sampler checked in on site; `quiet` is the same phone whose messages' jobs nobody runs yet."""
-    sampler = phone(SAMPLER)
-    script.bind(sampler)
-    script.start(sampler)
-    sampler.location(*script.SITE)
-    return sampler
+    return on_site(phone)
 
 
 def quiet(sampler) -> Phone:
+    """The same phone, with nobody running the jobs its messages queue."""
     return Phone(sampler.client, sampler.config, SAMPLER)
-
-
-def statuses(runtime) -> list[str]:
-    with runtime.sessions() as s:
-        return [str(status) for status in s.scalars(select(Photo.status).order_by(Photo.id))]
 
 
 def sweep_after_the_threshold(app, runtime, drain) -> None:
