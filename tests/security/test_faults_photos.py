@@ -100,6 +100,7 @@ def test_a_photo_wechat_no_longer_has_is_marked_failed_the_sampler_told_and_the_
     assert statuses(runtime) == ["failed"]
     told = [m["content"] for m in FakeWeChat(runtime.redis).inbox(SAMPLER) if m["kind"] == "text"]
     assert any("无法从微信下载" in text and "重新发送" in text for text in told), told
+    assert "未能从微信接收的照片：1 张" in sampler.text("状态")
     with runtime.sessions() as s:
         trip_id = s.scalar(select(SamplingTrip.id))
     for who in ("agency1", "regulator1"):
@@ -115,6 +116,8 @@ def test_an_om_photo_wechat_no_longer_has_is_shown_failed_on_the_visit_record(de
     crew.location(*om_script.SITE)
     crew.send("image", {"PicUrl": "http://mmbiz.example/gone", "MediaId": "FAKE_MEDIA_expired"})
     assert statuses(runtime) == ["failed"]
+    told = [m["content"] for m in FakeWeChat(runtime.redis).inbox(om_script.CREW) if m["kind"] == "text"]
+    assert any("重新发送" in text for text in told), told
     with runtime.sessions() as s:
         visit_id = s.scalar(select(Photo.om_visit_id))
     for who in ("om1", "regulator1"):
