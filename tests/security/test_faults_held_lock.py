@@ -20,7 +20,7 @@ OPENID = "o_sampler1"
 def deliveries(app):
     """The endpoint's lock, with its lifetime and waiting budget shortened so the test takes a second, not five."""
     deliveries = app.extensions["emss.deliveries"]
-    deliveries.lock_ttl, deliveries.wait_seconds = 1.0, 2.5
+    deliveries.lock_ttl, deliveries.wait_seconds = 1.5, 3.0
     return deliveries
 
 

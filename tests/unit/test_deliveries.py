@@ -78,7 +78,7 @@ def test_a_lock_whose_holder_died_frees_itself_within_its_lifetime(redis):
 
 
 def test_a_living_holder_keeps_its_lock_past_its_lifetime(redis):
-    deliveries = Deliveries(redis, wait_seconds=0.6, lock_ttl=0.3)
+    deliveries = Deliveries(redis, wait_seconds=1.5, lock_ttl=0.6)
     first = deliveries.begin("msg:12", "o1", SESSION)
     with deliveries.holding("msg:12", "o1", first.token), pytest.raises(Busy):
         deliveries.begin("msg:13", "o1", SESSION)
