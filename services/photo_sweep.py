@@ -1,7 +1,8 @@
 """The photo sweeper: a photo is durable in the database before its job is queued, so a photo whose job was
 lost — Redis flushed or failed over, the worker killed mid-job — is found still `pending` and queued again.
 
-`emss worker` sweeps at start and every `photo_sweep_every` seconds. Processing a photo twice is harmless:
+`emss worker` sweeps at start and every `photo_sweep_every` seconds; so does `emss serve` on the embedded
+default, where jobs run inline and a process that died mid-job left its photo pending. Processing a photo twice is harmless:
 `bot.jobs.fetch_photo` row-locks the photo and skips one that is no longer pending.
 """
 from __future__ import annotations
@@ -37,18 +38,20 @@ def sweep(runtime, now: datetime | None = None) -> int:
     return len(ids)
 
 
-def start(runtime) -> threading.Event:
+def start(app) -> threading.Event:
     """Sweep now and then every `photo_sweep_every` seconds in a background thread; set the event to stop."""
     stop = threading.Event()
-    threading.Thread(target=_sweep_until, args=(runtime, stop), name="photo-sweeper", daemon=True).start()
+    threading.Thread(target=_sweep_until, args=(app, stop), name="photo-sweeper", daemon=True).start()
     return stop
 
 
-def _sweep_until(runtime, stop: threading.Event) -> None:
-    while True:
-        try:
-            sweep(runtime)
-        except Exception:  # noqa: BLE001 - a database or Redis outage must not end the sweeping for good
-            log.exception("photo sweep failed; trying again in %ss", runtime.config.photo_sweep_every)
-        if stop.wait(runtime.config.photo_sweep_every):
-            return
+def _sweep_until(app, stop: threading.Event) -> None:
+    runtime = app.extensions["emss"]
+    with app.app_context():  # jobs run inline on the embedded default, and find their runtime in it
+        while True:
+            try:
+                sweep(runtime)
+            except Exception:  # noqa: BLE001 - a database or Redis outage must not end the sweeping for good
+                log.exception("photo sweep failed; trying again in %ss", runtime.config.photo_sweep_every)
+            if stop.wait(runtime.config.photo_sweep_every):
+                return

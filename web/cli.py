@@ -72,7 +72,7 @@ def _worker(args, config: Config) -> int:
     app = create_app(config)
     with app.app_context():
         runtime = app.extensions["emss"]
-        stop = photo_sweep.start(runtime)  # photos whose job was lost are queued again within a minute
+        stop = photo_sweep.start(app)  # photos whose job was lost are queued again within a minute
         try:
             SimpleWorker([QUEUE], connection=runtime.redis).work(with_scheduler=True)
         finally:
@@ -96,10 +96,14 @@ def _om_visits(args, config: Config) -> int:
 def _serve(args, config: Config) -> int:
     from werkzeug.serving import run_simple
 
+    from services import photo_sweep
     from web import create_app
 
+    app = create_app(config)
+    if config.jobs_inline:  # no worker: this process runs the jobs, and sweeps for the ones a crash lost
+        photo_sweep.start(app)
     # one process with threads: the embedded redis stand-in lives in this process
-    run_simple(args.host, args.port, create_app(config), threaded=True, use_reloader=False)
+    run_simple(args.host, args.port, app, threaded=True, use_reloader=False)
     return 0
 
 

@@ -4,6 +4,7 @@ many are still being received; one WeChat cannot give us is marked failed, its s
 from __future__ import annotations
 
 import threading
+import time
 from datetime import timedelta
 
 import pytest
@@ -46,6 +47,22 @@ def test_a_photo_whose_job_was_lost_is_queued_again_once_pending_longer_than_the
     assert statuses(runtime) == ["ready"]
     with app.app_context():
         assert photo_sweep.sweep(runtime, now=later(3600)) == 0
+
+
+def test_the_sweeper_of_a_running_process_keeps_receiving_photos_whose_job_was_lost(
+        sampler, runtime, app, drain, jobs_lost):
+    runtime.config.photo_sweep_after, runtime.config.photo_sweep_every = 0, 0.05
+    stop = photo_sweep.start(app)
+    try:
+        with jobs_lost():
+            sampler.photo(jpeg(6))  # lost after the sweeper started: a later round finds it
+        deadline = time.monotonic() + 20
+        while statuses(runtime) != ["ready"] and time.monotonic() < deadline:
+            drain()
+            time.sleep(0.05)
+    finally:
+        stop.set()
+    assert statuses(runtime) == ["ready"]
 
 
 def test_a_photo_processed_twice_is_stored_once(sampler, runtime, app, drain, jobs_lost):
