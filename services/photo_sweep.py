@@ -2,8 +2,8 @@
 lost — Redis flushed or failed over, the worker killed mid-job — is found still `pending` and queued again.
 
 `emss worker` sweeps at start and every `photo_sweep_every` seconds; so does `emss serve` on the embedded
-default, where jobs run inline and a process that died mid-job left its photo pending. Processing a photo twice is harmless:
-`bot.jobs.fetch_photo` row-locks the photo and skips one that is no longer pending.
+default, where jobs run inline and a process that died mid-job left its photo pending. Processing a photo twice
+is harmless: `bot.jobs.fetch_photo` row-locks the photo and skips one that is no longer pending.
 """
 from __future__ import annotations
 
