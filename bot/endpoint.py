@@ -17,8 +17,10 @@ from werobot.crypto import MessageCrypt
 from werobot.messages.events import UnknownEvent
 from werobot.messages.messages import UnknownMessage
 from werobot.parser import parse_xml, process_message
+from werobot.replies import TextReply
 
 from bot.deliveries import Busy, delivery_key
+from handlers import texts
 
 log = logging.getLogger(__name__)
 bp = Blueprint("wechat", __name__)
@@ -118,20 +120,28 @@ def _reply(message) -> bytes:
     session_key = sessions.key(openid)
     try:
         opening = deliveries.begin(key, openid, session_key)
+        if not opening.first:
+            earlier = deliveries.reply_of(key)
+            if earlier is not None:
+                return earlier
+            # the first delivery's worker died with no effect: this retry handles the message itself
+            opening = deliveries.begin(key, openid, session_key)
+            if not opening.first:
+                return deliveries.reply_of(key) or b"success"
     except Busy:
-        return b"success"
-    if not opening.first:
-        return deliveries.reply_of(key) or b"success"
+        # never `success` for a message that had no effect: WeChat would not retry, the message would be lost
+        return TextReply(message=message, content=texts.RESEND_WHILE_BUSY).render().encode()
     g.message_key = key
     g.chat_sessions = {"read": {session_key: opening.session}, "write": {}}
     try:
-        reply = robot.get_reply(message)
-        rendered = reply.render().encode() if reply else b"success"
+        with deliveries.holding(key, openid, opening.token):
+            reply = robot.get_reply(message)
+            rendered = reply.render().encode() if reply else b"success"
     except BaseException:
-        deliveries.abandon(key, openid)
+        deliveries.abandon(key, openid, opening.token)
         raise
     finally:
         # g lives as long as the app context, which an in-process caller (the simulator) may share
         writes = g.pop("chat_sessions")["write"]
-    deliveries.finish(key, openid, rendered, writes)
+    deliveries.finish(key, openid, opening.token, rendered, writes)
     return rendered

@@ -1,6 +1,8 @@
 """Jobs that talk to WeChat's API: fetching photo media and sending pushed messages (RQ, or inline)."""
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from models import OutboundMessage, OutboundStatus, Photo, PhotoStatus
 from services import clock, media
 from services.uow import UnitOfWork
@@ -19,9 +21,9 @@ def client(runtime):
 def fetch_photo(runtime, photo_id: int, last_attempt: bool = True) -> None:
     """Download a photo's media from WeChat and process it; a failure is retried, the last one recorded."""
     with UnitOfWork(runtime) as uow:
-        photo = uow.session.get(Photo, photo_id)
+        photo = _claim(uow, photo_id)
         if photo is None or photo.status != PhotoStatus.PENDING:
-            return  # already handled by an earlier delivery of this job
+            return  # already handled by an earlier delivery of this job, or being handled right now
         try:
             data = client(runtime).download_media(photo.media_id)
         except Exception as exc:
@@ -32,6 +34,13 @@ def fetch_photo(runtime, photo_id: int, last_attempt: bool = True) -> None:
             return
         media.save(uow, photo, data)
         uow.commit()
+
+
+def _claim(uow, photo_id: int) -> Photo | None:
+    """The photo, row-locked for this job: the sweeper may queue a photo whose first job is still running, and
+    only one of them may process it. The lock is the database's, so it dies with a killed worker's connection."""
+    query = select(Photo).where(Photo.id == photo_id).with_for_update(skip_locked=True)
+    return uow.session.scalars(query).one_or_none()
 
 
 def send_outbound(runtime, message_id: int, last_attempt: bool = True) -> None:

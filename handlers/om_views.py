@@ -4,9 +4,9 @@ from __future__ import annotations
 from sqlalchemy.orm import object_session
 
 from handlers import texts as T
-from handlers.views import check_in_line
+from handlers.views import check_in_line, unfinished_photos
 from models import CheckInKind, PhotoPurpose
-from services import om_visits
+from services import media, om_visits
 from states import forms
 from states.om_sheets import SHEETS
 from states.om_visit import Step
@@ -113,7 +113,7 @@ def summary(visit) -> str:
         photos = len(visit.photos_for(PhotoPurpose.SHEET, sheet.id))
         lines.append(f"{SHEETS[sheet.form].title}{where(sheet)}：工作照片 {photos} 张")
     lines.append(f"离场照片：{len(visit.photos_for(PhotoPurpose.DEPARTURE))} 张")
-    return "\n".join(lines)
+    return "\n".join(lines + unfinished_photos(media.unfinished(object_session(visit), om_visit_id=visit.id)))
 
 
 def status(visit, config) -> str:

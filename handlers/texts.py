@@ -15,6 +15,7 @@ HELP = (
     "· 取消：放弃当前操作\n"
     "· 账户信息：绑定或解绑账户"
 )
+RESEND_WHILE_BUSY = "您的上一条消息还在处理中，这条消息未能处理，请稍等几秒后重新发送。"
 SORRY = "系统繁忙，本条消息未能处理，请稍后重新发送。已记录的内容不受影响。"
 UNSUPPORTED = "暂不支持此类消息。请按提示回复文字、照片或位置。"
 OM_COMING = "污染源运维功能即将上线，敬请期待。"
@@ -81,6 +82,8 @@ PROMPTS = {
 POINT_HEAD = "点位 {index}/{count}：{point}（{kind}）\n本点位样品编号（请标注在样品瓶上）："
 SAMPLE_LINE = "· {code} {factor}{container}"
 CONDITIONS_CONFIRM = "【采样工况】请核对：\n{summary}\n\n回复 1 确认，回复“上一步”修改最后一项。"
+PHOTOS_RECEIVING = "照片接收中：{count} 张（可以先提交，接收完成后自动归入记录）"
+PHOTOS_FAILED = "未能从微信接收的照片：{count} 张，请回复“上一步”返回该步骤重新拍摄"
 REVIEW = "【提交前核对】\n{summary}\n\n回复 1 确认提交，回复“上一步”返回修改。"
 SUBMITTED_TO_POLLUTER = "已提交！已通知排污单位在您离场前确认。"
 SUBMITTED_SELF = "已提交！自行监测的采样行程无需排污单位确认，行程已完成。"

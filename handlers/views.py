@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 from handlers import texts as T
-from models import CheckInKind, PhotoPurpose
-from services import clock, trips
+from sqlalchemy.orm import object_session
+
+from models import CheckInKind, PhotoPurpose, PhotoStatus
+from services import clock, media, trips
 from states import forms
 from states.conditions import WORKING_CONDITIONS
 from states.trip import Step
@@ -68,7 +70,17 @@ def summary(trip) -> str:
         lines.append("采样工况：" + forms.summary(WORKING_CONDITIONS, trip.conditions.answers,
                                                trips.visit_tags(trip), separator="；", filled_only=True))
     lines.append(f"离场照片：{len(trip.photos_for(PhotoPurpose.DEPARTURE))} 张")
-    return "\n".join(lines)
+    return "\n".join(lines + unfinished_photos(media.unfinished(object_session(trip), trip_id=trip.id)))
+
+
+def unfinished_photos(counts: dict[PhotoStatus, int]) -> list[str]:
+    """The summary's lines on photos still being received or lost, so nobody submits believing they are in."""
+    lines = []
+    if counts.get(PhotoStatus.PENDING):
+        lines.append(T.PHOTOS_RECEIVING.format(count=counts[PhotoStatus.PENDING]))
+    if counts.get(PhotoStatus.FAILED):
+        lines.append(T.PHOTOS_FAILED.format(count=counts[PhotoStatus.FAILED]))
+    return lines
 
 
 def status(trip) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import object_session
 
 from models import CheckInKind, MonitoringTask, OmSheet, OmVisit, Photo, PhotoStatus
@@ -65,6 +66,14 @@ def give_up(uow, photo: Photo, status: PhotoStatus, reason: str) -> None:
     if photo.sent_by.binding is not None:
         text = TEXTS[status].format(reason=reason, step=STEP_NAMES.get(photo.purpose, ""))
         notify.tell(uow, photo.sent_by.binding.openid, text, photo.trip_id)
+
+
+def unfinished(db, *, trip_id: int | None = None, om_visit_id: int | None = None) -> dict[PhotoStatus, int]:
+    """How many of a trip's or a visit's photos are still being received (pending) or could not be (failed)."""
+    owner = Photo.trip_id == trip_id if trip_id is not None else Photo.om_visit_id == om_visit_id
+    query = select(Photo.status, func.count()).where(
+        owner, Photo.status.in_((PhotoStatus.PENDING, PhotoStatus.FAILED))).group_by(Photo.status)
+    return {PhotoStatus(status): count for status, count in db.execute(query)}
 
 
 def watermark_for(photo: Photo) -> Watermark:

@@ -99,6 +99,13 @@ def photos(db: Session, visit: OmVisit, sheet: OmSheet | None = None) -> list[Ph
     return list(db.scalars(query.order_by(Photo.received_at, Photo.id)))
 
 
+def unfinished_photos(db: Session, visit: OmVisit) -> list[Photo]:
+    """The visit's photos not stored (yet): still being received, or lost on the way from WeChat."""
+    query = select(Photo).where(Photo.om_visit_id == visit.id,
+                                Photo.status.in_((PhotoStatus.PENDING, PhotoStatus.FAILED)))
+    return list(db.scalars(query.order_by(Photo.received_at, Photo.id)))
+
+
 def photo_of(db: Session, visit: OmVisit, photo_id: int) -> Photo | None:
     return db.scalar(select(Photo).where(Photo.id == photo_id, Photo.om_visit_id == visit.id))
 

@@ -15,6 +15,9 @@ from services.jobs import Jobs
 from web.config import Config
 
 
+POOL_RECYCLE = 1800  # seconds
+
+
 @dataclass
 class Runtime:
     config: Config
@@ -30,7 +33,9 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    # pre-ping replaces a connection the server closed while it sat in the pool; recycling bounds how long a
+    # connection lives, so one a proxy or failover silently dropped is not found by a request first
+    return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True, pool_recycle=POOL_RECYCLE)
 
 
 def _sqlite_pragmas(connection, _record) -> None:

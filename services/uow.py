@@ -1,7 +1,12 @@
 """One commit point per use case (unit of work); jobs are queued only after the commit succeeds."""
 from __future__ import annotations
 
+import logging
+
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session
+
+log = logging.getLogger(__name__)
 
 
 class UnitOfWork:
@@ -16,8 +21,15 @@ class UnitOfWork:
         return self
 
     def __exit__(self, *exc) -> None:
-        self.session.rollback()
-        self.session.close()
+        # whatever was committed stays committed: a connection that died since (a failover, a DBA's
+        # pg_terminate_backend) has nothing left to roll back, so its error is logged, never raised over the
+        # answer the work already earned; the pool invalidates the connection and pre-pings the next one
+        try:
+            self.session.rollback()
+            self.session.close()
+        except (OperationalError, InterfaceError) as error:
+            log.warning("database connection lost while closing a unit of work: %s", error)
+            self.session.invalidate()
 
     @property
     def redis(self):

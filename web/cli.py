@@ -67,6 +67,7 @@ def _worker(args, config: Config) -> int:
     from rq import SimpleWorker
 
     import bot.jobs  # noqa: F401 - imported once, here, rather than in each job
+    from services import photo_sweep
     from services.jobs import QUEUE
     from web import create_app
 
@@ -76,7 +77,11 @@ def _worker(args, config: Config) -> int:
     app = create_app(config)
     with app.app_context():
         runtime = app.extensions["emss"]
-        SimpleWorker([QUEUE], connection=runtime.redis).work(with_scheduler=True)
+        stop = photo_sweep.start(app)  # photos whose job was lost are queued again within a minute
+        try:
+            SimpleWorker([QUEUE], connection=runtime.redis).work(with_scheduler=True)
+        finally:
+            stop.set()
     return 0
 
 
@@ -96,10 +101,14 @@ def _om_visits(args, config: Config) -> int:
 def _serve(args, config: Config) -> int:
     from werkzeug.serving import run_simple
 
+    from services import photo_sweep
     from web import create_app
 
+    app = create_app(config)
+    if config.jobs_inline:  # no worker: this process runs the jobs, and sweeps for the ones a crash lost
+        photo_sweep.start(app)
     # one process with threads: the embedded redis stand-in lives in this process
-    run_simple(args.host, args.port, create_app(config), threaded=True, use_reloader=False)
+    run_simple(args.host, args.port, app, threaded=True, use_reloader=False)
     return 0
 
 

@@ -52,6 +52,10 @@ class Config:
     wechat_max_clock_skew: int = 300
     jobs_inline: bool | None = None
     job_retry_intervals: tuple[int, ...] = (5, 30, 120)
+    # a photo still pending after this many seconds lost its job (Redis lost, worker killed): queue it again;
+    # the worker's sweeper looks this often
+    photo_sweep_after: int = 60
+    photo_sweep_every: int = 60
     session_ttl: int = 2 * 24 * 3600
 
     def __post_init__(self) -> None:

@@ -126,6 +126,7 @@ def visit(visit_id: int):
     return render_template("om_records/visit.html", visit=found, check_ins=om_records.check_ins(db(), found),
                            sheets=[_sheet_view(s, [p for p in photos if p.om_sheet_id == s.id]) for s in found.sheets],
                            visit_photos=[p for p in photos if p.om_sheet_id is None],
+                           unfinished_photos=om_records.unfinished_photos(db(), found),
                            visit_findings=[f for f in found.findings if f.sheet_id is None],
                            confirmation=om_records.confirmation(found), T=T, fmt=clock.fmt)
 

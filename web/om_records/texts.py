@@ -13,6 +13,7 @@ VISIT_STATE = {
 SEVERITY = SEVERITY_NAMES  # the QC's own words (states/qc_limits.py)
 CHECK_IN = {"arrival": "进场签到", "departure": "离场签到"}
 PHOTO_PURPOSE = {"arrival": "进场照片", "departure": "离场照片", "sheet": "记录单照片"}
+PHOTO_STATUS = {"pending": "接收中", "failed": "未能从微信接收（已通知运维人员重新拍摄）"}
 CONFIRMATION = {"pending": "待确认", "confirmed": "已确认", "rejected": "已退回"}
 NO_CONFIRMATION = "尚未提交确认"
 LATE = "逾期确认"

@@ -27,6 +27,8 @@ FENCE = {"": "全部", "outside": "有围栏外签到", "inside": "均在围栏�
 PHOTO_PURPOSE = {"arrival": "进场照片", "sampling": "采样照片", "output": "仪器输出", "departure": "离场照片",
                  "receipt": "送样接收照片"}
 CHECK_IN = {"arrival": "进场签到", "departure": "离场签到"}
+PHOTO_PENDING = "接收中"
+PHOTO_FAILED = "未能从微信接收（已通知采样人员重新拍摄）"
 TRIP_EVENTS = {
     "start": "开始行程", "check_in_arrival": "进场签到", "check_in_departure": "离场签到", "photo": "发送照片",
     "proceed": "进入下一步", "sample_time": "记录采样时间", "condition": "填写采样工况", "confirm": "确认",
