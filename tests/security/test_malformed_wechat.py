@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from tests.support.phone import OFFICIAL_ACCOUNT, signature
+from tests.support.phone import OFFICIAL_ACCOUNT, post_signed
 
 NOW = str(int(time.time()))
 PICS = "<SendPicsInfo><Count>1</Count><PicList><item><PicMd5Sum>x</PicMd5Sum></item></PicList></SendPicsInfo>"
@@ -65,22 +65,15 @@ MALFORMED = {
 }
 
 
-def post(client, config, body: bytes):
-    """Deliver a body as WeChat's servers would: signed, fresh."""
-    timestamp, nonce = str(int(time.time())), "nonce42"
-    query = {"timestamp": timestamp, "nonce": nonce, "signature": signature(config.wechat_token, timestamp, nonce)}
-    return client.post("/wechat", query_string=query, data=body, content_type="text/xml")
-
-
 @pytest.mark.parametrize("body, field", MALFORMED.values(), ids=list(MALFORMED))
 def test_a_malformed_signed_delivery_is_a_400_naming_the_field(client, config, body, field):
-    response = post(client, config, body)
+    response = post_signed(client, config.wechat_token, body)
     assert response.status_code == 400, response.get_data(as_text=True)[:300]
     assert field in response.get_data(as_text=True)
 
 
 def test_after_a_malformed_delivery_the_sender_is_answered_as_usual(demo_world, client, config, phone):
-    assert post(client, config, envelope(MsgId="abc")).status_code == 400
+    assert post_signed(client, config.wechat_token, envelope(MsgId="abc")).status_code == 400
     assert "使用帮助" in phone("o_stranger").text("帮助")
 
 
