@@ -2,32 +2,15 @@
 from __future__ import annotations
 
 from flask import Flask
-from werkzeug.exceptions import NotFound
-from werkzeug.routing import IntegerConverter, ValidationError
 
 from web.config import Config
+from web.ids import IdConverter
 
 # one blueprint per area; each module's `bp`
 AREAS = ("web.pages", "web.auth", "web.agency", "web.filing", "web.review", "web.contracts", "web.tasks",
          "web.records", "web.trips", "web.polluter", "web.mobile", "web.regulator", "web.admin",
          "web.credit", "web.om_qc", "web.om_tasks", "web.om_records", "web.om_mobile")
 MAX_UPLOAD = 25 * 1024 * 1024
-MAX_ID = 2 ** 31 - 1  # ids are INTEGER columns: PostgreSQL's is 32-bit
-
-
-class IdConverter(IntegerConverter):
-    """`<int:...>` in every route: an id from 1 to MAX_ID, so no view ever passes the database a number it
-    cannot hold. Anything else is a 404 whatever the method (werkzeug's own refusal would be a 405 where
-    the path has a rule for another method)."""
-
-    def __init__(self, url_map, *args, **kwargs):
-        super().__init__(url_map, *args, min=1, max=MAX_ID, **kwargs)
-
-    def to_python(self, value: str) -> int:
-        try:
-            return super().to_python(value)
-        except ValidationError:
-            raise NotFound() from None
 
 
 def create_app(config: Config | None = None) -> Flask:

@@ -54,3 +54,17 @@ def test_a_signed_in_user_gets_404_for_every_id_out_of_range(demo_world, app, lo
     client = login(username)
     token = csrf_token(client.get("/login").get_data(as_text=True))
     assert _probe(client, app, token) == []
+
+
+QUERY_IDS = {  # pages that take an id from the query string, and who opens them
+    "om1": ["/om/plans/new?contract_id={id}"],
+    "polluter1": ["/polluter/site?point={id}", "/polluter/site?point=1&edit={id}"],
+}
+
+
+@pytest.mark.parametrize("username", list(QUERY_IDS))
+def test_an_id_out_of_range_in_the_query_string_is_never_a_500(demo_world, login, username):
+    client = login(username)
+    for page in QUERY_IDS[username]:
+        for huge in HUGE:
+            assert client.get(page.format(id=huge)).status_code < 500, page.format(id=huge)

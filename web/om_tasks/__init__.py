@@ -18,6 +18,7 @@ from states.om_frequencies import REPORT_KINDS
 from states.om_sheets import SHEETS
 from web.access import me, role_required
 from web.db import db, get_or_404, uow
+from web.ids import record_id
 
 bp = Blueprint("om_tasks", __name__, url_prefix="/om", template_folder="templates")
 
@@ -58,7 +59,7 @@ def plans():
 @bp.route("/plans/new", methods=["GET", "POST"])
 @om_admin
 def new_plan():
-    contract_id = request.values.get("contract_id", type=int)
+    contract_id = request.values.get("contract_id", type=record_id)
     if contract_id is None:
         return render_template("om_tasks/contract_pick.html",
                                contracts=om_plans.contracts_for_plans(db(), me().agency_id))
@@ -246,7 +247,7 @@ def _report_draft() -> ReportDraft:
     passed = {"1": True, "0": False}.get(form.get("passed", ""))
     return ReportDraft(kind=form.get("kind", ""), report_no=form.get("report_no", ""),
                        performed_on=_date(form.get("performed_on")), passed=passed,
-                       instrument_id=form.get("instrument_id", type=int))
+                       instrument_id=form.get("instrument_id", type=record_id))
 
 
 def _file(name: str) -> bytes | None:
