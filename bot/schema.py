@@ -137,9 +137,8 @@ def check(fields: dict) -> Checked:
         raise Malformed("不是有效的微信消息")
     checked = Checked()
     _apply(fields, ENVELOPE, checked)
-    msg_type = checked.values["MsgType"]
-    kind = msg_type.lower()
-    # messages carry MsgId; the other kinds check it only when present
+    kind = checked.values["MsgType"].lower()
+    # an unlisted MsgType (answered "not supported") still has its MsgId checked: the de-duplication key reads it
     _apply(fields, KINDS.get(kind, (MSG_ID,)), checked)
     if kind == "event":
         _apply(fields, KINDS.get("event:" + checked.values["Event"].lower(), ()), checked)
