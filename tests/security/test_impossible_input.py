@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from models import CheckIn, Photo
+from models import CheckIn, Photo, TaskStatus
 from tests.e2e import om_script, trip_script
+from tests.support import records as R
 
 IMPOSSIBLE = {
     "far beyond the poles": (("999", "-1000"), "纬度"),
@@ -90,5 +91,16 @@ def test_a_photo_without_a_usable_media_id_is_explained_and_not_recorded(sampler
 def test_an_om_photo_without_a_media_id_is_explained_and_not_recorded(crew_at_arrival, runtime):
     crew_at_arrival.location(*om_script.SITE)
     reply = crew_at_arrival.send("image", {"PicUrl": "http://mmbiz.example/p", "MediaId": ""})
+    assert "照片" in reply and "重新" in reply and "系统繁忙" not in reply
+    assert _photos(runtime) == 0
+
+
+def test_a_receipt_photo_without_a_media_id_is_explained_and_not_recorded(demo_world, runtime, phone):
+    R.new_task(runtime, "T-SY", status=TaskStatus.REVIEW, sampling_needed=False)
+    clerk = phone("o_agency1")
+    trip_script.bind(clerk, "agency1")
+    clerk.text("送样接收")
+    clerk.text("1")
+    reply = clerk.send("image", {"PicUrl": "http://mmbiz.example/p", "MediaId": "x" * 200})
     assert "照片" in reply and "重新" in reply and "系统繁忙" not in reply
     assert _photos(runtime) == 0
