@@ -9,9 +9,9 @@ from tests.support.phone import OFFICIAL_ACCOUNT, cdata
 # weighted towards what the handlers act on
 MSG_TYPES = ["text"] * 6 + ["image"] * 3 + ["location"] * 3 + ["event"] * 6 + \
     ["voice", "video", "shortvideo", "link", "file", "miniprogrampage"]
-EVENTS = ["CLICK"] * 5 + ["subscribe", "unsubscribe", "SCAN", "LOCATION", "CLICK", "VIEW", "location_select", "pic_sysphoto",
-          "pic_photo_or_album", "pic_weixin", "scancode_push", "scancode_waitmsg", "TEMPLATESENDJOBFINISH",
-          "view_miniprogram", "MASSSENDJOBFINISH"]
+EVENTS = ["CLICK"] * 5 + ["subscribe", "unsubscribe", "SCAN", "LOCATION", "CLICK", "VIEW", "location_select",
+          "pic_sysphoto", "pic_photo_or_album", "pic_weixin", "scancode_push", "scancode_waitmsg",
+          "TEMPLATESENDJOBFINISH", "view_miniprogram", "MASSSENDJOBFINISH"]
 MENU_KEYS = ["ACCOUNT_INFO", "SAMPLING_TASKS", "OM_TASKS", "STATUS", "HELP", "NO_SUCH_KEY"]
 WORDS = ["帮助", "状态", "上一步", "返回", "采样任务", "污染源运维", "送样接收", "账户信息", "跳过", "今天", "确认",
          "好", "下一步", "10:35", "25:61", "2026-02-30", "-1", "0", "1", "2", "3", "99", "1e9", "85", "101.3"]
@@ -101,7 +101,8 @@ class Messages:
                   else self.raw()}
         if event.startswith("pic_"):
             count = rng.choice([0, 1, 1, 2, 3, 10])
-            items = "".join(f"<item><PicMd5Sum>{self.text(8)}</PicMd5Sum></item>" for _ in range(rng.choice([0, 1, 2, 3])))
+            items = "".join(f"<item><PicMd5Sum>{self.text(8)}</PicMd5Sum></item>"
+                            for _ in range(rng.choice([0, 1, 2, 3])))
             fields["SendPicsInfo"] = rng.choice([f"<Count>{count}</Count><PicList>{items}</PicList>", self.raw()])
         elif event == "LOCATION":
             fields.update(Latitude=self.number(-90, 90, sender), Longitude=self.number(-180, 180, sender),
