@@ -19,6 +19,7 @@ from werobot.messages.messages import UnknownMessage
 from werobot.parser import parse_xml, process_message
 from werobot.replies import TextReply
 
+from bot import schema
 from bot.deliveries import Busy, delivery_key
 from handlers import texts
 
@@ -81,9 +82,13 @@ def _parse(body: bytes, config):
         if request.args.get("encrypt_type") == "aes":
             crypt, plain = _decrypt(fields, config)
             fields = parse_xml(plain)
-        if not isinstance(fields, dict) or "MsgType" not in fields or "FromUserName" not in fields:
-            abort(400, "不是有效的微信消息")
-        return crypt, _known_type(process_message(fields))
+        checked = schema.check(fields)  # before WeRoBot, whose fields are read later, outside this guard
+        message = _known_type(process_message(fields))
+        message.checked = checked
+        return crypt, message
+    except schema.Malformed as exc:
+        log.info("malformed WeChat message: %s", exc)
+        abort(400, f"消息字段无效：{exc}")
     except (ExpatError, ValueError, TypeError, KeyError, UnicodeError) as exc:
         log.info("unreadable WeChat body: %s", exc)
         abort(400, "无法解析的 XML")

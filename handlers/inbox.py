@@ -137,19 +137,18 @@ def on_image(turn: Turn) -> str:
     """A photo: stored for the trip's photo step; its media is fetched by a job after the reply."""
     if turn.user is None:
         return T.UNBOUND
-    message = turn.message
     if receipt.KEY in turn.session:
-        return receipt.on_image(turn, message.__dict__.get("MediaId", ""), message.img, _live(turn))
+        return receipt.on_image(turn, turn.picture, _live(turn))
     if om.is_crew(turn):
         turn.session.pop(om.CHOICES, None)
         visit = om.current_visit(turn)
         if visit is None:
             return T.OM_NO_VISIT
-        return om.on_image(turn, visit, message.__dict__.get("MediaId", ""), message.img, _live(turn))
+        return om.on_image(turn, visit, turn.picture, _live(turn))
     trip = sampling.current_trip(turn)
     if trip is None:
         return T.NO_TRIP
-    return sampling.on_image(turn, trip, message.__dict__.get("MediaId", ""), message.img, _live(turn))
+    return sampling.on_image(turn, trip, turn.picture, _live(turn))
 
 
 def _live(turn: Turn) -> bool:
@@ -167,17 +166,16 @@ def on_location(turn: Turn) -> str:
     """A location from the map picker: the check-in of the trip's location step."""
     if turn.user is None:
         return T.UNBOUND
-    message = turn.message
     if om.is_crew(turn):
         turn.session.pop(om.CHOICES, None)
         visit = om.current_visit(turn)
         if visit is None:
             return T.OM_NO_VISIT
-        return om.on_location(turn, visit, message.location_x, message.location_y, message.label)
+        return om.on_location(turn, visit, turn.place)
     trip = sampling.current_trip(turn)
     if trip is None:
         return T.NO_TRIP
-    return sampling.on_location(turn, trip, message.location_x, message.location_y, message.label)
+    return sampling.on_location(turn, trip, turn.place)
 
 
 @handles
@@ -197,15 +195,15 @@ def on_subscribe(turn: Turn) -> str:
 @handles
 def on_pic_sysphoto(turn: Turn) -> None:
     """The camera-only button: the image messages that follow were taken live."""
-    count = int(turn.message.__dict__.get("SendPicsInfo", {}).get("Count") or 1)
+    count = turn.message.checked.get("SendPicsInfo")
     turn.session["live"] = {"count": count, "until": time.time() + LIVE_PHOTO_WINDOW}
 
 
 @handles
 def on_template_finished(turn: Turn) -> None:
     """TEMPLATESENDJOBFINISH: WeChat's final word on a template message."""
-    status = turn.message.__dict__.get("Status", "")
-    notify.record_template_outcome(turn.db, str(turn.message.__dict__.get("MsgID", "")), status)
+    checked = turn.message.checked
+    notify.record_template_outcome(turn.db, str(checked.get("MsgID")), checked.get("Status", ""))
 
 
 def on_unsupported(message, session) -> str:

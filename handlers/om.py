@@ -10,7 +10,7 @@ from __future__ import annotations
 from handlers import om_polluter
 from handlers import om_views as views
 from handlers import texts as T
-from handlers.turn import Turn
+from handlers.turn import Picture, Place, Turn
 from models import Role
 from services import clock, om_visits
 from services.om_visits import OmProblem
@@ -169,24 +169,29 @@ def _confirm(turn: Turn, visit) -> str | None:
     return T.OM_SUBMITTED
 
 
-def on_location(turn: Turn, visit, latitude: float, longitude: float, label: str | None) -> str:
-    """进场/离场签到; outside the fence is flagged, not refused."""
+def on_location(turn: Turn, visit, place: Place) -> str:
+    """进场/离场签到; outside the fence is flagged, not refused; an impossible location is explained, not recorded."""
     if EXPECTS.get(visit.state) != "location":
         return wrong_kind(turn, visit)
+    if place.problem:
+        return T.INPUT_PROBLEMS[place.problem]
 
     def check_in() -> str:
-        record = om_visits.check_in(turn.uow, visit, turn.user, latitude, longitude, None, label, turn.key)
+        record = om_visits.check_in(turn.uow, visit, turn.user, place.latitude, place.longitude, place.precision,
+                                    place.label, turn.key)
         template = T.OM_CHECKED_IN if record.inside_fence else T.OM_OUTSIDE_FENCE
         return template.format(kind=T.CHECK_IN_NAMES[record.kind], distance=f"{record.distance_m:.0f}",
                                radius=visit.plan.polluter.fence_radius_m)
     return _outcome(turn, visit, check_in)
 
 
-def on_image(turn: Turn, visit, media_id: str, pic_url: str | None, live: bool) -> str:
+def on_image(turn: Turn, visit, picture: Picture, live: bool) -> str:
     """A photo for the current step; stored now, downloaded and watermarked by a job."""
     if EXPECTS.get(visit.state) != "image":
         return wrong_kind(turn, visit)
-    photo = om_visits.add_photo(turn.uow, visit, turn.user, media_id, pic_url, live, turn.key)
+    if picture.problem:
+        return T.INPUT_PROBLEMS[picture.problem]
+    photo = om_visits.add_photo(turn.uow, visit, turn.user, picture.media_id, picture.pic_url, live, turn.key)
     count = len(visit.photos_for(photo.purpose, photo.om_sheet_id))
     return T.OM_PHOTO_RECEIVED.format(count=count, what=T.OM_PHOTO_WHAT[photo.purpose])
 

@@ -5,7 +5,7 @@ from the same form definition as the web page (states/receipt.py), with photos; 
 from __future__ import annotations
 
 from handlers import texts as T
-from handlers.turn import Turn
+from handlers.turn import Picture, Turn
 from models import MonitoringTask, Role
 from services import receipts, records
 from states import forms
@@ -100,7 +100,7 @@ def prompt(turn: Turn, task: MonitoringTask) -> str:
     return T.RECEIPT_CONFIRM.format(summary=receipts.summary(task), photos=len(receipts.photos(turn.db, task)))
 
 
-def on_image(turn: Turn, media_id: str, pic_url: str | None, live: bool) -> str:
+def on_image(turn: Turn, picture: Picture, live: bool) -> str:
     """A photo of the delivered samples: stored for the open receipt check, fetched by a job."""
     state = turn.session[KEY]
     if "task" not in state:
@@ -109,8 +109,10 @@ def on_image(turn: Turn, media_id: str, pic_url: str | None, live: bool) -> str:
     if task is None:
         turn.session.pop(KEY)
         return T.NO_RECEIPTS
+    if picture.problem:
+        return T.INPUT_PROBLEMS[picture.problem]
     try:
-        receipts.add_chat_photo(turn.uow, task, turn.user, media_id, pic_url, live)
+        receipts.add_chat_photo(turn.uow, task, turn.user, picture.media_id, picture.pic_url, live)
     except records.RecordsProblem as problem:
         return _refused(turn, task, problem)
     return T.RECEIPT_PHOTO.format(count=len(receipts.photos(turn.db, task)))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from handlers import texts as T
 from handlers import views
-from handlers.turn import Turn
+from handlers.turn import Picture, Place, Turn
 from models import Role
 from services import clock, confirmations, trips
 from services.trips import TripProblem
@@ -137,25 +137,30 @@ def _sample_time(turn: Turn, trip, text: str) -> str:
     return T.SAMPLE_TIME_SET.format(time=when, codes="、".join(s.code for s in samples) or "—")
 
 
-def on_location(turn: Turn, trip, latitude: float, longitude: float, label: str | None,
-                precision: float | None = None) -> str:
-    """进场/离场签到 with the location WeChat sent (GCJ-02); outside the fence is flagged, not refused."""
+def on_location(turn: Turn, trip, place: Place) -> str:
+    """进场/离场签到 with the location WeChat sent (GCJ-02); outside the fence is flagged, not refused;
+    an impossible location is explained and not recorded."""
     if EXPECTS.get(trip.state) != "location":
         return wrong_kind(trip)
+    if place.problem:
+        return T.INPUT_PROBLEMS[place.problem]
 
     def check_in() -> str:
-        record = trips.check_in(turn.uow, trip, turn.user, latitude, longitude, precision, label, turn.key)
+        record = trips.check_in(turn.uow, trip, turn.user, place.latitude, place.longitude, place.precision,
+                                place.label, turn.key)
         template = T.CHECKED_IN if record.inside_fence else T.OUTSIDE_FENCE
         return template.format(kind=T.CHECK_IN_NAMES[record.kind], distance=f"{record.distance_m:.0f}",
                                radius=trip.visit.task.polluter.fence_radius_m)
     return _outcome(turn, trip, check_in)
 
 
-def on_image(turn: Turn, trip, media_id: str, pic_url: str | None, live: bool) -> str:
+def on_image(turn: Turn, trip, picture: Picture, live: bool) -> str:
     """A photo for the current step; stored now, downloaded and processed by a job."""
     if EXPECTS.get(trip.state) != "image":
         return wrong_kind(trip)
-    photo = trips.add_photo(turn.uow, trip, turn.user, media_id, pic_url, live, turn.key)
+    if picture.problem:
+        return T.INPUT_PROBLEMS[picture.problem]
+    photo = trips.add_photo(turn.uow, trip, turn.user, picture.media_id, picture.pic_url, live, turn.key)
     count = len(trip.photos_for(photo.purpose, photo.point_id))
     return T.PHOTO_RECEIVED.format(count=count, what=T.PHOTO_WHAT[photo.purpose])
 

@@ -105,6 +105,17 @@ WENT_BACK = "已返回上一步。"
 EXPECT_LOCATION = "现在需要您的位置：请点击菜单“现场 → 发送位置”。"
 EXPECT_PHOTO = "现在需要照片：请点击菜单“现场 → 拍照”，拍完回复 1 进入下一步。"
 EXPECT_TEXT = "现在需要文字回复："
+# a location or photo WeChat delivered unusable (bot/schema.py names the field): nothing was recorded
+_RESEND_LOCATION = "本次未签到，请点击菜单“现场 → 发送位置”重新发送位置。"
+_RESEND_PHOTO = "本张照片未记录，请点击菜单“现场 → 拍照”重新拍摄发送。"
+INPUT_PROBLEMS = {
+    "latitude": "收到的位置纬度无效（应为 -90 到 90 之间的数字）。" + _RESEND_LOCATION,
+    "longitude": "收到的位置经度无效（应为 -180 到 180 之间的数字）。" + _RESEND_LOCATION,
+    "precision": "收到的位置精度无效（应为不小于 0 的米数）。" + _RESEND_LOCATION,
+    "label": "收到的位置名称过长（超过 255 字）。" + _RESEND_LOCATION,
+    "media_id": "这张照片未能接收：微信未提供有效的媒体编号（MediaId）。" + _RESEND_PHOTO,
+    "pic_url": "这张照片未能接收：照片链接过长。" + _RESEND_PHOTO,
+}
 EXPECT_CONFIRM = "请回复 1 确认，或回复“上一步”返回修改。"
 
 STATE_NAMES = {

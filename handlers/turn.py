@@ -8,6 +8,24 @@ from services import accounts
 from services.uow import UnitOfWork
 
 
+@dataclass(frozen=True)
+class Place:
+    """A location message's content as bot/schema.py converted it; `problem` names what was unusable."""
+    latitude: float | None
+    longitude: float | None
+    precision: float | None
+    label: str | None
+    problem: str | None
+
+
+@dataclass(frozen=True)
+class Picture:
+    """An image message's content as bot/schema.py converted it; `problem` names what was unusable."""
+    media_id: str
+    pic_url: str | None
+    problem: str | None
+
+
 @dataclass
 class Turn:
     uow: UnitOfWork
@@ -24,3 +42,14 @@ class Turn:
     def user(self):
         """The bound user, or None; binding during this turn assigns it."""
         return accounts.user_for_openid(self.db, self.openid)
+
+    @property
+    def place(self) -> Place:
+        checked = self.message.checked
+        return Place(checked.get("Location_X"), checked.get("Location_Y"), checked.get("Precision"),
+                     checked.get("Label"), checked.problem)
+
+    @property
+    def picture(self) -> Picture:
+        checked = self.message.checked
+        return Picture(checked.get("MediaId", ""), checked.get("PicUrl"), checked.problem)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Flask
 
 from web.config import Config
+from web.ids import IdConverter
 
 # one blueprint per area; each module's `bp`
 AREAS = ("web.pages", "web.auth", "web.agency", "web.filing", "web.review", "web.contracts", "web.tasks",
@@ -21,6 +22,7 @@ def create_app(config: Config | None = None) -> Flask:
     config = config or Config.from_env()
     config.require_secrets()  # every serving process (gunicorn, `emss serve`, the worker) comes through here
     app = Flask(__name__)
+    app.url_map.converters["int"] = IdConverter  # before any route is added
     secure = config.public_base_url.startswith("https://")
     app.config.update(
         SECRET_KEY=config.secret_key, MAX_CONTENT_LENGTH=MAX_UPLOAD,

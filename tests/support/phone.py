@@ -37,6 +37,13 @@ def message_xml(openid: str, msg_type: str, fields: dict, msgid: int | None, cre
     return "<xml>" + "".join(parts) + "</xml>"
 
 
+def post_signed(client, token: str, body: bytes):
+    """Post any body to /wechat signed as WeChat's servers would, fresh; the raw response."""
+    timestamp, nonce = str(int(time.time())), "n" + str(next(_msgids))
+    query = {"timestamp": timestamp, "nonce": nonce, "signature": signature(token, timestamp, nonce)}
+    return client.post("/wechat", query_string=query, data=body, content_type="text/xml")
+
+
 class Phone:
     """One WeChat user talking to the official account."""
 

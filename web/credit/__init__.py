@@ -14,6 +14,7 @@ from services.credit import CATEGORIES, TRAINING_KINDS, CreditRefused
 from web.access import me, role_required
 from web.db import db, get_or_404, uow
 from web.files import read_upload, send_media
+from web.ids import record_id
 
 bp = Blueprint("credit", __name__, url_prefix="/agency/credit", template_folder="templates")
 READERS = (Role.AGENCY_ADMIN, Role.REGULATOR, Role.SYSTEM_ADMIN)
@@ -96,7 +97,7 @@ def _annual(year: int, status: int, typed: dict | None = None):
 @om_clerk
 def upload():
     category = request.form.get("category", "")
-    polluter_id = request.form.get("polluter_id", type=int)
+    polluter_id = request.form.get("polluter_id", type=record_id)
     year = request.form.get("year", type=int)
     try:
         document = credit.upload(uow(), me(), category, _file("file"), _filename("file"),

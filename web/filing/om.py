@@ -13,6 +13,7 @@ from web.access import me, role_required
 from web.db import db, get_or_404, uow
 from web.files import read_upload
 from web.filing import _active, bp, send_certificate
+from web.ids import record_id
 
 VEHICLES, SPARE_PARTS = SECTION_BY_KEY["vehicles"], SECTION_BY_KEY["spare_parts"]
 VEHICLE_FILE = "<any(licence, lease):file>"
@@ -52,7 +53,7 @@ def _vehicle_page(row: Vehicle | None):
             stored["ownership"] = OWNERSHIP.get(row.ownership)
         return _render_vehicle(row, formview.widgets(VEHICLES.form, tags, stored), row.contract_id if row else None)
     values, errors = formview.parse_posted(VEHICLES.form, tags, request.form)
-    contract_id = request.form.get("contract_id", type=int)
+    contract_id = request.form.get("contract_id", type=record_id)
     try:
         if errors:
             raise FormInvalid(errors)

@@ -19,6 +19,7 @@ from states.om_sheets import SHEETS
 from web.access import me, role_required
 from web.db import db, get_or_404, uow
 from web.files import read_upload, send_media
+from web.ids import record_id
 
 bp = Blueprint("om_tasks", __name__, url_prefix="/om", template_folder="templates")
 
@@ -59,7 +60,7 @@ def plans():
 @bp.route("/plans/new", methods=["GET", "POST"])
 @om_admin
 def new_plan():
-    contract_id = request.values.get("contract_id", type=int)
+    contract_id = request.values.get("contract_id", type=record_id)
     if contract_id is None:
         return render_template("om_tasks/contract_pick.html",
                                contracts=om_plans.contracts_for_plans(db(), me().agency_id))
@@ -247,7 +248,7 @@ def _report_draft() -> ReportDraft:
     passed = {"1": True, "0": False}.get(form.get("passed", ""))
     return ReportDraft(kind=form.get("kind", ""), report_no=form.get("report_no", ""),
                        performed_on=_date(form.get("performed_on")), passed=passed,
-                       instrument_id=form.get("instrument_id", type=int))
+                       instrument_id=form.get("instrument_id", type=record_id))
 
 
 @bp.get("/reports/<int:report_id>/<any(file, raw):part>")

@@ -13,6 +13,7 @@ from states.instrument_form import ANALYTE_CLASSES, INSTRUMENT, KIND_NAMES, tags
 from web import formview
 from web.access import me, role_required
 from web.db import db, uow
+from web.ids import record_id
 from web.polluter import bp
 
 POINT_KINDS = {"wastewater": "废水", "flue_gas": "废气"}
@@ -23,9 +24,9 @@ POINT_KINDS = {"wastewater": "废水", "flue_gas": "废气"}
 def site():
     """The signed-in polluter's own outlets and register, with the forms."""
     polluter = me().polluter
-    point = _selected(polluter, request.args.get("point", type=int))
+    point = _selected(polluter, request.args.get("point", type=record_id))
     editing = None
-    if point is not None and (edit_id := request.args.get("edit", type=int)):
+    if point is not None and (edit_id := request.args.get("edit", type=record_id)):
         editing = instruments.managed_instrument(db(), me(), edit_id)
         if editing is None or editing.point_id != point.id or not editing.active:
             abort(404)
@@ -42,7 +43,7 @@ def site_of(polluter_id: int):
         abort(404)
     if instruments.manages(me(), polluter.id):
         return redirect(url_for(".site", **request.args))
-    return _page(polluter, _selected(polluter, request.args.get("point", type=int)), manage=False)
+    return _page(polluter, _selected(polluter, request.args.get("point", type=record_id)), manage=False)
 
 
 @bp.post("/site/points/<int:point_id>/instruments")
