@@ -103,3 +103,14 @@ def test_advancing_past_midnight_makes_the_signature_late(submitted, client, run
     confirmation = visit_row(runtime).confirmations[0]
     assert confirmation.late is True and close_to(confirmation.decided_at, next_morning)
     assert "逾期确认" in shown
+
+
+def test_the_simulator_shows_the_clock_with_its_buttons(client):
+    set_clock(client, datetime.fromisoformat("2026-11-20T09:00:00+08:00"))
+    page = client.get("/simulator").get_data(as_text=True)
+    assert "系统时间" in page and "2026-11-20 09:00" in page and "（已设定）" in page
+    for label, seconds in (("+10 分钟", 600), ("+1 小时", 3600), ("下一天", 86400)):
+        assert f'data-advance="{seconds}">{label}</button>' in page
+    assert "恢复真实时间" in page
+    client.delete("/fake-wechat/clock")
+    assert "（真实时间）" in client.get("/simulator").get_data(as_text=True)
