@@ -8,10 +8,11 @@ from __future__ import annotations
 import math
 from datetime import datetime
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, current_app, jsonify, request
 
 from bot.standin.simulator import BadInput
-from services import clock
+from services import clock, scenarios
+from services.uow import UnitOfWork
 
 bp = Blueprint("standin_control", __name__, url_prefix="/fake-wechat")
 MAX_ADVANCE_S = 366 * 24 * 3600
@@ -73,3 +74,15 @@ def _seconds(value) -> float:
     if not 0 < value <= MAX_ADVANCE_S:
         raise BadInput(f"advance_s 只能向前拨，且不超过 {MAX_ADVANCE_S} 秒（366 天）")
     return float(value)
+
+
+@bp.post("/scenario")
+def load_scenario():
+    """The same JSON as `emss scenario load`: {section: {key: id}}, or 400 naming the wrong key or field."""
+    with UnitOfWork(current_app.extensions["emss"]) as uow:
+        try:
+            ids = scenarios.load(uow.session, request.get_json(silent=True))
+        except scenarios.ScenarioProblem as problem:
+            return jsonify(error=problem.chinese, error_en=problem.english, path=problem.path), 400
+        uow.commit()
+    return jsonify(ids)
