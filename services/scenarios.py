@@ -56,7 +56,7 @@ def load(db: Session, data) -> dict:
     world = _World(db, scenario)
     ids = {"agencies": {a.key: world.agency(a).id for a in scenario.agencies},
            "polluters": {p.key: world.polluter(p).id for p in scenario.polluters},
-           "people": {p.username: world.person(p).id for p in scenario.people}}
+           "people": {p.username: world.person(p, f"people[{n}]").id for n, p in enumerate(scenario.people)}}
     ids["visits"] = {v.key: world.visit(v, f"visits[{n}]").id for n, v in enumerate(scenario.visits)}
     db.flush()
     return ids
@@ -134,7 +134,7 @@ class _World:
 
     # --- people ---
 
-    def person(self, spec: PersonSpec) -> User:
+    def person(self, spec: PersonSpec, path: str) -> User:
         row = self.db.scalar(select(User).where(User.username == spec.username))
         if row is None:
             row = User(username=spec.username, password_hash=_hash(spec.password))
@@ -147,9 +147,9 @@ class _World:
         row.agency = self._agency_of(spec)
         self.db.flush()
         if spec.openid:
-            self._bind(row, spec.openid)
+            self._bind(row, spec.openid, f"{path}.openid")
         if spec.api_token:
-            self._token(row, spec.api_token)
+            self._token(row, spec.api_token, f"{path}.api_token")
         self.people[spec.username] = row
         return row
 
@@ -160,10 +160,10 @@ class _World:
             return self.own_agency(self.polluters[spec.polluter])
         return None
 
-    def _bind(self, user: User, openid: str) -> None:
+    def _bind(self, user: User, openid: str, path: str) -> None:
         binding = self.db.scalar(select(WechatBinding).where(WechatBinding.openid == openid))
         if binding is not None and binding.user_id != user.id:
-            raise ScenarioProblem(f"people[{user.username}].openid", f"OpenID {openid} 已绑定其他账号",
+            raise ScenarioProblem(path, f"OpenID {openid} 已绑定其他账号",
                                   f"OpenID {openid} is bound to another account")
         if binding is None:
             if user.binding is not None:
@@ -171,11 +171,11 @@ class _World:
                 self.db.flush()
             self.db.add(WechatBinding(openid=openid, user=user))
 
-    def _token(self, user: User, token: str) -> None:
+    def _token(self, user: User, token: str, path: str) -> None:
         digest = hashlib.sha256(token.encode()).hexdigest()
         held = self.db.scalar(select(ApiToken).where(ApiToken.token_hash == digest))
         if held is not None and held.user_id != user.id:
-            raise ScenarioProblem(f"people[{user.username}].api_token", "该 api_token 已属于其他账号",
+            raise ScenarioProblem(path, "该 api_token 已属于其他账号",
                                   "this api_token belongs to another account")
         if held is None:
             self.db.add(ApiToken(user=user, token_hash=digest))

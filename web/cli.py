@@ -57,6 +57,10 @@ def _scenario(args, config: Config) -> int:
     from services.runtime import build_runtime
     from services.uow import UnitOfWork
 
+    if not config.dev:  # a scenario makes accounts with known passwords and tokens: never in production
+        print("场景只用于开发和测试：请设置 EMSS_DEV=1。/ Scenarios are for development and tests: set EMSS_DEV=1.",
+              file=sys.stderr)
+        return 2
     try:
         with open(args.file, encoding="utf-8") as handle:
             data = json.load(handle)

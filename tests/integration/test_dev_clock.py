@@ -82,17 +82,21 @@ def test_production_neither_mounts_the_clock_nor_reads_it(config):
     assert web.get("/simulator").status_code == 404
 
 
-def test_a_check_in_is_recorded_at_the_set_time(demo_world, client, phone, runtime):
+def test_check_ins_photos_and_sample_times_are_recorded_at_the_set_time(demo_world, client, phone, runtime):
     morning = clock.at_local(clock.today(), time(9, 0))
     set_clock(client, morning)
     sampler = phone("o_s1")
     script.bind(sampler)
     script.start(sampler)
     script.arrive(sampler)
+    script.sample_all_points(sampler)  # each sampling time answered “1”: 现在
     with runtime.sessions() as s:
         arrival = s.scalars(select(CheckIn)).one()
-        photo = arrival.trip.photos[0]
-        assert close_to(arrival.at, morning) and close_to(photo.received_at, morning)
+        trip = arrival.trip
+        assert close_to(arrival.at, morning, 30)
+        assert all(close_to(photo.received_at, morning, 30) for photo in trip.photos)
+        assert trip.samples and all(close_to(sample.sampled_at, morning, 30) for sample in trip.samples)
+        assert all(close_to(event.at, morning, 30) for event in trip.events)
 
 
 def test_advancing_past_midnight_makes_the_signature_late(submitted, client, runtime):  # noqa: F811

@@ -54,7 +54,8 @@ def loaded(client, data=None) -> dict:
 
 @pytest.fixture
 def cli_env(config, monkeypatch):
-    """The command line pointed at the test's database and Redis."""
+    """The command line of a development machine, pointed at the test's database and Redis."""
+    monkeypatch.setenv("EMSS_DEV", "1")
     monkeypatch.setenv("EMSS_INSTANCE", str(config.instance_path))
     monkeypatch.setenv("DATABASE_URL", config.database_url)
     if REDIS_URL:
@@ -161,7 +162,8 @@ def test_a_refusal_met_while_building_rolls_everything_back(demo_world, client, 
     data["people"][0]["openid"] = "o_demo_polluter"  # already polluter1's: found only against the database
     before = counts(runtime)
     answer = post(client, data)
-    assert answer.status_code == 400 and "o_demo_polluter" in answer.get_json()["error"]
+    assert answer.status_code == 400 and answer.get_json()["path"] == "people[0].openid"
+    assert "o_demo_polluter" in answer.get_json()["error"]
     assert counts(runtime) == before
     with runtime.sessions() as s:
         assert s.scalar(select(Agency).where(Agency.ref == "lab-east")) is None
@@ -181,6 +183,12 @@ def test_the_cli_refuses_a_bad_file_in_both_languages(runtime, cli_env, capsys, 
     assert cli.main(["scenario", "load", str(not_json)]) == 2
 
 
+def test_the_cli_loads_no_scenario_without_emss_dev(runtime, cli_env, capsys, monkeypatch):
+    monkeypatch.delenv("EMSS_DEV")
+    assert cli.main(["scenario", "load", str(EXAMPLE)]) == 2
+    assert "EMSS_DEV" in capsys.readouterr().err and counts(runtime)["User"] == 0
+
+
 # --- the world works ---------------------------------------------------------------------------------------
 
 def test_the_scenario_sampler_is_bound_already_and_starts_its_visit(client, phone, runtime):
@@ -195,6 +203,13 @@ def test_the_scenario_sampler_is_bound_already_and_starts_its_visit(client, phon
         arrival = s.scalars(select(CheckIn)).one()
         assert trip.visit.ref == "TRIP-A-1" and trip.started_by.username == "sc_sampler"
         assert arrival.inside_fence
+
+
+def test_the_example_loads_beside_the_demo_world(demo_world, client, runtime):
+    ids = loaded(client)
+    with runtime.sessions() as s:
+        assert s.scalar(select(func.count()).select_from(Agency)) == 4 + len(ids["agencies"])
+        assert s.get(User, ids["people"]["sc_sampler"]).binding.openid == "o_sc_sampler"
 
 
 def test_the_scenario_om_crew_finds_its_visit_in_chat(client, phone):
