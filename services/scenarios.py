@@ -32,15 +32,7 @@ from models import (
 )
 from services import clock, demo, om_plans
 from services.accounts import hash_password
-from services.scenario_file import (
-    AgencySpec,
-    PersonSpec,
-    PolluterSpec,
-    Scenario,
-    ScenarioProblem,
-    VisitSpec,
-    read,
-)
+from services.scenario_file import AgencySpec, PersonSpec, PointSpec, PolluterSpec, ScenarioProblem, VisitSpec, read
 
 __all__ = ["ScenarioProblem", "load"]
 
@@ -53,7 +45,7 @@ OM_POINT_KINDS = ("flue_gas", "wastewater")  # the points with automatic monitor
 def load(db: Session, data) -> dict:
     """Check the scenario, then create or update its rows; {section: {key: id}}. Raises ScenarioProblem."""
     scenario = read(data)
-    world = _World(db, scenario)
+    world = _World(db)
     ids = {"agencies": {a.key: world.agency(a).id for a in scenario.agencies},
            "polluters": {p.key: world.polluter(p).id for p in scenario.polluters},
            "people": {p.username: world.person(p, f"people[{n}]").id for n, p in enumerate(scenario.people)}}
@@ -70,9 +62,8 @@ def credit_code(key: str) -> str:
 class _World:
     """The rows of one load, by key."""
 
-    def __init__(self, db: Session, scenario: Scenario):
+    def __init__(self, db: Session):
         self.db = db
-        self.specs = {p.username: p for p in scenario.people}
         self.agencies: dict[str, Agency] = {}
         self.polluters: dict[str, Polluter] = {}
         self.people: dict[str, User] = {}
@@ -113,7 +104,7 @@ class _World:
         self.polluters[spec.key] = row
         return row
 
-    def _point(self, polluter: Polluter, row: MonitoringPoint | None, spec) -> None:
+    def _point(self, polluter: Polluter, row: MonitoringPoint | None, spec: PointSpec) -> None:
         lat = spec.lat if spec.lat is not None else polluter.latitude
         lng = spec.lng if spec.lng is not None else polluter.longitude
         if row is None:
@@ -127,7 +118,7 @@ class _World:
         """The polluter acting as its own agency (自主检测排污企业), made on first need."""
         if polluter.own_agency is None:
             polluter.own_agency = Agency(name=polluter.name, kind=AgencyKind.SELF_MONITORING,
-                                         credit_code=credit_code(f"{polluter.ref}.self"), district=polluter.district,
+                                         credit_code=credit_code(f"self:{polluter.ref}"), district=polluter.district,
                                          filing_status=FilingStatus.APPROVED)
             self._filed(polluter.own_agency)
         return polluter.own_agency
