@@ -3,6 +3,7 @@ from models.base import Base, utcnow
 from models.directory import (
     Agency,
     AgencyKind,
+    ApiToken,
     Equipment,
     FilingStatus,
     MonitoringPoint,
@@ -48,7 +49,8 @@ from models.trips import (
 )
 
 __all__ = [
-    "Agency", "AgencyKind", "Base", "Capability", "CheckIn", "CheckInKind", "ConditionRecord", "Confirmation",
+    "Agency", "AgencyKind", "ApiToken", "Base", "Capability", "CheckIn", "CheckInKind", "ConditionRecord",
+    "Confirmation",
     "ConfirmationLink", "ConfirmationStatus", "Contract", "Equipment", "Filing", "FilingReview", "FilingState",
     "FilingStatus", "MonitoringPoint", "MonitoringTask", "OutboundMessage", "OutboundStatus", "Photo",
     "PhotoPurpose", "PhotoStatus", "PlanItem", "PointFactor", "PointKind", "Polluter", "ReceiptCheck",

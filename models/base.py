@@ -6,6 +6,8 @@ from datetime import datetime, timezone
 from sqlalchemy import DateTime, MetaData, TypeDecorator, event
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
+from services import clock  # a leaf module (standard library only): the one source of time
+
 # Stable constraint names, so Alembic migrations are the same on SQLite and PostgreSQL.
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -17,7 +19,8 @@ NAMING = {
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    """Column defaults read the app's clock, so a row written under a set dev clock carries the set time."""
+    return clock.now()
 
 
 class UtcDateTime(TypeDecorator):

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -57,6 +57,8 @@ class Agency(Base, Timestamped):
     legal_representative: Mapped[str | None] = mapped_column(String(64))
     contact_name: Mapped[str | None] = mapped_column(String(64))
     contact_phone: Mapped[str | None] = mapped_column(String(32))
+    # the key of the scenario that made it (a scripted world's external reference), else None
+    ref: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     @property
     def self_monitoring(self) -> bool:
@@ -83,6 +85,18 @@ class User(Base, Timestamped):
     binding: Mapped[WechatBinding | None] = relationship(back_populates="user")
 
 
+class ApiToken(Base, Timestamped):
+    """A regulator's bearer token for the open API (开放接口), stored as its SHA-256 only; revoked, not deleted."""
+
+    __tablename__ = "api_token"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    revoked_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship()
+
+
 class WechatBinding(Base, Timestamped):
     """OpenID → user (账户绑定). One OpenID binds one account; one account binds one OpenID."""
 
@@ -107,6 +121,8 @@ class Polluter(Base, Timestamped):
     fence_radius_m: Mapped[int] = mapped_column(default=300)
     # set when the polluter monitors itself (自主检测排污企业): it is then its own agency
     own_agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"))
+    # the key of the scenario that made it (a scripted world's external reference), else None
+    ref: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     own_agency: Mapped[Agency | None] = relationship()
     points: Mapped[list[MonitoringPoint]] = relationship(back_populates="polluter", order_by="MonitoringPoint.id")

@@ -3,7 +3,7 @@ and credit records, O&M plans, visits with their record sheets, QC findings, con
 from __future__ import annotations
 
 import enum
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text, select
 from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
@@ -197,6 +197,11 @@ class OmVisit(Base, Timestamped):
     started_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     started_at: Mapped[datetime | None]
     submitted_at: Mapped[datetime | None]
+    # the scheduled window of the day, when one was set (a scenario's visit); plans generate whole days
+    starts: Mapped[time | None]
+    ends: Mapped[time | None]
+    # external reference (a scenario's key), shown on pages and given to other systems
+    ref: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     plan: Mapped[OmPlan] = relationship(back_populates="visits")
     started_by: Mapped[User | None] = relationship()

@@ -129,6 +129,8 @@ class Visit(Base):
     day: Mapped[date]
     starts: Mapped[time]
     ends: Mapped[time]
+    # external reference (a scenario's key), shown on pages and given to other systems
+    ref: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     task: Mapped[MonitoringTask] = relationship(back_populates="visits")
     samplers: Mapped[list[User]] = relationship(secondary=visit_sampler, order_by="User.id")

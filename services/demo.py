@@ -90,12 +90,12 @@ def _create(db: Session) -> None:
                 WechatBinding(openid=POLLUTER_OPENID, user=polluter1),
                 _staff(agency, sampler1, "张伟", "310116198801011234", valid),
                 _staff(agency, sampler2, "李娜", "310116199203052345", valid),
-                *_capabilities(agency)])
+                *capabilities(agency)])
     db.flush()
     contract = Contract(agency_id=agency.id, polluter_id=polluter.id, code="HT-2026-001", status="submitted")
     db.add(contract)
     db.flush()
-    db.add(_task("RW-DEMO-0001", "示范化工 2026 年第四季度自行监测", agency, polluter, contract))
+    db.add(sampling_task("RW-DEMO-0001", "示范化工 2026 年第四季度自行监测", agency, polluter, contract))
 
     own = Agency(name="上海自测示范电镀有限公司", kind=AgencyKind.SELF_MONITORING, credit_code="91310117MA1SELF001",
                  filing_status=FilingStatus.APPROVED, code="ZC", district="松江区")
@@ -103,13 +103,13 @@ def _create(db: Session) -> None:
                               31.0320, 121.2270, own_agency=own)
     selfmon1 = _user("selfmon1", "赵强（自测电镀）", Role.SAMPLER, agency=own)
     db.add_all([own, self_polluter, selfmon1, _staff(own, selfmon1, "赵强", "310117198506063456", valid),
-                *_capabilities(own),
+                *capabilities(own),
                 Equipment(agency=own, name="便携式 pH 计", model="PHB-4", asset_no="ZC-EQ-001",
                           calibration_valid_until=valid)])
     db.flush()
-    db.add(_task("ZC-DEMO-0001", "自测电镀 2026 年第四季度自行监测", own, self_polluter, None))
+    db.add(sampling_task("ZC-DEMO-0001", "自测电镀 2026 年第四季度自行监测", own, self_polluter, None))
     for filed in (agency, own):
-        _approved_filing(db, filed)
+        approved_filing(db, filed)
     _pending_agency(db, valid)
     _om_agency(db, polluter, valid)
 
@@ -120,12 +120,12 @@ def _staff(agency, user, name, id_number, valid) -> Staff:
                  certificate_category="现场采样", certificate_valid_until=valid)
 
 
-def _capabilities(agency) -> list[Capability]:
+def capabilities(agency) -> list[Capability]:
     return [Capability(agency=agency, factor=factor, method=method) for factor, (method, _, _) in METHODS.items()]
 
 
-def _approved_filing(db: Session, agency: Agency) -> None:
-    """Version 1 approved, so the demo agencies can run tasks."""
+def approved_filing(db: Session, agency: Agency) -> None:
+    """Version 1 approved, so the agency can run tasks (the demo's and scenarios' agencies)."""
     db.add(Filing(agency=agency, version=1, state=FilingState.APPROVED, basic=filings.basic_of(agency),
                   snapshot=filings.snapshot(db, agency.id), submitted_at=clock.now(), decided_at=clock.now()))
 
@@ -141,7 +141,7 @@ def _pending_agency(db: Session, valid) -> None:
                       certificate_no="HJ-017890", certificate_valid_until=valid),
                 Equipment(agency=agency, name="便携式溶解氧仪", model="JPB-607A", asset_no="QY-EQ-001",
                           calibration_valid_until=valid),
-                *_capabilities(agency)])
+                *capabilities(agency)])
     db.flush()
     db.add(Filing(agency=agency, version=1, state=FilingState.SUBMITTED, basic=filings.basic_of(agency),
                   snapshot=filings.snapshot(db, agency.id), submitted_at=clock.now()))
@@ -182,7 +182,7 @@ def _om_agency(db: Session, polluter: Polluter, valid: date) -> None:
                       certificate_authority="上海市环境保护产业协会", certificate_category="烟气 CEMS 运维",
                       certificate_valid_until=valid)])
     db.flush()
-    _approved_filing(db, agency)
+    approved_filing(db, agency)
 
 
 def _ensure_today_om_visit(db: Session) -> None:
@@ -197,14 +197,21 @@ def _ensure_today_om_visit(db: Session) -> None:
 def _polluter(name, code, district, address, lat, lng, **extra) -> Polluter:
     polluter = Polluter(name=name, credit_code=code, district=district, address=address, latitude=lat,
                         longitude=lng, **extra)
-    water = MonitoringPoint(code="DW001", name="废水总排口", kind=PointKind.WASTEWATER,
-                            latitude=lat + 0.0003, longitude=lng + 0.0004)
-    water.factors = [PointFactor(name=n) for n in ("化学需氧量", "氨氮", "pH值")]
-    gas = MonitoringPoint(code="DA001", name="锅炉废气排放口", kind=PointKind.FLUE_GAS, latitude=lat - 0.0003,
-                          longitude=lng - 0.0003)
-    gas.factors = [PointFactor(name=n) for n in ("二氧化硫", "氮氧化物", "颗粒物")]
-    polluter.points = [water, gas]
+    polluter.points = [
+        point("DW001", "废水总排口", PointKind.WASTEWATER, lat + 0.0003, lng + 0.0004,
+              ("化学需氧量", "氨氮", "pH值")),
+        point("DA001", "锅炉废气排放口", PointKind.FLUE_GAS, lat - 0.0003, lng - 0.0003,
+              ("二氧化硫", "氮氧化物", "颗粒物")),
+    ]
     return polluter
+
+
+def point(code: str, name: str, kind: PointKind, lat: float | None, lng: float | None,
+          factors) -> MonitoringPoint:
+    """A monitoring point of the directory with its factors (the demo's and scenarios' sites)."""
+    row = MonitoringPoint(code=code, name=name, kind=kind, latitude=lat, longitude=lng)
+    row.factors = [PointFactor(name=n) for n in factors]
+    return row
 
 
 METHODS = {
@@ -215,15 +222,18 @@ METHODS = {
     "氮氧化物": ("HJ 693-2014 定电位电解法", "现场测定", None),
     "颗粒物": ("HJ 836-2017 重量法", "滤筒", None),
 }
+# a factor the table does not know (a scenario's): the plan line names no standard method
+UNLISTED = ("按监测方案确定的方法", None, None)
 
 
-def _task(code, name, agency, polluter, contract) -> MonitoringTask:
+def sampling_task(code, name, agency, polluter, contract, points=None) -> MonitoringTask:
+    """A task at the sampling stage whose plan samples every factor of `points` (all the site's by default)."""
     task = MonitoringTask(code=code, name=name, category="自行监测", agency=agency, polluter_id=polluter.id,
                           contract_id=contract.id if contract else None, status=TaskStatus.SAMPLING)
-    for point in polluter.points:
-        for factor in point.factors:
-            method, container, preservative = METHODS[factor.name]
-            task.plan.append(PlanItem(point=point, factor=factor.name, method=method, container=container,
+    for site_point in polluter.points if points is None else points:
+        for factor in site_point.factors:
+            method, container, preservative = METHODS.get(factor.name, UNLISTED)
+            task.plan.append(PlanItem(point=site_point, factor=factor.name, method=method, container=container,
                                       preservative=preservative))
     return task
 

@@ -138,8 +138,14 @@ def save_plan(uow, user: User, draft: PlanDraft, plan: OmPlan | None = None, tod
     """新建/修改运维计划: checked against the contract, the agency's crew and equipment, the site's points and
     instruments, and the standards' frequencies; then its visits are generated through the horizon."""
     db = uow.session
-    today = today or clock.today()
     agency = db.get(Agency, user.agency_id) if user.agency_id else None
+    return save_agency_plan(db, agency, draft, plan, today)
+
+
+def save_agency_plan(db: Session, agency: Agency | None, draft: PlanDraft, plan: OmPlan | None = None,
+                     today: date | None = None) -> OmPlan:
+    """The checks and rows of `save_plan` for the agency itself (a scenario's agency has no admin to act)."""
+    today = today or clock.today()
     if agency is None or agency.kind not in OM_AGENCIES:
         raise PlanRefused("not_om")
     name = (draft.name or "").strip()

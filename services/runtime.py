@@ -11,6 +11,7 @@ import redis
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from services import clock
 from services.jobs import Jobs
 from web.config import Config
 
@@ -63,6 +64,8 @@ def make_redis(config: Config) -> redis.Redis:
 def build_runtime(config: Config) -> Runtime:
     engine = make_engine(config.database_url)
     client = make_redis(config)
+    # every process of the app builds its runtime here: web workers, RQ workers and the CLI share the dev clock
+    clock.use(clock.DevClock(client) if config.dev else None)
     return Runtime(
         config=config,
         engine=engine,

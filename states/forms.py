@@ -8,9 +8,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import datetime, time
 from enum import StrEnum
 from typing import Any
+
+from services import clock  # a leaf module (standard library only): the one source of time
 
 
 class Kind(StrEnum):
@@ -106,7 +108,7 @@ def _parse_text(f: Field, text: str) -> str:
 
 def _parse_date(f: Field, text: str) -> str:
     if text in {"今天", "今日"}:
-        return date.today().isoformat()
+        return clock.today().isoformat()  # China's today, as the user means it
     for pattern in ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d"):
         try:
             return datetime.strptime(text, pattern).date().isoformat()

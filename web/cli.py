@@ -1,4 +1,4 @@
-"""`emss` — the command line: db upgrade, demo, menu push, worker, serve, om-visits."""
+"""`emss` — the command line: db upgrade, demo, scenario load, menu push, worker, serve, om-visits."""
 from __future__ import annotations
 
 import argparse
@@ -13,6 +13,9 @@ def main(argv: list[str] | None = None) -> int:
     db = sub.add_parser("db", help="database schema").add_subparsers(dest="action", required=True)
     db.add_parser("upgrade", help="apply Alembic migrations")
     sub.add_parser("demo", help="load the demo data (idempotent)")
+    scenario = sub.add_parser("scenario", help="scripted worlds for development and tests").add_subparsers(
+        dest="action", required=True)
+    scenario.add_parser("load", help="load a scenario JSON file (idempotent by its keys)").add_argument("file")
     menu = sub.add_parser("menu", help="the official account's custom menu").add_subparsers(dest="action",
                                                                                             required=True)
     menu.add_parser("push", help="create the menu through the WeChat API")
@@ -48,6 +51,39 @@ def _demo(args, config: Config) -> int:
         uow.commit()
     print("演示数据已加载。" if created else "演示数据已存在，未重复加载。")
     print(demo.ACCOUNTS_NOTE)
+    return 0
+
+
+def _scenario(args, config: Config) -> int:
+    import json
+
+    from services import scenarios
+    from services.runtime import build_runtime
+    from services.uow import UnitOfWork
+
+    if not config.dev:  # a scenario makes accounts with known passwords and tokens: never in production
+        print("场景只用于开发和测试：请设置 EMSS_DEV=1。/ Scenarios are for development and tests: set EMSS_DEV=1.",
+              file=sys.stderr)
+        return 2
+    try:
+        with open(args.file, encoding="utf-8") as handle:
+            data = json.load(handle)
+    except (OSError, ValueError) as exc:
+        print(f"无法读取场景文件 / cannot read the scenario file: {exc}", file=sys.stderr)
+        return 2
+    runtime = build_runtime(config)
+    try:
+        with UnitOfWork(runtime) as uow:
+            ids = scenarios.load(uow.session, data)
+            uow.commit()
+    except scenarios.ScenarioProblem as problem:
+        print(f"场景文件有误，未加载任何内容：{problem.chinese}\n"
+              f"The scenario file is wrong, nothing was loaded: {problem.english}", file=sys.stderr)
+        return 2
+    finally:
+        runtime.engine.dispose()
+        runtime.redis.close()
+    print(json.dumps(ids, ensure_ascii=False, indent=2))
     return 0
 
 
@@ -112,7 +148,7 @@ def _serve(args, config: Config) -> int:
     return 0
 
 
-COMMANDS = {"db": _db, "demo": _demo, "menu": _menu, "worker": _worker, "serve": _serve,
+COMMANDS = {"db": _db, "demo": _demo, "scenario": _scenario, "menu": _menu, "worker": _worker, "serve": _serve,
             "om-visits": _om_visits}
 
 if __name__ == "__main__":

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 
 def register(app) -> None:
-    from bot.standin import fake_api, simulator
+    from bot.standin import control, fake_api, simulator
 
-    for blueprint in (fake_api.bp, simulator.bp):
+    for blueprint in (fake_api.bp, simulator.bp, control.bp):
         app.register_blueprint(blueprint)
         app.extensions["csrf"].exempt(blueprint)  # called by servers and scripts, not by our forms

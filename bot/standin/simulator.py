@@ -17,6 +17,7 @@ from werobot.parser import parse_xml
 from bot.endpoint import sign
 from bot.menu import MENU
 from bot.standin.store import PREFIX, FakeWeChat
+from services import clock
 
 bp = Blueprint("simulator", __name__, template_folder="templates")
 
@@ -36,6 +37,8 @@ DEMO_USERS = [
 SITE = {"name": "上海示范化工有限公司", "latitude": 30.8167, "longitude": 121.3500, "radius_m": 300, "span": 0.03}
 PRESETS = [("厂区内", 30.8168, 121.3502), ("厂区外约2公里", 30.8350, 121.3500)]
 # how the fake account's template library shows the trip template (WeChat keeps these labels, not the sender)
+# the clock buttons a trainer uses to demo a late confirmation: (label, seconds forward)
+CLOCK_STEPS = [("+10 分钟", 600), ("+1 小时", 3600), ("下一天", 24 * 3600)]
 TRIP_TEMPLATE = {"title": "采样记录待确认", "labels": {"keyword1": "采样任务", "keyword2": "排污单位",
                                                 "keyword3": "采样人员", "keyword4": "离场时间", "keyword5": "说明"}}
 
@@ -72,7 +75,8 @@ def page():
     settings = {"site": SITE, "presets": PRESETS, "templates": {config.wechat_trip_template_id: TRIP_TEMPLATE},
                 "maxPhoto": MAX_PHOTO, "demoUsers": [openid for _, openid in DEMO_USERS]}
     return render_template("simulator.html", account_name=ACCOUNT_NAME, menu=MENU["button"], users=DEMO_USERS,
-                           settings=settings)
+                           settings=settings, clock_steps=CLOCK_STEPS, app_time=clock.fmt(clock.now()),
+                           clock_set=clock.dev_clock().is_set())
 
 
 @bp.get("/simulator/api/inbox/<openid>")
