@@ -201,10 +201,10 @@ def test_absurdly_long_field_is_cut_to_three_lines_ending_in_dots():
 
 
 def test_band_grows_when_the_place_needs_more_lines():
-    picture = Image.new("RGB", (400, 600), (200, 200, 200))
-    short = photos._draw_watermark(picture, MARK)
+    short, long = Image.new("RGB", (400, 600), (200, 200, 200)), Image.new("RGB", (400, 600), (200, 200, 200))
+    photos._draw_watermark(short, MARK)  # draws onto the picture it is given
     long_place = "Industrial Road 88 " * 6 + "30.81670,121.35000"
-    long = photos._draw_watermark(picture, replace(MARK, place=long_place))
+    photos._draw_watermark(long, replace(MARK, place=long_place))
     row = next(y for y in range(600) if short.getpixel((200, y))[0] < 150)  # top of the short band
     assert long.getpixel((200, row - 10))[0] < 150  # the long band starts higher
 
