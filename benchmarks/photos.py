@@ -1,23 +1,27 @@
-"""Photo pipeline benchmark: worker CPU per photo, and the peak memory of one 50 MP photo. Standalone: no
+"""Photo pipeline benchmark: the peak memory of one 50 MP photo, and worker CPU per photo. Standalone: no
 server, database or Redis.
 
 A program, not a test:
 
-    .venv/bin/python benchmarks/photos.py                      # 60 photos of 1600x1200 + one of 50 MP
+    .venv/bin/python benchmarks/photos.py                      # 50 MP memory, then 60 photos of 1600x1200
     .venv/bin/python benchmarks/photos.py --against /tmp/old   # also another checkout's services/photos.py
 
 What it does:
-1. generates camera-like 1600x1200 JPEGs (quality 92, 4:2:0, EXIF with time, GPS, make and model): smooth
+1. processes one 50 MP photo (8160x6120, a 50 MP phone sensor's size, under the 20 MB cap), once upright and
+   once stored sideways (EXIF orientation 6, as many phones store portraits), each in a fresh subprocess that
+   first imports what the RQ worker holds (the web app, bot.jobs, rq) and writes the three files as
+   services.media does; reports the child's peak RSS (ru_maxrss, as getrusage RUSAGE_CHILDREN has it, taken
+   per child with wait4) against the target. It runs first, while this process is small: a child's ru_maxrss
+   starts from its parent's peak;
+2. generates camera-like 1600x1200 JPEGs (quality 92, 4:2:0, EXIF with time, GPS, make and model): smooth
    light, shapes with hard edges, thin lines and sensor noise in luma and chroma, about 2.5 bits per pixel
-   like a phone's own JPEG; flat pictures would compress and decode unrealistically fast. WeChat recompresses
-   photos it delivers (about 1 bit per pixel), so these are heavier than what the worker usually receives;
-2. runs `services.photos.process_photo` (verify, EXIF, thumbnail, watermark, SHA-256, perceptual hash) on
+   like a phone camera's own JPEG; flat pictures would compress and decode unrealistically fast. WeChat
+   usually recompresses the photos it delivers, so these are if anything heavier than what the worker gets;
+3. runs `services.photos.process_photo` (verify, EXIF, thumbnail, watermark, SHA-256, perceptual hash) on
    them in this process, --photos times after a warm-up, and reports the CPU time of each call
-   (time.process_time: robust to other processes sharing the cores, which wall time is not): mean and p95
-   against the target, and the photos one worker processes per second of CPU;
-3. processes one 50 MP photo (8160x6120, a 50 MP phone sensor's size, under the 20 MB cap) in a fresh
-   subprocess that first imports what the RQ worker holds (the web app, bot.jobs, rq), and reports that
-   child's peak RSS (getrusage RUSAGE_CHILDREN) against the target.
+   (time.process_time: robust to other processes sharing the cores, which wall time is not): mean, median
+   and p95, the target on the mean, and the photos one worker processes per second of CPU. The watermark
+   font matters (a CJK font renders slower than DejaVu): the run names the one it found.
 
 --against DIR loads DIR/services/photos.py as well (for instance main's, `git show main:services/photos.py`),
 times both alternately on the same photos, so load from others on the machine hits both alike, and compares
@@ -30,7 +34,6 @@ import importlib.util
 import io
 import os
 import random
-import resource
 import statistics
 import subprocess
 import sys
@@ -240,7 +243,10 @@ def measure_cpu(args) -> bool:
     print(f"CPU: {args.distinct} camera-like 1600x1200 JPEGs, mean {mean_bytes / 1e3:.0f} kB "
           f"({mean_bytes * 8 / (PHOTO_SIZE[0] * PHOTO_SIZE[1]):.2f} bits per pixel), {args.photos} timed runs",
           flush=True)
-    pipelines = {"this checkout": load_pipeline(ROOT, "photos_here")}
+    here = load_pipeline(ROOT, "photos_here")
+    pipelines = {"this checkout": here}
+    font = here._font_choice(os.environ.get(here.FONT_ENV_VAR) or None)[0]
+    print(f"  watermark font: {font or 'Pillow built-in (no font file found)'}", flush=True)
     if args.against:
         pipelines[f"--against {args.against}"] = load_pipeline(args.against, "photos_against")
     times = time_pipelines(pipelines, photos, args.photos)

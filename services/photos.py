@@ -129,9 +129,10 @@ def _dhash(small: Image.Image) -> str:
     """64-bit difference hash: is each pixel brighter than its right neighbour
     in a 9x8 greyscale reduction. Survives re-encoding and resizing.
 
-    Taken from the thumbnail-sized picture, not the full one: the 9x8 Lanczos reduction
-    of either differs by rounding only (benchmarks/photos.py --compare-hash measures it),
-    and the full one would cost a third of the pipeline."""
+    Taken from the thumbnail-sized picture, not the full one, which would cost a third of the
+    pipeline: the 9x8 Lanczos reductions of the two differ by rounding, which flips at most a
+    bit or two, no more than re-encoding the photo does, so hashes stored before stay comparable
+    (tests/unit/test_photos.py; `benchmarks/photos.py --against` compares with another version)."""
     reduced = small.convert("L").resize((9, 8), Image.Resampling.LANCZOS)
     pixels = reduced.tobytes()  # one byte per pixel in mode "L", row-major
     value = 0
