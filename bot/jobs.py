@@ -1,7 +1,7 @@
 """Jobs that talk to WeChat's API: fetching photo media and sending pushed messages (RQ, or inline)."""
 from __future__ import annotations
 
-from models import OutboundMessage, OutboundStatus, PhotoStatus
+from models import OutboundMessage, OutboundStatus, Photo, PhotoStatus
 from services import clock, media
 from services.uow import UnitOfWork
 
@@ -19,7 +19,7 @@ def client(runtime):
 def fetch_photo(runtime, photo_id: int, last_attempt: bool = True) -> None:
     """Download a photo's media from WeChat and process it; a failure is retried, the last one recorded."""
     with UnitOfWork(runtime) as uow:
-        photo = media.load(uow.session, photo_id)
+        photo = uow.session.get(Photo, photo_id)
         if photo is None or photo.status != PhotoStatus.PENDING:
             return  # already handled by an earlier delivery of this job
         try:

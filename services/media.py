@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy.orm import joinedload, object_session
+from sqlalchemy.orm import object_session
 
-from models import CheckInKind, MonitoringTask, OmSheet, OmVisit, Photo, PhotoStatus, SamplingTrip, Visit
+from models import CheckInKind, MonitoringTask, OmSheet, OmVisit, Photo, PhotoStatus
 from services import clock, notify
 from services.photos import PhotoRejected, Watermark, process_photo
 from states.om_sheets import SHEETS
@@ -20,17 +20,6 @@ TEXTS = {
 }
 STEP_NAMES = {"arrival": "进场签到", "sampling": "现场采样", "output": "仪器输出", "departure": "离场签到",
               "receipt": "送样接收检查", "sheet": "运维记录单"}
-
-
-def load(session, photo_id: int) -> Photo | None:
-    """The photo with what a trip photo's watermark shows (trip, visit, task, polluter, check-ins, sender):
-    two SELECTs instead of one per relationship, which cost the photo job more CPU than its database work."""
-    trip = joinedload(Photo.trip)
-    return session.get(Photo, photo_id, options=[
-        trip.joinedload(SamplingTrip.visit).joinedload(Visit.task).joinedload(MonitoringTask.polluter),
-        trip.selectinload(SamplingTrip.check_ins),
-        joinedload(Photo.sent_by),
-    ])
 
 
 def save(uow, photo: Photo, data: bytes) -> None:
