@@ -31,6 +31,8 @@ average, so at 100 samplers a p99 under 200 ms needs well over 500 msg/s.
 Photo jobs: ONE RQ worker runs during the measured phase (as in production, where the worker shares the
 machine), so it competes with the app for the 2 cores and its media downloads hit the app's fake WeChat API.
 `--no-rq-worker` leaves the queue to drain instead. Either way the reply latency does not wait for the jobs.
+After the phase the worker (and the app, whose fake API serves its downloads) keeps running until no photo is
+pending: the run reports that drain time against 2 x the phase's duration, and one worker's photos/s.
 
 Bounded: every request has a timeout, the whole run a time cap (--time-cap, default 600 s), only 127.0.0.1
 is contacted, subprocesses are stopped in `finally` (their whole process group, by id), the temp dir removed.
@@ -827,6 +829,7 @@ def run_emss(args, procs: Processes, tmp: Path, deadline: float) -> tuple[Result
     emss = drive_trips(args.port, samplers, script, args, deadline)
     after = cpu_snapshot()
     photos, queued = photo_stats(args.database_url, args.redis_url)
+    drained = drain_photos(args, photos, queued, emss.duration, deadline, groups) if args.rq_worker else None
     procs.stop("rq-worker")
     procs.stop("emss")  # before the echo phase, so it has the cores to itself (and py-spy writes its file)
 
@@ -839,12 +842,50 @@ def run_emss(args, procs: Processes, tmp: Path, deadline: float) -> tuple[Result
     busy = cpu_report(used, emss.messages, emss.duration)
     if used.get(RQ_GROUP) and finished > 0:
         print(f"  RQ worker CPU per finished photo job: {used[RQ_GROUP] / finished * 1000:.0f} ms")
+    if drained is not None:
+        report_drain(drained, emss.duration, finished)
     if args.steps:
         report_steps(emss)
     return emss, busy, len(script)
 
 
 RQ_GROUP = "RQ worker (+ work horses)"
+DRAIN_TARGET = 2.0  # with one worker, the photo queue drains within this many times the phase's duration
+
+
+@dataclass(frozen=True)
+class Drain:
+    seconds: float  # from the phase's end until no photo is pending and the queue is empty, or the wait ended
+    photos: int  # photo jobs finished meanwhile
+    done: bool  # False: the wait was given up (twice the target, or the run's time cap)
+    worker_cpu: float  # seconds of CPU the RQ worker used meanwhile: photo jobs only, its start-up is behind it
+
+
+def drain_photos(args, photos: dict[str, int], queued: int, phase: float, deadline: float, groups) -> Drain:
+    """Leave the RQ worker (and the app serving its media downloads) running until the photos are processed."""
+    pending, start, before = photos.get("pending", 0), time.monotonic(), cpu_snapshot()
+    give_up = min(deadline, start + 2 * DRAIN_TARGET * phase + 5)
+    left, queue = pending, queued
+    while (left or queue) and time.monotonic() < give_up:
+        time.sleep(0.5)
+        now, queue = photo_stats(args.database_url, args.redis_url)
+        left = now.get("pending", 0)
+    used = cpu_usage(before, cpu_snapshot(), groups, args.db_name)
+    return Drain(time.monotonic() - start, pending - left, not (left or queue), used.get(RQ_GROUP, 0.0))
+
+
+def report_drain(drain: Drain, phase: float, during_phase: int) -> None:
+    """Time to drain after the phase, and what one worker gets through per second over phase and drain."""
+    rate = (during_phase + drain.photos) / (phase + drain.seconds) if phase + drain.seconds else 0.0
+    ok = drain.done and drain.seconds <= DRAIN_TARGET * phase
+    state = f"drained in {drain.seconds:.1f} s" if drain.done else f"NOT drained after {drain.seconds:.1f} s"
+    print(f"photo queue after the phase: {state}, {drain.photos} photo jobs meanwhile; one RQ worker: "
+          f"{rate:.1f} photos/s over phase and drain")
+    if drain.photos:
+        print(f"  RQ worker CPU per photo job while draining: {drain.worker_cpu / drain.photos * 1000:.0f} ms "
+              f"({drain.photos / drain.worker_cpu if drain.worker_cpu else 0:.1f} photos per CPU second)")
+    print(f"  {'PASS' if ok else 'FAIL'}  queue drained within {DRAIN_TARGET:.0f} x the phase "
+          f"({drain.seconds:.1f} s <= {DRAIN_TARGET * phase:.1f} s)")
 
 
 def run_echo(args, procs: Processes, per_user: int, deadline: float,

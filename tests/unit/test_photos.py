@@ -6,6 +6,8 @@ import hashlib
 import io
 import random
 import struct
+import subprocess
+import sys
 import warnings
 import zlib
 from dataclasses import replace
@@ -13,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from PIL import Image, ImageChops, ImageDraw, ImageFont, ImageStat
+from PIL import Image, ImageChops, ImageDraw, ImageFont, ImageOps, ImageStat
 from PIL.TiffImagePlugin import IFDRational
 
 from services import photos
@@ -103,6 +105,12 @@ def png_with_bad_idat_checksum() -> bytes:
     (length,) = struct.unpack(">I", data[idat - 4 : idat])
     data[idat + 4 + length] ^= 0xFF  # first byte of the CRC that follows the chunk body
     return bytes(data)
+
+
+def noisy(img: Image.Image, spread: int = 24) -> Image.Image:
+    """Sensor-like noise: the fine detail a camera photo has and a drawn scene lacks."""
+    noise = Image.effect_noise(img.size, spread).convert("RGB")
+    return ImageChops.add(img, noise, offset=-128)
 
 
 def mean_abs_diff(a: Image.Image, b: Image.Image) -> float:
@@ -201,10 +209,10 @@ def test_absurdly_long_field_is_cut_to_three_lines_ending_in_dots():
 
 
 def test_band_grows_when_the_place_needs_more_lines():
-    picture = Image.new("RGB", (400, 600), (200, 200, 200))
-    short = photos._draw_watermark(picture, MARK)
+    short, long = Image.new("RGB", (400, 600), (200, 200, 200)), Image.new("RGB", (400, 600), (200, 200, 200))
+    photos._draw_watermark(short, MARK)  # draws onto the picture it is given
     long_place = "Industrial Road 88 " * 6 + "30.81670,121.35000"
-    long = photos._draw_watermark(picture, replace(MARK, place=long_place))
+    photos._draw_watermark(long, replace(MARK, place=long_place))
     row = next(y for y in range(600) if short.getpixel((200, y))[0] < 150)  # top of the short band
     assert long.getpixel((200, row - 10))[0] < 150  # the long band starts higher
 
@@ -421,3 +429,53 @@ def test_phash_distance_counts_differing_bits():
 def test_phash_distance_refuses_hashes_of_the_wrong_length():
     with pytest.raises(ValueError):
         phash_distance("abc", "0" * 16)
+
+
+def full_resolution_dhash(data: bytes) -> str:
+    """The hash as photos stored before this pipeline took it from the thumbnail: from every upright pixel."""
+    small = ImageOps.exif_transpose(decode(data)).convert("L").resize((9, 8), Image.Resampling.LANCZOS)
+    pixels = small.tobytes()
+    bits = "".join("1" if pixels[r * 9 + c] > pixels[r * 9 + c + 1] else "0" for r in range(8) for c in range(8))
+    return f"{int(bits, 2):016x}"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        pytest.param(jpeg(scene((800, 600))), id="scene-800x600"),
+        pytest.param(jpeg(noisy(scene((1600, 1200)))), id="noisy-1600x1200"),
+        pytest.param(jpeg(noisy(scene((600, 1000)))), id="noisy-portrait-600x1000"),
+        pytest.param(jpeg(noisy(scene((800, 600))), exif=exif_with(orientation=6)), id="noisy-stored-sideways"),
+        pytest.param(png(scene((200, 150))), id="smaller-than-a-thumbnail"),
+    ],
+)
+def test_phash_stays_comparable_with_hashes_stored_from_full_resolution_pixels(data):
+    # A hash that moved further than re-encoding moves it would no longer find the photos already stored.
+    assert phash_distance(process_photo(data, MARK).phash, full_resolution_dhash(data)) <= 2
+
+
+_PEAK_PROBE = """
+import sys
+from datetime import datetime
+from pathlib import Path
+from services.photos import Watermark, process_photo
+
+def peak_kib():  # VmHWM: this process's own peak, not one inherited from its parent like ru_maxrss
+    return next(int(l.split()[1]) for l in Path("/proc/self/status").read_text().splitlines() if l.startswith("VmHWM"))
+
+data = Path(sys.argv[1]).read_bytes()
+before = peak_kib()
+process_photo(data, Watermark(datetime(2024, 5, 1), "place", "task", "sampler"))
+print(peak_kib() - before)
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs Linux /proc to read the peak RSS")
+def test_a_large_photo_is_processed_holding_its_full_size_pixels_only_once(tmp_path):
+    # 4000x3000 decodes to 48 MB (4 bytes a pixel); each full-size copy or layer would add as much again.
+    photo = tmp_path / "large.jpg"
+    photo.write_bytes(jpeg(Image.new("RGB", (4000, 3000), (90, 120, 150))))
+    probe = subprocess.run([sys.executable, "-c", _PEAK_PROBE, str(photo)], capture_output=True, text=True,
+                           check=True, cwd=Path(photos.__file__).resolve().parent.parent, timeout=60)
+    growth_mb = int(probe.stdout) * 1024 / 1e6
+    assert 40 < growth_mb < 1.5 * 48
