@@ -7,7 +7,9 @@ the app, so a client that announces a body and sends it slowly (or never) holds 
 worker serves each connection in its own greenlet: a stalled client costs one greenlet, not a worker, and the
 worker goes on serving the others. The app is already thread-safe (`emss serve` runs threaded) and its I/O is
 gevent-aware once gunicorn has monkey-patched the worker: psycopg 3 (>= 3.1.14) detects gevent by itself,
-redis-py and requests use the patched sockets. The README's Deploying section has the measured comparison.
+redis-py and requests use the patched sockets. Each worker reads a request's whole body before the app sees it
+and runs the app for at most APP_SLOTS requests at once (web/buffering.py), as a buffering proxy in front of
+sync workers would. The README's Deploying section has the measured comparison.
 
 Nothing here imports the app: gunicorn reads this file in the master, before the workers patch the standard
 library.
@@ -36,3 +38,15 @@ limit_request_line = 4094
 limit_request_fields = 50
 limit_request_field_size = 8190
 # request bodies are capped by the app (web.MAX_UPLOAD, 25 MiB; /wechat 1 MiB)
+
+# requests whose app code one worker runs at once; the others wait, their bodies already read (web/buffering.py).
+# Two, not one: a request waiting on a user's lock or an outbound call leaves the worker to another.
+APP_SLOTS = int(os.environ.get("EMSS_APP_SLOTS", "2"))
+
+
+def post_worker_init(worker):
+    """Wraps the worker's app (loaded, and gevent's patches applied, by now) in the request buffering."""
+    from web import MAX_UPLOAD
+    from web.buffering import BufferedRequests
+
+    worker.wsgi = BufferedRequests(worker.wsgi, APP_SLOTS, MAX_UPLOAD)
