@@ -28,9 +28,11 @@ timeout = 30
 # on a restart or deploy, in-flight requests get this long to finish; below the 30 s most platforms leave
 # between SIGTERM and SIGKILL, so gunicorn closes its workers itself
 graceful_timeout = 25
-# seconds a connection may take to deliver a request's headers (gevent bounds every header read with it) and
-# may idle between two requests: long enough to reuse a connection, short enough to drop header-trickling clients
-keepalive = 5
+# 0: every connection closes after its response, as under sync workers, so each request is accepted anew by
+# whichever worker takes it; a kept-alive connection ties its client to one worker's queue, and under load the
+# slowest replies doubled (README, Deploying). The cost is a TCP handshake per request. With it off gunicorn does
+# not time the reading of headers either: a client that never finishes them holds a greenlet, like a stalled body.
+keepalive = 0
 
 # the request line and headers: our longest URLs are signed WeChat callbacks and paged lists (well under 4 KiB);
 # browsers send about 20 headers
