@@ -30,8 +30,9 @@ timeout = 30
 graceful_timeout = 25
 # 0: every connection closes after its response, as under sync workers, so each request is accepted anew by
 # whichever worker takes it; a kept-alive connection ties its client to one worker's queue, and under load the
-# slowest replies doubled (README, Deploying). The cost is a TCP handshake per request. With it off gunicorn does
-# not time the reading of headers either: a client that never finishes them holds a greenlet, like a stalled body.
+# slowest replies took up to twice as long (README, Deploying). The cost is a TCP handshake per request. With it off
+# gunicorn does not time the reading of headers: a client that never finishes them holds a greenlet, as a stalled
+# body does.
 keepalive = 0
 
 # the request line and headers: our longest URLs are signed WeChat callbacks and paged lists (well under 4 KiB);
@@ -42,7 +43,8 @@ limit_request_field_size = 8190
 # request bodies are capped by the app (web.MAX_UPLOAD, 25 MiB; /wechat 1 MiB)
 
 # requests whose app code one worker runs at once; the others wait, their bodies already read (web/buffering.py).
-# Two, not one: a request waiting on a user's lock or an outbound call leaves the worker to another.
+# It bounds the database connections a worker holds, as sync workers did. Two, not one: a request waiting on a
+# user's lock or an outbound call leaves the worker to another.
 APP_SLOTS = int(os.environ.get("EMSS_APP_SLOTS", "2"))
 
 
