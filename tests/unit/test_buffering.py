@@ -6,7 +6,7 @@ import io
 import threading
 import time
 
-from web.buffering import BufferedRequests
+from web.buffering import BufferedRequests, Turns
 
 
 class Recorder:
@@ -40,6 +40,12 @@ class Trickle(io.RawIOBase):
     def read(self, size=-1) -> bytes:
         chunk, self.data = self.data[:3], self.data[3:]
         return chunk
+
+
+def wait_until(condition, seconds: float = 5) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.01)
 
 
 def call(app, body: bytes, **environ) -> tuple[str, bytes]:
@@ -80,10 +86,26 @@ def test_no_more_requests_than_the_slots_run_the_app_at_once():
     threads = [threading.Thread(target=call, args=(buffered, b"")) for _ in range(5)]
     for t in threads:
         t.start()
-    deadline = time.monotonic() + 5
-    while app.inside < 2 and time.monotonic() < deadline:  # until the first two are in
-        time.sleep(0.01)
+    wait_until(lambda: app.inside == 2)  # the first two are in
     gate.set()
     for t in threads:
         t.join(5)
     assert len(app.bodies) == 5 and app.most_inside == 2
+
+
+def test_a_freed_slot_goes_to_the_request_already_waiting_not_to_a_newcomer():
+    turns, order = Turns(1), []
+    turns.__enter__()  # the slot is taken
+
+    def waiting() -> None:
+        with turns:
+            order.append("waiting")
+
+    thread = threading.Thread(target=waiting)
+    thread.start()
+    wait_until(lambda: len(turns.waiting) == 1)
+    turns.__exit__(None, None, None)
+    with turns:  # a newcomer, right after the slot was freed
+        order.append("newcomer")
+    thread.join(5)
+    assert order == ["waiting", "newcomer"] and turns.free == 1
