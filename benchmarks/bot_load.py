@@ -254,7 +254,7 @@ class Client:
             except Exception:
                 self.close()
                 raise
-            if response.will_close:  # gunicorn's sync worker closes after every response (gevent keeps alive)
+            if response.will_close:  # gunicorn.conf.py (keepalive 0) and sync workers close after every response
                 self.close()
             return response.status, data
         raise AssertionError("unreachable")
