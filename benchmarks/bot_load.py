@@ -10,8 +10,10 @@ What it does:
 1. a fresh PostgreSQL database (DROP/CREATE through the `postgres` database), Redis db flushed;
 2. the schema (`emss db upgrade`), the demo world (`emss demo`), then N sampler accounts bound to OpenIDs
    (o_bench_0001, ...), each with its own visit today on the demo task RW-DEMO-0001;
-3. EMSS under gunicorn (EMSS_DEV=1: the fake WeChat API at /fake-wechat/ is mounted and WECHAT_API_BASE points
-   at it), one RQ worker (`python -m web.cli worker`) beside it, one small JPEG uploaded per sampler;
+3. EMSS under gunicorn with the deployment's gunicorn.conf.py (--workers, --worker-class and --threads
+   override it; the echo and floor apps get the same settings), EMSS_DEV=1 (the fake WeChat API at
+   /fake-wechat/ is mounted and WECHAT_API_BASE points at it), one RQ worker (`python -m web.cli worker`)
+   beside it, one small JPEG uploaded per sampler;
 4. a warm-up (--warmup extra samplers walk whole trips first, so every gunicorn worker has imported,
    connected and filled its SQL compile cache), then N threads, one per sampler, each walking a whole trip
    with signed XML, closed loop (the next message leaves when the reply is in, no think time unless
@@ -46,6 +48,8 @@ import io
 import itertools
 import math
 import os
+import runpy
+import secrets
 import shutil
 import signal
 import subprocess
@@ -64,8 +68,12 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 HOST = "127.0.0.1"
-TOKEN = "emss-dev-token"  # web/config.py's default; both apps get it through WECHAT_TOKEN
-APP_ID, APP_SECRET = "wx0000000000emss", "emss-dev-secret"
+# production-strength values, not web/config.py's development defaults (which production refuses); every app
+# gets the token through WECHAT_TOKEN, EMSS also the app secret (the fake WeChat API checks it) and SECRET_KEY
+TOKEN = "emss-bench-token-" + secrets.token_hex(8)
+APP_ID, APP_SECRET = "wx0000000000emss", "emss-bench-secret-" + secrets.token_hex(8)
+SECRET_KEY = secrets.token_hex(32)
+GUNICORN_CONF = ROOT / "gunicorn.conf.py"  # the deployment's settings, as the Procfile runs them
 OFFICIAL_ACCOUNT = "gh_emss_demo"
 TASK_CODE = "RW-DEMO-0001"
 SLOW = 4.5  # seconds: WeChat abandons a reply after 5 s
@@ -84,13 +92,15 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--database-url", default="postgresql+psycopg://postgres@127.0.0.1/emss_bench",
                    help="dropped and created afresh on every run (its name must contain 'bench')")
     p.add_argument("--redis-url", default="redis://127.0.0.1:6379/14", help="flushed at start")
+    # every app runs under gunicorn.conf.py (the Procfile's settings); these options override it, and the echo
+    # and floor apps get the same ones, so the comparison is like for like
     p.add_argument("--workers", type=int, default=4, help="gunicorn workers (default 4)")
-    # 1 thread = gunicorn's sync worker. On 2 cores a message is mostly CPU (XML, WeRoBot, SQLAlchemy ORM);
-    # the DB/Redis round trips on localhost are sub-millisecond, so 4 processes on 2 cores already overlap
-    # those waits, and threads in a worker would only take turns on its GIL (and hold more DB connections).
-    # Measured with 100 samplers: -w 4 sync 101 msg/s; -w 4 --threads 4 78; -w 2 --threads 4 66; -w 8 85.
-    # The echo app gets the same setting, so the comparison is like for like.
-    p.add_argument("--threads", type=int, default=1, help="threads per gunicorn worker (default 1: sync)")
+    p.add_argument("--worker-class", default=None,
+                   help="gunicorn worker class instead of gunicorn.conf.py's (gevent), e.g. sync to compare")
+    # Before gevent (sync), measured with 100 samplers: -w 4 sync 101 msg/s; -w 4 --threads 4 78;
+    # -w 2 --threads 4 66; -w 8 85 (on 2 cores a message is mostly CPU, and threads take turns on the GIL).
+    p.add_argument("--threads", type=int, default=1,
+                   help="threads per gunicorn worker (default 1; more turns a sync worker into gthread)")
     p.add_argument("--port", type=int, default=8090, help="EMSS port (default 8090)")
     p.add_argument("--echo-port", type=int, default=8091, help="echo app port (default 8091)")
     p.add_argument("--time-cap", type=float, default=600.0, help="seconds for the whole run (default 600)")
@@ -246,7 +256,7 @@ class Client:
             except Exception:
                 self.close()
                 raise
-            if response.will_close:  # gunicorn's sync worker closes after every response
+            if response.will_close:  # gunicorn.conf.py (keepalive 0) and sync workers close after every response
                 self.close()
             return response.status, data
         raise AssertionError("unreachable")
@@ -695,9 +705,15 @@ def _signal_group(proc: subprocess.Popen, sig: int) -> None:
         pass
 
 
+def gunicorn_setting(args) -> str:
+    kind = args.worker_class or runpy.run_path(str(GUNICORN_CONF))["worker_class"] + " (gunicorn.conf.py)"
+    return f"gunicorn -k {kind} -w {args.workers} --threads {args.threads}"
+
+
 def gunicorn_argv(app: str, port: int, args) -> list[str]:
-    argv = [sys.executable, "-m", "gunicorn", "-w", str(args.workers), "--threads", str(args.threads),
-            "-b", f"{HOST}:{port}", "--timeout", "30", "--graceful-timeout", "5", app]
+    kind = ["-k", args.worker_class] if args.worker_class else []
+    argv = [sys.executable, "-m", "gunicorn", "-c", str(GUNICORN_CONF), *kind, "-w", str(args.workers),
+            "--threads", str(args.threads), "-b", f"{HOST}:{port}", "--graceful-timeout", "5", app]
     if args.py_spy and app.startswith("web:"):
         output = Path(args.py_spy).resolve()
         fmt = "raw" if output.suffix == ".txt" else "flamegraph"
@@ -804,6 +820,7 @@ def run_emss(args, procs: Processes, tmp: Path, deadline: float) -> tuple[Result
     base = f"http://{HOST}:{args.port}"
     env = {**os.environ, "DATABASE_URL": args.database_url, "REDIS_URL": args.redis_url, "EMSS_DEV": "1",
            "WECHAT_API_BASE": f"{base}/fake-wechat/", "PUBLIC_BASE_URL": base, "WECHAT_TOKEN": TOKEN,
+           "WECHAT_APP_SECRET": APP_SECRET, "SECRET_KEY": SECRET_KEY,
            "EMSS_INSTANCE": str(tmp / "instance"), "MEDIA_ROOT": str(tmp / "instance" / "media"),
            "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
     env.pop("EMSS_JOBS_INLINE", None)
@@ -820,7 +837,7 @@ def run_emss(args, procs: Processes, tmp: Path, deadline: float) -> tuple[Result
     if args.rq_worker:
         rq = procs.start("rq-worker", [sys.executable, "-m", "web.cli", "worker"], env)
         groups[rq.pid] = RQ_GROUP
-    print(f"EMSS up on :{args.port} (gunicorn -w {args.workers} --threads {args.threads}), "
+    print(f"EMSS up on :{args.port} ({gunicorn_setting(args)}), "
           f"RQ worker: {'1 running' if args.rq_worker else 'none (queue left to drain)'}; "
           f"driving {args.samplers} samplers ...", flush=True)
 
@@ -833,7 +850,7 @@ def run_emss(args, procs: Processes, tmp: Path, deadline: float) -> tuple[Result
     procs.stop("rq-worker")
     procs.stop("emss")  # before the echo phase, so it has the cores to itself (and py-spy writes its file)
 
-    report(f"EMSS /wechat: gunicorn -w {args.workers} --threads {args.threads}", emss,
+    report(f"EMSS /wechat: {gunicorn_setting(args)}", emss,
            len(script) * args.samplers, args.samplers, "trips completed (已提交)")
     finished = sum(photos.get(k, 0) - photos_before.get(k, 0) for k in ("ready", "rejected", "failed"))
     print(f"photos after the phase: {', '.join(f'{k} {n}' for k, n in sorted(photos.items()))}; "
@@ -905,7 +922,7 @@ def run_echo(args, procs: Processes, per_user: int, deadline: float,
     after = cpu_snapshot()
     procs.stop(name)
     title = "floor (echo + Redis claim + committed INSERT)" if floor else "bare WeRoBot echo"
-    report(f"{title}: gunicorn -w {args.workers} --threads {args.threads}", echo,
+    report(f"{title}: {gunicorn_setting(args)}", echo,
            per_user * args.samplers, args.samplers, "users completed")
     used = cpu_usage(before, after, {app.pid: f"{name} gunicorn (master+workers)"}, args.db_name)
     return echo, cpu_report(used, echo.messages, echo.duration)
