@@ -28,6 +28,14 @@ def _jitter(rng: random.Random, value: float, spread: float) -> int:
     return round(value * (1 + rng.uniform(-spread, spread)))
 
 
+def _canvas(seed: int, background: tuple[tuple[int, int], ...]) -> tuple[random.Random, Image.Image,
+                                                                          ImageDraw.ImageDraw]:
+    """The scene's random source and a picture of a background colour drawn from it (one range per channel)."""
+    rng = random.Random(seed)
+    image = Image.new("RGB", SIZE, tuple(rng.randint(low, high) for low, high in background))
+    return rng, image, ImageDraw.Draw(image)
+
+
 def chimney(seed: int) -> Image.Image:
     """A stack against the sky above a factory roofline."""
     rng = random.Random(seed)
@@ -58,10 +66,8 @@ def chimney(seed: int) -> Image.Image:
 
 def bottle(seed: int) -> Image.Image:
     """A labelled sample bottle standing on a lab bench."""
-    rng = random.Random(seed)
+    rng, image, draw = _canvas(seed, ((180, 220), (180, 210), (160, 200)))
     width, height = SIZE
-    image = Image.new("RGB", SIZE, (rng.randint(180, 220), rng.randint(180, 210), rng.randint(160, 200)))
-    draw = ImageDraw.Draw(image)
     bench = _jitter(rng, height * 0.7, 0.04)
     draw.rectangle((0, bench, width, height), fill=(rng.randint(100, 140), rng.randint(80, 100), 60))
     centre, bottle_w = _jitter(rng, width * 0.5, 0.06), _jitter(rng, 220, 0.12)
@@ -83,10 +89,8 @@ def bottle(seed: int) -> Image.Image:
 
 def printout(seed: int) -> Image.Image:
     """An instrument's thermal print-out on a desk: the same layout, other readings."""
-    rng = random.Random(seed)
+    rng, image, draw = _canvas(seed, ((90, 130), (80, 110), (70, 90)))
     width, height = SIZE
-    image = Image.new("RGB", SIZE, (rng.randint(90, 130), rng.randint(80, 110), rng.randint(70, 90)))
-    draw = ImageDraw.Draw(image)
     left, top = _jitter(rng, width * 0.3, 0.08), _jitter(rng, height * 0.06, 0.3)
     paper_w, paper_h = _jitter(rng, width * 0.4, 0.05), _jitter(rng, height * 0.88, 0.03)
     draw.rectangle((left, top, left + paper_w, top + paper_h), fill=(245, 245, 240))
