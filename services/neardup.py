@@ -9,6 +9,7 @@ and threshold are data in states/neardup.py, with the measurements behind them.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import combinations
 from pathlib import Path
 
 from sqlalchemy import and_, delete, or_, select
@@ -16,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from models import Photo, PhotoBand, PhotoStatus, SamplingTrip
 from services.photos import PhotoRejected, dct_hash_of
-from states.neardup import BANDS, HASH_BITS, MAX_DISTANCE
+from states.neardup import BANDS, HASH_BITS, MAX_DISTANCE, PROBE_RADIUS
 
 # band i covers bits [_EDGES[i], _EDGES[i + 1]) counted from the most significant one
 _EDGES = [band * HASH_BITS // BANDS for band in range(BANDS + 1)]
@@ -97,7 +98,7 @@ def similar_photos(session: Session, photo: Photo, max_distance: int = MAX_DISTA
 
 def _within(session: Session, dct_hash: str, max_distance: int) -> dict[int, int]:
     """photo id -> distance for every indexed photo within max_distance: each band probed at its value and its
-    one-bit neighbours (enough for MAX_DISTANCE, states/neardup.py), then the exact distance."""
+    neighbours (enough for MAX_DISTANCE, states/neardup.py), then the exact distance."""
     probes = [and_(PhotoBand.band == band, PhotoBand.value.in_(_neighbours(value, width)))
               for band, (value, width) in enumerate(zip(bands(dct_hash), _widths()))]
     candidates = select(PhotoBand.photo_id).where(or_(*probes)).distinct().scalar_subquery()
@@ -111,7 +112,9 @@ def _widths() -> list[int]:
 
 
 def _neighbours(value: int, width: int) -> list[int]:
-    return [value] + [value ^ (1 << bit) for bit in range(width)]
+    """The band value and every value within PROBE_RADIUS bits of it."""
+    return [value ^ sum(1 << bit for bit in bits)
+            for radius in range(PROBE_RADIUS + 1) for bits in combinations(range(width), radius)]
 
 
 def _resend(photo: Photo, other: Photo) -> bool:

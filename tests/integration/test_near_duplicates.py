@@ -82,7 +82,8 @@ def test_every_hash_within_the_threshold_is_found_however_its_differing_bits_are
     base = int(photo.dct_hash, 16)
     edges = [band * 256 // BANDS for band in range(BANDS)]
     spread = [255 - (edge + offset) for edge in edges for offset in (0, 1)]
-    for flipped, expected in ((spread[:MAX_DISTANCE], True), (spread[:MAX_DISTANCE + 2], False)):
+    assert len(spread) == MAX_DISTANCE + 1  # all of it: two bits in every band, one more than the threshold
+    for flipped, expected in ((spread[:MAX_DISTANCE], True), (spread, False)):
         probe = Photo(trip=trips[1], purpose=PhotoPurpose.ARRIVAL, sent_by=trips[1].started_by, media_id="x",
                       dct_hash=f"{base ^ sum(1 << bit for bit in flipped):064x}")
         uow.session.add(probe)
