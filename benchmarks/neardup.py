@@ -18,6 +18,11 @@ What it does:
    the candidates read, and PASS / FAIL. Candidates per lookup grow with the table (264 index keys, each holding
    photos / 2^23.3 of them), so the figures at the filled size are extrapolated to 10,000,000 photos.
 
+Measured here (2 cores shared with other work, PostgreSQL 15): the default 3-minute fill reached 4,750,000
+photos (52 M bands; lookup p50 14.2 ms, p95 32.7 ms, 130 candidates); `--fill-seconds 600` reached the full
+10,000,000 photos (110 M bands, 725 s with the index build; photo_band ~8 GB with its index) and measured
+p50 20.7 ms, p95 41.8 ms, max 239 ms, 274 candidates per lookup, 150/150 planted copies found: PASS.
+
 Random hashes are the best case for the buckets: real DCT hashes take each bit from a median, so bits are
 balanced, but correlated scenes (a plant photographed every month) crowd some keys.
 """
@@ -138,6 +143,8 @@ def _measure(engine, filled: int, lookups: int) -> int:
         top = connection.scalar(text("SELECT max(id) FROM photo"))
     timings, candidates, found_copies = [], [], 0
     with Session(engine) as session:
+        for _ in range(5):  # warm-up: the first calls compile the statements and open the connection
+            neardup.similar_photos(session, Photo(purpose=PhotoPurpose.OUTPUT, dct_hash=f"{rng.getrandbits(256):064x}"))
         for index in range(lookups):
             copy_of = session.get(Photo, rng.randint(top - filled + 1, top)) if index % 2 == 0 else None
             value = int(copy_of.dct_hash, 16) if copy_of else rng.getrandbits(256)
@@ -167,17 +174,14 @@ def _report(filled: int, timings: list[float], candidates: list[int], found: int
     print(f"lookups: {len(timings)}, p50 {statistics.median(timings):.1f} ms, p95 {p95:.1f} ms, "
           f"max {ordered[-1]:.1f} ms; candidates read per lookup: mean {statistics.mean(candidates):.0f} "
           f"(~{per_key:.2f} photos per index key); planted copies found: {found}/{copies}")
-    scale = CITY_PHOTOS / filled
-    print(f"at {CITY_PHOTOS:,} photos: ~{statistics.mean(candidates) * scale:.0f} candidates per lookup "
-          f"(x{scale:.1f}), index {_index_bytes_note()}")
+    if filled < CITY_PHOTOS:  # the 264 key probes cost about the same on a B-tree at most one level deeper
+        scale = CITY_PHOTOS / filled
+        print(f"at {CITY_PHOTOS:,} photos: ~{statistics.mean(candidates) * scale:.0f} candidates per lookup "
+              f"(x{scale:.1f}), each one more photo read by primary key")
     ok = p95 < TARGET_P95_MS and found == copies
     print(f"{'PASS' if ok else 'FAIL'}: near-duplicate lookup p95 {p95:.1f} ms (target < {TARGET_P95_MS:.0f} ms) "
           f"over {filled:,} photos, {found}/{copies} planted copies found")
     return 0 if ok else 1
-
-
-def _index_bytes_note() -> str:
-    return "grows by one B-tree level at most: the 264 key probes cost about the same"
 
 
 def print_distances() -> int:
