@@ -7,35 +7,35 @@ distances by `benchmarks/neardup.py --distances`, max over the copies / min over
 
 | copy of the same photo                          | dHash 64 bits (Photo.phash) | DCT hash 256 bits (chosen) |
 |-------------------------------------------------|----------------------------:|---------------------------:|
-| JPEG quality 95 / 75 / 60                       | 3 / 2 / 5                   | 4 / 6 / 6                  |
-| resized to 90 / 75 / 50 %                       | 6 / 6 / 7                   | 12 / 8 / 8                 |
-| brighter / darker by 10 %                       | 5 / 9                       | 14 / 4                     |
-| cropped 1 % round the edges                     | 4                           | 18                         |
+| JPEG quality 95 / 75 / 60                       | 3 / 4 / 5                   | 6 / 4 / 6                  |
+| resized to 90 / 75 / 50 %                       | 9 / 9 / 10                  | 8 / 10 / 10                |
+| brighter / darker by 10 %                       | 8 / 9                       | 12 / 8                     |
+| cropped 1 % round the edges                     | 5                           | 20                         |
 | resized to 50 %, brighter by 10 %, quality 60   | 6                           | 18                         |
-| cropped 2 % round the edges                     | 8                           | 22                         |
-| cropped 5 % round the edges / from one corner   | 9 / 20                      | 88 / 104                   |
-| **look-alike** chimney / bottle / print-out     | 10 / 9 / 0                  | 84 / 68 / 32               |
+| cropped 2 % round the edges                     | 8                           | 24                         |
+| cropped 5 % round the edges / from one corner   | 9 / 20                      | 84 / 106                   |
+| **look-alike** chimney / bottle / print-out     | 8 / 10 / 0                  | 86 / 70 / 30               |
 
-The 64-bit dHash cannot tell two print-outs of one instrument apart (distance 0) while its copies reach 9: no
+The 64-bit dHash cannot tell two print-outs of one instrument apart (distance 0) while its copies reach 10: no
 threshold separates them. A 64-bit DCT hash measured no better (copies up to 22 with crops, print-outs from 4).
 The 256-bit DCT hash (Photo.dct_hash: 32x32 greyscale, 16x16 lowest frequencies) keeps every re-encoded,
-resized or brightened copy within 18 and every look-alike at 32 or more. No global hash measured survives a
+resized or brightened copy within 18 (20 cropped by 1 %) and every look-alike at 30 or more. No global hash measured survives a
 crop without also matching look-alikes: from 2 % of the width cropped the 256-bit hash moves past the threshold
-(22 and up, 5 % gives 88-104), so crops are caught up to about 1 %; a wider crop needs local features.
+(24 and up, 5 % gives 84-106), so crops are caught up to about 1 %; a wider crop needs local features.
 """
 from __future__ import annotations
 
 HASH_BITS = 256
 
-# 3 over the farthest copy (18) and 11 under the nearest look-alike (32): a copy re-encoded once more drifts a
-# little further, a look-alike is far. The most the 11 bands below guarantee to find.
-MAX_DISTANCE = 21
+# 3 over the farthest copy (20, cropped by 1 %) and 7 under the nearest look-alike (30): a copy re-encoded once
+# more drifts a little further, a look-alike is far. The most the 12 bands below guarantee to find.
+MAX_DISTANCE = 23
 
-# 11 bands of 23-24 bits. Two hashes within MAX_DISTANCE = 21 differ in at most 21 bits, so by the pigeonhole
-# principle one of the 11 bands differs in at most 1 bit (11 bands x 2 bits = 22 > 21): probing each band's
-# value and its one-bit neighbours (11 x ~24 = 264 index keys) finds every such hash. A 23-bit key holds ~1
-# photo per 10 million, so a lookup reads a few hundred candidates; exact bands alone would need 22 bands of
-# 11-12 bits for the same guarantee, ~3,000 photos per key at 10 million.
-BANDS = 11
+# 12 bands of 21-22 bits. Two hashes within MAX_DISTANCE = 23 differ in at most 23 bits, so by the pigeonhole
+# principle one of the 12 bands differs in at most 1 bit (12 bands x 2 bits = 24 > 23): probing each band's
+# value and its one-bit neighbours (12 x ~22 = 268 index keys) finds every such hash. A 21-bit key holds ~4
+# photos per 10 million, so a lookup reads about a thousand candidates (benchmarks/neardup.py); exact bands
+# alone would need 24 bands of 10-11 bits for the same guarantee, ~6,500 photos per key at 10 million.
+BANDS = 12
 PROBE_RADIUS = 1
 assert BANDS * (PROBE_RADIUS + 1) > MAX_DISTANCE, "the probes would miss hashes within MAX_DISTANCE"

@@ -54,7 +54,8 @@ def test_rehash_indexes_the_photos_stored_before_near_duplicates_were_searched(i
 
     assert cli.main(["db", "upgrade"]) == 0 and cli.main(["demo"]) == 0
     (instance / "media" / "trips").mkdir(parents=True)
-    (instance / "media" / "trips" / "1.jpg").write_bytes(encode(chimney(1)))
+    data = encode(chimney(1))
+    (instance / "media" / "trips" / "1.jpg").write_bytes(data)
     with sqlite3.connect(instance / "emss.sqlite3") as connection:
         for photo_id, path in ((1, "trips/1.jpg"), (2, "trips/gone.jpg")):  # the second original was deleted
             connection.execute(
@@ -66,4 +67,4 @@ def test_rehash_indexes_the_photos_stored_before_near_duplicates_were_searched(i
     assert _count(instance, "photo_band") == BANDS
     with sqlite3.connect(instance / "emss.sqlite3") as connection:
         stored = connection.execute("SELECT dct_hash FROM photo WHERE id = 1").fetchone()[0]
-    assert stored == dct_hash_of(encode(chimney(1)))
+    assert stored == dct_hash_of(data)

@@ -112,7 +112,8 @@ def _camera(image: Image.Image, rng: random.Random) -> Image.Image:
     dx, dy = rng.randint(0, width - crop_w), rng.randint(0, height - crop_h)
     framed = image.crop((dx, dy, dx + crop_w, dy + crop_h)).resize(image.size)
     lit = ImageEnhance.Brightness(framed).enhance(rng.uniform(0.95, 1.05))
-    noise = Image.effect_noise(image.size, 12).convert("RGB")
+    # from the scene's own random source: Image.effect_noise draws from an unseeded one
+    noise = Image.frombytes("L", image.size, rng.randbytes(width * height)).convert("RGB")
     return Image.blend(lit, noise, 0.06).filter(ImageFilter.GaussianBlur(0.6))
 
 
