@@ -15,13 +15,15 @@ What it does:
    built after the fill;
 3. runs --lookups lookups of `similar_photos`: half are copies of a stored photo (its hash with 12 random bits
    flipped, which must be found), half new photos; reports p50 / p95 / max wall time against the 50 ms target,
-   the candidates read, and PASS / FAIL. Candidates per lookup grow with the table (268 index keys, each holding
-   photos / 2^21.3 of them), so the figures at the filled size are extrapolated to 10,000,000 photos.
+   the candidates read, and PASS / FAIL. Candidates per lookup grow with the table (264 index keys, each holding
+   photos / 2^23.3 of them), so the figures at the filled size are extrapolated to 10,000,000 photos.
 
 Measured here (2 cores shared with other work, PostgreSQL 15): the default 3-minute fill reached 4,750,000
 photos (52 M bands; lookup p50 14.2 ms, p95 32.7 ms, 130 candidates); `--fill-seconds 600` reached the full
 10,000,000 photos (110 M bands, 725 s with the index build; photo_band ~8 GB with its index) and measured
 p50 20.7 ms, p95 41.8 ms, max 239 ms, 274 candidates per lookup, 150/150 planted copies found: PASS.
+The alternative of 12 bands (threshold 23, see states/neardup.py) filled 8,500,000 photos in 600 s and measured
+p50 29.2 ms, p95 65.0 ms, 899 candidates per lookup: FAIL, which is why 11 bands were kept.
 
 Random hashes are the best case for the buckets: real DCT hashes take each bit from a median, so bits are
 balanced, but correlated scenes (a plant photographed every month) crowd some keys.
@@ -174,7 +176,7 @@ def _report(filled: int, timings: list[float], candidates: list[int], found: int
     print(f"lookups: {len(timings)}, p50 {statistics.median(timings):.1f} ms, p95 {p95:.1f} ms, "
           f"max {ordered[-1]:.1f} ms; candidates read per lookup: mean {statistics.mean(candidates):.0f} "
           f"(~{per_key:.2f} photos per index key); planted copies found: {found}/{copies}")
-    if filled < CITY_PHOTOS:  # the 268 key probes cost about the same on a B-tree at most one level deeper
+    if filled < CITY_PHOTOS:  # the 264 key probes cost about the same on a B-tree at most one level deeper
         scale = CITY_PHOTOS / filled
         print(f"at {CITY_PHOTOS:,} photos: ~{statistics.mean(candidates) * scale:.0f} candidates per lookup "
               f"(x{scale:.1f}), each one more photo read by primary key")

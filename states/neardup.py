@@ -27,15 +27,17 @@ from __future__ import annotations
 
 HASH_BITS = 256
 
-# 3 over the farthest copy (20, cropped by 1 %) and 7 under the nearest look-alike (30): a copy re-encoded once
-# more drifts a little further, a look-alike is far. The most the 12 bands below guarantee to find.
-MAX_DISTANCE = 23
+# 1 over the farthest copy (20, cropped by 1 %; 3 over the re-encoded, resized, brightened ones, 18) and 9 under
+# the nearest look-alike (30). 23 with 12 bands would leave 3 over the crop, but read ~4x the candidates and
+# measured p95 65 ms at 8.5 million photos against the 50 ms target (benchmarks/neardup.py), so the threshold
+# is the most the 11 bands below guarantee to find.
+MAX_DISTANCE = 21
 
-# 12 bands of 21-22 bits. Two hashes within MAX_DISTANCE = 23 differ in at most 23 bits, so by the pigeonhole
-# principle one of the 12 bands differs in at most 1 bit (12 bands x 2 bits = 24 > 23): probing each band's
-# value and its one-bit neighbours (12 x ~22 = 268 index keys) finds every such hash. A 21-bit key holds ~4
-# photos per 10 million, so a lookup reads about a thousand candidates (benchmarks/neardup.py); exact bands
-# alone would need 24 bands of 10-11 bits for the same guarantee, ~6,500 photos per key at 10 million.
-BANDS = 12
+# 11 bands of 23-24 bits. Two hashes within MAX_DISTANCE = 21 differ in at most 21 bits, so by the pigeonhole
+# principle one of the 11 bands differs in at most 1 bit (11 bands x 2 bits = 22 > 21): probing each band's
+# value and its one-bit neighbours (11 x ~24 = 264 index keys) finds every such hash. A 23-bit key holds ~1
+# photo per 10 million, so a lookup reads ~270 candidates (benchmarks/neardup.py); exact bands alone would
+# need 22 bands of 11-12 bits for the same guarantee, ~3,000 photos per key at 10 million.
+BANDS = 11
 PROBE_RADIUS = 1
 assert BANDS * (PROBE_RADIUS + 1) > MAX_DISTANCE, "the probes would miss hashes within MAX_DISTANCE"
