@@ -5,7 +5,7 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, SmallInteger, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import AppendOnly, Base, Timestamped, utcnow
@@ -154,6 +154,8 @@ class Photo(Base):
     error: Mapped[str | None] = mapped_column(String(255))
     sha256: Mapped[str | None] = mapped_column(String(64), index=True)
     phash: Mapped[str | None] = mapped_column(String(16), index=True)
+    # 256-bit DCT hash (64 hex chars) that near-duplicates are found by, through PhotoBand
+    dct_hash: Mapped[str | None] = mapped_column(String(64))
     width: Mapped[int | None]
     height: Mapped[int | None]
     size: Mapped[int | None]
@@ -256,3 +258,13 @@ class TripEvent(Base, AppendOnly):
 
     trip: Mapped[SamplingTrip] = relationship(back_populates="events")
 
+
+class PhotoBand(Base):
+    """One band of a photo's DCT hash: the near-duplicate index (services/neardup.py, states/neardup.py).
+    The lookup index carries the photo id, so finding the candidates reads the index alone."""
+
+    __tablename__ = "photo_band"
+    __table_args__ = (Index("ix_photo_band_lookup", "band", "value", "photo_id"),)
+    photo_id: Mapped[int] = mapped_column(ForeignKey("photo.id", ondelete="CASCADE"), primary_key=True)
+    band: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    value: Mapped[int]

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import object_session
 
 from models import CheckInKind, MonitoringTask, OmSheet, OmVisit, Photo, PhotoStatus
-from services import clock, notify
+from services import clock, neardup, notify
 from services.photos import PhotoRejected, Watermark, process_photo
 from states.om_sheets import SHEETS
 
@@ -45,10 +45,12 @@ def store(uow, photo: Photo, data: bytes) -> None:
         (root / path).write_bytes(content)
     photo.status = PhotoStatus.READY
     photo.sha256, photo.phash, photo.size = processed.sha256, processed.phash, processed.size
+    photo.dct_hash = processed.dct_hash
     photo.width, photo.height = processed.width, processed.height
     photo.exif_time = processed.exif_time.replace(tzinfo=clock.LOCAL) if processed.exif_time else None
     photo.exif_latitude, photo.exif_longitude = processed.exif_lat, processed.exif_lng
     photo.original_path, photo.thumbnail_path, photo.watermarked_path = map(str, (original, thumbnail, watermarked))
+    neardup.index_photo(object_session(photo), photo)
 
 
 def _folder(photo: Photo) -> Path:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import io
 import math
+import operator
 import os
 import warnings
 from collections.abc import Iterator, Sequence
@@ -77,6 +78,7 @@ class Watermark:
 class ProcessedPhoto:
     sha256: str  # hex of the ORIGINAL bytes
     phash: str  # 16 hex chars: 64-bit dHash (difference hash, 9x8 greyscale) of the image
+    dct_hash: str  # 64 hex chars: 256-bit DCT hash, what near-duplicates are found by (states/neardup.py)
     width: int  # as displayed, i.e. after applying EXIF orientation
     height: int
     size: int  # byte length of original
@@ -108,6 +110,7 @@ def process_photo(data: bytes, watermark: Watermark) -> ProcessedPhoto:
     return ProcessedPhoto(
         sha256=hashlib.sha256(data).hexdigest(),
         phash=phash,
+        dct_hash=_dct_hash(small),
         width=picture.width,
         height=picture.height,
         size=len(data),
@@ -118,6 +121,13 @@ def process_photo(data: bytes, watermark: Watermark) -> ProcessedPhoto:
         thumbnail=thumbnail,
         watermarked=_make_watermarked(picture, watermark),
     )
+
+
+def dct_hash_of(data: bytes) -> str:
+    """The DCT hash alone, for photos stored before it existed (`emss photos rehash`); PhotoRejected as above."""
+    if len(data) > MAX_PHOTO_BYTES:
+        raise PhotoRejected(MSG_TOO_BIG)
+    return _dct_hash(_shrink(_to_rgb(_upright(_decode(data)))))
 
 
 def phash_distance(a: str, b: str) -> int:
@@ -141,6 +151,36 @@ def _dhash(small: Image.Image) -> str:
             left, right = pixels[row * 9 + col], pixels[row * 9 + col + 1]
             value = (value << 1) | (left > right)
     return f"{value:016x}"
+
+
+def _dct_hash(small: Image.Image) -> str:
+    """256-bit DCT hash: is each of the 16x16 lowest-frequency DCT coefficients of a 32x32 greyscale reduction
+    above their median. Finer than the dHash, so two shots of the same kind of scene (another print-out of the
+    same instrument) stay apart, while re-encoding, resizing and brightness keep it (states/neardup.py has
+    the measurements). Separable transform: 32 rows then 16 columns, ~4 ms of CPU in pure Python."""
+    side, kept = _DCT_SIDE, _DCT_KEPT
+    pixels = small.convert("L").resize((side, side), Image.Resampling.LANCZOS).tobytes()
+    basis = _dct_basis()
+    rows = [[sum(map(operator.mul, wave, pixels[y * side:(y + 1) * side])) for wave in basis] for y in range(side)]
+    columns = list(zip(*rows))  # columns[u][y]: frequency u along x, for each row y
+    coefficients = [sum(map(operator.mul, basis[v], columns[u])) for v in range(kept) for u in range(kept)]
+    others = sorted(coefficients[1:])  # the DC term is the brightness, left out of the median
+    median = others[len(others) // 2]
+    value = 0
+    for coefficient in coefficients:
+        value = (value << 1) | (coefficient > median)
+    return f"{value:064x}"
+
+
+_DCT_SIDE, _DCT_KEPT = 32, 16
+
+
+@lru_cache(maxsize=1)
+def _dct_basis() -> tuple[tuple[float, ...], ...]:
+    """The DCT-II cosines of the kept frequencies (unnormalised: only the order of coefficients matters)."""
+    side = _DCT_SIDE
+    return tuple(tuple(math.cos(math.pi * (2 * x + 1) * u / (2 * side)) for x in range(side))
+                 for u in range(_DCT_KEPT))
 
 
 def _parse_hash(text: str) -> int:

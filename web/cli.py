@@ -1,4 +1,4 @@
-"""`emss` — the command line: db upgrade, demo, scenario load, menu push, worker, serve, om-visits."""
+"""`emss` — the command line: db upgrade, demo, scenario load, menu push, worker, serve, om-visits, photos rehash."""
 from __future__ import annotations
 
 import argparse
@@ -21,6 +21,8 @@ def main(argv: list[str] | None = None) -> int:
     menu.add_parser("push", help="create the menu through the WeChat API")
     sub.add_parser("worker", help="run an RQ worker")
     sub.add_parser("om-visits", help="daily: generate the O&M visits, mark unsigned ones late")
+    photos = sub.add_parser("photos", help="stored photos").add_subparsers(dest="action", required=True)
+    photos.add_parser("rehash", help="DCT hash and near-duplicate index for photos stored before them")
     serve = sub.add_parser("serve", help="serve the app (embedded default: one threaded process)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
@@ -134,6 +136,21 @@ def _om_visits(args, config: Config) -> int:
     return 0
 
 
+def _photos(args, config: Config) -> int:
+    from services import neardup
+    from services.runtime import build_runtime
+    from services.uow import UnitOfWork
+
+    runtime, total, after = build_runtime(config), 0, 0
+    while after is not None:  # one transaction per batch: a long backfill keeps what it has done
+        with UnitOfWork(runtime) as uow:
+            done, after = neardup.rehash(uow.session, config.media_root, after)
+            uow.commit()
+        total += done
+    print(f"已为 {total} 张照片补算感知哈希并加入近似重复索引。")
+    return 0
+
+
 def _serve(args, config: Config) -> int:
     from werkzeug.serving import run_simple
 
@@ -149,7 +166,7 @@ def _serve(args, config: Config) -> int:
 
 
 COMMANDS = {"db": _db, "demo": _demo, "scenario": _scenario, "menu": _menu, "worker": _worker, "serve": _serve,
-            "om-visits": _om_visits}
+            "om-visits": _om_visits, "photos": _photos}
 
 if __name__ == "__main__":
     raise SystemExit(main())

@@ -45,3 +45,26 @@ def test_the_daily_run_generates_the_om_plans_visits_once(instance, capsys):
     assert f"已生成 {generated - visits} 个现场运维任务" in capsys.readouterr().out
     assert cli.main(["om-visits"]) == 0 and _count(instance, "om_visit") == generated
     assert "已生成 0 个现场运维任务" in capsys.readouterr().out
+
+
+def test_rehash_indexes_the_photos_stored_before_near_duplicates_were_searched(instance, capsys):
+    from services.photos import dct_hash_of
+    from states.neardup import BANDS
+    from tests.support.lookalikes import chimney, encode
+
+    assert cli.main(["db", "upgrade"]) == 0 and cli.main(["demo"]) == 0
+    (instance / "media" / "trips").mkdir(parents=True)
+    data = encode(chimney(1))
+    (instance / "media" / "trips" / "1.jpg").write_bytes(data)
+    with sqlite3.connect(instance / "emss.sqlite3") as connection:
+        for photo_id, path in ((1, "trips/1.jpg"), (2, "trips/gone.jpg")):  # the second original was deleted
+            connection.execute(
+                "INSERT INTO photo (id, purpose, sent_by_id, received_at, media_id, live, status, original_path) "
+                "VALUES (?, 'arrival', 1, '2026-11-20 01:00:00', 'm', 0, 'ready', ?)", (photo_id, path))
+    capsys.readouterr()
+    assert cli.main(["photos", "rehash"]) == 0
+    assert "已为 1 张照片补算感知哈希" in capsys.readouterr().out
+    assert _count(instance, "photo_band") == BANDS
+    with sqlite3.connect(instance / "emss.sqlite3") as connection:
+        stored = connection.execute("SELECT dct_hash FROM photo WHERE id = 1").fetchone()[0]
+    assert stored == dct_hash_of(data)

@@ -419,6 +419,12 @@ def test_unrelated_pictures_have_distant_phashes():
     assert phash_distance(a, b) >= 20
 
 
+def test_the_dct_hash_comes_from_the_same_decode_and_equals_the_one_rehash_computes_from_the_file(processed):
+    data = jpeg(noisy(scene((800, 600))), exif=exif_with(orientation=6))
+    assert len(processed.dct_hash) == 64 and int(processed.dct_hash, 16) >= 0
+    assert process_photo(data, MARK).dct_hash == photos.dct_hash_of(data)
+
+
 def test_phash_distance_counts_differing_bits():
     assert phash_distance("0" * 16, "0" * 16) == 0
     assert phash_distance("0000000000000001", "0000000000000000") == 1

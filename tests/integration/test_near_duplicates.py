@@ -1,0 +1,114 @@
+"""Near-duplicate photos found through the band index (services/neardup.py): a copy of another trip's photo is
+found with its trip and visit, the same print-out shown for two points of one trip is found, an unrelated photo
+and a resend of the same step are not."""
+from __future__ import annotations
+
+from datetime import time, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from models import MonitoringTask, Photo, PhotoBand, PhotoPurpose, SamplingTrip, User, Visit
+from services import clock, media, neardup
+from services.uow import UnitOfWork
+from states.neardup import BANDS, MAX_DISTANCE
+from tests.support.lookalikes import COPIES, bottle, chimney, encode, printout
+
+
+@pytest.fixture
+def uow(runtime, demo_world):
+    with UnitOfWork(runtime) as uow:
+        yield uow
+
+
+@pytest.fixture
+def trips(uow):
+    """Two trips of the demo task's sampler, on two days."""
+    session = uow.session
+    task = session.scalars(select(MonitoringTask).where(MonitoringTask.visits.any())).first()
+    sampler = task.visits[0].samplers[0]
+    task.visits.append(Visit(day=clock.today() + timedelta(days=7), starts=time(8), ends=time(18),
+                             samplers=[sampler]))
+    found = [SamplingTrip(visit=visit, started_by=sampler) for visit in task.visits[:2]]
+    session.add_all(found)
+    session.flush()
+    return found
+
+
+def stored(uow, trip: SamplingTrip, data: bytes, purpose=PhotoPurpose.SAMPLING, point_index: int = 0) -> Photo:
+    """A photo of the trip through the real processing (files, hashes, index), as the photo job does."""
+    sender = uow.session.get(User, trip.started_by_id)
+    point = trip.points[point_index] if purpose in (PhotoPurpose.SAMPLING, PhotoPurpose.OUTPUT) else None
+    photo = Photo(trip=trip, purpose=purpose, point=point, sent_by=sender, media_id=f"m{len(data)}")
+    uow.session.add(photo)
+    uow.session.flush()
+    media.store(uow, photo, data)
+    uow.session.flush()
+    return photo
+
+
+def test_a_resized_re_encoded_copy_of_another_trips_photo_is_found_with_that_trip(uow, trips):
+    first, second = trips
+    scene = chimney(3)
+    original = stored(uow, first, encode(scene))
+    copy = stored(uow, second, COPIES["resize-50%+brighter-10%+q60"](scene))
+    unrelated = stored(uow, second, encode(bottle(3)), PhotoPurpose.ARRIVAL)
+
+    [found] = neardup.similar_photos(uow.session, copy)
+    assert (found.photo_id, found.trip_id, found.visit_id) == (original.id, first.id, first.visit_id)
+    assert 0 < found.distance <= MAX_DISTANCE
+    assert [other.photo_id for other in neardup.similar_photos(uow.session, original)] == [copy.id]
+    assert neardup.similar_photos(uow.session, unrelated) == []
+
+
+def test_one_print_out_shown_for_two_points_of_the_same_trip_is_found_but_a_resend_of_one_step_is_not(uow, trips):
+    trip = trips[0]
+    print_out = printout(5)
+    first_point = stored(uow, trip, encode(print_out), PhotoPurpose.OUTPUT, point_index=0)
+    resent = stored(uow, trip, COPIES["jpeg-q75"](print_out), PhotoPurpose.OUTPUT, point_index=0)
+    second_point = stored(uow, trip, COPIES["resize-75%"](print_out), PhotoPurpose.OUTPUT, point_index=1)
+    other_reading = stored(uow, trip, encode(printout(6)), PhotoPurpose.OUTPUT, point_index=1)
+
+    found = neardup.similar_photos(uow.session, second_point)
+    assert {other.photo_id for other in found} == {first_point.id, resent.id}
+    assert {other.point_id for other in found} == {trip.points[0].id}
+    assert [other.photo_id for other in neardup.similar_photos(uow.session, first_point)] == [second_point.id]
+    assert other_reading.id not in {other.photo_id for other in found}
+
+
+def test_every_hash_within_the_threshold_is_found_however_its_differing_bits_are_spread(uow, trips):
+    # the worst case for the bands: the differing bits spread evenly, two in as many bands as possible
+    photo = stored(uow, trips[0], encode(chimney(8)))
+    base = int(photo.dct_hash, 16)
+    edges = [band * 256 // BANDS for band in range(BANDS)]
+    spread = [255 - (edge + offset) for edge in edges for offset in (0, 1)]
+    assert len(spread) == MAX_DISTANCE + 1  # all of it: two bits in every band, one more than the threshold
+    for flipped, expected in ((spread[:MAX_DISTANCE], True), (spread, False)):
+        probe = Photo(trip=trips[1], purpose=PhotoPurpose.ARRIVAL, sent_by=trips[1].started_by, media_id="x",
+                      dct_hash=f"{base ^ sum(1 << bit for bit in flipped):064x}")
+        uow.session.add(probe)
+        uow.session.flush()
+        found = [(other.photo_id, other.distance) for other in neardup.similar_photos(uow.session, probe)]
+        assert found == ([(photo.id, len(flipped))] if expected else [])
+
+
+def test_a_photo_reprocessed_keeps_one_set_of_bands(uow, trips):
+    data = encode(bottle(9))
+    photo = stored(uow, trips[0], data)
+    media.store(uow, photo, data)
+    uow.session.flush()
+    assert len(uow.session.scalars(select(PhotoBand).where(PhotoBand.photo_id == photo.id)).all()) == BANDS
+
+
+def test_rehash_gives_photos_stored_before_the_dct_hash_their_hash_and_bands(uow, trips, config):
+    photo = stored(uow, trips[0], encode(chimney(11)))
+    expected = photo.dct_hash
+    photo.dct_hash = None
+    neardup.index_photo(uow.session, photo)
+    copy = stored(uow, trips[1], COPIES["jpeg-q60"](chimney(11)))
+    assert neardup.similar_photos(uow.session, copy) == []
+
+    assert neardup.rehash(uow.session, config.media_root) == (1, photo.id)  # the copy already had its hash
+    assert photo.dct_hash == expected
+    assert [other.photo_id for other in neardup.similar_photos(uow.session, copy)] == [photo.id]
+    assert neardup.rehash(uow.session, config.media_root, after_id=photo.id) == (0, None)
