@@ -129,3 +129,17 @@ def test_the_command_line_says_whole_then_names_the_break(trip_id, runtime, conf
     _sql(runtime, "UPDATE trip_event SET detail = '{\"x\": 1}' WHERE id = :id", id=edited.id)
     assert cli.main(["audit", "verify", "--since", clock.today().isoformat()]) == 1
     assert f"采样行程 #{trip_id} 的第 {edited.id} 号记录" in capsys.readouterr().err
+
+
+def test_the_regulator_desk_shows_today_s_root_and_the_sealed_days(trip_id, runtime, client, login):
+    yesterday = clock.today() - timedelta(days=1)
+    _append(runtime, trip_id, "late_note", at=clock.at_local(yesterday, time(9)))
+    with runtime.sessions() as s:
+        sealed, _ = audit.seal(s, yesterday)
+        s.commit()
+        today_root, _ = audit.root_of(s, clock.today())
+    login("regulator1")
+    page = client.get("/regulator/").get_data(as_text=True)
+    block = page.split("今日记录根哈希")[1]
+    assert clock.today().isoformat() in block and today_root in block
+    assert yesterday.isoformat() in block and sealed.root in block
