@@ -21,6 +21,14 @@ def trip_id(demo_world, runtime, phone):
     return records.confirmed_trip(runtime, phone)
 
 
+@pytest.fixture
+def command_line(config, monkeypatch):
+    """`emss` run against the test database and Redis."""
+    monkeypatch.setenv("DATABASE_URL", config.database_url)
+    monkeypatch.setenv("REDIS_URL", config.redis_url or "")
+    monkeypatch.setenv("EMSS_DEV", "1")
+
+
 def _events(runtime, trip_id: int) -> list[TripEvent]:
     with runtime.sessions() as s:
         return list(s.scalars(select(TripEvent).where(TripEvent.trip_id == trip_id).order_by(TripEvent.id)))
@@ -120,10 +128,7 @@ def test_two_writers_appending_at_once_do_not_fork_the_chain(trip_id, runtime):
     assert events[-1].prev_hash == events[-2].entry_hash and _verify(runtime) is None
 
 
-def test_the_command_line_says_whole_then_names_the_break(trip_id, runtime, config, monkeypatch, capsys):
-    monkeypatch.setenv("DATABASE_URL", config.database_url)
-    monkeypatch.setenv("REDIS_URL", config.redis_url or "")
-    monkeypatch.setenv("EMSS_DEV", "1")
+def test_the_command_line_says_whole_then_names_the_break(trip_id, runtime, command_line, capsys):
     assert cli.main(["audit", "verify"]) == 0 and "记录完整" in capsys.readouterr().out
     edited = _events(runtime, trip_id)[0]
     _sql(runtime, "UPDATE trip_event SET detail = '{\"x\": 1}' WHERE id = :id", id=edited.id)
@@ -143,3 +148,13 @@ def test_the_regulator_desk_shows_today_s_root_and_the_sealed_days(trip_id, runt
     block = page.split("今日记录根哈希")[1]
     assert clock.today().isoformat() in block and today_root in block
     assert yesterday.isoformat() in block and sealed.root in block
+
+
+def test_the_daily_seal_stores_yesterday_once_and_refuses_today(runtime, command_line, capsys):
+    yesterday = (clock.today() - timedelta(days=1)).isoformat()
+    assert cli.main(["audit", "seal"]) == 0 and f"{yesterday} 记录根哈希已封存" in capsys.readouterr().out
+    assert cli.main(["audit", "seal", yesterday]) == 0 and "此前已封存，未改动" in capsys.readouterr().out
+    assert cli.main(["audit", "seal", clock.today().isoformat()]) == 2 and "尚未结束" in capsys.readouterr().err
+    with pytest.raises(SystemExit, match="2"):
+        cli.main(["audit", "verify", "--since", "昨天"])
+    assert "日期格式应为 YYYY-MM-DD" in capsys.readouterr().err
