@@ -25,6 +25,7 @@ def test_existing_trip_events_are_chained_in_order_by_the_upgrade(tmp_path):
     engine = make_engine(url)
     with Session(engine) as session:
         assert audit.verify(session) is None
-        chain = session.execute(text("SELECT prev_hash, entry_hash FROM trip_event WHERE trip_id = 1 ORDER BY id")).all()
+        chain = session.execute(text("SELECT prev_hash, entry_hash FROM trip_event WHERE trip_id = 1 "
+                                     "ORDER BY id")).all()
     engine.dispose()
     assert [link.prev_hash for link in chain] == [GENESIS, chain[0].entry_hash]
