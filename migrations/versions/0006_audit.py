@@ -29,6 +29,7 @@ def upgrade() -> None:
             batch_op.alter_column("prev_hash", existing_type=sa.String(length=64), nullable=False)
             batch_op.alter_column("entry_hash", existing_type=sa.String(length=64), nullable=False)
             batch_op.create_unique_constraint(f"uq_{table}_chain", [subject, "prev_hash"])
+        op.create_index(op.f(f"ix_{table}_at"), table, ["at"], unique=False)  # the daily root reads a day
     op.create_table(
         "audit_root",
         sa.Column("day", sa.Date(), nullable=False),
@@ -56,6 +57,7 @@ def _backfill(table: str, subject: str) -> None:
 def downgrade() -> None:
     op.drop_table("audit_root")
     for table, _subject in reversed(CHAINS):
+        op.drop_index(op.f(f"ix_{table}_at"), table_name=table)
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.drop_constraint(f"uq_{table}_chain", type_="unique")
             batch_op.drop_column("entry_hash")
