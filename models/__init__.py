@@ -1,4 +1,5 @@
 """The one data model shared by the bot and the web panel. Knows nothing of WeChat or Flask."""
+from models.audit import AuditRoot
 from models.base import Base, utcnow
 from models.directory import (
     Agency,
@@ -50,7 +51,7 @@ from models.trips import (
 )
 
 __all__ = [
-    "Agency", "AgencyKind", "ApiToken", "Base", "Capability", "CheckIn", "CheckInKind", "ConditionRecord",
+    "Agency", "AgencyKind", "ApiToken", "AuditRoot", "Base", "Capability", "CheckIn", "CheckInKind", "ConditionRecord",
     "Confirmation",
     "ConfirmationLink", "ConfirmationStatus", "Contract", "Equipment", "Filing", "FilingReview", "FilingState",
     "FilingStatus", "MonitoringPoint", "MonitoringTask", "OutboundMessage", "OutboundStatus", "Photo",

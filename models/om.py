@@ -8,6 +8,7 @@ from datetime import date, datetime, time
 from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text, select
 from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
 
+from models.audit import Chained
 from models.base import AppendOnly, Base, Timestamped, utcnow
 from models.directory import Agency, Equipment, MonitoringPoint, Polluter, User
 from models.tasks import Contract
@@ -365,13 +366,16 @@ class OmReport(Base, Timestamped):
     instrument: Mapped[Instrument | None] = relationship()
 
 
-class OmVisitEvent(Base, AppendOnly):
+class OmVisitEvent(Base, AppendOnly, Chained):
     """Append-only log of an O&M visit: who did what, when, from which WeChat message."""
 
     __tablename__ = "om_visit_event"
+    __chain_subject__ = "visit_id"
+    __chain_fields__ = ("at", "actor_id", "action", "detail", "message_key")
+    __chain_label__ = "运维任务"
     id: Mapped[int] = mapped_column(primary_key=True)
     visit_id: Mapped[int] = mapped_column(ForeignKey("om_visit.id"), index=True)
-    at: Mapped[datetime] = mapped_column(default=utcnow)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)  # the daily root reads a day of events
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     action: Mapped[str] = mapped_column(String(32))
     detail: Mapped[dict] = mapped_column(JSON, default=dict)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import JSON, ForeignKey, Index, SmallInteger, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from models.audit import Chained
 from models.base import AppendOnly, Base, Timestamped, utcnow
 from models.directory import MonitoringPoint, User
 from models.tasks import Visit
@@ -244,13 +245,16 @@ class ConfirmationLink(Base):
     user: Mapped[User] = relationship()
 
 
-class TripEvent(Base, AppendOnly):
+class TripEvent(Base, AppendOnly, Chained):
     """Append-only log of a trip: who did what, when, from which WeChat message."""
 
     __tablename__ = "trip_event"
+    __chain_subject__ = "trip_id"
+    __chain_fields__ = ("at", "actor_id", "action", "detail", "message_key")
+    __chain_label__ = "采样行程"
     id: Mapped[int] = mapped_column(primary_key=True)
     trip_id: Mapped[int] = mapped_column(ForeignKey("sampling_trip.id"), index=True)
-    at: Mapped[datetime] = mapped_column(default=utcnow)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)  # the daily root reads a day of events
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     action: Mapped[str] = mapped_column(String(32))
     detail: Mapped[dict] = mapped_column(JSON, default=dict)

@@ -23,6 +23,11 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("om-visits", help="daily: generate the O&M visits, mark unsigned ones late")
     photos = sub.add_parser("photos", help="stored photos").add_subparsers(dest="action", required=True)
     photos.add_parser("rehash", help="DCT hash and near-duplicate index for photos stored before them")
+    audit = sub.add_parser("audit", help="the tamper-evident record").add_subparsers(dest="action", required=True)
+    audit.add_parser("verify", help="walk the hash chains and the sealed roots").add_argument(
+        "--since", type=_day, help="only the chains that grew since this China-time day (YYYY-MM-DD)")
+    audit.add_parser("seal", help="daily: store a day's root hash (default: yesterday)").add_argument(
+        "day", type=_day, nargs="?")
     serve = sub.add_parser("serve", help="serve the app (embedded default: one threaded process)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
@@ -148,6 +153,53 @@ def _photos(args, config: Config) -> int:
             uow.commit()
         total += done
     print(f"已为 {total} 张照片补算感知哈希并加入近似重复索引。")
+def _day(text: str):
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"日期格式应为 YYYY-MM-DD：{text}") from None
+
+
+def _audit(args, config: Config) -> int:
+    from services.runtime import build_runtime
+
+    runtime = build_runtime(config)
+    try:
+        return _audit_verify(runtime, args.since) if args.action == "verify" else _audit_seal(runtime, args.day)
+    finally:
+        runtime.engine.dispose()  # a one-shot command: no connection left behind in the pool
+
+
+def _audit_verify(runtime, since) -> int:
+    from services import audit
+    from services.uow import UnitOfWork
+
+    with UnitOfWork(runtime) as uow:
+        broken = audit.verify(uow.session, since)
+    if broken:
+        print(f"记录不完整 / BROKEN: {broken}", file=sys.stderr)
+        return 1
+    print("记录完整 / OK")
+    return 0
+
+
+def _audit_seal(runtime, day) -> int:
+    from datetime import timedelta
+
+    from services import audit, clock
+    from services.uow import UnitOfWork
+
+    with UnitOfWork(runtime) as uow:
+        try:
+            sealed, new = audit.seal(uow.session, day or clock.today() - timedelta(days=1))
+        except audit.NotOver as refused:
+            print(refused, file=sys.stderr)
+            return 2
+        uow.commit()
+    print(f"{sealed.day.isoformat()} 记录根哈希{'已封存' if new else '此前已封存，未改动'}：{sealed.root}"
+          f"（{sealed.chains} 条记录链）")
     return 0
 
 
@@ -166,7 +218,7 @@ def _serve(args, config: Config) -> int:
 
 
 COMMANDS = {"db": _db, "demo": _demo, "scenario": _scenario, "menu": _menu, "worker": _worker, "serve": _serve,
-            "om-visits": _om_visits, "photos": _photos}
+            "om-visits": _om_visits, "photos": _photos, "audit": _audit}
 
 if __name__ == "__main__":
     raise SystemExit(main())

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 
 from models import Role
-from services import clock, supervision
+from services import audit, clock, supervision
 from services.supervision import TripFilter
 from web.access import me, role_required
 from web.db import db
@@ -24,7 +24,15 @@ def home():
     found = supervision.irregular_first(supervision.trips(db(), user, TripFilter(), limit=RECENT))
     return render_template("regulator/home.html", user=user, counts=supervision.counts(db(), user),
                            irregular=[r for r in found if r.flags], regular=[r for r in found if not r.flags][:20],
-                           T=T, fmt=clock.fmt)
+                           T=T, fmt=clock.fmt, record=_record())
+
+
+def _record() -> dict:
+    """The tamper-evident record's roots: today's so far (sealed after midnight) and the recently sealed days,
+    for the inspector to publish or send to the city platform."""
+    root, chains = audit.root_of(db(), clock.today())
+    return {"today": clock.today(), "root": root, "chains": chains, "at": clock.fmt(clock.now()),
+            "sealed": audit.recent(db())}
 
 
 @bp.get("/tasks")
