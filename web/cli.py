@@ -153,6 +153,10 @@ def _photos(args, config: Config) -> int:
             uow.commit()
         total += done
     print(f"已为 {total} 张照片补算感知哈希并加入近似重复索引。")
+    runtime.engine.dispose()
+    return 0
+
+
 def _day(text: str):
     from datetime import date
 

@@ -18,7 +18,7 @@ ROWS = [(1, "2026-11-20 01:00:00.000000", "start", '{"distance_m": 18.5}'),
 
 def test_existing_trip_events_are_chained_in_order_by_the_upgrade(tmp_path):
     url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
-    upgrade(url, "0005_clock")
+    upgrade(url, "0006_neardup")
     with sqlite3.connect(tmp_path / "old.sqlite3") as connection:  # written before the record was chained
         connection.executemany("INSERT INTO trip_event (trip_id, at, action, detail) VALUES (?, ?, ?, ?)", ROWS)
     upgrade(url)
