@@ -1,15 +1,10 @@
 """Words of the O&M record pages and exports."""
 from __future__ import annotations
 
+from states.om_visit import STATE_NAMES
 from states.qc_limits import SEVERITY_NAMES
 
-VISIT_STATE = {
-    "new": "未开始", "arrival_location": "进场签到（定位）", "arrival_photo": "进场签到（照片）",
-    "choose_sheet": "选择记录单", "choose_instrument": "选择仪器", "sheet_form": "填写记录单",
-    "sheet_confirm": "核对记录单", "sheet_photo": "记录单照片", "departure_location": "离场签到（定位）",
-    "departure_photo": "离场签到（照片）", "review": "提交前核对", "awaiting_confirmation": "待排污单位签名确认",
-    "confirmed": "排污单位已确认", "rejected": "排污单位已退回", "cancelled": "已取消",
-}
+VISIT_STATE = STATE_NAMES  # beside the visit machine (states/om_visit.py)
 SEVERITY = SEVERITY_NAMES  # the QC's own words (states/qc_limits.py)
 CHECK_IN = {"arrival": "进场签到", "departure": "离场签到"}
 PHOTO_PURPOSE = {"arrival": "进场照片", "departure": "离场照片", "sheet": "记录单照片"}
