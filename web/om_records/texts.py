@@ -15,7 +15,8 @@ LATE = "逾期确认"
 
 VISIT_HEADERS = ("运维记录号", "运维计划", "排污单位", "运维机构", "计划日期", "状态", "运维人员", "进场签到",
                  "离场签到", "记录单", "质控发现数", "排污单位确认", "确认时间", "逾期确认")
-FINDING_HEADERS = ("运维记录号", "计划日期", "排污单位", "运维机构", "记录单", "规则", "级别", "依据条款", "问题")
+FINDING_HEADERS = ("运维记录号", "计划日期", "排污单位", "运维机构", "记录单", "规则", "级别", "依据条款", "问题", "规则代码")
+FINDING_CODE_COLUMNS = (10,)  # the rule codes stay for other systems, hidden from the reader
 VISITS_TITLE = "运维记录列表"
 FINDINGS_TITLE = "运维质控发现"
 BAD_DATE = "日期格式不正确，请使用 2026-01-31 这样的格式。"
