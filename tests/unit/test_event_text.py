@@ -3,13 +3,12 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timezone
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
 from services.event_text import UNKNOWN, sentence, what
-from states.task import TRIGGERS
+from tests.support.words import written_actions
 
 CORRECTED_TIME = {"note": "笔误", "changes": [
     {"sample": "261126-00001-01", "old": "2026-11-26T10:35+08:00", "new": "2026-11-26T10:50+08:00"}]}
@@ -91,23 +90,7 @@ def test_an_action_nobody_named_still_reads_as_chinese_never_its_code():
     assert sentence(event, None) == f"2026-11-26 10:35 系统 {UNKNOWN}"
 
 
-PATTERNS = (r"\b(?:_log|log)\(\w+, \w+, \"([a-z_]+)\"()",
-            r"_finish\([^)]*?now, \"([a-z_]+)\"(?:, \"([a-z_]+)\")?",
-            r"confirmations\.log\(\w+, \w+, \"([a-z_]+)\", \"([a-z_]+)\"")
-
-
-def _written_actions() -> set[str]:
-    """The action codes the services write into the logs, read from their source (plus the task machine's and the
-    ones built at run time)."""
-    found = set(TRIGGERS) | {"start", "join", "resume", "check_in_arrival", "check_in_departure",
-                             "sheet_saved_web", "sheet_corrected"}
-    for path in Path("services").glob("*.py"):
-        text = path.read_text(encoding="utf-8")
-        found |= {code for pattern in PATTERNS for pair in re.findall(pattern, text) for code in pair if code}
-    return found
-
-
 def test_every_action_the_services_write_has_its_own_sentence():
-    written = _written_actions()
+    written = written_actions()
     assert {"approve", "reject", "correct", "resubmit", "trip_corrected", "receipt_saved", "visit_removed"} <= written
     assert [a for a in sorted(written) if what(a, {}) == UNKNOWN] == []
