@@ -24,3 +24,16 @@ def test_the_om_agency_home_leads_to_its_visits_not_to_monitoring_tasks(demo_wor
     page = desk.sign_in(app, "om1").get("/agency/").get_data(as_text=True)
     assert "最近的监测任务" not in page and "暂无任务" not in page
     assert "查看现场运维任务" in page
+
+
+def test_id_card_numbers_are_masked_in_the_staff_list_and_the_filed_version(demo_world, app):
+    agency = desk.sign_in(app, "agency1")
+    listing = agency.get("/agency/filing/").get_data(as_text=True)
+    assert "3101**********1234" in listing and "310116198801011234" not in listing
+    version = desk.sign_in(app, "regulator1").get("/regulator/filings/1").get_data(as_text=True)
+    assert "身份证号" in version and "310116198801011234" not in version and "3101**********1234" in version
+
+
+def test_the_om_agency_staff_list_speaks_of_om_accounts_not_sampler_accounts(demo_world, app):
+    page = desk.sign_in(app, "om1").get("/agency/filing/").get_data(as_text=True)
+    assert "运维账号" in page and "采样账号" not in page
