@@ -37,3 +37,11 @@ def test_id_card_numbers_are_masked_in_the_staff_list_and_the_filed_version(demo
 def test_the_om_agency_staff_list_speaks_of_om_accounts_not_sampler_accounts(demo_world, app):
     page = desk.sign_in(app, "om1").get("/agency/filing/").get_data(as_text=True)
     assert "运维账号" in page and "采样账号" not in page
+
+
+def test_a_disabled_button_looks_disabled(client):
+    response = client.get("/static/app.css")
+    css = response.get_data(as_text=True)
+    response.close()
+    rule = css[css.index("button:disabled"):]
+    assert "opacity: .45" in rule[:rule.index("}")] and "not-allowed" in rule[:rule.index("}")]
