@@ -12,8 +12,9 @@ from services import clock
 
 
 def workbook(title: str, filters: Sequence[tuple[str, str]], headers: Sequence[str],
-             rows: Sequence[Sequence]) -> bytes:
-    """An .xlsx with one sheet: the title, one line per filter (label, value), the export time, the table."""
+             rows: Sequence[Sequence], hidden: Sequence[int] = ()) -> bytes:
+    """An .xlsx with one sheet: the title, one line per filter (label, value), the export time, the table.
+    `hidden` columns (1-based) hold machine codes a reader need not see."""
     book = Workbook()
     sheet = book.active
     sheet.title = title[:31]  # Excel's limit on sheet names
@@ -32,6 +33,7 @@ def workbook(title: str, filters: Sequence[tuple[str, str]], headers: Sequence[s
         sheet.append(list(row))
     for index, header in enumerate(headers, 1):
         sheet.column_dimensions[get_column_letter(index)].width = max(10, len(str(header)) * 2 + 4)
+        sheet.column_dimensions[get_column_letter(index)].hidden = index in hidden
     sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
     out = io.BytesIO()
     book.save(out)

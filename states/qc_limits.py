@@ -145,3 +145,9 @@ VISIT_RULES: dict[str, Rule] = {
     "equipment_calibration": Rule("设备检定/校准过期", WARNING),
 }
 RULES = {**SHEET_RULES, **VISIT_RULES}
+OTHER_RULE = "其他质控问题"
+
+
+def rule_title(code: str) -> str:
+    """A rule's Chinese title; a code no table knows (an older rule) still reads as Chinese."""
+    return RULES[code].title if code in RULES else OTHER_RULE

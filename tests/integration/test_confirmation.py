@@ -369,7 +369,7 @@ def test_the_agency_corrects_the_rejected_trip_and_resubmits_with_new_links(demo
     assert any(c.get("sample") == sample.code for c in changes) and len(changes) == 2
 
     page = desk.get(f"/agency/trips/{trip.id}/correct").get_data(as_text=True)
-    assert "85 → 60" in page
+    assert "将“生产负荷”由 85 % 更正为 60 %" in page
     resubmitted = desk.post(f"/agency/trips/{trip.id}/resubmit", data={"csrf_token": csrf_token(page)})
     assert resubmitted.status_code == 303
     trip = trip_row(runtime)

@@ -203,10 +203,19 @@ def test_the_agency_exports_its_visits(visit, login):
 def test_the_agency_exports_the_qc_findings(visit, login):
     rows = table(login("om1").get("/om/findings.xlsx").data, "运维记录号")
     assert {(r[4], r[5], r[6]) for r in rows} == {
-        ("（整次运维）", "short_visit", "警告"), (f"校准记录单 #{visit.calibration}", "zero_drift", "失控")}
+        ("（整次运维）", "其他质控问题", "警告"), (f"校准记录单 #{visit.calibration}", "零点漂移超限", "失控")}
     assert len(rows) == 2
-    zero = next(r for r in rows if r[5] == "zero_drift")
+    zero = next(r for r in rows if r[9] == "zero_drift")
     assert zero[7].startswith("HJ 75-2017") and zero[8] == "SO2 零点漂移 2.6% F.S.，超过 ±2.5% F.S."
+
+
+def test_the_findings_sheet_names_rules_in_chinese_and_hides_their_codes(visit, login):
+    book = load_workbook(io.BytesIO(login("om1").get("/om/findings.xlsx").data)).active
+    header = next(r for r in book.iter_rows() if r[0].value == "运维记录号")
+    code_column = next(c.column_letter for c in header if c.value == "规则代码")
+    assert book.column_dimensions[code_column].hidden
+    shown = [c.column_letter for c in header if c.value != "规则代码"]
+    assert not any(book.column_dimensions[letter].hidden for letter in shown)
 
 
 def test_the_regulator_exports_its_district_and_others_get_nothing(visit, runtime, login, client):

@@ -4,7 +4,10 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 from sqlalchemy import select
 
+from handlers.texts import ROLE_NAMES
 from models import Agency, Polluter, Role, User
+from states.filing import STATE_LABELS
+from states.filing_forms import KIND_LABELS
 from web.access import role_required
 from web.db import db
 
@@ -19,4 +22,5 @@ def home():
         agencies=db().scalars(select(Agency).order_by(Agency.id)).all(),
         polluters=db().scalars(select(Polluter).order_by(Polluter.id)).all(),
         users=db().scalars(select(User).order_by(User.id)).all(),
+        kind_names=KIND_LABELS, filing_names=STATE_LABELS, role_names=ROLE_NAMES,
     )

@@ -8,6 +8,7 @@ import time
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -38,6 +39,13 @@ from web.db import db, get_or_404, uow
 from web.files import read_upload, send_media
 
 bp = Blueprint("filing", __name__, url_prefix="/agency/filing", template_folder="templates")
+
+
+@bp.app_template_filter("id_masked")
+def id_masked(number: str | None) -> str:
+    """An ID-card number as lists show it: the first and last four only (the full one is on the record's page)."""
+    number = number or ""
+    return number if len(number) <= 8 else number[:4] + "*" * (len(number) - 8) + number[-4:]
 ENTRIES = {key: filings.MODELS[key] for key in ("staff", "equipment")}
 SAVE = {"staff": filings.save_staff, "equipment": filings.save_equipment}
 ENTRY = "<any(staff, equipment):section>"

@@ -8,7 +8,7 @@ from sqlalchemy.orm import selectinload
 from models import OmPlan, OmSheet, OmVisit, QcFinding, Role
 from services import clock, policy
 from states.om_sheets import SHEETS
-from states.qc_limits import RULES, SEVERITY_NAMES
+from states.qc_limits import SEVERITY_NAMES, rule_title
 from web.access import me, role_required
 from web.db import db
 
@@ -24,7 +24,7 @@ def _loaded():
 
 
 def _context(**extra) -> dict:
-    return dict(SEVERITY_NAMES=SEVERITY_NAMES, RULES=RULES, SHEETS=SHEETS, fmt=clock.fmt, **extra)
+    return dict(SEVERITY_NAMES=SEVERITY_NAMES, rule_title=rule_title, SHEETS=SHEETS, fmt=clock.fmt, **extra)
 
 
 @bp.get("/")

@@ -21,6 +21,7 @@ from flask import (
 
 from models import OmConfirmation, OmSheet, OmVisit, Photo, Role
 from services import clock, om_pdf, om_records, policy
+from states.qc_limits import rule_title
 from web import formview
 from web.access import me, role_required
 from web.db import db, get_or_404, uow
@@ -59,7 +60,7 @@ def visits_xlsx():
 def findings_xlsx():
     period = _valid_period()
     rows = [_finding_cells(v, f) for v in _visits(period) for f in v.findings]
-    return xlsx(T.FINDINGS_TITLE, "om-findings", _shown(period), T.FINDING_HEADERS, rows)
+    return xlsx(T.FINDINGS_TITLE, "om-findings", _shown(period), T.FINDING_HEADERS, rows, hidden=T.FINDING_CODE_COLUMNS)
 
 
 def _period() -> tuple[tuple[date | None, date | None], str | None]:
@@ -112,8 +113,8 @@ def _visit_cells(visit: OmVisit) -> list:
 def _finding_cells(visit: OmVisit, finding) -> list:
     sheet = finding.sheet
     return [visit.id, visit.due_on.isoformat(), visit.plan.polluter.name, visit.plan.agency.name,
-            f"{om_records.form_of(sheet).title} #{sheet.id}" if sheet else "（整次运维）", finding.rule,
-            T.SEVERITY.get(finding.severity, finding.severity), finding.clause, finding.message]
+            f"{om_records.form_of(sheet).title} #{sheet.id}" if sheet else "（整次运维）", rule_title(finding.rule),
+            T.SEVERITY.get(finding.severity, finding.severity), finding.clause, finding.message, finding.rule]
 
 
 # --- one visit, one sheet ---------------------------------------------------------------------------------

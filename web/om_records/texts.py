@@ -1,15 +1,10 @@
 """Words of the O&M record pages and exports."""
 from __future__ import annotations
 
+from states.om_visit import STATE_NAMES
 from states.qc_limits import SEVERITY_NAMES
 
-VISIT_STATE = {
-    "new": "未开始", "arrival_location": "进场签到（定位）", "arrival_photo": "进场签到（照片）",
-    "choose_sheet": "选择记录单", "choose_instrument": "选择仪器", "sheet_form": "填写记录单",
-    "sheet_confirm": "核对记录单", "sheet_photo": "记录单照片", "departure_location": "离场签到（定位）",
-    "departure_photo": "离场签到（照片）", "review": "提交前核对", "awaiting_confirmation": "待排污单位签名确认",
-    "confirmed": "排污单位已确认", "rejected": "排污单位已退回", "cancelled": "已取消",
-}
+VISIT_STATE = STATE_NAMES  # beside the visit machine (states/om_visit.py)
 SEVERITY = SEVERITY_NAMES  # the QC's own words (states/qc_limits.py)
 CHECK_IN = {"arrival": "进场签到", "departure": "离场签到"}
 PHOTO_PURPOSE = {"arrival": "进场照片", "departure": "离场照片", "sheet": "记录单照片"}
@@ -20,7 +15,8 @@ LATE = "逾期确认"
 
 VISIT_HEADERS = ("运维记录号", "运维计划", "排污单位", "运维机构", "计划日期", "状态", "运维人员", "进场签到",
                  "离场签到", "记录单", "质控发现数", "排污单位确认", "确认时间", "逾期确认")
-FINDING_HEADERS = ("运维记录号", "计划日期", "排污单位", "运维机构", "记录单", "规则", "级别", "依据条款", "问题")
+FINDING_HEADERS = ("运维记录号", "计划日期", "排污单位", "运维机构", "记录单", "规则", "级别", "依据条款", "问题", "规则代码")
+FINDING_CODE_COLUMNS = (10,)  # the rule codes stay for other systems, hidden from the reader
 VISITS_TITLE = "运维记录列表"
 FINDINGS_TITLE = "运维质控发现"
 BAD_DATE = "日期格式不正确，请使用 2026-01-31 这样的格式。"

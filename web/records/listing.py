@@ -112,8 +112,8 @@ def task_cells(task: MonitoringTask) -> list:
             clock.fmt(task.created_at)]
 
 
-def xlsx(title: str, filename: str, filters, headers, rows) -> Response:
-    body = exports.workbook(title, filters, headers, rows)
+def xlsx(title: str, filename: str, filters, headers, rows, hidden=()) -> Response:
+    body = exports.workbook(title, filters, headers, rows, hidden)
     stamp = clock.local(clock.now()).strftime("%Y%m%d%H%M")
     return send_generated(body, XLSX, f"{filename}-{stamp}.xlsx", evidence=True)
 

@@ -1,19 +1,15 @@
 """What the sampling-management, report and supervision pages say, in one place."""
 from __future__ import annotations
 
+from services import event_text
 from services.records import RecordsProblem
 from states import forms
 from states.conditions import WORKING_CONDITIONS
 from states.task import STATUS_NAMES
+from states.trip import STATE_NAMES
 
 TASK_STATUS = STATUS_NAMES
-TRIP_STATE = {
-    "new": "新建", "arrival_location": "进场签到（定位）", "arrival_photo": "进场签到（照片）",
-    "sample_photo": "现场采样（照片）", "output_photo": "现场采样（仪器输出）", "sample_time": "现场采样（采样时间）",
-    "conditions": "采样工况", "conditions_confirm": "采样工况（核对）", "departure_location": "离场签到（定位）",
-    "departure_photo": "离场签到（照片）", "review": "提交前核对", "awaiting_confirmation": "待排污单位确认",
-    "rejected": "排污单位已退回", "completed": "已完成", "cancelled": "已取消",
-}
+TRIP_STATE = STATE_NAMES  # beside the trip machine (states/trip.py)
 VISIT_STATUS = {
     "no_trip": "未开始", "in_progress": "进行中", "awaiting_confirmation": "待排污单位确认",
     "rejected": "排污单位已退回", "completed": "已完成", "cancelled": "已取消",
@@ -29,11 +25,6 @@ PHOTO_PURPOSE = {"arrival": "进场照片", "sampling": "采样照片", "output"
 CHECK_IN = {"arrival": "进场签到", "departure": "离场签到"}
 PHOTO_PENDING = "接收中"
 PHOTO_FAILED = "未能从微信接收（已通知采样人员重新拍摄）"
-TRIP_EVENTS = {
-    "start": "开始行程", "check_in_arrival": "进场签到", "check_in_departure": "离场签到", "photo": "发送照片",
-    "proceed": "进入下一步", "sample_time": "记录采样时间", "condition": "填写采样工况", "confirm": "确认",
-    "back": "返回上一步", "cancel": "取消行程",
-}
 ALL = "全部"
 
 PROBLEMS = {
@@ -72,28 +63,6 @@ def visit_line(status) -> str:
     return f"{visit.day:%m-%d} {visit.starts:%H:%M} {people}：{VISIT_STATUS[status.status]}"
 
 
-def event_detail(detail: dict) -> str:
-    """A trip event's detail in words (distance, fence, photo, samples, form answer, next step)."""
-    parts = []
-    for key, value in detail.items():
-        if key == "distance_m":
-            parts.append(f"距点位 {value:.0f} 米")
-        elif key == "inside_fence":
-            parts.append("围栏内" if value else "围栏外")
-        elif key == "photo":
-            parts.append(f"照片 #{value}")
-        elif key == "purpose":
-            parts.append(PHOTO_PURPOSE.get(value, value))
-        elif key == "live":
-            parts.append("相机拍摄" if value else "非相机拍摄")
-        elif key == "samples":
-            parts.append("样品 " + "、".join(value))
-        elif key == "field":
-            asked = next((f for f in WORKING_CONDITIONS.fields if f.name == value), None)
-            shown = forms.display(asked, detail.get("value")) if asked else detail.get("value")
-            parts.append(f"{asked.label if asked else value}：{shown}")
-        elif key == "to":
-            parts.append("→ " + TRIP_STATE.get(value, value))
-        elif key not in ("value", "at"):
-            parts.append(f"{value}")
-    return "；".join(parts)
+def event_line(event) -> str:
+    """What a trip event says, in words (services/event_text.py is the one place for them)."""
+    return event_text.what(event.action, event.detail or {})

@@ -8,7 +8,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from handlers import texts as T
 from models import ConfirmationStatus, Role, SamplingTrip
-from services import clock, confirmations, corrections, trips
+from services import clock, confirmations, corrections, event_text, trips
 from services.corrections import CorrectionProblem
 from states.conditions import WORKING_CONDITIONS
 from states.trip import Step
@@ -95,7 +95,7 @@ def _page(trip: SamplingTrip, errors: dict | None = None, time_errors: dict | No
         "trips/correct.html", trip=trip, task=trip.visit.task, fields=fields, samples=samples,
         rejection=rejected[-1] if rejected else None, correctable=trip.state == Step.REJECTED,
         current=confirmations.latest(trip), corrections=[e for e in trip.events if e.action == "correct"],
-        note=posted.get("note", "") if posted else "", fmt=clock.fmt, names=T,
+        note=posted.get("note", "") if posted else "", fmt=clock.fmt, names=T, what=event_text.what,
     ), status
 
 
