@@ -1,6 +1,8 @@
 """The 18-character unified social credit code (统一社会信用代码) and its check character, GB 32100-2015."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 # the code's alphabet: digits and capitals without I, O, Z, S, V (easily mistaken); a character's value is its index
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 # the weight of position i is 3^i mod 31, for the first 17 characters
@@ -13,6 +15,7 @@ def check_character(first17: str) -> str:
     return ALPHABET[(31 - total % 31) % 31]
 
 
+@lru_cache(maxsize=65536)  # an import checks each code on every row of its polluter's points and scheme
 def problem(code: str) -> str | None:
     """Why `code` is not a valid unified social credit code (Chinese), or None when it is."""
     if len(code) != 18:

@@ -5,16 +5,13 @@ become `Row`s keyed by credit code (and point code, and factor), their values as
 coordinates converted to the directory's datum (GCJ-02, services/geo.py)."""
 from __future__ import annotations
 
-import io
 import re
-import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from openpyxl import load_workbook
-
 from models import Period, PointKind
 from services import credit_codes, geo
+from services.xlsx import NotAWorkbook, Workbook
 
 POLLUTERS, POINTS, SCHEME = "排污单位", "监测点位", "自行监测方案"
 # sheet -> {field: column header}; the headers a city's export is asked to carry
@@ -115,29 +112,36 @@ def _scheme_item(raw: dict[str, str]) -> tuple[tuple[str, ...], dict]:
     return key, values
 
 
-def _open(data: bytes):
+UNREADABLE = "无法读取该文件：请上传 Excel（.xlsx）格式的名录库文件。"
+
+
+def _open(data: bytes) -> Workbook:
     try:
-        return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise FileRefused("无法读取该文件：请上传 Excel（.xlsx）格式的名录库文件。") from exc
+        return Workbook(data)
+    except NotAWorkbook as exc:
+        raise FileRefused(UNREADABLE) from exc
 
 
-def _records(book, sheet: str) -> Iterator[tuple[int, dict[str, str]]]:
+def _records(book: Workbook, sheet: str) -> Iterator[tuple[int, dict[str, str]]]:
     """(row number as Excel shows it, {field: text}) of every non-empty row below the header."""
-    if sheet not in book.sheetnames:
+    if sheet not in book.sheets:
         raise FileRefused(f"文件中缺少工作表“{sheet}”（应有：{'、'.join(HEADERS)}）。")
-    rows = book[sheet].iter_rows(values_only=True)
-    header = [_cell(c) for c in next(rows, ())]
-    columns = {}
-    for field, title in HEADERS[sheet].items():
-        if title in header:
-            columns[field] = header.index(title)
-        elif field not in OPTIONAL:
-            raise FileRefused(f"工作表“{sheet}”缺少列“{title}”。")
-    for number, cells in enumerate(rows, start=2):
-        raw = {f: _cell(cells[i]) if i < len(cells) else "" for f, i in columns.items()}
-        if any(raw.values()):
-            yield number, raw
+    try:
+        rows = book.rows(sheet)
+        _number, header = next(rows, (1, []))
+        header = [h.strip() for h in header]
+        columns = {}
+        for field, title in HEADERS[sheet].items():
+            if title in header:
+                columns[field] = header.index(title)
+            elif field not in OPTIONAL:
+                raise FileRefused(f"工作表“{sheet}”缺少列“{title}”。")
+        for number, cells in rows:
+            raw = {f: cells[i].strip() if i < len(cells) else "" for f, i in columns.items()}
+            if any(raw.values()):
+                yield number, raw
+    except NotAWorkbook as exc:
+        raise FileRefused(UNREADABLE) from exc
 
 
 def _checked(sheet: str, records, parse: Callable, directory: Directory) -> list[Row]:
@@ -155,14 +159,6 @@ def _checked(sheet: str, records, parse: Callable, directory: Directory) -> list
         first_row[key] = number
         rows.append(Row(sheet, number, key, values))
     return rows
-
-
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
 
 
 def _text(raw: dict[str, str], field: str, required: bool = True) -> str | None:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from models import DirectoryChange, MonitoringPoint, PointFactor, Polluter, SchemeItem
 from services.directory_file import POINTS, POLLUTERS, SCHEME, Directory, Rejection, Row, read
-from services.directory_view import shown
+from services.directory_view import differences
 
 # sheet -> the stored columns compared and written
 COLUMNS = {
@@ -123,9 +123,7 @@ def _compare(sheet: str, rows: list[Row], existing: dict, plan: _Plan, report: R
             plan.new[sheet].append(row)
             continue
         given = {c: v for c, v in row.values.items() if v is not None}  # a blank optional cell keeps the value
-        before, after = shown(sheet, {c: getattr(old, c) for c in given}), shown(sheet, given)
-        changes = [Change(sheet, row.key, label, before[label], value)
-                   for label, value in after.items() if before[label] != value]
+        changes = [Change(sheet, row.key, *difference) for difference in differences(sheet, old._mapping, given)]
         if changes:
             counts.changed += 1
             report.changes.extend(changes)

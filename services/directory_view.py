@@ -21,6 +21,12 @@ def shown(sheet: str, values: dict) -> dict[str, str]:
     return texts
 
 
+def differences(sheet: str, old: dict, new: dict) -> list[tuple[str, str, str]]:
+    """(label, old text, new text) of each value of `new` that reads differently in `old`."""
+    before, after = shown(sheet, {c: old[c] for c in new}), shown(sheet, new)
+    return [(label, before[label], text) for label, text in after.items() if before[label] != text]
+
+
 def _text(column: str, value) -> str:
     if value is None:
         return ""
