@@ -7,13 +7,14 @@ Fast on a city's whole directory: one query per sheet loads what exists, the wri
 caller commits once."""
 from __future__ import annotations
 
+import enum
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, select, text, update
 from sqlalchemy.orm import Session
 
-from models import DirectoryChange, MonitoringPoint, PointFactor, Polluter, SchemeItem
+from models import DirectoryChange, MonitoringPoint, PointFactor, Polluter, SchemeItem, utcnow
 from services.directory_file import POINTS, POLLUTERS, SCHEME, Directory, Rejection, Row, read
 from services.directory_view import differences
 
@@ -151,9 +152,27 @@ def _write(db: Session, model, plan: _Plan, sheet: str, keys) -> dict[tuple, int
     new = plan.new[sheet]
     if not new:
         return {}
-    ids = db.scalars(insert(model).returning(model.id, sort_by_parameter_order=True),
-                     [{**keys(row), **row.values} for row in new]).all()
+    ids = _insert(db, model, [{**keys(row), **row.values} for row in new])
     return {row.key: ident for row, ident in zip(new, ids, strict=True)}
+
+
+def _insert(db: Session, model, rows: list[dict]) -> list[int]:
+    """Insert `rows` (all with the same columns), their ids in order. PostgreSQL: ids drawn from the sequence
+    at once, rows sent by COPY — several times faster than batched INSERTs for a city's 200,000 rows."""
+    if db.get_bind().dialect.name != "postgresql":
+        return list(db.scalars(insert(model).returning(model.id, sort_by_parameter_order=True), rows))
+    table = model.__table__
+    ids = list(db.scalars(text("SELECT nextval(pg_get_serial_sequence(:t, 'id')) FROM generate_series(1, :n)"),
+                          {"t": table.name, "n": len(rows)}))
+    stamped = "created_at" in table.c
+    columns = ["id", *rows[0], *(["created_at"] if stamped else [])]
+    now = utcnow()
+    driver = db.connection().connection.driver_connection  # the session's own transaction
+    with driver.cursor() as cursor, cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
+        for ident, row in zip(ids, rows, strict=True):
+            values = [v.value if isinstance(v, enum.Enum) else v for v in row.values()]
+            copy.write_row([ident, *values, *([now] if stamped else [])])
+    return ids
 
 
 def _add_factors(db: Session, plan: _Plan, point_ids: dict) -> None:
@@ -164,7 +183,7 @@ def _add_factors(db: Session, plan: _Plan, point_ids: dict) -> None:
     have = {tuple(r) for r in db.execute(select(PointFactor.point_id, PointFactor.name))}
     missing = [pair for pair in wanted if pair not in have]
     if missing:
-        db.execute(insert(PointFactor), [{"point_id": p, "name": n} for p, n in missing])
+        _insert(db, PointFactor, [{"point_id": p, "name": n} for p, n in missing])
 
 
 def _log(db: Session, plan: _Plan, existing: dict, polluter_ids: dict, actor_id: int | None,
