@@ -4,10 +4,10 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base, Timestamped
+from models.base import AppendOnly, Base, Timestamped, utcnow
 
 
 class AgencyKind(enum.StrEnum):
@@ -107,8 +107,20 @@ class WechatBinding(Base, Timestamped):
     user: Mapped[User] = relationship(back_populates="binding")
 
 
+class Period(enum.StrEnum):
+    """The period of a self-monitoring frequency: "1次/季度" is count 1, period quarter."""
+
+    DAY = "day"
+    WEEK = "week"
+    MONTH = "month"
+    QUARTER = "quarter"
+    HALF_YEAR = "half_year"
+    YEAR = "year"
+
+
 class Polluter(Base, Timestamped):
-    """A polluting unit of the directory (排污单位), with the site's location and geofence."""
+    """A polluting unit of the directory (排污单位), with the site's location (GCJ-02, the datum WeChat's
+    check-ins arrive in, so fence distances compare like with like) and geofence."""
 
     __tablename__ = "polluter"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -116,6 +128,7 @@ class Polluter(Base, Timestamped):
     credit_code: Mapped[str] = mapped_column(String(18), unique=True)
     district: Mapped[str] = mapped_column(String(32))
     address: Mapped[str] = mapped_column(String(255))
+    industry: Mapped[str | None] = mapped_column(String(100))  # 行业类别
     latitude: Mapped[float]
     longitude: Mapped[float]
     fence_radius_m: Mapped[int] = mapped_column(default=300)
@@ -126,6 +139,7 @@ class Polluter(Base, Timestamped):
 
     own_agency: Mapped[Agency | None] = relationship()
     points: Mapped[list[MonitoringPoint]] = relationship(back_populates="polluter", order_by="MonitoringPoint.id")
+    changes: Mapped[list[DirectoryChange]] = relationship(order_by="DirectoryChange.id.desc()", viewonly=True)
 
 
 class MonitoringPoint(Base):
@@ -142,6 +156,7 @@ class MonitoringPoint(Base):
 
     polluter: Mapped[Polluter] = relationship(back_populates="points")
     factors: Mapped[list[PointFactor]] = relationship(back_populates="point", order_by="PointFactor.id")
+    scheme: Mapped[list[SchemeItem]] = relationship(back_populates="point", order_by="SchemeItem.id")
 
     __table_args__ = (UniqueConstraint("polluter_id", "code"),)
 
@@ -154,6 +169,39 @@ class PointFactor(Base):
     point_id: Mapped[int] = mapped_column(ForeignKey("monitoring_point.id"))
     name: Mapped[str] = mapped_column(String(64))
     point: Mapped[MonitoringPoint] = relationship(back_populates="factors")
+
+
+class SchemeItem(Base):
+    """One line of a polluter's self-monitoring scheme (自行监测方案): a factor at a point, how often, by which
+    method standard, and whether the agency samples or only analyses what the polluter sends (仅分析)."""
+
+    __tablename__ = "scheme_item"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    point_id: Mapped[int] = mapped_column(ForeignKey("monitoring_point.id"))
+    factor: Mapped[str] = mapped_column(String(64))
+    times: Mapped[int]  # the count of "1次/季度"
+    period: Mapped[Period] = mapped_column(String(16))
+    method_standard: Mapped[str] = mapped_column(String(200))
+    sampling: Mapped[bool]  # 采样 (True) or 仅分析 (False)
+
+    point: Mapped[MonitoringPoint] = relationship(back_populates="scheme")
+
+    __table_args__ = (UniqueConstraint("point_id", "factor"),)
+
+
+class DirectoryChange(Base, AppendOnly):
+    """Who changed a polluter's directory entry, when, how (an import or a correction by hand), and what:
+    {field: [old, new]}."""
+
+    __tablename__ = "directory_change"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    polluter_id: Mapped[int] = mapped_column(ForeignKey("polluter.id"), index=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))  # None: the command line
+    source: Mapped[str] = mapped_column(String(16))  # "import" or "correction"
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    actor: Mapped[User | None] = relationship()
 
 
 class Equipment(Base, Timestamped):

@@ -52,3 +52,57 @@ def _great_circle(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
     h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
     return 2 * 6371008.8 * math.asin(math.sqrt(h))
+
+
+# GCJ-02 (国测局坐标, what WeChat and Chinese map services use) from WGS-84 (GPS): the published obfuscation,
+# on the Krasovsky ellipsoid's parameters; outside China the two datums coincide.
+_KRASOVSKY_A = 6378245.0
+_KRASOVSKY_EE = 0.00669342162296594323
+
+
+def in_china(lat: float, lon: float) -> bool:
+    """The rough rectangle over which GCJ-02 differs from WGS-84 (and the directory's coordinates lie)."""
+    return 3.86 <= lat <= 53.55 and 73.66 <= lon <= 135.05
+
+
+def wgs84_to_gcj02(lat: float, lon: float) -> tuple[float, float]:
+    if not in_china(lat, lon):
+        return lat, lon
+    x, y = lon - 105.0, lat - 35.0
+    d_lat = _lat_shift(x, y)
+    d_lon = _lon_shift(x, y)
+    rad = math.radians(lat)
+    magic = 1 - _KRASOVSKY_EE * math.sin(rad) ** 2
+    sqrt_magic = math.sqrt(magic)
+    d_lat = (d_lat * 180.0) / ((_KRASOVSKY_A * (1 - _KRASOVSKY_EE)) / (magic * sqrt_magic) * math.pi)
+    d_lon = (d_lon * 180.0) / (_KRASOVSKY_A / sqrt_magic * math.cos(rad) * math.pi)
+    return lat + d_lat, lon + d_lon
+
+
+def gcj02_to_wgs84(lat: float, lon: float) -> tuple[float, float]:
+    """The inverse has no closed form: iterate on the forward shift until it reproduces the GCJ-02 point
+    (a few steps reach a millimetre)."""
+    wlat, wlon = lat, lon
+    for _ in range(30):
+        glat, glon = wgs84_to_gcj02(wlat, wlon)
+        d_lat, d_lon = glat - lat, glon - lon
+        if abs(d_lat) < 1e-9 and abs(d_lon) < 1e-9:
+            break
+        wlat, wlon = wlat - d_lat, wlon - d_lon
+    return wlat, wlon
+
+
+def _lat_shift(x: float, y: float) -> float:
+    shift = -100.0 + 2.0 * x + 3.0 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * math.sqrt(abs(x))
+    shift += (20.0 * math.sin(6.0 * x * math.pi) + 20.0 * math.sin(2.0 * x * math.pi)) * 2.0 / 3.0
+    shift += (20.0 * math.sin(y * math.pi) + 40.0 * math.sin(y / 3.0 * math.pi)) * 2.0 / 3.0
+    shift += (160.0 * math.sin(y / 12.0 * math.pi) + 320 * math.sin(y * math.pi / 30.0)) * 2.0 / 3.0
+    return shift
+
+
+def _lon_shift(x: float, y: float) -> float:
+    shift = 300.0 + x + 2.0 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * math.sqrt(abs(x))
+    shift += (20.0 * math.sin(6.0 * x * math.pi) + 20.0 * math.sin(2.0 * x * math.pi)) * 2.0 / 3.0
+    shift += (20.0 * math.sin(x * math.pi) + 40.0 * math.sin(x / 3.0 * math.pi)) * 2.0 / 3.0
+    shift += (150.0 * math.sin(x / 12.0 * math.pi) + 300.0 * math.sin(x / 30.0 * math.pi)) * 2.0 / 3.0
+    return shift

@@ -52,6 +52,7 @@ REPORT = Policy("报告文件", PDF_TYPES, 20 * MB)
 CERTIFICATE = Policy("证书文件", CERTIFICATE_TYPES, 10 * MB)
 RAW_RECORD = Policy("原始记录", ("pdf", "jpg", "png", "xls", "xlsx", "doc", "docx", "zip", "rar", "7z"), 20 * MB)
 PHOTO = Policy("照片", ("jpg", "png"), 20 * MB)
+DIRECTORY = Policy("名录库文件", ("xlsx",), 20 * MB)  # a city's 10,000 polluters with their schemes: about 5 MB
 
 
 class UploadRefused(Exception):

@@ -1,4 +1,5 @@
-"""`emss` — the command line: db upgrade, demo, scenario load, menu push, worker, serve, om-visits, photos rehash."""
+"""`emss` — the command line: db upgrade, demo, scenario load, directory import, menu push, worker, serve,
+om-visits, photos rehash, audit."""
 from __future__ import annotations
 
 import argparse
@@ -19,6 +20,11 @@ def main(argv: list[str] | None = None) -> int:
     menu = sub.add_parser("menu", help="the official account's custom menu").add_subparsers(dest="action",
                                                                                             required=True)
     menu.add_parser("push", help="create the menu through the WeChat API")
+    directory = sub.add_parser("directory", help="the polluter directory (名录库)").add_subparsers(
+        dest="action", required=True)
+    directory_import = directory.add_parser("import", help="import polluters, points and schemes from an .xlsx")
+    directory_import.add_argument("file")
+    directory_import.add_argument("--dry-run", action="store_true", help="show what would change, write nothing")
     sub.add_parser("worker", help="run an RQ worker")
     sub.add_parser("om-visits", help="daily: generate the O&M visits, mark unsigned ones late")
     photos = sub.add_parser("photos", help="stored photos").add_subparsers(dest="action", required=True)
@@ -92,6 +98,35 @@ def _scenario(args, config: Config) -> int:
         runtime.redis.close()
     print(json.dumps(ids, ensure_ascii=False, indent=2))
     return 0
+
+
+def _directory(args, config: Config) -> int:
+    from services import directory_import
+    from services.directory_file import FileRefused
+    from services.directory_report import lines
+    from services.runtime import build_runtime
+    from services.uow import UnitOfWork
+
+    try:
+        with open(args.file, "rb") as handle:
+            data = handle.read()
+    except OSError as exc:
+        print(f"无法读取文件 / cannot read the file: {exc}", file=sys.stderr)
+        return 2
+    runtime = build_runtime(config)
+    try:
+        with UnitOfWork(runtime) as uow:
+            report = directory_import.run(uow.session, data, dry_run=args.dry_run)
+            if report.applied:
+                uow.commit()
+    except FileRefused as refused:
+        print(refused, file=sys.stderr)
+        return 2
+    finally:
+        runtime.engine.dispose()
+        runtime.redis.close()
+    print("\n".join(lines(report)))
+    return 1 if report.rejections else 0
 
 
 def _menu(args, config: Config) -> int:
@@ -221,8 +256,8 @@ def _serve(args, config: Config) -> int:
     return 0
 
 
-COMMANDS = {"db": _db, "demo": _demo, "scenario": _scenario, "menu": _menu, "worker": _worker, "serve": _serve,
-            "om-visits": _om_visits, "photos": _photos, "audit": _audit}
+COMMANDS = {"db": _db, "demo": _demo, "scenario": _scenario, "directory": _directory, "menu": _menu, "worker": _worker,
+            "serve": _serve, "om-visits": _om_visits, "photos": _photos, "audit": _audit}
 
 if __name__ == "__main__":
     raise SystemExit(main())

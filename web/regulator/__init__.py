@@ -2,10 +2,12 @@
 with filtered lists and Excel exports."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from datetime import date
+
+from flask import Blueprint, render_template, request
 
 from models import Role
-from services import audit, clock, supervision
+from services import audit, clock, coverage, supervision
 from services.supervision import TripFilter
 from web.access import me, role_required
 from web.db import db
@@ -45,6 +47,20 @@ def tasks():
 @role_required(*REGULATORS)
 def trips():
     return trip_list("regulator/trips.html", "采样行程列表", "trips", with_agency=True)
+
+
+@bp.get("/coverage")
+@role_required(*REGULATORS)
+def coverage_page():
+    """排污单位覆盖情况: the polluters with no electronic sampling record since a date."""
+    typed = request.args.get("since", "").strip()[:10]
+    try:
+        since = date.fromisoformat(typed) if typed else coverage.NOTICE_START
+    except ValueError:
+        return render_template("regulator/coverage.html", since=typed, polluters=None,
+                               refusal="日期格式应为 年-月-日，例如 2024-06-01。"), 400
+    return render_template("regulator/coverage.html", since=since.isoformat(), refusal=None,
+                           polluters=coverage.uncovered(db(), me(), since))
 
 
 from web.regulator import credit  # noqa: E402,F401  (its routes are on this blueprint)

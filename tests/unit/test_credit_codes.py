@@ -1,0 +1,23 @@
+from services import credit_codes, geo
+
+
+def test_a_published_credit_code_passes_its_check_character():
+    assert credit_codes.problem("91350100M000100Y43") is None
+
+
+def test_a_wrong_check_character_is_named_with_the_right_one():
+    assert "校验位错误" in credit_codes.problem("91350100M000100Y44") and "应为 3" in \
+        credit_codes.problem("91350100M000100Y44")
+
+
+def test_letters_outside_the_alphabet_and_wrong_lengths_are_refused():
+    assert "不允许的字符" in credit_codes.problem("91350100M000100O43")
+    assert "18 位" in credit_codes.problem("91350100M00010")
+
+
+def test_wgs84_to_gcj02_shifts_shanghai_by_a_few_hundred_metres_and_back():
+    wgs = (31.2304, 121.4737)
+    gcj = geo.wgs84_to_gcj02(*wgs)
+    assert 300 < geo.distance_m(*wgs, *gcj) < 800
+    back = geo.gcj02_to_wgs84(*gcj)
+    assert geo.distance_m(*wgs, *back) < 0.01
