@@ -32,7 +32,18 @@ from models.om import (
     Vehicle,
 )
 from models.outbound import OutboundMessage, OutboundStatus
-from models.tasks import Contract, MonitoringTask, PlanItem, ReceiptCheck, ReportCounter, TaskEvent, TaskStatus, Visit
+from models.tasks import (
+    ClientSampling,
+    ClientSamplingFile,
+    Contract,
+    MonitoringTask,
+    PlanItem,
+    ReceiptCheck,
+    ReportCounter,
+    TaskEvent,
+    TaskStatus,
+    Visit,
+)
 from models.trips import (
     CheckIn,
     CheckInKind,
@@ -49,7 +60,8 @@ from models.trips import (
 )
 
 __all__ = [
-    "Agency", "AgencyKind", "ApiToken", "Base", "Capability", "CheckIn", "CheckInKind", "ConditionRecord",
+    "Agency", "AgencyKind", "ApiToken", "Base", "Capability", "CheckIn",
+    "ClientSampling", "ClientSamplingFile", "CheckInKind", "ConditionRecord",
     "Confirmation",
     "ConfirmationLink", "ConfirmationStatus", "Contract", "Equipment", "Filing", "FilingReview", "FilingState",
     "FilingStatus", "MonitoringPoint", "MonitoringTask", "OutboundMessage", "OutboundStatus", "Photo",

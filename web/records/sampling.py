@@ -37,7 +37,7 @@ def overview(task: MonitoringTask) -> dict:
     return {"visits": len(statuses), "done": counts[records.COMPLETED],
             "counts": [(T.VISIT_STATUS[code], n) for code, n in counts.items()],
             "receipt_confirmed": bool(task.receipt and task.receipt.confirmed_at),
-            "manage": role in AGENCY, "read_report": role in READERS}
+            "manage": role in AGENCY, "read_report": role in READERS, "fmt": clock.fmt}
 
 
 @bp.get("/tasks/<int:task_id>")

@@ -27,6 +27,7 @@ ACTIONS = {
     "receipt_back": "送样接收检查返回上一项",
     "receipt_confirmed": "确认送样接收检查",
     "receipt_photo": "上传送样接收照片",
+    "client_sampling_saved": "登记委托方采样记录",
     "report_number": "生成报告系统编号",
     "issue_report_number": "生成报告系统编号",
     "report_uploaded": "上传报告",
@@ -43,7 +44,7 @@ DETAILS = {
     "changed": "修改", "point": "点位", "kind": "类型", "factors": "因子", "visit": "安排编号", "day": "日期",
     "starts": "开始", "ends": "结束", "samplers": "采样人员", "equipment": "设备", "visits": "采样次数",
     "number": "报告系统编号", "photo": "照片", "trip": "行程", "field": "项目", "value": "内容", "size": "字节数",
-    "answers": "内容",
+    "answers": "内容", "sampled_by": "采样人员", "sampled_at": "采样时间", "place": "采样地点", "files": "文件数",
 }
 YES_NO = {True: "是", False: "否"}
 
