@@ -51,6 +51,7 @@ from models.trips import (
     Confirmation,
     ConfirmationLink,
     ConfirmationStatus,
+    LabReceipt,
     Photo,
     PhotoPurpose,
     PhotoStatus,
@@ -61,7 +62,7 @@ from models.trips import (
 
 __all__ = [
     "Agency", "AgencyKind", "ApiToken", "Base", "Capability", "CheckIn",
-    "ClientSampling", "ClientSamplingFile", "CheckInKind", "ConditionRecord",
+    "ClientSampling", "ClientSamplingFile", "CheckInKind", "ConditionRecord", "LabReceipt",
     "Confirmation",
     "ConfirmationLink", "ConfirmationStatus", "Contract", "Equipment", "Filing", "FilingReview", "FilingState",
     "FilingStatus", "MonitoringPoint", "MonitoringTask", "OutboundMessage", "OutboundStatus", "Photo",

@@ -2,7 +2,7 @@
 
 The modules below add their pages to `bp` when imported.
 """
-from web.records import client_sampling, receipt, report, sampling, trips  # noqa: F401
+from web.records import client_sampling, lab, receipt, report, sampling, trips  # noqa: F401
 from web.records.blueprint import bp
 
 __all__ = ["bp"]

@@ -2,13 +2,12 @@
 uploaded by the agency before the report number (services/client_sampling.py)."""
 from __future__ import annotations
 
-from datetime import datetime
-
 from flask import abort, flash, redirect, render_template, request, url_for
 
 from models import MonitoringTask, Role
 from services import client_sampling, clock, uploads
 from services.records import RecordsProblem
+from web import formview
 from web.access import me, role_required
 from web.db import get_or_404, uow
 from web.files import read_uploads, send_media
@@ -16,18 +15,13 @@ from web.records import texts as T
 from web.records.blueprint import bp
 from web.records.sampling import READERS
 
-LOCAL_INPUT = "%Y-%m-%dT%H:%M"  # <input type="datetime-local">
 BAD_TIME = "请按“年-月-日 时:分”填写采样时间。"
 
 
 def _page(task: MonitoringTask, status: int = 200, typed=None):
     return render_template("records/client_sampling.html", task=task, record=task.client_sampling,
-                           typed=typed or {}, T=T, fmt=clock.fmt, local_input=_local_input,
+                           typed=typed or {}, T=T, fmt=clock.fmt, local_input=formview.local_input,
                            editable=me().role == Role.AGENCY_ADMIN and not task.report_number), status
-
-
-def _local_input(moment: datetime | None) -> str:
-    return clock.local(moment).strftime(LOCAL_INPUT) if moment else ""
 
 
 @bp.get("/tasks/<int:task_id>/client-sampling")
@@ -46,7 +40,7 @@ def save_client_sampling(task_id: int):
     task = get_or_404(MonitoringTask, task_id)
     form = request.form
     try:
-        sampled_at = clock.at_local(*_read_time(form.get("sampled_at", "")))
+        sampled_at = formview.local_datetime(form.get("sampled_at", ""))
     except ValueError:
         flash(BAD_TIME, "error")
         return _page(task, 400, typed=form)
@@ -64,11 +58,6 @@ def save_client_sampling(task_id: int):
     uow().commit()
     flash(f"委托方采样记录已保存（本次上传 {len(files)} 个文件）。", "success")
     return redirect(url_for("records.client_sampling_page", task_id=task_id))
-
-
-def _read_time(raw: str):
-    moment = datetime.strptime(raw.strip(), LOCAL_INPUT)
-    return moment.date(), moment.time()
 
 
 @bp.get("/tasks/<int:task_id>/client-sampling/files/<int:file_id>")

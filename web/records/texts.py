@@ -59,6 +59,10 @@ PROBLEMS = {
     "client_sampling_future": "采样时间不能晚于现在。",
     "client_sampling_file_needed": "请至少上传 1 份采样记录（PDF 或照片）。",
     "client_sampling_too_many": "一次最多上传 {limit} 个文件。",
+    "lab_trip_active": "采样行程尚未离场，不能登记实验室接收。",
+    "lab_time_impossible": "接收时间不能早于离场时间，也不能晚于现在。",
+    "lab_temperature": "到达温度应在 {low:g}~{high:g} °C 之间。",
+    "lab_receiver": "请填写接收人（不超过 {limit} 字）。",
     "agency_code_missing": "本机构未设置编号简称，无法生成报告系统编号，请联系系统管理员。",
 }
 

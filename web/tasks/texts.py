@@ -28,6 +28,7 @@ ACTIONS = {
     "receipt_confirmed": "确认送样接收检查",
     "receipt_photo": "上传送样接收照片",
     "client_sampling_saved": "登记委托方采样记录",
+    "lab_received": "实验室接收样品",
     "report_number": "生成报告系统编号",
     "issue_report_number": "生成报告系统编号",
     "report_uploaded": "上传报告",
@@ -45,6 +46,7 @@ DETAILS = {
     "starts": "开始", "ends": "结束", "samplers": "采样人员", "equipment": "设备", "visits": "采样次数",
     "number": "报告系统编号", "photo": "照片", "trip": "行程", "field": "项目", "value": "内容", "size": "字节数",
     "answers": "内容", "sampled_by": "采样人员", "sampled_at": "采样时间", "place": "采样地点", "files": "文件数",
+    "received_at": "接收时间", "temperature": "到达温度", "received_by": "接收人", "overdue": "超过保存时限",
 }
 YES_NO = {True: "是", False: "否"}
 
