@@ -1,7 +1,8 @@
 """运输保存, the laboratory's side: the receipt of a trip's samples (time, temperature on arrival, receiver),
 and each sample's time from sampling to receipt checked against the holding time of its factor
 (states/holding_times.py). A sample received past its holding time is flagged on the trip, on the task and in
-this receipt; the flag is derived from the recorded times, never stored, so a corrected time corrects it.
+this receipt (for delivered samples, in the receipt check: its 采样至接收时间 against the plan's factors);
+the flag is derived from the recorded times, never stored, so a corrected time corrects it.
 """
 from __future__ import annotations
 
@@ -71,6 +72,17 @@ def held(trip: SamplingTrip) -> list[Held]:
 def overdue_on_task(db: Session, task: MonitoringTask) -> list[Held]:
     """The task's samples received past their holding time, over all its trips."""
     return [h for trip in records.trips_by_visit(db, task).values() for h in held(trip) if h.overdue]
+
+
+def late_delivered(task: MonitoringTask) -> list[tuple[str, HoldingTime]]:
+    """Delivered samples (送样): the plan's factors whose holding time is shorter than the time from sampling
+    to receipt recorded in the receipt check (采样至接收时间)."""
+    transit = (task.receipt.answers if task.receipt else {}).get("transit_hours")
+    if transit is None:
+        return []
+    factors = dict.fromkeys(item.factor for item in task.plan)
+    limits = [(factor, holding_time(factor)) for factor in factors]
+    return [(factor, limit) for factor, limit in limits if limit is not None and transit > limit.hours]
 
 
 def _hours(start: datetime | None, end: datetime | None) -> float | None:

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from models import CheckInKind, SamplingTrip
+from models import CheckInKind, ReceiptCheck, SamplingTrip, TaskStatus
 from services import clock
 from states.holding_times import HOLDING_TIMES
 from tests.conftest import csrf_token
@@ -90,3 +90,17 @@ def test_impossible_receipts_are_refused_with_the_reason(demo_world, client, log
 
 def test_every_holding_time_names_its_source_and_is_marked_unconfirmed():
     assert all(h.source.startswith("HJ 493-2009") and not h.confirmed and h.hours > 0 for h in HOLDING_TIMES.values())
+
+
+def test_delivered_samples_past_a_factors_holding_time_are_flagged_in_the_receipt_check(demo_world, client,
+                                                                                       login, runtime):
+    task_id = R.new_task(runtime, "T-SY", status=TaskStatus.REVIEW, sampling_needed=False)
+    with runtime.sessions() as s:
+        s.add(ReceiptCheck(task_id=task_id, answers={"transit_hours": 30}))
+        s.commit()
+    login("agency1")
+    receipt = client.get(f"/records/tasks/{task_id}/receipt").get_data(as_text=True)
+    assert "送样超过保存时限" in receipt and "氨氮：采样至接收 30 小时，保存时限 24 小时" in receipt
+    assert "pH值：采样至接收 30 小时" in receipt and "化学需氧量：采样至接收" not in receipt  # COD keeps 48 h
+    assert "送样超过保存时限" in client.get(f"/records/tasks/{task_id}").get_data(as_text=True)
+    assert "2 项送样因子超过保存时限" in client.get(f"/agency/tasks/{task_id}").get_data(as_text=True)

@@ -39,7 +39,14 @@ def overview(task: MonitoringTask) -> dict:
             "counts": [(T.VISIT_STATUS[code], n) for code, n in counts.items()],
             "receipt_confirmed": bool(task.receipt and task.receipt.confirmed_at),
             "manage": role in AGENCY, "read_report": role in READERS, "fmt": clock.fmt,
-            "overdue": len(lab_receipts.overdue_on_task(db(), task)) if task.sampling_needed else 0}
+            "overdue": _overdue_count(task)}
+
+
+def _overdue_count(task: MonitoringTask) -> int:
+    """Samples (or, for delivered samples, factors) received past their holding time."""
+    if task.sampling_needed:
+        return len(lab_receipts.overdue_on_task(db(), task))
+    return len(lab_receipts.late_delivered(task))
 
 
 @bp.get("/tasks/<int:task_id>")
@@ -54,6 +61,7 @@ def task_page(found: MonitoringTask, status: int = 200):
     return render_template("records/task.html", task=found, statuses=statuses,
                            missing=[s for s in statuses if not s.done], T=T, fmt=clock.fmt,
                            overdue=lab_receipts.overdue_on_task(db(), found) if found.sampling_needed else [],
+                           late=lab_receipts.late_delivered(found),
                            may=lambda trigger: records.may(found, trigger)), status
 
 
