@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from models import CheckInKind, ReceiptCheck, SamplingTrip, TaskStatus
+from models import ReceiptCheck, SamplingTrip, TaskStatus
 from services import clock
 from states.holding_times import HOLDING_TIMES
 from tests.conftest import csrf_token
@@ -23,22 +23,10 @@ def _receive(client, trip_id: int, received_at, temperature="3.5", received_by="
         "temperature": temperature, "received_by": received_by})
 
 
-def _sampled_hours_ago(runtime, trip_id: int, hours: float) -> None:
-    """The trip happened `hours` ago: samples taken then, the crew left a quarter of an hour later."""
-    with runtime.sessions() as s:
-        trip = s.get(SamplingTrip, trip_id)
-        then = clock.now() - timedelta(hours=hours)
-        for sample in trip.samples:
-            sample.sampled_at = then
-        for check_in in trip.check_ins:
-            check_in.at = then + timedelta(minutes=15 if check_in.kind == CheckInKind.DEPARTURE else -30)
-        s.commit()
-
-
 def test_samples_received_in_time_are_marked_as_meeting_their_holding_times(demo_world, client, login, runtime,
                                                                          phone):
     trip_id = R.confirmed_trip(runtime, phone)
-    _sampled_hours_ago(runtime, trip_id, 3)
+    R.trip_hours_ago(runtime, trip_id, 3)
     login("agency1")
     assert "实验室尚未登记接收" in client.get(f"/records/trips/{trip_id}").get_data(as_text=True)
     assert _receive(client, trip_id, clock.now() - timedelta(minutes=5)).status_code == 302
@@ -54,7 +42,7 @@ def test_samples_received_in_time_are_marked_as_meeting_their_holding_times(demo
 def test_a_sample_received_past_its_holding_time_is_flagged_on_the_trip_and_the_task(demo_world, client, login,
                                                                                    runtime, phone):
     trip_id = R.confirmed_trip(runtime, phone)
-    _sampled_hours_ago(runtime, trip_id, 30)  # NH3-N keeps 24 h, COD 48 h
+    R.trip_hours_ago(runtime, trip_id, 30)  # NH3-N keeps 24 h, COD 48 h
     login("agency1")
     response = _receive(client, trip_id, clock.now() - timedelta(minutes=5))
     assert response.status_code == 302
@@ -72,7 +60,7 @@ def test_a_sample_received_past_its_holding_time_is_flagged_on_the_trip_and_the_
 
 def test_impossible_receipts_are_refused_with_the_reason(demo_world, client, login, runtime, phone):
     trip_id = R.confirmed_trip(runtime, phone)
-    _sampled_hours_ago(runtime, trip_id, 3)
+    R.trip_hours_ago(runtime, trip_id, 3)
     login("agency1")
     refusals = {
         "before_departure": (_receive(client, trip_id, clock.now() - timedelta(hours=4)), "不能早于离场时间"),

@@ -3,7 +3,7 @@ polluter, tasks at a given status, delivered-sample tasks, users of other tenant
 from __future__ import annotations
 
 import io
-from datetime import time
+from datetime import time, timedelta
 
 from sqlalchemy import select
 
@@ -151,3 +151,15 @@ def upload_client_sampling(client, task_id: int, *sheets: tuple[bytes, str], **v
     token = csrf_token(client.get(url).get_data(as_text=True))
     files = [(io.BytesIO(data), name) for data, name in sheets]
     return client.post(url, data={"csrf_token": token, **CLIENT_SAMPLING, **values, "files": files})
+
+
+def trip_hours_ago(runtime, trip_id: int, hours: float) -> None:
+    """The trip happened `hours` ago: samples taken then, the crew left a quarter of an hour later."""
+    with runtime.sessions() as s:
+        trip = s.get(SamplingTrip, trip_id)
+        then = clock.now() - timedelta(hours=hours)
+        for sample in trip.samples:
+            sample.sampled_at = then
+        for check_in in trip.check_ins:
+            check_in.at = then + timedelta(minutes=15 if check_in.kind == CheckInKind.DEPARTURE else -30)
+        s.commit()
