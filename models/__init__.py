@@ -36,7 +36,18 @@ from models.om import (
     Vehicle,
 )
 from models.outbound import OutboundMessage, OutboundStatus
-from models.tasks import Contract, MonitoringTask, PlanItem, ReceiptCheck, ReportCounter, TaskEvent, TaskStatus, Visit
+from models.tasks import (
+    ClientSampling,
+    ClientSamplingFile,
+    Contract,
+    MonitoringTask,
+    PlanItem,
+    ReceiptCheck,
+    ReportCounter,
+    TaskEvent,
+    TaskStatus,
+    Visit,
+)
 from models.trips import (
     CheckIn,
     CheckInKind,
@@ -44,6 +55,7 @@ from models.trips import (
     Confirmation,
     ConfirmationLink,
     ConfirmationStatus,
+    LabReceipt,
     Photo,
     PhotoBand,
     PhotoPurpose,
@@ -54,7 +66,8 @@ from models.trips import (
 )
 
 __all__ = [
-    "Agency", "AgencyKind", "ApiToken", "AuditRoot", "Base", "Capability", "CheckIn", "CheckInKind", "ConditionRecord",
+    "Agency", "AgencyKind", "ApiToken", "AuditRoot", "Base", "Capability", "CheckIn", "CheckInKind",
+    "ClientSampling", "ClientSamplingFile", "ConditionRecord", "LabReceipt",
     "Confirmation",
     "ConfirmationLink", "ConfirmationStatus", "Contract", "DirectoryChange", "Equipment", "Filing", "FilingReview",
     "FilingState",

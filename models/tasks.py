@@ -77,6 +77,7 @@ class MonitoringTask(Base, Timestamped):
     contract: Mapped[Contract | None] = relationship()
     events: Mapped[list[TaskEvent]] = relationship(back_populates="task", order_by="TaskEvent.id")
     receipt: Mapped[ReceiptCheck | None] = relationship(back_populates="task")
+    client_sampling: Mapped[ClientSampling | None] = relationship(back_populates="task")
     plan: Mapped[list[PlanItem]] = relationship(back_populates="task", order_by="PlanItem.id")
     visits: Mapped[list[Visit]] = relationship(back_populates="task", order_by="Visit.id")
 
@@ -163,6 +164,39 @@ class ReceiptCheck(Base):
     confirmed_at: Mapped[datetime | None]
 
     task: Mapped[MonitoringTask] = relationship(back_populates="receipt")
+
+
+class ClientSampling(Base):
+    """委托方采样记录: for an analysis-only task, who of the client sampled, when and where, with the client's
+    sampling record sheets (PDF or photos); required before the report number (seed 000, 3.2.6)."""
+
+    __tablename__ = "client_sampling"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("monitoring_task.id"), unique=True)
+    sampled_by: Mapped[str] = mapped_column(String(100))
+    sampled_at: Mapped[datetime]
+    place: Mapped[str] = mapped_column(String(255))
+    note: Mapped[str | None] = mapped_column(Text)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    recorded_at: Mapped[datetime]
+
+    task: Mapped[MonitoringTask] = relationship(back_populates="client_sampling")
+    recorded_by: Mapped[User | None] = relationship()
+    files: Mapped[list[ClientSamplingFile]] = relationship(back_populates="record", order_by="ClientSamplingFile.id")
+
+
+class ClientSamplingFile(Base):
+    """One sampling record sheet of the client (a PDF or a photo), stored under a name of our own."""
+
+    __tablename__ = "client_sampling_file"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("client_sampling.id"), index=True)
+    path: Mapped[str] = mapped_column(String(255))
+    kind: Mapped[str] = mapped_column(String(8))  # pdf | jpg | png, judged by the content
+    size: Mapped[int]
+    uploaded_at: Mapped[datetime]
+
+    record: Mapped[ClientSampling] = relationship(back_populates="files")
 
 
 class ReportCounter(Base):

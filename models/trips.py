@@ -58,6 +58,7 @@ class SamplingTrip(Base, Timestamped):
     conditions: Mapped[ConditionRecord | None] = relationship(back_populates="trip")
     confirmations: Mapped[list[Confirmation]] = relationship(back_populates="trip", order_by="Confirmation.id")
     events: Mapped[list[TripEvent]] = relationship(back_populates="trip", order_by="TripEvent.id")
+    lab_receipt: Mapped[LabReceipt | None] = relationship(back_populates="trip")
 
     # --- guards and callbacks of the trip machine (states/trip.py) ---
 
@@ -187,6 +188,22 @@ class Sample(Base):
 
     trip: Mapped[SamplingTrip] = relationship(back_populates="samples")
     point: Mapped[MonitoringPoint] = relationship()
+
+
+class LabReceipt(Base):
+    """实验室接收: when the trip's samples reached the laboratory, their temperature on arrival and who took
+    them in; each sample's time from sampling to this receipt is checked against its holding time."""
+
+    __tablename__ = "lab_receipt"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trip_id: Mapped[int] = mapped_column(ForeignKey("sampling_trip.id"), unique=True)
+    received_at: Mapped[datetime]
+    temperature: Mapped[float]  # °C on arrival
+    received_by: Mapped[str] = mapped_column(String(64))
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    recorded_at: Mapped[datetime]
+
+    trip: Mapped[SamplingTrip] = relationship(back_populates="lab_receipt")
 
 
 class ConditionRecord(Base):

@@ -178,6 +178,17 @@ def _visit(text: str):
     return build
 
 
+def _client_sampling(d: dict) -> str:
+    return (f"登记委托方采样记录（{d.get('sampled_at', '')} 由 {d.get('sampled_by', UNFILLED)} 在 "
+            f"{d.get('place', UNFILLED)} 采样，{d.get('files', 0)} 个文件）")
+
+
+def _lab_received(d: dict) -> str:
+    late = f"，超过保存时限的样品：{value_text(d['overdue'])}" if d.get("overdue") else ""
+    return (f"实验室于 {d.get('received_at', '')} 接收样品（到达温度 {value_text(d.get('temperature'))} ℃，"
+            f"接收人 {d.get('received_by', UNFILLED)}{late}）")
+
+
 def _plan(d: dict) -> str:
     parts = [f"{label}{value_text(d[k])}" for k, label in (("added", "新增 "), ("removed", "移除 "),
                                                             ("changed", "修改 ")) if d.get(k)]
@@ -200,4 +211,5 @@ _BUILDERS = {
     "applied": _listed("新建委托任务", "code", "编号"), "application_revised": lambda d: "修改委托申请",
     "plan_saved": _plan, "point_added": _listed("新增监测点位", "point", "点位"),
     "visit_scheduled": _visit("安排采样"), "visit_removed": _visit("删除采样安排"),
+    "client_sampling_saved": _client_sampling, "lab_received": _lab_received,
 }

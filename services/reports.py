@@ -22,7 +22,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from models import MonitoringTask, ReportCounter, User
-from services import clock, uploads
+from services import client_sampling, clock, uploads
 from services.records import RecordsProblem, fire, may
 
 INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
@@ -46,7 +46,8 @@ def report_number(code: str, year: int, sequence: int) -> str:
 
 
 def issue_number(uow, task: MonitoringTask, user: User) -> str:
-    """生成报告系统编号: once per task, at the report step; delivered samples need their receipt check first."""
+    """生成报告系统编号: once per task, at the report step; delivered samples need their receipt check and
+    the client's sampling record (3.2.6) first."""
     db = uow.session
     # lock and re-read the task: a second request for the same task waits here, then finds the number
     db.scalars(select(MonitoringTask).where(MonitoringTask.id == task.id).with_for_update()
@@ -55,6 +56,8 @@ def issue_number(uow, task: MonitoringTask, user: User) -> str:
         return task.report_number
     if not task.sampling_needed and (task.receipt is None or task.receipt.confirmed_at is None):
         raise RecordsProblem("receipt_needed")
+    if not task.sampling_needed and not client_sampling.ready(task):
+        raise RecordsProblem("client_sampling_needed")
     if not may(task, "issue_report_number"):
         raise RecordsProblem("wrong_status", status=task.status)
     if not task.agency.code:

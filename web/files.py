@@ -24,6 +24,13 @@ def read_upload(field: str, policy: uploads.Policy) -> bytes | None:
     return upload.stream.read(policy.max_bytes + 1)
 
 
+def read_uploads(field: str, policy: uploads.Policy, limit: int) -> list[bytes]:
+    """Every file chosen for a multiple-file `field` (at most `limit` + 1 are read, so the use case can refuse
+    too many), each read like `read_upload`."""
+    chosen = [u for u in request.files.getlist(field) if u.filename][:limit + 1]
+    return [upload.stream.read(policy.max_bytes + 1) for upload in chosen]
+
+
 def media_root() -> Path:
     return Path(current_app.extensions["emss"].config.media_root).resolve()
 

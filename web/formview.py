@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 
+from services import clock
 from states import forms
 from states.forms import Kind
 
@@ -70,3 +72,16 @@ def parse_posted(form: forms.Form, tags: frozenset[str], posted: Mapping) -> tup
         except forms.FieldError as error:
             errors[f.name] = str(error)
     return answers, errors
+
+
+LOCAL_INPUT = "%Y-%m-%dT%H:%M"  # <input type="datetime-local">, in Shanghai time
+
+
+def local_datetime(raw: str) -> datetime:
+    """A posted datetime-local value as an aware moment; ValueError when it cannot be read."""
+    return datetime.strptime(raw.strip(), LOCAL_INPUT).replace(tzinfo=clock.LOCAL)
+
+
+def local_input(moment: datetime | None) -> str:
+    """A stored moment as a datetime-local input's value."""
+    return clock.local(moment).strftime(LOCAL_INPUT) if moment else ""

@@ -11,6 +11,7 @@ from states.receipt import RECEIPT_CHECK
 from tests.conftest import csrf_token
 from tests.support import records as R
 from tests.support.images import jpeg
+from tests.support.records import upload_client_sampling
 
 GOOD = {"f_integrity": "完好无损", "f_transit_hours": "6", "f_storage": "冷藏 0~4°C", "f_storage_temperature": "3.5",
         "f_labels": "清晰完整", "f_sample_count": "4", "f_received_by": "陈静", "f_received_on": "2026-03-02",
@@ -83,6 +84,7 @@ def test_the_clerk_saves_uploads_a_photo_confirms_and_then_gets_a_report_number(
         assert [e.action for e in task.events] == ["receipt_saved", "receipt_photo", "receipt_confirmed"]
     submit = _post(client, f"/records/tasks/{task_id}/submit", {}, f"/records/tasks/{task_id}")
     assert submit.status_code == 302
+    assert upload_client_sampling(client, task_id, (R.PDF, "采样记录.pdf")).status_code == 302
     _post(client, f"/records/tasks/{task_id}/report-number", {}, f"/records/tasks/{task_id}")
     with runtime.sessions() as s:
         assert s.get(MonitoringTask, task_id).report_number.startswith("LC-")

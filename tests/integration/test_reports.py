@@ -8,7 +8,7 @@ import threading
 import pytest
 from sqlalchemy import select
 
-from models import MonitoringTask, ReceiptCheck, ReportCounter, TaskStatus
+from models import ClientSampling, ClientSamplingFile, MonitoringTask, ReceiptCheck, ReportCounter, TaskStatus
 from services import clock, reports, uploads
 from services.records import RecordsProblem
 from services.uow import UnitOfWork
@@ -87,6 +87,14 @@ def test_delivered_samples_need_their_receipt_check_confirmed_before_a_number(de
     assert refused.value.code == "receipt_needed"
     with runtime.sessions() as s:
         s.add(ReceiptCheck(task_id=task_id, answers={}, confirmed_at=clock.now()))
+        s.commit()
+    with pytest.raises(RecordsProblem) as no_records:
+        _issue(runtime, task_id)
+    assert no_records.value.code == "client_sampling_needed"  # 3.2.6: the client's sampling records first
+    with runtime.sessions() as s:
+        s.add(ClientSampling(task_id=task_id, sampled_by="委托方 王强", sampled_at=clock.now(), place="总排口",
+                             recorded_at=clock.now(), files=[ClientSamplingFile(path="x.pdf", kind="pdf", size=1,
+                                                                                uploaded_at=clock.now())]))
         s.commit()
     assert _issue(runtime, task_id) == f"LC-{YEAR}-00001"
 

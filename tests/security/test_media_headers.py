@@ -9,6 +9,7 @@ import re
 from sqlalchemy import select
 
 from models import (
+    ClientSamplingFile,
     Contract,
     CreditDocument,
     MonitoringTask,
@@ -43,6 +44,7 @@ ROUTES = {
     "records.photo": ("agency1", INLINE, True),
     "records.original": ("agency1", INLINE, True),
     "records.download_report": ("agency1", DOWNLOAD, False),
+    "records.client_sampling_file": ("agency1", DOWNLOAD, True),  # a sheet in PDF; a photo of one is inline
     "om_records.photo": ("om1", INLINE, True),
     "om_records.signature": ("om1", INLINE, True),
     "om_records.sheet_pdf": ("om1", INLINE, True),  # our own rendering, opened in the browser's PDF viewer
@@ -80,7 +82,8 @@ def scene(app, runtime, client, phone, drain) -> dict[str, str]:
         uow.commit()
     for name, good in (("contract_attachment", files.pdf()), ("credit_document", files.pdf()),
                        ("training_evidence", files.pdf()), ("staff_certificate", png(64)),
-                       ("vehicle_lease", files.pdf()), ("om_report", files.pdf()), ("task_report", files.pdf())):
+                       ("vehicle_lease", files.pdf()), ("om_report", files.pdf()), ("task_report", files.pdf()),
+                       ("client_sampling_sheet", files.pdf())):
         form = FORMS[name]
         url, values = form.prepare(runtime)
         response = post(desk.sign_in(app, form.user), url, values, {**form.other_files, form.field: (good, "f")})
@@ -92,6 +95,7 @@ def scene(app, runtime, client, phone, drain) -> dict[str, str]:
         signed = s.scalar(select(OmConfirmation.id))
         report = s.scalar(select(OmReport.id))
         task = s.scalar(select(MonitoringTask.id).where(MonitoringTask.code == "T-UPLOAD"))
+        sheet = s.scalar(select(ClientSamplingFile))
         contract = s.scalar(select(Contract.id).where(Contract.code == "HT-2026-101"))
         staff = s.scalar(select(Staff.id).where(Staff.name == "孙磊"))
         om_link = om_links(runtime)[-1]
@@ -105,6 +109,7 @@ def scene(app, runtime, client, phone, drain) -> dict[str, str]:
             "records.photo": f"/records/photos/{trip_photo}/thumb",
             "records.original": f"/records/photos/{trip_photo}/original",
             "records.download_report": f"/records/tasks/{task}/report",
+            "records.client_sampling_file": f"/records/tasks/{sheet.record.task_id}/client-sampling/files/{sheet.id}",
             "om_records.photo": f"/om/photos/{om_photo}/watermarked",
             "om_records.signature": f"/om/confirmations/{signed}/signature",
             "om_records.sheet_pdf": f"/om/sheets/{s.scalar(select(OmSheet.id))}.pdf",

@@ -115,6 +115,12 @@ def _receipt_photo(runtime):
     return f"/records/tasks/{task_id}/receipt/photos", {}
 
 
+def _client_sampling(runtime):
+    task_id = R.new_task(runtime, "T-CS", status=TaskStatus.REPORTING, sampling_needed=False)
+    return f"/records/tasks/{task_id}/client-sampling", {"sampled_by": "委托方 王强", "sampled_at": "2026-01-05T09:30",
+                                                         "place": "厂区总排口"}
+
+
 PDF_ONLY = frozenset({"pdf"})
 CERTIFICATE = frozenset({"pdf", "png"})
 FORMS = {
@@ -128,6 +134,7 @@ FORMS = {
     "om_raw_records": Form("om1", "raw", CERTIFICATE, _om_report("JY-2026-502"), {"report": (files.pdf(), "报告.pdf")}),
     "task_report": Form("agency1", "report", PDF_ONLY, _task_report),
     "receipt_photo": Form("agency1", "photo", frozenset({"png"}), _receipt_photo),
+    "client_sampling_sheet": Form("agency1", "files", CERTIFICATE, _client_sampling),
 }
 
 

@@ -2,7 +2,8 @@
 polluter, tasks at a given status, delivered-sample tasks, users of other tenants."""
 from __future__ import annotations
 
-from datetime import time
+import io
+from datetime import time, timedelta
 
 from sqlalchemy import select
 
@@ -25,6 +26,7 @@ from models import (
 )
 from services import clock, demo
 from states.trip import bind
+from tests.conftest import csrf_token
 from tests.e2e import trip_script as script
 from tests.support import files
 
@@ -138,3 +140,26 @@ def make_trip(runtime, visit_id: int, state: str, outside: bool = False, photo_h
 def visit_of(runtime, code: str) -> int:
     with runtime.sessions() as s:
         return demo_task(s, code).visits[0].id
+
+
+CLIENT_SAMPLING = {"sampled_by": "委托方 王强", "sampled_at": "2026-01-05T09:30", "place": "厂区总排口 DW001"}
+
+
+def upload_client_sampling(client, task_id: int, *sheets: tuple[bytes, str], **values):
+    """The agency's upload of the client's sampling record (委托方采样记录) of an analysis-only task."""
+    url = f"/records/tasks/{task_id}/client-sampling"
+    token = csrf_token(client.get(url).get_data(as_text=True))
+    files = [(io.BytesIO(data), name) for data, name in sheets]
+    return client.post(url, data={"csrf_token": token, **CLIENT_SAMPLING, **values, "files": files})
+
+
+def trip_hours_ago(runtime, trip_id: int, hours: float) -> None:
+    """The trip happened `hours` ago: samples taken then, the crew left a quarter of an hour later."""
+    with runtime.sessions() as s:
+        trip = s.get(SamplingTrip, trip_id)
+        then = clock.now() - timedelta(hours=hours)
+        for sample in trip.samples:
+            sample.sampled_at = then
+        for check_in in trip.check_ins:
+            check_in.at = then + timedelta(minutes=15 if check_in.kind == CheckInKind.DEPARTURE else -30)
+        s.commit()

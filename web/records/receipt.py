@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 
 from models import MonitoringTask, Role
-from services import clock, receipts, uploads
+from services import clock, lab_receipts, receipts, uploads
 from services.records import RecordsProblem
 from states.receipt import RECEIPT_CHECK, TAGS
 from web import formview
@@ -20,6 +20,7 @@ def _page(task: MonitoringTask, status: int = 200, typed=None, errors=None):
     fields = formview.widgets(RECEIPT_CHECK, TAGS, answers, typed, errors)
     return render_template("records/receipt.html", task=task, fields=fields, form=RECEIPT_CHECK,
                            summary=receipts.summary(task), photos=receipts.photos(db(), task), T=T,
+                           late=lab_receipts.late_delivered(task),
                            fmt=clock.fmt), status
 
 

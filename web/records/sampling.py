@@ -7,10 +7,11 @@ from flask import abort, flash, redirect, render_template, url_for
 from sqlalchemy import select
 
 from models import MonitoringTask, Photo, Role, SamplingTrip, User
-from services import clock, records, trips
+from services import clock, lab_receipts, records, trips
 from services.records import RecordsProblem
 from states import forms
 from states.conditions import WORKING_CONDITIONS
+from web import formview
 from web.access import me, role_required
 from web.db import db, get_or_404, uow
 from web.files import send_media
@@ -37,7 +38,15 @@ def overview(task: MonitoringTask) -> dict:
     return {"visits": len(statuses), "done": counts[records.COMPLETED],
             "counts": [(T.VISIT_STATUS[code], n) for code, n in counts.items()],
             "receipt_confirmed": bool(task.receipt and task.receipt.confirmed_at),
-            "manage": role in AGENCY, "read_report": role in READERS}
+            "manage": role in AGENCY, "read_report": role in READERS, "fmt": clock.fmt,
+            "overdue": _overdue_count(task)}
+
+
+def _overdue_count(task: MonitoringTask) -> int:
+    """Samples (or, for delivered samples, factors) received past their holding time."""
+    if task.sampling_needed:
+        return len(lab_receipts.overdue_on_task(db(), task))
+    return len(lab_receipts.late_delivered(task))
 
 
 @bp.get("/tasks/<int:task_id>")
@@ -51,6 +60,8 @@ def task_page(found: MonitoringTask, status: int = 200):
     statuses = records.visit_statuses(db(), found) if found.sampling_needed else []
     return render_template("records/task.html", task=found, statuses=statuses,
                            missing=[s for s in statuses if not s.done], T=T, fmt=clock.fmt,
+                           overdue=lab_receipts.overdue_on_task(db(), found) if found.sampling_needed else [],
+                           late=lab_receipts.late_delivered(found),
                            may=lambda trigger: records.may(found, trigger)), status
 
 
@@ -82,7 +93,11 @@ def _decide(task_id: int, use_case, done: str):
 @role_required(*READERS)
 def trip(trip_id: int):
     """One trip's timeline: check-ins, samples, operating conditions, photos, confirmation, event log."""
-    found = get_or_404(SamplingTrip, trip_id)
+    return trip_page(get_or_404(SamplingTrip, trip_id))
+
+
+def trip_page(found: SamplingTrip, status: int = 200, typed=None):
+    """The trip's record page; after a refusal it is shown again with the reason and what was typed."""
     tags = trips.visit_tags(found)
     answers = found.conditions.answers if found.conditions else {}
     conditions = [(f.label, forms.display(f, answers.get(f.name))) for f in WORKING_CONDITIONS.applicable(tags)]
@@ -91,7 +106,9 @@ def trip(trip_id: int):
               for purpose in ("arrival", "sampling", "output", "departure")]
     return render_template("records/trip.html", trip=found, task=found.visit.task, conditions=conditions,
                            status=records.trip_status(found), photos=photos, actors=actors, T=T, fmt=clock.fmt,
-                           agency_view=me().role == Role.AGENCY_ADMIN)
+                           agency_view=me().role == Role.AGENCY_ADMIN, held=lab_receipts.held(found),
+                           left_site=lab_receipts.left_site(found), typed=typed or {},
+                           local_input=formview.local_input), status
 
 
 def _names(user_ids: set) -> dict[int, str]:

@@ -42,6 +42,18 @@ PROBLEMS = {
     "number_first": "请先生成报告系统编号，再上传报告。",
     "report_too_large": "报告文件超过 20 MB，请压缩后重新上传。",
     "not_pdf": "报告必须是 PDF 文件。",
+    "client_sampling_needed": "请先上传委托方的采样信息和采样记录，再生成报告系统编号。",
+    "client_sampling_not_delivered": "该任务为现场采样任务，无需上传委托方采样记录。",
+    "client_sampling_locked": "已生成报告系统编号，委托方采样记录不能再修改。",
+    "client_sampling_incomplete": "请填写采样人员和采样地点。",
+    "client_sampling_too_long": "采样人员不超过 100 字、采样地点不超过 255 字、备注不超过 {limit} 字。",
+    "client_sampling_future": "采样时间不能晚于现在。",
+    "client_sampling_file_needed": "请至少上传 1 份采样记录（PDF 或照片）。",
+    "client_sampling_too_many": "一次最多上传 {limit} 个文件。",
+    "lab_trip_active": "采样行程尚未离场，不能登记实验室接收。",
+    "lab_time_impossible": "接收时间不能早于离场时间，也不能晚于现在。",
+    "lab_temperature": "到达温度应在 {low:g}~{high:g} °C 之间。",
+    "lab_receiver": "请填写接收人（不超过 {limit} 字）。",
     "agency_code_missing": "本机构未设置编号简称，无法生成报告系统编号，请联系系统管理员。",
 }
 
