@@ -2,7 +2,6 @@
 follows it, and production never mounts it nor reads it."""
 from __future__ import annotations
 
-import dataclasses
 import re
 from datetime import datetime, time, timedelta
 
@@ -13,6 +12,7 @@ from services import clock
 from tests.e2e import trip_script as script
 from tests.integration.test_confirmation import wechat_open  # noqa: F401
 from tests.integration.test_om_confirmation import opened, outcome, sign, submitted, visit_row  # noqa: F401
+from tests.support.deployment import production_config
 from web import create_app
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
@@ -72,7 +72,7 @@ def test_bad_clock_requests_get_a_chinese_reason_and_change_nothing(client):
 
 
 def test_production_neither_mounts_the_clock_nor_reads_it(config):
-    production = create_app(dataclasses.replace(config, dev=False))
+    production = create_app(production_config(config))
     production.extensions["emss"].redis.set(clock.OFFSET_KEY, 10 * 24 * 3600)  # as a dev process would leave it
     assert clock.dev_clock() is None and close_to(clock.now(), clock.real_now())
     web = production.test_client()

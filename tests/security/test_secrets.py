@@ -6,9 +6,7 @@ forge WeChat's callbacks or call its API as the official account.
 """
 from __future__ import annotations
 
-import dataclasses
 import os
-import secrets
 import socket
 import subprocess
 import sys
@@ -20,21 +18,14 @@ from flask.sessions import SecureCookieSessionInterface
 from sqlalchemy import select
 
 from models import User
+from tests.support.deployment import STRONG_SECRETS, production_config
 from web import cli, create_app
 from web.config import Config, ConfigError
 
-STRONG_ENV = {"SECRET_KEY": secrets.token_hex(32), "WECHAT_TOKEN": secrets.token_hex(16),
-              "WECHAT_APP_SECRET": secrets.token_hex(16)}
+STRONG_ENV = STRONG_SECRETS
 DEVELOPMENT = {"SECRET_KEY": Config.secret_key, "WECHAT_TOKEN": Config.wechat_token,
                "WECHAT_APP_SECRET": Config.wechat_app_secret}
 SECRET_VARIABLES = ("SECRET_KEY", "WECHAT_TOKEN", "WECHAT_APP_SECRET", "WECHAT_ENCODING_AES_KEY", "EMSS_DEV")
-
-
-def _production(config: Config, **settings) -> Config:
-    """The test configuration as a production process would run it: development off, strong secrets."""
-    strong = {"secret_key": STRONG_ENV["SECRET_KEY"], "wechat_token": STRONG_ENV["WECHAT_TOKEN"],
-              "wechat_app_secret": STRONG_ENV["WECHAT_APP_SECRET"]}
-    return dataclasses.replace(config, dev=False, **{**strong, **settings})
 
 
 def _forged_session(secret_key: str, user_id: int) -> str:
@@ -54,14 +45,14 @@ def test_production_without_secret_key_does_not_start_so_a_cookie_forged_with_th
         config, runtime, demo_world):
     cookie = _forged_session(Config.secret_key, _admin1_id(runtime))
     with pytest.raises(ConfigError, match="SECRET_KEY"):
-        started = create_app(_production(config, secret_key=Config.secret_key))
+        started = create_app(production_config(config, secret_key=Config.secret_key))
         intruder = started.test_client()
         intruder.set_cookie("session", cookie)
         assert intruder.get("/admin/").status_code != 200, "a cookie forged with the public key signed in as admin1"
 
 
 def test_with_its_own_secret_key_production_starts_and_turns_the_forged_cookie_away(config, runtime, demo_world):
-    started = create_app(_production(config))
+    started = create_app(production_config(config))
     try:
         intruder = started.test_client()
         intruder.set_cookie("session", _forged_session(Config.secret_key, _admin1_id(runtime)))

@@ -2,6 +2,7 @@
 on a free loopback port, in production mode (no EMSS_DEV) with production-strength secrets."""
 from __future__ import annotations
 
+import dataclasses
 import os
 import secrets
 import signal
@@ -19,13 +20,24 @@ GUNICORN_CONF = ROOT / "gunicorn.conf.py"
 STARTUP = 30.0  # seconds: importing the app in every worker on a busy 2-core machine
 
 
+# production-strength secrets (>= 32 bytes, not the development values), one set per test run
+STRONG_SECRETS = {"SECRET_KEY": secrets.token_hex(32), "WECHAT_TOKEN": secrets.token_hex(16),
+                  "WECHAT_APP_SECRET": secrets.token_hex(16)}
+
+
+def production_config(config, **settings):
+    """The test configuration as a production process would run it: development off, strong secrets."""
+    strong = {"secret_key": STRONG_SECRETS["SECRET_KEY"], "wechat_token": STRONG_SECRETS["WECHAT_TOKEN"],
+              "wechat_app_secret": STRONG_SECRETS["WECHAT_APP_SECRET"]}
+    return dataclasses.replace(config, dev=False, **{**strong, **settings})
+
+
 def production_env(database_url: str, redis_url: str, instance: Path) -> dict[str, str]:
     """What an operator sets: the backends, strong secrets (>= 32 bytes, not the development values)."""
     env = {key: value for key, value in os.environ.items()
            if key not in ("EMSS_DEV", "EMSS_JOBS_INLINE", "DATABASE_URL", "REDIS_URL")}
     env.update(DATABASE_URL=database_url, EMSS_INSTANCE=str(instance), MEDIA_ROOT=str(instance / "media"),
-               SECRET_KEY=secrets.token_hex(32), WECHAT_TOKEN=secrets.token_hex(16),
-               WECHAT_APP_SECRET=secrets.token_hex(16),
+               **STRONG_SECRETS,
                PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
     if redis_url:
         env["REDIS_URL"] = redis_url
