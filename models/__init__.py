@@ -13,6 +13,7 @@ from models.directory import (
     User,
     WechatBinding,
 )
+from models.findings import Finding, FindingStatus
 from models.filing import Capability, Filing, FilingReview, FilingState, Staff
 from models.om import (
     CreditDocument,
@@ -50,7 +51,7 @@ from models.trips import (
 __all__ = [
     "Agency", "AgencyKind", "Base", "Capability", "CheckIn", "CheckInKind", "ConditionRecord", "Confirmation",
     "ConfirmationLink", "ConfirmationStatus", "Contract", "Equipment", "Filing", "FilingReview", "FilingState",
-    "FilingStatus", "MonitoringPoint", "MonitoringTask", "OutboundMessage", "OutboundStatus", "Photo",
+    "FilingStatus", "Finding", "FindingStatus", "MonitoringPoint", "MonitoringTask", "OutboundMessage", "OutboundStatus", "Photo",
     "PhotoPurpose", "PhotoStatus", "PlanItem", "PointFactor", "PointKind", "Polluter", "ReceiptCheck",
     "ReportCounter", "Role", "Sample", "SamplingTrip", "Staff", "TaskEvent", "TaskStatus", "TripEvent", "User",
     "Visit", "WechatBinding", "utcnow",

@@ -11,6 +11,7 @@ import redis
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from services.findings import hooks as findings_hooks
 from services.jobs import Jobs
 from web.config import Config
 
@@ -58,10 +59,12 @@ def make_redis(config: Config) -> redis.Redis:
 def build_runtime(config: Config) -> Runtime:
     engine = make_engine(config.database_url)
     client = make_redis(config)
+    sessions = sessionmaker(engine, expire_on_commit=False)
+    findings_hooks.install(sessions)
     return Runtime(
         config=config,
         engine=engine,
-        sessions=sessionmaker(engine, expire_on_commit=False),
+        sessions=sessions,
         redis=client,
         jobs=Jobs(client, inline=bool(config.jobs_inline), retry_intervals=config.job_retry_intervals),
     )

@@ -1,4 +1,4 @@
-"""`emss` — the command line: db upgrade, demo, menu push, worker, serve, om-visits."""
+"""`emss` — the command line: db upgrade, demo, menu push, worker, serve, om-visits, findings rescan."""
 from __future__ import annotations
 
 import argparse
@@ -18,6 +18,10 @@ def main(argv: list[str] | None = None) -> int:
     menu.add_parser("push", help="create the menu through the WeChat API")
     sub.add_parser("worker", help="run an RQ worker")
     sub.add_parser("om-visits", help="daily: generate the O&M visits, mark unsigned ones late")
+    findings = sub.add_parser("findings", help="findings (异常线索) on trips and O&M visits")
+    rescan = findings.add_subparsers(dest="action", required=True).add_parser(
+        "rescan", help="apply the findings rules again (idempotent; decided findings stay decided)")
+    rescan.add_argument("--since", type=_day, help="only trips and visits of this day (YYYY-MM-DD) onwards")
     serve = sub.add_parser("serve", help="serve the app (embedded default: one threaded process)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
@@ -93,6 +97,31 @@ def _om_visits(args, config: Config) -> int:
     return 0
 
 
+def _day(value: str):
+    from datetime import date
+
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"日期格式应为 2026-01-31（date must be YYYY-MM-DD）: {value}") from None
+
+
+def _findings(args, config: Config) -> int:
+    from services.findings import engine
+    from services.runtime import build_runtime
+    from services.uow import UnitOfWork
+
+    runtime = build_runtime(config)
+    try:
+        with UnitOfWork(runtime) as uow:
+            scanned = engine.rescan_since(uow.session, args.since)
+            uow.commit()
+    finally:
+        runtime.engine.dispose()
+    print(f"已重新检查 {scanned} 个采样行程和现场运维任务的异常线索。")
+    return 0
+
+
 def _serve(args, config: Config) -> int:
     from werkzeug.serving import run_simple
 
@@ -104,7 +133,7 @@ def _serve(args, config: Config) -> int:
 
 
 COMMANDS = {"db": _db, "demo": _demo, "menu": _menu, "worker": _worker, "serve": _serve,
-            "om-visits": _om_visits}
+            "om-visits": _om_visits, "findings": _findings}
 
 if __name__ == "__main__":
     raise SystemExit(main())

@@ -1,0 +1,249 @@
+"""Findings on whole trips and O&M visits: a clean trip carries none, each event updates them as it happens,
+rescans are idempotent and a reviewer's decision survives them."""
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from models import CheckIn, CheckInKind, Finding, FindingStatus, OmVisit, SamplingTrip
+from services import clock, confirmations
+from services.findings import engine
+from services.findings.decisions import FindingProblem, decide
+from services.findings.facts import Subject
+from services.uow import UnitOfWork
+from tests.e2e import trip_script as script
+from tests.support import om as om_support
+from tests.support import records
+from tests.support.images import jpeg
+
+pytestmark = pytest.mark.usefixtures("demo_world")
+
+
+class FakeClock:
+    """The time every use case reads (services/clock.py), moved on by the test as the crew works."""
+
+    def __init__(self, monkeypatch, start: datetime):
+        self.moment = start
+        monkeypatch.setattr(clock, "now", lambda: self.moment)
+
+    def advance(self, minutes: float) -> None:
+        self.moment += timedelta(minutes=minutes)
+
+
+@pytest.fixture
+def morning(monkeypatch):
+    return FakeClock(monkeypatch, clock.at_local(clock.today(), time(9, 0)))
+
+
+def findings(runtime, subject: Subject) -> list[tuple[str, str]]:
+    with runtime.sessions() as s:
+        column = Finding.trip_id if subject.kind == "trip" else Finding.om_visit_id
+        return sorted((f.code, f.status) for f in s.scalars(select(Finding).where(column == subject.id)))
+
+
+def trip_id(runtime) -> int:
+    with runtime.sessions() as s:
+        return records.trip_of(s).id
+
+
+def sampled_trip(sampler, morning: FakeClock, where=script.SITE) -> str:
+    """sampler1's demo trip played in chat at a working pace: 09:00 arrival, two points, leaving 11:00."""
+    script.bind(sampler)
+    script.start(sampler)
+    script.arrive(sampler, where)
+    morning.advance(20)
+    assert "采样过程照片" in sampler.text("1")
+    for n in range(2):
+        sampler.photo(jpeg(10 + n))
+        assert "仪器" in sampler.text("1")
+        sampler.photo(jpeg(110 + n))
+        assert "采样时间" in sampler.text("1")
+        morning.advance(30)
+        sampler.text("现在")
+    morning.advance(30)
+    review = script.leave(sampler, where)
+    assert "提交前核对" in review, review
+    return sampler.text("1")
+
+
+def polluter_confirms(app, trip: int) -> None:
+    with app.app_context(), UnitOfWork(app.extensions["emss"]) as uow:
+        found = uow.session.get(SamplingTrip, trip)
+        assert confirmations.confirm(uow, found.confirmations[-1], records.user(uow.session, "polluter1"))
+        uow.commit()
+
+
+def test_a_clean_trip_confirmed_before_the_crew_leaves_carries_no_finding(app, runtime, phone, morning, drain):
+    sampled_trip(phone("o_s1"), morning)
+    trip = Subject("trip", trip_id(runtime))
+    assert findings(runtime, trip) == [("confirmation_missing", "open")]  # as the desk says while it waits
+    morning.advance(5)
+    polluter_confirms(app, trip.id)
+    drain()
+    assert findings(runtime, trip) == []  # withdrawn: the confirmation came
+
+
+def test_a_check_in_outside_the_fence_in_chat_is_found_as_it_happens(runtime, phone, morning):
+    sampler = phone("o_s1")
+    script.bind(sampler)
+    script.start(sampler)
+    sampler.location(*script.FAR)
+    assert findings(runtime, Subject("trip", trip_id(runtime))) == [("outside_fence", "open")]
+    with runtime.sessions() as s:
+        row = s.scalar(select(Finding))
+        assert row.evidence["distance_m"] > 1500 and row.evidence["fence_m"] == 300
+        assert row.instance == f"check_in:{row.evidence['check_in']}"
+
+
+def test_a_rescan_adds_nothing_and_a_cleared_finding_stays_cleared(app, runtime, phone, morning, drain):
+    sampled_trip(phone("o_s1"), morning, where=script.FAR)
+    trip = Subject("trip", trip_id(runtime))
+    before = findings(runtime, trip)
+    assert before.count(("outside_fence", "open")) == 2  # arrival and departure: one finding each
+    with UnitOfWork(runtime) as uow:
+        engine.rescan_since(uow.session)
+        engine.rescan_since(uow.session)
+        uow.commit()
+    assert findings(runtime, trip) == before
+    with UnitOfWork(runtime) as uow:
+        row = uow.session.scalar(select(Finding).where(Finding.code == "outside_fence").order_by(Finding.id))
+        decide(uow.session, row, records.user(uow.session, "regulator1"), "cleared", "厂区扩建，围栏未更新")
+        uow.commit()
+    morning.advance(5)
+    polluter_confirms(app, trip.id)  # an event: the trip is rescanned
+    drain()
+    with UnitOfWork(runtime) as uow:
+        engine.rescan(uow.session, trip)
+        uow.commit()
+    assert findings(runtime, trip) == [("outside_fence", "cleared"), ("outside_fence", "open")]
+    with runtime.sessions() as s:
+        cleared = s.scalar(select(Finding).where(Finding.status == FindingStatus.CLEARED))
+        assert cleared.reason == "厂区扩建，围栏未更新" and cleared.decided_by.username == "regulator1"
+
+
+def test_only_a_regulator_decides_and_always_with_a_reason(runtime, phone, morning):
+    sampler = phone("o_s1")
+    script.bind(sampler)
+    script.start(sampler)
+    sampler.location(*script.FAR)
+    with UnitOfWork(runtime) as uow:
+        row = uow.session.scalar(select(Finding))
+        with pytest.raises(FindingProblem, match="reason_needed"):
+            decide(uow.session, row, records.user(uow.session, "regulator1"), "confirmed", "  ")
+        with pytest.raises(FindingProblem, match="not_allowed"):
+            decide(uow.session, row, records.user(uow.session, "agency1"), "cleared", "理由")
+
+
+def test_a_sampling_time_typed_before_arrival_is_found(runtime, phone, morning):
+    sampler = phone("o_s1")
+    script.bind(sampler)
+    script.start(sampler)
+    script.arrive(sampler)
+    morning.advance(60)
+    sampler.text("1")
+    sampler.photo(jpeg(10))
+    sampler.text("1")
+    sampler.photo(jpeg(110))
+    sampler.text("1")
+    sampler.text(clock.local(morning.moment - timedelta(hours=2)).strftime("%H:%M"))
+    assert ("sample_time_outside_visit", "open") in findings(runtime, Subject("trip", trip_id(runtime)))
+
+
+# --- across trips and O&M visits -----------------------------------------------------------------------------
+
+def om_visit(app, drain, arrival: time = time(9, 0)) -> Subject:
+    """The demo O&M visit (omcrew1, three sheets), its departure check-in moved inside the fence, confirmed."""
+    visit_id = om_support.awaiting_visit(app, drain, arrival=arrival)
+    runtime = app.extensions["emss"]
+    with runtime.sessions() as s:
+        departure = s.scalar(select(CheckIn).where(CheckIn.om_visit_id == visit_id,
+                                                   CheckIn.kind == CheckInKind.DEPARTURE))
+        departure.latitude, departure.longitude, departure.distance_m, departure.inside_fence = \
+            30.8168, 121.3502, 25.0, True
+        s.get(OmVisit, visit_id).confirmations[-1].status = "confirmed"
+        s.commit()
+    return Subject("om", visit_id)
+
+
+def rescan(runtime, subject: Subject) -> None:
+    with UnitOfWork(runtime) as uow:
+        engine.rescan(uow.session, subject)
+        uow.commit()
+
+
+def test_a_clean_om_visit_carries_no_finding(app, runtime, drain):
+    visit = om_visit(app, drain)
+    rescan(runtime, visit)
+    assert findings(runtime, visit) == []
+
+
+def test_an_om_visit_submitted_without_a_planned_sheet(app, runtime, drain):
+    visit = om_visit(app, drain)
+    with runtime.sessions() as s:
+        calibration = next(sh for sh in s.get(OmVisit, visit.id).sheets if sh.form == "calibration")
+        calibration.confirmed_at = None
+        s.commit()
+    rescan(runtime, visit)
+    assert findings(runtime, visit) == [("planned_sheet_missing", "open")]
+
+
+def test_the_same_photo_on_a_trip_and_an_om_visit_is_found_on_both(app, runtime, drain):
+    visit = om_visit(app, drain)
+    trip = Subject("trip", records.make_trip(runtime, records.visit_of(runtime, "RW-DEMO-0001"), "completed",
+                                             photo_hashes=("aa",), confirmed=True))
+    with runtime.sessions() as s:
+        photo = s.get(OmVisit, visit.id).photos_for("arrival")[0]
+        photo.sha256 = "aa".ljust(64, "0")
+        s.commit()
+    rescan(runtime, trip)
+    assert ("photo_reused", "open") in findings(runtime, trip)
+    assert findings(runtime, visit) == [("photo_reused", "open")]
+    with runtime.sessions() as s:
+        evidence = s.scalar(select(Finding).where(Finding.om_visit_id == visit.id)).evidence
+        assert evidence["others"][0]["subject"] == trip.key
+
+
+def test_one_person_sampling_at_one_site_while_checked_in_at_another(app, runtime, drain):
+    """omcrew1 is at the demo plant 09:00–12:00; a trip elsewhere names them too, 10:00–11:00, 20 km away."""
+    visit = om_visit(app, drain)
+    made = records.make_trip(runtime, records.visit_of(runtime, "RW-DEMO-0001"), "completed", confirmed=True)
+    with runtime.sessions() as s:
+        crew = records.user(s, "omcrew1")
+        trip = s.get(SamplingTrip, made)
+        trip.visit.samplers.append(crew)
+        for check_in, hour in zip(trip.check_ins, (10, 11), strict=True):
+            check_in.at = clock.at_local(clock.today(), time(hour))
+            check_in.latitude, check_in.longitude = 31.0, 121.35
+        trip.visit.task.polluter_id = _other_polluter(s)
+        s.commit()
+        trip_subject = Subject("trip", trip.id)
+    rescan(runtime, visit)
+    assert ("overlapping_visits", "open") in findings(runtime, visit)
+    assert ("overlapping_visits", "open") in findings(runtime, trip_subject)
+
+
+def _other_polluter(s) -> int:
+    from models import Polluter
+
+    other = Polluter(name="上海远方化工有限公司", credit_code="91310116MA1FAR0001", district="金山区", address="远方路 1 号",
+                     latitude=31.0, longitude=121.35)
+    s.add(other)
+    s.flush()
+    return other.id
+
+
+def test_the_cli_rescans_from_a_day(app, runtime, drain, monkeypatch, capsys):
+    from web import cli
+
+    visit = om_visit(app, drain)
+    with runtime.sessions() as s:
+        s.get(OmVisit, visit.id).confirmations[-1].status = "pending"
+        s.commit()
+    monkeypatch.setattr("web.config.Config.from_env", classmethod(lambda cls: runtime.config))
+    assert cli.main(["findings", "rescan", "--since", clock.today().isoformat()]) == 0
+    assert "已重新检查" in capsys.readouterr().out
+    assert findings(runtime, visit) == [("confirmation_missing", "open")]
+    with pytest.raises(SystemExit):
+        cli.main(["findings", "rescan", "--since", "昨天"])
