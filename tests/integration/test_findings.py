@@ -247,3 +247,28 @@ def test_the_cli_rescans_from_a_day(app, runtime, drain, monkeypatch, capsys):
     assert findings(runtime, visit) == [("confirmation_missing", "open")]
     with pytest.raises(SystemExit):
         cli.main(["findings", "rescan", "--since", "昨天"])
+
+
+# --- on the pages ---------------------------------------------------------------------------------------------
+
+def test_the_trip_record_shows_each_finding_with_its_title_and_evidence(runtime, phone, morning, login, client):
+    sampler = phone("o_s1")
+    script.bind(sampler)
+    script.start(sampler)
+    sampler.location(*script.FAR)
+    login("regulator1")
+    page = client.get(f"/records/trips/{trip_id(runtime)}").get_data(as_text=True)
+    assert "异常线索" in page and "签到位置在电子围栏外" in page and "围栏 300 米" in page and "待核查" in page
+
+
+def test_the_om_visit_page_shows_its_findings_or_says_none(app, runtime, drain, login, client):
+    visit = om_visit(app, drain)
+    rescan(runtime, visit)
+    login("om1")
+    assert "未发现异常" in client.get(f"/om/visits/{visit.id}").get_data(as_text=True)
+    with runtime.sessions() as s:
+        next(sh for sh in s.get(OmVisit, visit.id).sheets if sh.form == "calibration").confirmed_at = None
+        s.commit()
+    rescan(runtime, visit)
+    page = client.get(f"/om/visits/{visit.id}").get_data(as_text=True)
+    assert "缺少计划要求的运维记录单" in page and "计划要求的校准记录单未填写" in page

@@ -25,6 +25,8 @@ from flask import (
 
 from models import OmConfirmation, OmSheet, OmVisit, Photo, Role
 from services import clock, om_pdf, om_records, policy
+from services.findings import summary as findings_summary
+from services.findings.facts import Subject
 from web import formview
 from web.access import me, role_required
 from web.db import db, get_or_404, uow
@@ -130,7 +132,8 @@ def visit(visit_id: int):
                            sheets=[_sheet_view(s, [p for p in photos if p.om_sheet_id == s.id]) for s in found.sheets],
                            visit_photos=[p for p in photos if p.om_sheet_id is None],
                            visit_findings=[f for f in found.findings if f.sheet_id is None],
-                           confirmation=om_records.confirmation(found), T=T, fmt=clock.fmt)
+                           confirmation=om_records.confirmation(found), T=T, fmt=clock.fmt,
+                           findings=findings_summary.of_subject(db(), Subject("om", found.id)))
 
 
 @bp.get("/sheets/<int:sheet_id>")

@@ -10,6 +10,8 @@ from sqlalchemy import select
 
 from models import MonitoringTask, Photo, Role, SamplingTrip, User
 from services import clock, records, trips
+from services.findings import summary as findings_summary
+from services.findings.facts import Subject
 from services.records import RecordsProblem
 from states import forms
 from states.conditions import WORKING_CONDITIONS
@@ -92,7 +94,8 @@ def trip(trip_id: int):
               for purpose in ("arrival", "sampling", "output", "departure")]
     return render_template("records/trip.html", trip=found, task=found.visit.task, conditions=conditions,
                            status=records.trip_status(found), photos=photos, actors=actors, T=T, fmt=clock.fmt,
-                           agency_view=me().role == Role.AGENCY_ADMIN)
+                           agency_view=me().role == Role.AGENCY_ADMIN,
+                           findings=findings_summary.of_subject(db(), Subject("trip", found.id)))
 
 
 def _names(user_ids: set) -> dict[int, str]:
