@@ -16,7 +16,7 @@ from services.uow import UnitOfWork
 from tests.e2e import trip_script as script
 from tests.support import om as om_support
 from tests.support import records
-from tests.support.images import jpeg
+from tests.support.images import camera_exif, jpeg
 
 pytestmark = pytest.mark.usefixtures("demo_world")
 
@@ -272,3 +272,32 @@ def test_the_om_visit_page_shows_its_findings_or_says_none(app, runtime, drain, 
     rescan(runtime, visit)
     page = client.get(f"/om/visits/{visit.id}").get_data(as_text=True)
     assert "缺少计划要求的运维记录单" in page and "计划要求的校准记录单未填写" in page
+
+
+# --- photos as the camera took them ---------------------------------------------------------------------------
+
+def test_a_photo_taken_yesterday_far_away_is_found_once_processed(runtime, phone, morning, drain):
+    sampler = phone("o_s1")
+    script.bind(sampler)
+    script.start(sampler)
+    sampler.location(*script.SITE)
+    yesterday = clock.local(morning.moment - timedelta(days=1)).replace(tzinfo=None)
+    sampler.photo(jpeg(1, exif=camera_exif(yesterday, (31.2304, 121.4737))))  # People's Square, ~25 km away
+    drain()
+    found = findings(runtime, Subject("trip", trip_id(runtime)))
+    assert found == [("exif_place_mismatch", "open"), ("exif_time_mismatch", "open")]
+    with runtime.sessions() as s:
+        place = s.scalar(select(Finding).where(Finding.code == "exif_place_mismatch"))
+        assert place.evidence["distance_m"] > 20000 and place.evidence["exif_lat"] == pytest.approx(31.2304)
+
+
+def test_a_photo_taken_on_site_just_now_is_no_finding(runtime, phone, morning, drain):
+    sampler = phone("o_s1")
+    script.bind(sampler)
+    script.start(sampler)
+    sampler.location(*script.SITE)
+    morning.advance(2)
+    now = clock.local(morning.moment).replace(tzinfo=None)
+    sampler.photo(jpeg(1, exif=camera_exif(now, script.SITE)))
+    drain()
+    assert findings(runtime, Subject("trip", trip_id(runtime))) == []
