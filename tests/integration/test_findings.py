@@ -48,6 +48,15 @@ def trip_id(runtime) -> int:
         return records.trip_of(s).id
 
 
+def checked_in(phone, where):
+    """sampler1 starts the demo trip and sends the arrival location; returns the chat."""
+    sampler = phone("o_s1")
+    script.bind(sampler)
+    script.start(sampler)
+    sampler.location(*where)
+    return sampler
+
+
 def sampled_trip(sampler, morning: FakeClock, where=script.SITE) -> str:
     """sampler1's demo trip played in chat at a working pace: 09:00 arrival, two points, leaving 11:00."""
     script.bind(sampler)
@@ -86,10 +95,7 @@ def test_a_clean_trip_confirmed_before_the_crew_leaves_carries_no_finding(app, r
 
 
 def test_a_check_in_outside_the_fence_in_chat_is_found_as_it_happens(runtime, phone, morning):
-    sampler = phone("o_s1")
-    script.bind(sampler)
-    script.start(sampler)
-    sampler.location(*script.FAR)
+    checked_in(phone, script.FAR)
     assert findings(runtime, Subject("trip", trip_id(runtime))) == [("outside_fence", "open")]
     with runtime.sessions() as s:
         row = s.scalar(select(Finding))
@@ -124,10 +130,7 @@ def test_a_rescan_adds_nothing_and_a_cleared_finding_stays_cleared(app, runtime,
 
 
 def test_only_a_regulator_decides_and_always_with_a_reason(runtime, phone, morning):
-    sampler = phone("o_s1")
-    script.bind(sampler)
-    script.start(sampler)
-    sampler.location(*script.FAR)
+    checked_in(phone, script.FAR)
     with UnitOfWork(runtime) as uow:
         row = uow.session.scalar(select(Finding))
         with pytest.raises(FindingProblem, match="reason_needed"):
@@ -137,10 +140,8 @@ def test_only_a_regulator_decides_and_always_with_a_reason(runtime, phone, morni
 
 
 def test_a_sampling_time_typed_before_arrival_is_found(runtime, phone, morning):
-    sampler = phone("o_s1")
-    script.bind(sampler)
-    script.start(sampler)
-    script.arrive(sampler)
+    sampler = checked_in(phone, script.SITE)
+    sampler.photo(jpeg(1))
     morning.advance(60)
     sampler.text("1")
     sampler.photo(jpeg(10))
@@ -252,10 +253,7 @@ def test_the_cli_rescans_from_a_day(app, runtime, drain, monkeypatch, capsys):
 # --- on the pages ---------------------------------------------------------------------------------------------
 
 def test_the_trip_record_shows_each_finding_with_its_title_and_evidence(runtime, phone, morning, login, client):
-    sampler = phone("o_s1")
-    script.bind(sampler)
-    script.start(sampler)
-    sampler.location(*script.FAR)
+    checked_in(phone, script.FAR)
     login("regulator1")
     page = client.get(f"/records/trips/{trip_id(runtime)}").get_data(as_text=True)
     assert "异常线索" in page and "签到位置在电子围栏外" in page and "围栏 300 米" in page and "待核查" in page
@@ -277,10 +275,7 @@ def test_the_om_visit_page_shows_its_findings_or_says_none(app, runtime, drain, 
 # --- photos as the camera took them ---------------------------------------------------------------------------
 
 def test_a_photo_taken_yesterday_far_away_is_found_once_processed(runtime, phone, morning, drain):
-    sampler = phone("o_s1")
-    script.bind(sampler)
-    script.start(sampler)
-    sampler.location(*script.SITE)
+    sampler = checked_in(phone, script.SITE)
     yesterday = clock.local(morning.moment - timedelta(days=1)).replace(tzinfo=None)
     sampler.photo(jpeg(1, exif=camera_exif(yesterday, (31.2304, 121.4737))))  # People's Square, ~25 km away
     drain()
@@ -292,10 +287,7 @@ def test_a_photo_taken_yesterday_far_away_is_found_once_processed(runtime, phone
 
 
 def test_a_photo_taken_on_site_just_now_is_no_finding(runtime, phone, morning, drain):
-    sampler = phone("o_s1")
-    script.bind(sampler)
-    script.start(sampler)
-    sampler.location(*script.SITE)
+    sampler = checked_in(phone, script.SITE)
     morning.advance(2)
     now = clock.local(morning.moment).replace(tzinfo=None)
     sampler.photo(jpeg(1, exif=camera_exif(now, script.SITE)))
