@@ -72,10 +72,13 @@ RULES: tuple[Rule, ...] = (
          ("minutes_on_site", "minimum_minutes", "counted: [{what, minutes}]"),
          {"trip_minutes_per_point": Param({
              "wastewater": 10,  # HJ 91.1-2019 grab sampling: fill and preserve bottles, pH/temperature on site
-             "flue_gas": 30,  # GB/T 16157-1996, HJ/T 397-2007: 3 samples per point, instrument warm-up, purge
+             "flue_gas": 20,  # GB/T 16157-1996, HJ/T 397-2007: 3 readings or samples per point, probe warm-up, purge
              "fugitive": 60,  # HJ/T 55-2000: 1 h continuous sampling, or 4 samples within 1 h
              "noise": 10,  # GB 12348-2008: Leq over at least 1 min per measurement, calibrator before and after
          }, "min per planned point", "low floors of the standards' procedures (not checked against their text)"),
+          "trip_concurrent_kinds": Param({"fugitive": True}, "kinds counted once per trip",
+                                         "HJ/T 55-2000: the upwind and downwind points are sampled at the same "
+                                         "time, so their hour is not added per point"),
           "om_minutes_per_sheet": Param({
               "daily_inspection": 10,  # HJ 75-2017 / HJ 355-2019 daily inspection items
               "calibration": 20,  # zero and span gas or standard solution, waiting for stable readings

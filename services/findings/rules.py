@@ -82,9 +82,15 @@ def exif_distance_m(f: Facts, lat: float, lng: float) -> float:
 
 
 def minimum_minutes(f: Facts) -> tuple[float, list[dict]]:
-    """The least time the planned points (trip) or the confirmed sheets (O&M) take, and what it counted."""
-    per = rule("short_visit").param("trip_minutes_per_point" if f.subject.kind == "trip" else "om_minutes_per_sheet")
-    counted = [{"what": item, "minutes": per.get(item, 0)} for item in f.work]
+    """The least time the planned points (trip) or the confirmed sheets (O&M) take, and what it counted;
+    points sampled at the same time (fugitive emissions) count once."""
+    r = rule("short_visit")
+    if f.subject.kind == "trip":
+        per, concurrent = r.param("trip_minutes_per_point"), r.param("trip_concurrent_kinds")
+    else:
+        per, concurrent = r.param("om_minutes_per_sheet"), {}
+    work = [w for n, w in enumerate(f.work) if w not in concurrent or w not in f.work[:n]]
+    counted = [{"what": item, "minutes": per.get(item, 0)} for item in work]
     return sum(c["minutes"] for c in counted), counted
 
 

@@ -13,6 +13,7 @@ from services.findings import engine
 from services.findings.decisions import FindingProblem, decide
 from services.findings.facts import Subject
 from services.uow import UnitOfWork
+from tests.e2e import om_script
 from tests.e2e import trip_script as script
 from tests.support import om as om_support
 from tests.support import records
@@ -150,6 +151,38 @@ def test_a_sampling_time_typed_before_arrival_is_found(runtime, phone, morning):
     sampler.text("1")
     sampler.text(clock.local(morning.moment - timedelta(hours=2)).strftime("%H:%M"))
     assert ("sample_time_outside_visit", "open") in findings(runtime, Subject("trip", trip_id(runtime)))
+
+
+# --- O&M visits in chat ---------------------------------------------------------------------------------------
+
+def om_visit_in_chat(runtime) -> Subject:
+    with runtime.sessions() as s:
+        return Subject("om", s.scalar(select(OmVisit.id).where(OmVisit.started_at.is_not(None))))
+
+
+def test_an_om_check_in_outside_the_fence_in_chat_is_found_as_it_happens(runtime, phone, morning):
+    crew = phone(om_script.CREW)
+    om_script.bind(crew)
+    om_script.start(crew)
+    crew.location(*om_script.FAR)
+    assert findings(runtime, om_visit_in_chat(runtime)) == [("outside_fence", "open")]
+
+
+def test_an_om_visit_in_chat_without_the_planned_water_inspection(runtime, phone, morning):
+    """Two of the plan's three sheets at a working pace: only the missing sheet and the signature wait."""
+    crew = phone(om_script.CREW)
+    om_script.bind(crew)
+    om_script.start(crew)
+    om_script.arrive(crew)
+    crew.text("1")
+    for number, answers, seed in (("1", om_script.DAILY_GAS, 11), ("2", om_script.CALIBRATION, 12)):
+        morning.advance(30)
+        om_script.sheet(crew, number, answers, seed=seed)
+    morning.advance(10)
+    assert "提交前核对" in om_script.leave(crew)
+    crew.text("1")
+    assert findings(runtime, om_visit_in_chat(runtime)) == [("confirmation_missing", "open"),
+                                                            ("planned_sheet_missing", "open")]
 
 
 # --- across trips and O&M visits -----------------------------------------------------------------------------

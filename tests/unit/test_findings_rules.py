@@ -107,14 +107,21 @@ def test_exif_place_on_site_passes_in_either_datum():
 
 
 def test_a_visit_shorter_than_the_minimum_for_its_points():
-    # flue gas 30 + wastewater 10 = 40 minutes
-    hits = rules.short_visit(trip(leave=at(9, 39)))
+    # flue gas 20 + wastewater 10 = 30 minutes
+    hits = rules.short_visit(trip(leave=at(9, 29)))
     assert codes(hits) == ["short_visit"]
-    assert hits[0].evidence["minutes_on_site"] == 39 and hits[0].evidence["minimum_minutes"] == 40
+    assert hits[0].evidence["minutes_on_site"] == 29 and hits[0].evidence["minimum_minutes"] == 30
 
 
 def test_a_visit_a_minute_over_the_minimum_is_not_short():
-    assert rules.short_visit(trip(leave=at(9, 41))) == []
+    assert rules.short_visit(trip(leave=at(9, 31))) == []
+
+
+def test_fugitive_points_sampled_together_count_their_hour_once():
+    four = trip(work=["fugitive"] * 4 + ["noise"], leave=at(10, 10))
+    assert rules.short_visit(four) == []
+    assert codes(rules.short_visit(replace(four, check_ins=four.check_ins[:1] + [stop(2, "departure", at(10, 9))]))) == \
+        ["short_visit"]
 
 
 def test_om_minimum_counts_the_confirmed_sheets():
