@@ -27,7 +27,7 @@ NEIGHBOUR_DAYS = timedelta(days=1)  # how far around a visit the same crew's oth
 def scan(db: Session, subject: Subject) -> set[Subject]:
     """Bring the subject's findings up to date; returns the other subjects whose findings may change with it."""
     existing = {(f.code, f.instance): f for f in db.scalars(_of(subject))}
-    related = {Subject.parse(f.evidence["other"]) for f in existing.values() if "other" in f.evidence}
+    related = {subject for f in existing.values() for subject in _named(f.evidence)}
     facts = load(db, subject)
     hits: list[rules.Hit] = []
     if facts is not None:
@@ -37,6 +37,12 @@ def scan(db: Session, subject: Subject) -> set[Subject]:
         hits = evaluate(facts, others, copies)
     _store(db, subject, hits, existing)
     return related - {subject}
+
+
+def _named(evidence: dict) -> list[Subject]:
+    """The other trips or visits a finding's evidence names (their findings name this one back)."""
+    keys = [evidence["other"]] if "other" in evidence else [o["subject"] for o in evidence.get("others", [])]
+    return [Subject.parse(key) for key in keys]
 
 
 def evaluate(facts: Facts, others: list[Facts], copies: dict) -> list[rules.Hit]:

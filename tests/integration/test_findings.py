@@ -237,6 +237,10 @@ def test_the_same_photo_on_a_trip_and_an_om_visit_is_found_on_both(app, runtime,
     with runtime.sessions() as s:
         evidence = s.scalar(select(Finding).where(Finding.om_visit_id == visit.id)).evidence
         assert evidence["others"][0]["subject"] == trip.key
+        s.get(OmVisit, visit.id).photos_for("arrival")[0].sha256 = "bb".ljust(64, "0")  # not the same photo after all
+        s.commit()
+    rescan(runtime, trip)
+    assert ("photo_reused", "open") not in findings(runtime, trip) and findings(runtime, visit) == []
 
 
 def test_one_person_sampling_at_one_site_while_checked_in_at_another(app, runtime, drain):
