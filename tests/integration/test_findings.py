@@ -44,9 +44,9 @@ def findings(runtime, subject: Subject) -> list[tuple[str, str]]:
         return sorted((f.code, f.status) for f in s.scalars(select(Finding).where(column == subject.id)))
 
 
-def trip_id(runtime) -> int:
+def trip_id(runtime, task_code: str = "RW-DEMO-0001") -> int:
     with runtime.sessions() as s:
-        return records.trip_of(s).id
+        return records.trip_of(s, task_code).id
 
 
 def checked_in(phone, where):
@@ -58,9 +58,9 @@ def checked_in(phone, where):
     return sampler
 
 
-def sampled_trip(sampler, morning: FakeClock, where=script.SITE) -> str:
-    """sampler1's demo trip played in chat at a working pace: 09:00 arrival, two points, leaving 11:00."""
-    script.bind(sampler)
+def sampled_trip(sampler, morning: FakeClock, where=script.SITE, username: str = "sampler1") -> str:
+    """A demo trip played in chat at a working pace: 09:00 arrival, two points, leaving 11:00."""
+    script.bind(sampler, username)
     script.start(sampler)
     script.arrive(sampler, where)
     morning.advance(20)
@@ -93,6 +93,15 @@ def test_a_clean_trip_confirmed_before_the_crew_leaves_carries_no_finding(app, r
     polluter_confirms(app, trip.id)
     drain()
     assert findings(runtime, trip) == []  # withdrawn: the confirmation came
+
+
+def test_a_self_monitoring_trip_needs_no_confirmation_and_carries_no_finding(runtime, phone, morning):
+    own_site = (31.0321, 121.2271)
+    assert "无需排污单位确认" in sampled_trip(phone("o_selfmon1"), morning, own_site, "selfmon1")
+    rescan(runtime, Subject("trip", trip_id(runtime, "ZC-DEMO-0001")))
+    with runtime.sessions() as s:
+        assert s.scalar(select(SamplingTrip.state)) == "completed"
+        assert s.scalars(select(Finding)).all() == []
 
 
 def test_a_check_in_outside_the_fence_in_chat_is_found_as_it_happens(runtime, phone, morning):
