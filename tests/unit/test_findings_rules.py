@@ -214,3 +214,23 @@ def test_the_catalogue_marks_the_rules_not_built_yet_inactive():
     inactive = {r.code for r in RULES} - {r.code for r in ACTIVE}
     assert inactive == {"photo_near_duplicate", "crew_absent", "copied_readings", "signature_reused"}
     assert all(r.title and r.severity and r.evidence for r in RULES)
+
+
+def test_every_active_rule_reads_as_one_chinese_sentence_of_its_evidence():
+    from services.findings.summary import SENTENCES
+
+    far = (SITE[0] + 0.27, SITE[1])
+    bad = trip(arrive=at(7), leave=at(7, 10), check_ins=[stop(1, "arrival", at(7), distance=900),
+                                                          stop(2, "departure", at(7, 10))],
+               photos=[photo(exif_time=at(1), exif=far)], samples=[SampleFact(1, "S1", at(6))],
+               confirmation=ConfirmationFact(5, "confirmed", at(9), True))
+    om = trip(subject=Subject("om", 2), submitted=True, planned_sheets=[PlannedSheet(4, "calibration", 2, 9)],
+              confirmation=None)
+    other = trip(2, arrive=at(7, 5), leave=at(8), where=far, polluter=2)
+    hits = all_single(bad) + all_single(om) + rules.photo_reused(bad, {3: [(8, Subject("om", 2))]})
+    hits += rules.overlapping_visits(bad, [other]) + rules.impossible_travel(bad, [trip(3, arrive=at(7, 15),
+                                                                                        leave=at(8), where=far)])
+    assert {h.code for h in hits} == {r.code for r in ACTIVE}
+    for hit in hits:
+        sentence = SENTENCES[hit.code](hit.evidence)
+        assert sentence and any("\u4e00" <= ch <= "\u9fff" for ch in sentence), hit.code
