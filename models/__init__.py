@@ -19,6 +19,7 @@ from models.directory import (
     WechatBinding,
 )
 from models.filing import Capability, Filing, FilingReview, FilingState, Staff
+from models.findings import Finding, FindingStatus
 from models.om import (
     CreditDocument,
     Instrument,
@@ -71,7 +72,8 @@ __all__ = [
     "Confirmation",
     "ConfirmationLink", "ConfirmationStatus", "Contract", "DirectoryChange", "Equipment", "Filing", "FilingReview",
     "FilingState",
-    "FilingStatus", "MonitoringPoint", "MonitoringTask", "OutboundMessage", "OutboundStatus", "Photo",
+    "FilingStatus", "Finding", "FindingStatus", "MonitoringPoint", "MonitoringTask", "OutboundMessage",
+    "OutboundStatus", "Photo",
     "Period", "PhotoBand", "PhotoPurpose", "PhotoStatus", "PlanItem", "PointFactor", "PointKind", "Polluter",
     "ReceiptCheck", "ReportCounter", "Role", "Sample", "SamplingTrip", "SchemeItem", "Staff", "TaskEvent",
     "TaskStatus", "TripEvent", "User",

@@ -12,9 +12,9 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from services import clock
+from services.findings import hooks as findings_hooks
 from services.jobs import Jobs
 from web.config import Config
-
 
 POOL_RECYCLE = 1800  # seconds
 
@@ -66,10 +66,12 @@ def build_runtime(config: Config) -> Runtime:
     client = make_redis(config)
     # every process of the app builds its runtime here: web workers, RQ workers and the CLI share the dev clock
     clock.use(clock.DevClock(client) if config.dev else None)
+    sessions = sessionmaker(engine, expire_on_commit=False)
+    findings_hooks.install(sessions)
     return Runtime(
         config=config,
         engine=engine,
-        sessions=sessionmaker(engine, expire_on_commit=False),
+        sessions=sessions,
         redis=client,
         jobs=Jobs(client, inline=bool(config.jobs_inline), retry_intervals=config.job_retry_intervals),
     )

@@ -44,6 +44,7 @@ class UnitOfWork:
 
     def commit(self) -> None:
         self.session.commit()
-        jobs, self._jobs = self._jobs, []
+        # jobs asked for by flush listeners (services/findings/hooks.py) as well as by the use case
+        jobs, self._jobs = self._jobs + self.session.info.pop("after_commit", []), []
         for path, args in jobs:
             self.runtime.jobs.enqueue(path, *args)

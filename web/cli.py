@@ -1,5 +1,5 @@
 """`emss` — the command line: db upgrade, demo, scenario load, directory import, menu push, worker, serve,
-om-visits, photos rehash, audit."""
+om-visits, photos rehash, audit, findings rescan."""
 from __future__ import annotations
 
 import argparse
@@ -34,6 +34,10 @@ def main(argv: list[str] | None = None) -> int:
         "--since", type=_day, help="only the chains that grew since this China-time day (YYYY-MM-DD)")
     audit.add_parser("seal", help="daily: store a day's root hash (default: yesterday)").add_argument(
         "day", type=_day, nargs="?")
+    findings = sub.add_parser("findings", help="findings (异常线索) on trips and O&M visits")
+    rescan = findings.add_subparsers(dest="action", required=True).add_parser(
+        "rescan", help="apply the findings rules again (idempotent; decided findings stay decided)")
+    rescan.add_argument("--since", type=_day, help="only trips and visits of this day (YYYY-MM-DD) onwards")
     serve = sub.add_parser("serve", help="serve the app (embedded default: one threaded process)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
@@ -242,6 +246,22 @@ def _audit_seal(runtime, day) -> int:
     return 0
 
 
+def _findings(args, config: Config) -> int:
+    from services.findings import engine
+    from services.runtime import build_runtime
+    from services.uow import UnitOfWork
+
+    runtime = build_runtime(config)
+    try:
+        with UnitOfWork(runtime) as uow:
+            scanned = engine.rescan_since(uow.session, args.since)
+            uow.commit()
+    finally:
+        runtime.engine.dispose()
+    print(f"已重新检查 {scanned} 个采样行程和现场运维任务的异常线索。")
+    return 0
+
+
 def _serve(args, config: Config) -> int:
     from werkzeug.serving import run_simple
 
@@ -257,7 +277,8 @@ def _serve(args, config: Config) -> int:
 
 
 COMMANDS = {"db": _db, "demo": _demo, "scenario": _scenario, "directory": _directory, "menu": _menu, "worker": _worker,
-            "serve": _serve, "om-visits": _om_visits, "photos": _photos, "audit": _audit}
+            "serve": _serve, "om-visits": _om_visits, "photos": _photos, "audit": _audit,
+            "findings": _findings}
 
 if __name__ == "__main__":
     raise SystemExit(main())

@@ -9,18 +9,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import (
-    Blueprint,
-    abort,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from models import OmConfirmation, OmSheet, OmVisit, Photo, Role
 from services import clock, om_pdf, om_records, policy
+from services.findings import summary as findings_summary
+from services.findings.facts import Subject
 from states.qc_limits import rule_title
 from web import formview
 from web.access import me, role_required
@@ -129,7 +123,8 @@ def visit(visit_id: int):
                            visit_photos=[p for p in photos if p.om_sheet_id is None],
                            unfinished_photos=om_records.unfinished_photos(db(), found),
                            visit_findings=[f for f in found.findings if f.sheet_id is None],
-                           confirmation=om_records.confirmation(found), T=T, fmt=clock.fmt)
+                           confirmation=om_records.confirmation(found), T=T, fmt=clock.fmt,
+                           findings=findings_summary.of_subject(db(), Subject("om", found.id)))
 
 
 @bp.get("/sheets/<int:sheet_id>")

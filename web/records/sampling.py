@@ -8,6 +8,8 @@ from sqlalchemy import select
 
 from models import MonitoringTask, Photo, Role, SamplingTrip, User
 from services import clock, lab_receipts, records, trips
+from services.findings import summary as findings_summary
+from services.findings.facts import Subject
 from services.records import RecordsProblem
 from states import forms
 from states.conditions import WORKING_CONDITIONS
@@ -108,7 +110,8 @@ def trip_page(found: SamplingTrip, status: int = 200, typed=None):
                            status=records.trip_status(found), photos=photos, actors=actors, T=T, fmt=clock.fmt,
                            agency_view=me().role == Role.AGENCY_ADMIN, held=lab_receipts.held(found),
                            left_site=lab_receipts.left_site(found), typed=typed or {},
-                           local_input=formview.local_input), status
+                           local_input=formview.local_input,
+                           findings=findings_summary.of_subject(db(), Subject("trip", found.id))), status
 
 
 def _names(user_ids: set) -> dict[int, str]:

@@ -1,0 +1,148 @@
+"""Scanning trips and O&M visits for findings, and storing them idempotently.
+
+A scan applies the catalogue's active rules to one subject and reconciles the stored rows with the hits:
+a new (code, instance) is added; a known one keeps its first-seen time and decision (an open one takes the
+latest evidence); an open one whose condition no longer holds — a correction, a confirmation that came — is
+deleted, since nobody has looked at it yet and the subject's event log keeps what changed. Confirmed and
+cleared findings stay as decided, whatever a rescan finds.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from models import CheckIn, Finding, FindingStatus, OmVisit, Photo, SamplingTrip, Visit
+from models.tasks import visit_sampler
+from services import clock
+from services.findings import rules
+from services.findings.facts import Facts, Subject, load
+from states.findings import ACTIVE, BY_CODE
+
+ACTIVE_CODES = {r.code for r in ACTIVE}
+NEIGHBOUR_DAYS = timedelta(days=1)  # how far around a visit the same crew's other work is looked at
+
+
+def scan(db: Session, subject: Subject) -> set[Subject]:
+    """Bring the subject's findings up to date; returns the other subjects whose findings may change with it."""
+    existing = {(f.code, f.instance): f for f in db.scalars(_of(subject))}
+    related = {subject for f in existing.values() for subject in _named(f.evidence)}
+    facts = load(db, subject)
+    hits: list[rules.Hit] = []
+    if facts is not None:
+        others = neighbours(db, facts)
+        copies = same_bytes(db, facts)
+        related |= {o.subject for o in others} | {s for found in copies.values() for _, s in found}
+        hits = evaluate(facts, others, copies)
+    _store(db, subject, hits, existing)
+    return related - {subject}
+
+
+def _named(evidence: dict) -> list[Subject]:
+    """The other trips or visits a finding's evidence names (their findings name this one back)."""
+    keys = [evidence["other"]] if "other" in evidence else [o["subject"] for o in evidence.get("others", [])]
+    return [Subject.parse(key) for key in keys]
+
+
+def evaluate(facts: Facts, others: list[Facts], copies: dict) -> list[rules.Hit]:
+    """Every active rule that applies to the subject's kind."""
+    hits = [hit for rule in rules.SINGLE for hit in rule(facts)]
+    hits += rules.photo_reused(facts, copies)
+    hits += rules.overlapping_visits(facts, others) + rules.impossible_travel(facts, others)
+    return [h for h in hits if h.code in ACTIVE_CODES and facts.subject.kind in BY_CODE[h.code].subjects]
+
+
+def rescan(db: Session, subject: Subject) -> None:
+    """The subject and, once, the trips and visits it is compared with (their findings name it too)."""
+    for other in scan(db, subject):
+        scan(db, other)
+
+
+def rescan_since(db: Session, day: date | None = None) -> int:
+    """Every trip and O&M visit of `day` onwards (all when None); returns how many were scanned."""
+    trips = select(SamplingTrip.id).join(Visit, Visit.id == SamplingTrip.visit_id)
+    visits = select(OmVisit.id).where(OmVisit.started_at.is_not(None))
+    if day is not None:
+        trips, visits = trips.where(Visit.day >= day), visits.where(OmVisit.due_on >= day)
+    subjects = [Subject("trip", i) for i in db.scalars(trips)] + [Subject("om", i) for i in db.scalars(visits)]
+    for subject in subjects:
+        scan(db, subject)
+    return len(subjects)
+
+
+def rescan_job(runtime, key: str, last_attempt: bool = True) -> None:
+    """Queued after a commit that changed what a rule reads (services/findings/hooks.py)."""
+    from services.uow import UnitOfWork
+
+    with UnitOfWork(runtime) as uow:
+        rescan(uow.session, Subject.parse(key))
+        uow.commit()
+
+
+# --- the lookups across trips and visits ---------------------------------------------------------------------
+
+def neighbours(db: Session, facts: Facts) -> list[Facts]:
+    """The same people's other trips and O&M visits around this one's time on site."""
+    if not facts.crew or facts.arrival is None:
+        return []
+    start = facts.arrival.at - NEIGHBOUR_DAYS
+    end = (facts.departure or facts.arrival).at + NEIGHBOUR_DAYS
+    found = set()
+    for trip_id, visit_id in db.execute(select(CheckIn.trip_id, CheckIn.om_visit_id).where(
+            CheckIn.user_id.in_(facts.crew), CheckIn.at >= start, CheckIn.at <= end)):
+        found.add(Subject("trip", trip_id) if trip_id else Subject("om", visit_id))
+    named = (select(SamplingTrip.id).join(Visit, Visit.id == SamplingTrip.visit_id)
+             .join(visit_sampler, visit_sampler.c.visit_id == Visit.id)
+             .where(visit_sampler.c.user_id.in_(facts.crew), Visit.day >= clock.local(start).date(),
+                    Visit.day <= clock.local(end).date()))
+    found |= {Subject("trip", i) for i in db.scalars(named)}
+    found.discard(facts.subject)
+    loaded = (load(db, s) for s in sorted(found, key=lambda s: s.key))
+    return [f for f in loaded if f is not None]
+
+
+def same_bytes(db: Session, facts: Facts) -> dict[int, list[tuple[int, Subject]]]:
+    """This subject's photo id → the photos of other trips or visits with the same SHA-256."""
+    hashes = {p.sha256: p.id for p in facts.photos if p.sha256}
+    if not hashes:
+        return {}
+    column = Photo.trip_id if facts.subject.kind == "trip" else Photo.om_visit_id
+    query = select(Photo.id, Photo.sha256, Photo.trip_id, Photo.om_visit_id).where(
+        Photo.sha256.in_(hashes), or_(Photo.trip_id.is_not(None), Photo.om_visit_id.is_not(None)),
+        or_(column.is_(None), column != facts.subject.id))
+    found: dict[int, list[tuple[int, Subject]]] = {}
+    for photo_id, sha, trip_id, visit_id in db.execute(query):
+        other = Subject("trip", trip_id) if trip_id else Subject("om", visit_id)
+        found.setdefault(hashes[sha], []).append((photo_id, other))
+    return found
+
+
+# --- storing --------------------------------------------------------------------------------------------------
+
+def _of(subject: Subject):
+    column = Finding.trip_id if subject.kind == "trip" else Finding.om_visit_id
+    return select(Finding).where(column == subject.id)
+
+
+def _store(db: Session, subject: Subject, hits: list[rules.Hit], existing: dict) -> None:
+    now = clock.now()
+    for hit in hits:
+        row = existing.pop((hit.code, hit.instance), None)
+        if row is None:
+            db.add(_new(subject, hit, now))
+            continue
+        row.last_seen_at = now
+        if row.status == FindingStatus.OPEN and row.evidence != hit.evidence:
+            row.evidence = hit.evidence
+    for row in existing.values():
+        if row.status == FindingStatus.OPEN:
+            db.delete(row)  # withdrawn: its condition no longer holds and nobody had decided on it
+    db.flush()
+
+
+def _new(subject: Subject, hit: rules.Hit, now: datetime) -> Finding:
+    return Finding(trip_id=subject.id if subject.kind == "trip" else None,
+                   om_visit_id=subject.id if subject.kind == "om" else None, code=hit.code, instance=hit.instance,
+                   severity=BY_CODE[hit.code].severity, evidence=hit.evidence, first_seen_at=now, last_seen_at=now,
+                   status=FindingStatus.OPEN)

@@ -1,0 +1,65 @@
+"""A finding in words for the pages: its Chinese title and one line of its evidence."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models import Finding
+from services.findings.facts import Subject
+from states.findings import BY_CODE, SEVERITY_NAMES
+
+STATUS_NAMES = {"open": "待核查", "confirmed": "已确认异常", "cleared": "已排除"}
+KIND_NAMES = {"arrival": "进场签到", "departure": "离场签到"}
+
+
+def _subject(key: str) -> str:
+    kind, _, ident = key.partition(":")
+    return f"{'采样行程' if kind == 'trip' else '现场运维'} #{ident}"
+
+
+def _time(value: str | None) -> str:
+    return value[:16].replace("T", " ") if value else "—"
+
+
+# one sentence per code, from the evidence the rule records (states/findings.py)
+SENTENCES = {
+    "outside_fence": lambda e: f"{KIND_NAMES.get(e['kind'], e['kind'])}距点位 {e['distance_m']} 米，围栏 {e['fence_m']} 米",
+    "photo_reused": lambda e: "与" + "、".join(f"{_subject(o['subject'])} 照片 {o['photo']}" for o in e["others"])
+    + " 字节完全相同",
+    "exif_time_mismatch": lambda e: f"照片 {e['photo']} 拍摄于 {_time(e['exif_time'])}，在现场时段"
+    f" {_time(e['window_from'])}–{_time(e['window_to'])} 之外 {e['minutes_outside']:g} 分钟",
+    "exif_place_mismatch": lambda e: f"照片 {e['photo']} 拍摄位置距排污单位 {e['distance_m']} 米（允许 {e['allowed_m']} 米）",
+    "short_visit": lambda e: f"现场停留 {e['minutes_on_site']:g} 分钟，所做工作至少需要 {e['minimum_minutes']:g} 分钟",
+    "sample_time_outside_visit": lambda e: f"样品 {e['code']} 采样时间 {_time(e['sampled_at'])}，进场"
+    f" {_time(e['arrival'])}，离场 {_time(e['departure'])}",
+    "off_schedule": lambda e: f"进场 {_time(e['arrival'])}，计划时段 {_time(e['window_from'])}–{_time(e['window_to'])}",
+    "overlapping_visits": lambda e: f"与{_subject(e['other'])}（{e['other_site']}）现场时段重叠"
+    f" {e['overlap_minutes']:g} 分钟",
+    "impossible_travel": lambda e: f"与{_subject(e['other'])}（{e['other_site']}）之间 {e['distance_m']} 米仅用"
+    f" {e['minutes']:g} 分钟，直线速度 {e['speed_kmh'] if e['speed_kmh'] is not None else '∞'} 公里/小时",
+    "confirmation_missing": lambda e: "已提交，排污单位尚未确认",
+    "after_departure": lambda e: f"确认时间 {_time(e['decided_at'])}，离场 {_time(e['departure'])}",
+    "planned_sheet_missing": lambda e: f"计划要求的{e['sheet_title']}未填写",
+}
+
+
+@dataclass
+class Shown:
+    finding: Finding
+    title: str
+    severity: str
+    status: str
+    summary: str
+
+
+def shown(finding: Finding) -> Shown:
+    rule = BY_CODE[finding.code]
+    return Shown(finding, rule.title, SEVERITY_NAMES[rule.severity], STATUS_NAMES[finding.status],
+                 SENTENCES[finding.code](finding.evidence))
+
+
+def of_subject(db: Session, subject: Subject) -> list[Shown]:
+    column = Finding.trip_id if subject.kind == "trip" else Finding.om_visit_id
+    return [shown(f) for f in db.scalars(select(Finding).where(column == subject.id).order_by(Finding.id))]

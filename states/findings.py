@@ -1,0 +1,124 @@
+"""The catalogue of findings (异常线索) over sampling trips and O&M visits — data, in one reviewable file.
+
+Each rule has its code, the Chinese title the desk shows, a severity, the parameters it uses with the reason
+for each figure, and what it records as evidence. services/findings/rules.py applies the active ones;
+inactive ones are declared so that pages and the API can name them, and are skipped by the engine until the
+work that feeds them exists (the photo-similarity index, crew presence, sheet and signature comparison).
+
+Parameters are chosen so that clean field work carries no finding: GPS noise of tens of metres, fences of
+~300 m, phone clocks, minute-precision typed times and WeChat stripping EXIF (a photo without EXIF is never a
+finding by itself). Minutes per point come from the sampling standards' procedures as commonly described; they
+could NOT be checked against the standards' text here (the corpora hold no text of them), so each figure is a
+deliberately low floor — a visit shorter than it cannot have followed the method — and says so.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+HIGH = "high"  # points at forged work by itself (two places at once, bytes reused)
+MEDIUM = "medium"  # strongly irregular, often explained by a mistake: look at it
+LOW = "low"  # a procedural gap (confirmation missing or late)
+
+SEVERITY_NAMES = {HIGH: "高", MEDIUM: "中", LOW: "低"}
+TRIP = "trip"
+OM = "om"
+BOTH = (TRIP, OM)
+
+
+@dataclass(frozen=True)
+class Param:
+    value: float | dict
+    unit: str
+    why: str
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    title: str  # Chinese, shown to users
+    severity: str
+    subjects: tuple[str, ...]
+    evidence: tuple[str, ...]  # the keys of the evidence it records
+    params: dict[str, Param] = field(default_factory=dict)
+    active: bool = True
+    note: str = ""
+
+    def param(self, name: str):
+        return self.params[name].value
+
+
+RULES: tuple[Rule, ...] = (
+    Rule("outside_fence", "签到位置在电子围栏外", MEDIUM, BOTH,
+         ("check_in", "kind", "distance_m", "fence_m", "person"),
+         note="the fence itself (300 m typical) absorbs GPS noise of tens of metres"),
+    Rule("photo_reused", "照片与其他行程/运维重复（字节相同）", HIGH, BOTH,
+         ("photo", "sha256", "others: [{photo, subject}]"),
+         note="same SHA-256 only; receipt photos of a task are not field work and are left out"),
+    Rule("photo_near_duplicate", "照片与其他照片高度相似", HIGH, BOTH,
+         ("photo", "other_photo", "hash_distance"), active=False,
+         note="needs the perceptual-hash index built by another branch"),
+    Rule("exif_time_mismatch", "照片拍摄时间不在现场时段内", MEDIUM, BOTH,
+         ("photo", "exif_time", "window_from", "window_to", "minutes_outside"),
+         {"tolerance_min": Param(30, "min", "phones set their clock from the network (seconds off); 30 min "
+                                             "covers a photo taken while walking in before the arrival check-in")},
+         note="photos without EXIF are skipped: WeChat strips it"),
+    Rule("exif_place_mismatch", "照片拍摄位置远离排污单位", MEDIUM, BOTH,
+         ("photo", "exif_lat", "exif_lng", "distance_m", "allowed_m"),
+         {"gps_tolerance_m": Param(100, "m", "a camera's GPS fix indoors or just after start is off by up to "
+                                             "about 100 m; added to the fence radius")},
+         note="EXIF GPS is WGS-84 on most phones, the site GCJ-02 (~500 m apart in Shanghai): the nearer of the "
+              "raw and the converted position is used, so either convention passes when the photo is on site"),
+    Rule("short_visit", "现场停留时间过短", MEDIUM, BOTH,
+         ("minutes_on_site", "minimum_minutes", "counted: [{what, minutes}]"),
+         {"trip_minutes_per_point": Param({
+             "wastewater": 10,  # HJ 91.1-2019 grab sampling: fill and preserve bottles, pH/temperature on site
+             "flue_gas": 20,  # GB/T 16157-1996, HJ/T 397-2007: 3 readings or samples per point, probe warm-up, purge
+             "fugitive": 60,  # HJ/T 55-2000: 1 h continuous sampling, or 4 samples within 1 h
+             "noise": 10,  # GB 12348-2008: Leq over at least 1 min per measurement, calibrator before and after
+         }, "min per planned point", "low floors of the standards' procedures (not checked against their text)"),
+          "trip_concurrent_kinds": Param({"fugitive": True}, "kinds counted once per trip",
+                                         "HJ/T 55-2000: the upwind and downwind points are sampled at the same "
+                                         "time, so their hour is not added per point"),
+          "om_minutes_per_sheet": Param({
+              "daily_inspection": 10,  # HJ 75-2017 / HJ 355-2019 daily inspection items
+              "calibration": 20,  # zero and span gas or standard solution, waiting for stable readings
+              "repair": 10,
+              "consumables": 5,
+              "standard_materials": 5,
+          }, "min per confirmed record sheet", "low floors of the O&M tasks (not checked against the standards)")}),
+    Rule("sample_time_outside_visit", "采样时间不在进场与离场之间", HIGH, (TRIP,),
+         ("sample", "sampled_at", "arrival", "departure"),
+         note="compared to the minute: typed times carry minutes only"),
+    Rule("off_schedule", "进场时间不在计划时段内", LOW, BOTH,
+         ("arrival", "window_from", "window_to", "minutes_outside"),
+         {"tolerance_min": Param(30, "min", "traffic: a crew may reach the site a little early or late")},
+         note="O&M visits have a due day, no hours: their window is that whole day"),
+    Rule("overlapping_visits", "同一人员同时在两处现场", HIGH, BOTH,
+         ("person", "other", "other_site", "this_window", "other_window", "overlap_minutes")),
+    Rule("impossible_travel", "两处现场间的移动速度不可能", HIGH, BOTH,
+         ("person", "other", "from_check_in", "to_check_in", "distance_m", "minutes", "speed_kmh"),
+         {"max_speed_kmh": Param(100, "km/h", "straight-line speed; roads are ≥ 1.3× longer and urban "
+                                              "expressways are limited to 80–100 km/h"),
+          "min_distance_m": Param(1000, "m", "below this, GPS noise and one-minute gaps make speeds meaningless "
+                                             "(neighbouring sites in one park)")}),
+    Rule("crew_absent", "随行人员未本人签到", MEDIUM, BOTH, ("person",), active=False,
+         note="needs crew presence check-ins (later work)"),
+    Rule("confirmation_missing", "排污单位未确认", LOW, BOTH, ("state", "confirmation_status"),
+         note="as the regulator's desk: submitted and the latest round not confirmed; self-monitoring needs none"),
+    Rule("after_departure", "排污单位在采样人员离场后确认", LOW, (TRIP,),
+         ("confirmation", "decided_at", "departure"),
+         note="the confirmation's after_departure mark (services/confirmations.py, 30 min grace)"),
+    Rule("planned_sheet_missing", "缺少计划要求的运维记录单", MEDIUM, (OM,),
+         ("plan_item", "sheet", "sheet_title", "instrument", "point")),
+    Rule("copied_readings", "运维记录读数与其他记录相同", HIGH, (OM,), ("sheet", "other_sheet"), active=False,
+         note="later work"),
+    Rule("signature_reused", "排污单位签名与以往签名雷同", HIGH, (OM,), ("confirmation", "other_confirmation"),
+         active=False, note="later work"),
+)
+
+BY_CODE = {rule.code: rule for rule in RULES}
+ACTIVE = tuple(rule for rule in RULES if rule.active)
+
+
+def rule(code: str) -> Rule:
+    return BY_CODE[code]

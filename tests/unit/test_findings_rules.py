@@ -1,0 +1,236 @@
+"""The findings rules on plain facts: each fires with its evidence, and its near miss does not."""
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime, time, timedelta
+
+from services import clock, geo
+from services.findings import rules
+from services.findings.facts import (
+    ConfirmationFact,
+    DoneSheet,
+    Facts,
+    PhotoFact,
+    PlannedSheet,
+    SampleFact,
+    Stop,
+    Subject,
+)
+from states.findings import ACTIVE, RULES
+
+DAY = date(2026, 11, 20)
+SITE = (30.8168, 121.3502)
+
+
+def at(hour: int, minute: int = 0, second: int = 0) -> datetime:
+    return clock.at_local(DAY, time(hour, minute, second))
+
+
+def stop(ident: int, kind: str, moment: datetime, where=SITE, distance: float = 40.0, user: int = 7) -> Stop:
+    return Stop(ident, kind, moment, user, where[0], where[1], distance)
+
+
+def trip(ident: int = 1, arrive=at(9), leave=at(12), where=SITE, polluter: int = 1, crew=(7,), **values) -> Facts:
+    """A clean trip: two points (flue gas and wastewater), 09:00–12:00 inside a 08:00–18:00 window, confirmed."""
+    facts = Facts(subject=Subject("trip", ident), polluter_id=polluter, site=f"厂{polluter}", site_lat=where[0],
+                  site_lng=where[1], fence_m=300.0, scheduled=(at(8), at(18)),
+                  check_ins=[stop(ident * 10, "arrival", arrive, where), stop(ident * 10 + 1, "departure", leave, where)],
+                  work=["flue_gas", "wastewater"], crew=set(crew), submitted=True,
+                  confirmation=ConfirmationFact(5, "confirmed", leave - timedelta(minutes=5), False))
+    return replace(facts, **values)
+
+
+def photo(ident: int = 3, exif_time=None, exif=None, received=at(10)) -> PhotoFact:
+    lat, lng = exif or (None, None)
+    return PhotoFact(ident, "ab" * 32, received, exif_time, lat, lng)
+
+
+def codes(hits) -> list[str]:
+    return [h.code for h in hits]
+
+
+def all_single(facts: Facts) -> list:
+    return [h for rule in rules.SINGLE for h in rule(facts)]
+
+
+def test_a_clean_trip_raises_nothing():
+    clean = trip(photos=[photo(exif_time=at(9, 30), exif=SITE)],
+                 samples=[SampleFact(1, "S1", at(9, 20)), SampleFact(2, "S2", at(11, 59))])
+    assert all_single(clean) == []
+    assert rules.photo_reused(clean, {}) == []
+    assert rules.overlapping_visits(clean, []) == rules.impossible_travel(clean, []) == []
+
+
+def test_check_in_beyond_the_fence_is_one_finding_per_check_in_with_its_distance():
+    facts = trip(check_ins=[stop(1, "arrival", at(9), distance=301), stop(2, "departure", at(12), distance=2000)])
+    hits = rules.outside_fence(facts)
+    assert [(h.instance, h.evidence["distance_m"], h.evidence["fence_m"]) for h in hits] == \
+        [("check_in:1", 301, 300), ("check_in:2", 2000, 300)]
+
+
+def test_check_in_just_inside_the_fence_is_no_finding():
+    assert rules.outside_fence(trip(check_ins=[stop(1, "arrival", at(9), distance=299.9)])) == []
+
+
+def test_exif_time_outside_the_visit_beyond_the_tolerance():
+    hits = rules.exif_time_mismatch(trip(photos=[photo(exif_time=at(8, 29))]))
+    assert codes(hits) == ["exif_time_mismatch"]
+    assert hits[0].evidence["minutes_outside"] == 31 and hits[0].evidence["exif_time"] == "2026-11-20T08:29:00+08:00"
+    late = rules.exif_time_mismatch(trip(photos=[photo(exif_time=at(12, 31))]))
+    assert late[0].evidence["minutes_outside"] == 31
+
+
+def test_exif_time_within_the_tolerance_or_missing_is_no_finding():
+    assert rules.exif_time_mismatch(trip(photos=[photo(exif_time=at(8, 30)), photo(4, exif_time=at(12, 30)),
+                                                 photo(5)])) == []
+
+
+def test_exif_time_before_departure_is_bounded_by_the_photos_receipt():
+    in_progress = trip(check_ins=[stop(1, "arrival", at(9))])
+    assert codes(rules.exif_time_mismatch(replace(in_progress, photos=[photo(exif_time=at(14), received=at(10))]))) == \
+        ["exif_time_mismatch"]
+
+
+def test_exif_place_far_from_the_site_fires_with_the_distance():
+    far = (SITE[0] + 0.02, SITE[1])  # ~2.2 km north
+    hits = rules.exif_place_mismatch(trip(photos=[photo(exif=far)]))
+    assert codes(hits) == ["exif_place_mismatch"]
+    assert 1500 < hits[0].evidence["distance_m"] < 2300 and hits[0].evidence["allowed_m"] == 400
+
+
+def test_exif_place_on_site_passes_in_either_datum():
+    """A phone writes WGS-84; the site is in GCJ-02, about 500 m apart in Shanghai."""
+    lat_shift, lng_shift = (a - b for a, b in zip(geo.wgs84_to_gcj02(*SITE), SITE, strict=True))
+    wgs84 = (SITE[0] - lat_shift, SITE[1] - lng_shift)
+    assert geo.distance_m(*SITE, *wgs84) > 400
+    assert rules.exif_place_mismatch(trip(photos=[photo(exif=wgs84), photo(4, exif=SITE)])) == []
+
+
+def test_a_visit_shorter_than_the_minimum_for_its_points():
+    # flue gas 20 + wastewater 10 = 30 minutes
+    hits = rules.short_visit(trip(leave=at(9, 29)))
+    assert codes(hits) == ["short_visit"]
+    assert hits[0].evidence["minutes_on_site"] == 29 and hits[0].evidence["minimum_minutes"] == 30
+
+
+def test_a_visit_a_minute_over_the_minimum_is_not_short():
+    assert rules.short_visit(trip(leave=at(9, 31))) == []
+
+
+def test_fugitive_points_sampled_together_count_their_hour_once():
+    four = trip(work=["fugitive"] * 4 + ["noise"], leave=at(10, 10))
+    assert rules.short_visit(four) == []
+    assert codes(rules.short_visit(replace(four, check_ins=four.check_ins[:1] + [stop(2, "departure", at(10, 9))]))) == \
+        ["short_visit"]
+
+
+def test_om_minimum_counts_the_confirmed_sheets():
+    visit = trip(subject=Subject("om", 1), work=["daily_inspection", "calibration"], leave=at(9, 29))
+    assert rules.short_visit(visit)[0].evidence["minimum_minutes"] == 30
+    assert rules.short_visit(replace(visit, check_ins=[stop(1, "arrival", at(9)), stop(2, "departure", at(9, 30))])) == []
+
+
+def test_sample_time_before_arrival_or_after_departure():
+    facts = trip(samples=[SampleFact(1, "S1", at(8, 59)), SampleFact(2, "S2", at(12, 1))])
+    assert [h.instance for h in rules.sample_time_outside_visit(facts)] == ["sample:1", "sample:2"]
+
+
+def test_sample_time_exactly_at_arrival_or_in_its_minute_passes():
+    facts = trip(arrive=at(9, 0, 40), leave=at(12, 0, 10),
+                 samples=[SampleFact(1, "S1", at(9)), SampleFact(2, "S2", at(12)), SampleFact(3, "S3", None)])
+    assert rules.sample_time_outside_visit(facts) == []
+
+
+def test_arrival_outside_the_scheduled_window():
+    hits = rules.off_schedule(trip(arrive=at(7, 29)))
+    assert codes(hits) == ["off_schedule"] and hits[0].evidence["minutes_outside"] == 31
+    assert codes(rules.off_schedule(trip(arrive=at(18, 31), leave=at(20)))) == ["off_schedule"]
+
+
+def test_arrival_just_before_the_window_within_the_tolerance_passes():
+    assert rules.off_schedule(trip(arrive=at(7, 30))) == rules.off_schedule(trip(arrive=at(18, 30))) == []
+
+
+def test_confirmation_missing_and_not_asked_of_self_monitoring():
+    pending = trip(confirmation=ConfirmationFact(5, "pending", None, False))
+    assert codes(rules.confirmation_missing(pending)) == ["confirmation_missing"]
+    assert rules.confirmation_missing(replace(pending, needs_confirmation=False)) == []
+    assert rules.confirmation_missing(replace(pending, submitted=False)) == []
+
+
+def test_confirmation_after_departure():
+    late = trip(confirmation=ConfirmationFact(5, "confirmed", at(13), True))
+    hits = rules.after_departure(late)
+    assert codes(hits) == ["after_departure"] and hits[0].evidence["minutes_after"] == 60
+    assert rules.after_departure(trip()) == []
+
+
+def test_planned_sheet_missing_names_the_plan_item():
+    visit = trip(subject=Subject("om", 1), planned_sheets=[PlannedSheet(4, "calibration", 2, 9),
+                                                           PlannedSheet(5, "daily_inspection", 2, 9)],
+                 done_sheets=[DoneSheet("daily_inspection", 2, 9)])
+    hits = rules.planned_sheet_missing(visit)
+    assert [(h.instance, h.evidence["sheet_title"]) for h in hits] == [("plan_item:4", "校准记录单")]
+    assert rules.planned_sheet_missing(replace(visit, done_sheets=[DoneSheet("daily_inspection", 2, 9),
+                                                                        DoneSheet("calibration", 2, 9)])) == []
+
+
+def test_photo_with_the_same_bytes_elsewhere():
+    hits = rules.photo_reused(trip(photos=[photo(3)]), {3: [(8, Subject("om", 2))]})
+    assert hits[0].evidence["others"] == [{"photo": 8, "subject": "om:2"}]
+
+
+def test_one_person_at_two_sites_at_once():
+    other = trip(2, arrive=at(11, 30), leave=at(13), where=(31.2, 121.5), polluter=2)
+    hits = rules.overlapping_visits(trip(), [other])
+    assert hits[0].instance == "trip:2" and hits[0].evidence["overlap_minutes"] == 30
+    assert hits[0].evidence["people"] == [7]
+
+
+def test_back_to_back_or_another_crew_or_the_same_site_is_no_overlap():
+    assert rules.overlapping_visits(trip(), [trip(2, arrive=at(12), leave=at(13), polluter=2)]) == []
+    assert rules.overlapping_visits(trip(), [trip(2, polluter=2, crew=(8,))]) == []
+    assert rules.overlapping_visits(trip(), [trip(2, polluter=1)]) == []
+
+
+def test_travel_faster_than_the_bound_between_sites():
+    far = (SITE[0] + 0.27, SITE[1])  # ~30 km north
+    following = trip(2, arrive=at(12, 15), leave=at(14), where=far, polluter=2)
+    hits = rules.impossible_travel(trip(), [following])
+    assert hits[0].evidence["speed_kmh"] > 100 and hits[0].evidence["minutes"] == 15
+    assert 29000 < hits[0].evidence["distance_m"] < 31000
+    previous = rules.impossible_travel(following, [trip()])
+    assert previous[0].instance == "trip:1"
+
+
+def test_travel_at_a_drivable_speed_or_a_short_hop_passes():
+    far = (SITE[0] + 0.27, SITE[1])
+    assert rules.impossible_travel(trip(), [trip(2, arrive=at(12, 20), leave=at(14), where=far)]) == []
+    near = (SITE[0] + 0.008, SITE[1])  # ~900 m: the next plant in the park
+    assert rules.impossible_travel(trip(), [trip(2, arrive=at(12, 1), leave=at(14), where=near)]) == []
+
+
+def test_the_catalogue_marks_the_rules_not_built_yet_inactive():
+    inactive = {r.code for r in RULES} - {r.code for r in ACTIVE}
+    assert inactive == {"photo_near_duplicate", "crew_absent", "copied_readings", "signature_reused"}
+    assert all(r.title and r.severity and r.evidence for r in RULES)
+
+
+def test_every_active_rule_reads_as_one_chinese_sentence_of_its_evidence():
+    from services.findings.summary import SENTENCES
+
+    far = (SITE[0] + 0.27, SITE[1])
+    bad = trip(arrive=at(7), leave=at(7, 10), check_ins=[stop(1, "arrival", at(7), distance=900),
+                                                          stop(2, "departure", at(7, 10))],
+               photos=[photo(exif_time=at(1), exif=far)], samples=[SampleFact(1, "S1", at(6))],
+               confirmation=ConfirmationFact(5, "confirmed", at(9), True))
+    om = trip(subject=Subject("om", 2), submitted=True, planned_sheets=[PlannedSheet(4, "calibration", 2, 9)],
+              confirmation=None)
+    other = trip(2, arrive=at(7, 5), leave=at(8), where=far, polluter=2)
+    hits = all_single(bad) + all_single(om) + rules.photo_reused(bad, {3: [(8, Subject("om", 2))]})
+    hits += rules.overlapping_visits(bad, [other]) + rules.impossible_travel(bad, [trip(3, arrive=at(7, 15),
+                                                                                        leave=at(8), where=far)])
+    assert {h.code for h in hits} == {r.code for r in ACTIVE}
+    for hit in hits:
+        sentence = SENTENCES[hit.code](hit.evidence)
+        assert sentence and any("\u4e00" <= ch <= "\u9fff" for ch in sentence), hit.code
