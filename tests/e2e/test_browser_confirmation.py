@@ -71,7 +71,7 @@ def test_the_polluter_rejects_and_confirms_the_corrected_trip(submitted, runtime
     desk.fill("#f_production_load", "60")
     desk.fill("#note", "按排污单位意见更正生产负荷")
     desk.get_by_role("button", name="保存更正").click()
-    assert "已更正 1 项" in desk.inner_text("main") and "85 → 60" in desk.inner_text("main")
+    assert "已更正 1 项" in desk.inner_text("main") and "由 85 % 更正为 60 %" in desk.inner_text("main")
     desk.get_by_role("button", name="重新提交排污单位确认").click()
     assert "已重新提交" in desk.inner_text("main")
     drain()  # the new template message goes out
