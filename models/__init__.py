@@ -20,6 +20,7 @@ from models.directory import (
 )
 from models.filing import Capability, Filing, FilingReview, FilingState, Staff
 from models.findings import Finding, FindingStatus
+from models.help import Feedback, HelpCentre
 from models.om import (
     CreditDocument,
     Instrument,
@@ -71,8 +72,8 @@ __all__ = [
     "ClientSampling", "ClientSamplingFile", "ConditionRecord", "LabReceipt",
     "Confirmation",
     "ConfirmationLink", "ConfirmationStatus", "Contract", "DirectoryChange", "Equipment", "Filing", "FilingReview",
-    "FilingState",
-    "FilingStatus", "Finding", "FindingStatus", "MonitoringPoint", "MonitoringTask", "OutboundMessage",
+    "FilingState", "HelpCentre",
+    "FilingStatus", "Feedback", "Finding", "FindingStatus", "MonitoringPoint", "MonitoringTask", "OutboundMessage",
     "OutboundStatus", "Photo",
     "Period", "PhotoBand", "PhotoPurpose", "PhotoStatus", "PlanItem", "PointFactor", "PointKind", "Polluter",
     "ReceiptCheck", "ReportCounter", "Role", "Sample", "SamplingTrip", "SchemeItem", "Staff", "TaskEvent",

@@ -13,7 +13,8 @@ NAV = {
     "regulator": [("regulator.home", "监管工作台"), ("review.index", "备案审核"), ("regulator.tasks", "任务监管"),
                   ("om_records.visits", "运维记录"), ("regulator.credit_agencies", "运维信用评价"),
                   ("om_qc.index", "运维质控"), ("regulator.coverage_page", "覆盖情况")],
-    "system_admin": [("admin.home", "系统管理"), ("directory.index", "名录库"), ("review.index", "备案审核")],
+    "system_admin": [("admin.home", "系统管理"), ("directory.index", "名录库"), ("review.index", "备案审核"),
+                     ("help.edit", "帮助中心"), ("help.feedback_list", "意见反馈")],
 }
 NAV["polluter_confirmer"] = [*NAV["polluter_confirmer"], ("polluter.om_visits", "污染源运维")]  # 业务管理 → 污染源运维
 
