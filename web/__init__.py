@@ -39,8 +39,10 @@ def create_app(config: Config | None = None) -> Flask:
     app.extensions["csrf"].exempt(endpoint.bp)  # WeChat's servers sign their requests instead
     if config.dev:
         from bot.standin import register as register_standin
+        from web import standins
 
         register_standin(app)
+        standins.register(app)
     return app
 
 

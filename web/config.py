@@ -57,6 +57,10 @@ class Config:
     photo_sweep_after: int = 60
     photo_sweep_every: int = 60
     session_ttl: int = 2 * 24 * 3600
+    # 法人一证通 (services/identity.py): unset outside development, registration is refused
+    identity_issuer: str = ""
+    identity_client_id: str = ""
+    identity_client_secret: str = ""
 
     def __post_init__(self) -> None:
         self.instance_path = Path(self.instance_path)
@@ -116,6 +120,9 @@ _ENV = {
     "WECHAT_TRIP_TEMPLATE_ID": "wechat_trip_template_id",
     "WECHAT_OM_TEMPLATE_ID": "wechat_om_template_id",
     "WECHAT_TIMEOUT": "wechat_timeout",
+    "IDENTITY_PROVIDER": "identity_issuer",
+    "IDENTITY_CLIENT_ID": "identity_client_id",
+    "IDENTITY_CLIENT_SECRET": "identity_client_secret",
 }
 _FLAGS = {"EMSS_DEV": "dev", "EMSS_JOBS_INLINE": "jobs_inline"}
 # secret -> (is the configured value safe, what the operator must set), in the operator's language
