@@ -61,6 +61,9 @@ class Config:
     identity_issuer: str = ""
     identity_client_id: str = ""
     identity_client_secret: str = ""
+    # 污染源综合管理信息系统 (services/pollution_source.py): polluters' own accounts, verified there
+    polluter_directory_auth: str = ""
+    polluter_directory_key: str = ""
 
     def __post_init__(self) -> None:
         self.instance_path = Path(self.instance_path)
@@ -123,6 +126,8 @@ _ENV = {
     "IDENTITY_PROVIDER": "identity_issuer",
     "IDENTITY_CLIENT_ID": "identity_client_id",
     "IDENTITY_CLIENT_SECRET": "identity_client_secret",
+    "POLLUTER_DIRECTORY_AUTH": "polluter_directory_auth",
+    "POLLUTER_DIRECTORY_KEY": "polluter_directory_key",
 }
 _FLAGS = {"EMSS_DEV": "dev", "EMSS_JOBS_INLINE": "jobs_inline"}
 # secret -> (is the configured value safe, what the operator must set), in the operator's language
