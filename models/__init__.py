@@ -21,6 +21,14 @@ from models.directory import (
 from models.filing import Capability, Filing, FilingReview, FilingState, Staff
 from models.findings import Finding, FindingStatus
 from models.help import Feedback, HelpCentre
+from models.inspections import (
+    DrawKind,
+    Inspection,
+    InspectionFile,
+    InspectionVerdict,
+    Outcome,
+    SpotCheckDraw,
+)
 from models.om import (
     CreditDocument,
     Instrument,
@@ -72,7 +80,8 @@ __all__ = [
     "ClientSampling", "ClientSamplingFile", "ConditionRecord", "LabReceipt",
     "Confirmation",
     "ConfirmationLink", "ConfirmationStatus", "Contract", "DirectoryChange", "Equipment", "Filing", "FilingReview",
-    "FilingState", "HelpCentre",
+    "FilingState", "HelpCentre", "DrawKind", "Inspection", "InspectionFile", "InspectionVerdict", "Outcome",
+    "SpotCheckDraw",
     "FilingStatus", "Feedback", "Finding", "FindingStatus", "MonitoringPoint", "MonitoringTask", "OutboundMessage",
     "OutboundStatus", "Photo",
     "Period", "PhotoBand", "PhotoPurpose", "PhotoStatus", "PlanItem", "PointFactor", "PointKind", "Polluter",

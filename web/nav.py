@@ -12,7 +12,8 @@ NAV = {
                            ("polluter.site", "污染源基本信息")],
     "regulator": [("regulator.home", "监管工作台"), ("review.index", "备案审核"), ("regulator.tasks", "任务监管"),
                   ("om_records.visits", "运维记录"), ("regulator.credit_agencies", "运维信用评价"),
-                  ("om_qc.index", "运维质控"), ("regulator.coverage_page", "覆盖情况")],
+                  ("om_qc.index", "运维质控"), ("regulator.coverage_page", "覆盖情况"),
+                  ("inspections.draws", "双随机抽查"), ("inspections.inspection_list", "检查记录")],
     "system_admin": [("admin.home", "系统管理"), ("directory.index", "名录库"), ("review.index", "备案审核"),
                      ("help.edit", "帮助中心"), ("help.feedback_list", "意见反馈")],
 }
