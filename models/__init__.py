@@ -45,6 +45,7 @@ from models.om import (
     TrainingRecord,
     Vehicle,
 )
+from models.notices import Notice, Urging
 from models.outbound import OutboundMessage, OutboundStatus
 from models.tasks import (
     ClientSampling,
@@ -81,7 +82,7 @@ __all__ = [
     "Confirmation",
     "ConfirmationLink", "ConfirmationStatus", "Contract", "DirectoryChange", "Equipment", "Filing", "FilingReview",
     "FilingState", "HelpCentre", "DrawKind", "Inspection", "InspectionFile", "InspectionVerdict", "Outcome",
-    "SpotCheckDraw",
+    "SpotCheckDraw", "Notice", "Urging",
     "FilingStatus", "Feedback", "Finding", "FindingStatus", "MonitoringPoint", "MonitoringTask", "OutboundMessage",
     "OutboundStatus", "Photo",
     "Period", "PhotoBand", "PhotoPurpose", "PhotoStatus", "PlanItem", "PointFactor", "PointKind", "Polluter",

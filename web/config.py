@@ -47,6 +47,7 @@ class Config:
     wechat_open_base: str = WECHAT_OPEN
     wechat_trip_template_id: str = "TRIP_CONFIRM"
     wechat_om_template_id: str = "OM_CONFIRM"
+    wechat_notice_template_id: str = "WORK_NOTICE"
     wechat_timeout: float = 5.0
     # WeChat sends a signed timestamp; older requests are replays
     wechat_max_clock_skew: int = 300
@@ -122,6 +123,7 @@ _ENV = {
     "WECHAT_OPEN_BASE": "wechat_open_base",
     "WECHAT_TRIP_TEMPLATE_ID": "wechat_trip_template_id",
     "WECHAT_OM_TEMPLATE_ID": "wechat_om_template_id",
+    "WECHAT_NOTICE_TEMPLATE_ID": "wechat_notice_template_id",
     "WECHAT_TIMEOUT": "wechat_timeout",
     "IDENTITY_PROVIDER": "identity_issuer",
     "IDENTITY_CLIENT_ID": "identity_client_id",
