@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from models import Photo, PhotoStatus
-from services import clock
+from services import clock, periodic
 from services.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -40,18 +40,4 @@ def sweep(runtime, now: datetime | None = None) -> int:
 
 def start(app) -> threading.Event:
     """Sweep now and then every `photo_sweep_every` seconds in a background thread; set the event to stop."""
-    stop = threading.Event()
-    threading.Thread(target=_sweep_until, args=(app, stop), name="photo-sweeper", daemon=True).start()
-    return stop
-
-
-def _sweep_until(app, stop: threading.Event) -> None:
-    runtime = app.extensions["emss"]
-    with app.app_context():  # jobs run inline on the embedded default, and find their runtime in it
-        while True:
-            try:
-                sweep(runtime)
-            except Exception:  # noqa: BLE001 - a database or Redis outage must not end the sweeping for good
-                log.exception("photo sweep failed; trying again in %ss", runtime.config.photo_sweep_every)
-            if stop.wait(runtime.config.photo_sweep_every):
-                return
+    return periodic.start(app, "photo-sweeper", app.extensions["emss"].config.photo_sweep_every, sweep)

@@ -28,6 +28,7 @@ def main(argv: list[str] | None = None) -> int:
     directory_import.add_argument("--dry-run", action="store_true", help="show what would change, write nothing")
     sub.add_parser("worker", help="run an RQ worker")
     sub.add_parser("om-visits", help="daily: generate the O&M visits, mark unsigned ones late")
+    sub.add_parser("reminders", help="send the reminders due now (each cause once; run every few minutes)")
     photos = sub.add_parser("photos", help="stored photos").add_subparsers(dest="action", required=True)
     photos.add_parser("rehash", help="DCT hash and near-duplicate index for photos stored before them")
     audit = sub.add_parser("audit", help="the tamper-evident record").add_subparsers(dest="action", required=True)
@@ -166,7 +167,7 @@ def _worker(args, config: Config) -> int:
     from rq import SimpleWorker
 
     import bot.jobs  # noqa: F401 - imported once, here, rather than in each job
-    from services import photo_sweep
+    from services import photo_sweep, reminders
     from services.jobs import QUEUE
     from web import create_app
 
@@ -177,10 +178,12 @@ def _worker(args, config: Config) -> int:
     with app.app_context():
         runtime = app.extensions["emss"]
         stop = photo_sweep.start(app)  # photos whose job was lost are queued again within a minute
+        quiet = reminders.start(app)  # each worker runs them; every cause is told once
         try:
             SimpleWorker([QUEUE], connection=runtime.redis).work(with_scheduler=True)
         finally:
             stop.set()
+            quiet.set()
     return 0
 
 
@@ -192,6 +195,15 @@ def _om_visits(args, config: Config) -> int:
         late = om_confirmations.mark_late(uow.session)
         uow.commit()
     print(f"已生成 {created} 个现场运维任务（未来 {om_plans.HORIZON_DAYS} 天内）；{late} 条运维记录逾期未确认。")
+    return 0
+
+
+def _reminders(args, config: Config) -> int:
+    from services import reminders
+
+    with _runtime(config) as runtime:
+        told = reminders.run(runtime)
+    print(f"已发送 {told} 条提醒。")
     return 0
 
 
@@ -265,19 +277,20 @@ def _findings(args, config: Config) -> int:
 def _serve(args, config: Config) -> int:
     from werkzeug.serving import run_simple
 
-    from services import photo_sweep
+    from services import photo_sweep, reminders
     from web import create_app
 
     app = create_app(config)
-    if config.jobs_inline:  # no worker: this process runs the jobs, and sweeps for the ones a crash lost
+    if config.jobs_inline:  # no worker: this process runs the jobs, sweeps for the ones a crash lost, reminds
         photo_sweep.start(app)
+        reminders.start(app)
     # one process with threads: the embedded redis stand-in lives in this process
     run_simple(args.host, args.port, app, threaded=True, use_reloader=False)
     return 0
 
 
 COMMANDS = {"db": _db, "demo": _demo, "scenario": _scenario, "directory": _directory, "menu": _menu, "worker": _worker,
-            "serve": _serve, "om-visits": _om_visits, "photos": _photos, "audit": _audit,
+            "serve": _serve, "om-visits": _om_visits, "reminders": _reminders, "photos": _photos, "audit": _audit,
             "findings": _findings}
 
 if __name__ == "__main__":
