@@ -3,7 +3,9 @@ every few minutes — several workers at once included — tells nobody twice.
 
 - the polluter, while the crew is still on site, of a trip waiting for its confirmation;
 - the O&M polluter, in the evening, of a visit it must sign before 24:00;
-- the O&M agency of the visits due tomorrow, and of those overdue (planned, not started).
+- the O&M agency of the visits due tomorrow, and of those overdue (planned, not started), and of the
+  comparison/verification reports due within a week or overdue;
+- the monitoring agency of delivered samples waiting for their receipt check (送样接收核对).
 """
 from __future__ import annotations
 
@@ -12,8 +14,19 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import Confirmation, ConfirmationStatus, OmConfirmation, OmPlan, OmVisit, Role, SamplingTrip, User
-from services import clock, notices, periodic
+from models import (
+    Agency,
+    AgencyKind,
+    Confirmation,
+    ConfirmationStatus,
+    OmConfirmation,
+    OmPlan,
+    OmVisit,
+    Role,
+    SamplingTrip,
+    User,
+)
+from services import clock, notices, om_reports, periodic, receipts
 from services.uow import UnitOfWork
 from states.om_visit import Step as OmStep
 from states.trip import Step as TripStep
@@ -22,6 +35,9 @@ SENDER = "环境监测社会化服务监管系统"
 CONFIRM_AFTER = timedelta(minutes=10)  # the template message came first; remind if nobody reacted
 SIGN_FROM = time(20, 0)  # China time: the evening of the visit day, before the 24:00 deadline
 OVERDUE_HORIZON = timedelta(days=30)  # older misses are the desk's business, not a reminder's
+REPORT_NOTICE = timedelta(days=7)  # a comparison or verification takes arranging: a week's notice
+OM_KINDS = (AgencyKind.OM, AgencyKind.SELF_MONITORING_OM)
+MONITORING_KINDS = (AgencyKind.MONITORING, AgencyKind.SELF_MONITORING, AgencyKind.SELF_MONITORING_OM)
 EVERY_SECONDS = 600
 
 
@@ -29,7 +45,7 @@ def run(runtime) -> int:
     """Every reminder due now; how many notices were sent."""
     with UnitOfWork(runtime) as uow:
         told = sum(rule(uow, clock.now()) for rule in (trip_confirmations, om_signatures, om_due_tomorrow,
-                                                        om_overdue))
+                                                        om_overdue, om_reports_due, receipts_waiting))
         uow.commit()
     return told
 
@@ -86,6 +102,39 @@ def om_overdue(uow: UnitOfWork, now: datetime) -> int:
         told += _tell(uow, _admins(uow.session, visit.plan.agency_id), f"reminder:om-overdue:{visit.id}",
                       "现场运维逾期", body)
     return told
+
+
+def om_reports_due(uow: UnitOfWork, now: datetime) -> int:
+    today = clock.local(now).date()
+    told = 0
+    for agency in _agencies(uow.session, OM_KINDS):
+        for _point, dues in om_reports.overview(uow.session, agency.id, today):
+            for due in dues:
+                if due.overdue or due.due_on <= today + REPORT_NOTICE:
+                    cause = f"reminder:om-report:{due.instrument.id}:{due.kind}:{due.due_on or 'now'}"
+                    body = f"{due.point.name} {due.instrument.name}的{due.kind_name}{_when_due(due)}。"
+                    told += _tell(uow, _admins(uow.session, agency.id), cause, f"{due.kind_name}报告到期", body)
+    return told
+
+
+def _when_due(due) -> str:
+    if due.due_on is None:
+        return "尚未开展，应尽快完成"
+    return f"已逾期（应于 {due.due_on.isoformat()} 前完成）" if due.overdue else f"应于 {due.due_on.isoformat()} 前完成"
+
+
+def receipts_waiting(uow: UnitOfWork, now: datetime) -> int:
+    told = 0
+    for agency in _agencies(uow.session, MONITORING_KINDS):
+        for task in receipts.awaiting(uow.session, agency.id):
+            body = f"{task.name}（{task.polluter.name}）的送样尚未完成接收核对，完成后方可生成报告编号。"
+            told += _tell(uow, _admins(uow.session, agency.id), f"reminder:receipt:{task.id}", "送样待接收核对",
+                          body)
+    return told
+
+
+def _agencies(db: Session, kinds: tuple[str, ...]) -> list[Agency]:
+    return list(db.scalars(select(Agency).where(Agency.kind.in_(kinds)).order_by(Agency.id)))
 
 
 def _unstarted(db: Session, *conditions) -> list[OmVisit]:

@@ -25,9 +25,10 @@ def told(runtime, prefix: str) -> list[tuple[str, str]]:
 
 def test_the_polluter_is_reminded_once_while_the_crew_is_still_on_site(demo_world, phone, runtime, client):
     script.whole_trip(phone("o_sampler1"))  # submitted now: the template message went out
-    assert reminders.run(runtime) == 0  # too soon: the polluter has the message
+    reminders.run(runtime)
+    assert told(runtime, "reminder:trip-confirm:") == []  # too soon: the polluter has the message
     client.put("/fake-wechat/clock", json={"advance_s": 11 * 60})
-    assert reminders.run(runtime) == 1
+    reminders.run(runtime)
     assert told(runtime, "reminder:trip-confirm:") == [("polluter1", "采样记录待确认")]
     assert reminders.run(runtime) == 0  # once per cause, however often the schedule runs
     with runtime.sessions() as s:
@@ -83,3 +84,30 @@ def test_the_recipient_sees_the_reminder_on_the_desk(demo_world, runtime, app):
     reminders.run(runtime)
     page = sign_in(app, "om1").get("/notices").get_data(as_text=True)
     assert "明日现场运维" in page and "请安排运维人员" in page
+
+
+def test_the_om_agency_hears_of_comparison_and_verification_reports_due(demo_world, runtime):
+    reminders.run(runtime)
+    with UnitOfWork(runtime) as uow:
+        from services import om_reports
+
+        agency = uow.session.scalars(select(OmPlan)).first().agency_id
+        expected = [d for _p, dues in om_reports.overview(uow.session, agency) for d in dues
+                    if d.overdue or d.due_on <= clock.today() + reminders.REPORT_NOTICE]
+    titles = told(runtime, "reminder:om-report:")
+    assert expected and len(titles) == len(expected)  # the demo's analysers have never been compared
+    assert {title for _user, title in titles} == {f"{d.kind_name}报告到期" for d in expected}
+    assert reminders.run(runtime) == 0
+
+
+def test_the_agency_hears_of_delivered_samples_waiting_for_their_receipt_check(demo_world, runtime):
+    from models import Agency, TaskStatus
+    from services import receipts
+    from tests.support import records
+
+    records.new_task(runtime, "T-SY", status=TaskStatus.REVIEW, sampling_needed=False)
+    with runtime.sessions() as s:
+        agency = s.scalars(select(Agency).where(Agency.name == "上海绿测环境检测有限公司")).one().id
+        waiting = receipts.awaiting(s, agency)
+    reminders.run(runtime)
+    assert waiting and len(told(runtime, "reminder:receipt:")) == len(waiting)
