@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 from openpyxl import load_workbook
 from sqlalchemy import select
@@ -116,6 +117,14 @@ def test_closing_a_task_that_needs_analysis_is_refused(demo_world, client, login
     login("agency1")
     response = _post(client, f"/records/tasks/{_task_id(runtime)}/close")
     assert response.status_code == 400 and "需要分析" in response.get_data(as_text=True)
+
+
+def test_the_trip_page_says_its_status_once(demo_world, client, login, runtime, phone):
+    trip_id = R.confirmed_trip(runtime, phone)
+    login("agency1")
+    page = client.get(f"/records/trips/{trip_id}").get_data(as_text=True)
+    line = re.search(r'<div id="trip-status">(.*?)</div>', page).group(1)
+    assert re.sub(r"<[^>]+>", "", line) == "状态：已完成"
 
 
 def test_the_trip_timeline_shows_check_ins_samples_conditions_photos_confirmation_and_log(
