@@ -88,10 +88,12 @@ OWNERSHIP = {"owned": "自有", "leased": "租赁"}
 VEHICLE = Form("filing_vehicle", "运维车辆", (
     Field("plate", "车牌号", Kind.TEXT, max_length=16, help="例如 沪A12345 或新能源车牌 沪AD12345"),
     Field("ownership", "车辆性质", Kind.CHOICE, choices=tuple(OWNERSHIP.values())),
-    Field("lessee", "租赁合同承租方", Kind.TEXT, required=False, max_length=150,
-          help="租赁车辆必填：须为本机构名称（以公司名义签订的租赁合同）"),
-    Field("lease_start", "租赁起始日期", Kind.DATE, required=False, help="租赁车辆必填：不得晚于运维合同起始日期"),
-    Field("lease_end", "租赁截止日期", Kind.DATE, required=False, help="租赁车辆必填：不得早于运维合同截止日期"),
+    Field("lessee", "租赁合同承租方", Kind.TEXT, required=False, required_when="租赁车辆", max_length=150,
+          help="须为本机构名称（以公司名义签订的租赁合同）"),
+    Field("lease_start", "租赁起始日期", Kind.DATE, required=False, required_when="租赁车辆",
+          help="不得晚于运维合同起始日期"),
+    Field("lease_end", "租赁截止日期", Kind.DATE, required=False, required_when="租赁车辆",
+          help="不得早于运维合同截止日期"),
 ))
 
 SPARE_PART = Form("filing_spare_part", "运维备品备件", (

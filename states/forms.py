@@ -37,6 +37,8 @@ class Field:
     max: float | None = None
     choices: tuple[str, ...] = ()
     required: bool = True
+    # required only in a case the form checks itself (e.g. "租赁车辆"): shown instead of “选填”
+    required_when: str = ""
     help: str = ""
     # the field is asked only when the context has one of these tags (e.g. a flue-gas point on the visit)
     only_for: frozenset[str] = field(default_factory=frozenset)
@@ -44,6 +46,13 @@ class Field:
 
     def applies(self, tags: frozenset[str]) -> bool:
         return not self.only_for or bool(self.only_for & tags)
+
+    @property
+    def optional_note(self) -> str:
+        """How a form says the field may be left empty: “选填”, or when it is needed after all."""
+        if self.required:
+            return ""
+        return f"{self.required_when}必填" if self.required_when else "选填"
 
 
 @dataclass(frozen=True)
@@ -191,7 +200,8 @@ def back(form: Form, answers: dict, tags: frozenset[str], prefilled: dict | None
 def question(form: Form, f: Field, tags: frozenset[str]) -> str:
     fields = form.applicable(tags)
     position = fields.index(f) + 1
-    lines = [f"【{form.title} {position}/{len(fields)}】{f.label}" + ("" if f.required else "（选填，可回复“跳过”）")]
+    optional = "" if f.required else f"（{f.optional_note}，可回复“跳过”）"
+    lines = [f"【{form.title} {position}/{len(fields)}】{f.label}{optional}"]
     if f.help:
         lines.append(f.help)
     lines.append(expectation(f))

@@ -2,6 +2,7 @@
 spare parts, the regulator's two reviews of them, the version in force, and who may see what."""
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -71,6 +72,15 @@ def test_an_om_agency_files_vehicles_and_spare_parts_instead_of_capabilities(om1
     person = client.get("/agency/filing/staff/new").get_data(as_text=True)
     for role in ("运维人员", "技术负责人", "质量负责人", "质量监督员"):
         assert f'<option value="{role}">' in person
+
+
+def test_the_vehicle_form_says_which_fields_a_leased_vehicle_needs_in_web_words(om1):
+    client, _ = om1
+    page = client.get("/agency/filing/vehicles/new").get_data(as_text=True)
+    for name in ("lessee", "lease_start", "lease_end"):
+        label = re.search(rf'<label for="f_{name}">(.*?)</label>', page).group(1)
+        assert "（租赁车辆必填）" in label and "选填" not in label
+    assert "回复" not in page  # chat wording stays in the chat
 
 
 def test_a_monitoring_agency_sees_no_vehicles_or_spare_parts(demo_world, client, login):
