@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from states.neardup import MAX_DISTANCE
+
 HIGH = "high"  # points at forged work by itself (two places at once, bytes reused)
 MEDIUM = "medium"  # strongly irregular, often explained by a mistake: look at it
 LOW = "low"  # a procedural gap (confirmation missing or late)
@@ -55,8 +57,13 @@ RULES: tuple[Rule, ...] = (
          ("photo", "sha256", "others: [{photo, subject}]"),
          note="same SHA-256 only; receipt photos of a task are not field work and are left out"),
     Rule("photo_near_duplicate", "照片与其他照片高度相似", HIGH, BOTH,
-         ("photo", "other_photo", "hash_distance"), active=False,
-         note="needs the perceptual-hash index built by another branch"),
+         ("photo", "point", "purpose", "hash_distance", "others: [{photo, subject, distance, point, purpose}]"),
+         {"max_distance": Param(MAX_DISTANCE, "bits of 256", "states/neardup.py: over every re-encoded, resized "
+                                "(50-100 %), brightened (±10 %) or 1 %-cropped copy, under every look-alike "
+                                "(two chimneys, two bottles, two print-outs of one instrument)")},
+         note="another trip's or visit's photo, or one of another point, purpose or sheet of the same one (one "
+              "print-out shown for two points); a resend of the same step is no finding, the same bytes on "
+              "another trip are photo_reused, a pair within one subject is reported once, on the later photo"),
     Rule("exif_time_mismatch", "照片拍摄时间不在现场时段内", MEDIUM, BOTH,
          ("photo", "exif_time", "window_from", "window_to", "minutes_outside"),
          {"tolerance_min": Param(30, "min", "phones set their clock from the network (seconds off); 30 min "

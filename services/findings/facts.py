@@ -53,6 +53,8 @@ class PhotoFact:
     exif_time: datetime | None
     exif_lat: float | None
     exif_lng: float | None
+    point_id: int | None = None
+    purpose: str = ""
 
 
 @dataclass(frozen=True)
@@ -187,7 +189,8 @@ def _stops(db: Session, where) -> list[Stop]:
 
 def _photos(db: Session, where) -> list[PhotoFact]:
     rows = db.scalars(select(Photo).where(where, Photo.status == PhotoStatus.READY).order_by(Photo.id))
-    return [PhotoFact(p.id, p.sha256, p.received_at, p.exif_time, p.exif_latitude, p.exif_longitude) for p in rows]
+    return [PhotoFact(p.id, p.sha256, p.received_at, p.exif_time, p.exif_latitude, p.exif_longitude, p.point_id,
+                      str(p.purpose)) for p in rows]
 
 
 CONFIRMED = str(ConfirmationStatus.CONFIRMED)

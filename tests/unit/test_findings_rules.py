@@ -180,6 +180,19 @@ def test_photo_with_the_same_bytes_elsewhere():
     assert hits[0].evidence["others"] == [{"photo": 8, "subject": "om:2"}]
 
 
+def near(ident: int, subject: Subject, distance: int) -> rules.NearPhoto:
+    return rules.NearPhoto(ident, subject, distance, None, "arrival", "cd" * 32)
+
+
+def test_a_perceptually_same_photo_elsewhere_names_each_with_its_distance_nearest_first():
+    found = {3: [near(9, Subject("trip", 4), 15), near(8, Subject("om", 2), 6)], 5: []}
+    [hit] = rules.photo_near_duplicate(trip(photos=[photo(3), photo(5)]), found)
+    assert hit.instance == "photo:3" and hit.evidence["hash_distance"] == 6
+    assert [(o["photo"], o["subject"], o["distance"]) for o in hit.evidence["others"]] == [(8, "om:2", 6),
+                                                                                         (9, "trip:4", 15)]
+    assert rules.photo_near_duplicate(trip(photos=[photo(3)]), {}) == []
+
+
 def test_one_person_at_two_sites_at_once():
     other = trip(2, arrive=at(11, 30), leave=at(13), where=(31.2, 121.5), polluter=2)
     hits = rules.overlapping_visits(trip(), [other])
@@ -212,7 +225,7 @@ def test_travel_at_a_drivable_speed_or_a_short_hop_passes():
 
 def test_the_catalogue_marks_the_rules_not_built_yet_inactive():
     inactive = {r.code for r in RULES} - {r.code for r in ACTIVE}
-    assert inactive == {"photo_near_duplicate", "crew_absent", "copied_readings", "signature_reused"}
+    assert inactive == {"crew_absent", "copied_readings", "signature_reused"}
     assert all(r.title and r.severity and r.evidence for r in RULES)
 
 
@@ -228,6 +241,7 @@ def test_every_active_rule_reads_as_one_chinese_sentence_of_its_evidence():
               confirmation=None)
     other = trip(2, arrive=at(7, 5), leave=at(8), where=far, polluter=2)
     hits = all_single(bad) + all_single(om) + rules.photo_reused(bad, {3: [(8, Subject("om", 2))]})
+    hits += rules.photo_near_duplicate(bad, {3: [near(8, Subject("om", 2), 12)]})
     hits += rules.overlapping_visits(bad, [other]) + rules.impossible_travel(bad, [trip(3, arrive=at(7, 15),
                                                                                         leave=at(8), where=far)])
     assert {h.code for h in hits} == {r.code for r in ACTIVE}
