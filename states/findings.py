@@ -117,8 +117,25 @@ RULES: tuple[Rule, ...] = (
          note="the confirmation's after_departure mark (services/confirmations.py, 30 min grace)"),
     Rule("planned_sheet_missing", "缺少计划要求的运维记录单", MEDIUM, (OM,),
          ("plan_item", "sheet", "sheet_title", "instrument", "point")),
-    Rule("copied_readings", "运维记录读数与其他记录相同", HIGH, (OM,), ("sheet", "other_sheet"), active=False,
-         note="later work"),
+    Rule("copied_readings", "运维记录读数与其他记录相同", HIGH, (OM,),
+         ("sheet", "form", "sheet_title", "readings: {field: value}", "others: [{sheet, subject}]"),
+         {"readings": Param({"calibration": ("zero_before", "zero_after", "span_before", "span_after",
+                                             "check_measured")},
+                            "fields per sheet", "what the analyser showed at this visit (零点/量程 before and after "
+                            "calibration, the water standard check); not the settings (range, standard, unit) "
+                            "nor the 'after the last calibration' readings, which rightly repeat the last sheet. "
+                            "The daily inspection is left out: its numbers are set points (伴热 120 °C, 制冷 4 °C, "
+                            "flow) and whole-unit station temperature and humidity a clean station repeats daily"),
+          "references": Param({"calibration": ("zero_gas", "span_gas", "standard_concentration", "check_standard")},
+                              "fields per sheet", "a reading equal to the standard the analyser was calibrated to "
+                              "(span after = 400 for a 400 standard) is the calibration's aim, not a measurement"),
+          "context": Param({"calibration": ("analyte", "unit")}, "fields per sheet",
+                           "readings are compared within the same analyte and unit only: 405 mg/m³ of SO2 and "
+                           "405 mg/L of COD are not one reading"),
+          "min_readings": Param(3, "readings", "at least three informative readings (not zero, not a standard's "
+                                               "value), all equal: one or two equal numbers happen by chance")},
+         note="every compared reading equal on a sheet of another O&M visit (another day or another site); the "
+              "finding is on both visits, as for photos: which one was copied is for the reviewer"),
     Rule("signature_reused", "排污单位签名与以往签名雷同", HIGH, (OM,), ("confirmation", "other_confirmation"),
          active=False, note="later work"),
 )

@@ -13,10 +13,10 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from models import CheckIn, Finding, FindingStatus, OmVisit, Photo, SamplingTrip, Visit
+from models import CheckIn, Finding, FindingStatus, OmSheet, OmVisit, Photo, SamplingTrip, Visit
 from models.tasks import visit_sampler
 from services import clock, neardup
-from services.findings import rules
+from services.findings import readings, rules
 from services.findings.facts import Facts, Subject, load
 from states.findings import ACTIVE, BY_CODE
 
@@ -32,7 +32,7 @@ def scan(db: Session, subject: Subject) -> set[Subject]:
     hits: list[rules.Hit] = []
     if facts is not None:
         across = rules.Across(others=neighbours(db, facts), copies=same_bytes(db, facts),
-                              near=near_duplicates(db, facts))
+                              near=near_duplicates(db, facts), readings=same_readings(db, facts))
         related |= across.subjects()
         hits = evaluate(facts, across)
     _store(db, subject, hits, existing)
@@ -49,6 +49,7 @@ def evaluate(facts: Facts, across: rules.Across) -> list[rules.Hit]:
     """Every active rule that applies to the subject's kind."""
     hits = [hit for rule in rules.SINGLE for hit in rule(facts)]
     hits += rules.photo_reused(facts, across.copies) + rules.photo_near_duplicate(facts, across.near)
+    hits += rules.copied_readings(facts, across.readings)
     hits += rules.overlapping_visits(facts, across.others) + rules.impossible_travel(facts, across.others)
     return [h for h in hits if h.code in ACTIVE_CODES and facts.subject.kind in BY_CODE[h.code].subjects]
 
@@ -142,6 +143,30 @@ def _near_photo(db: Session, similar: neardup.SimilarPhoto) -> rules.NearPhoto |
     subject = Subject("trip", similar.trip_id) if similar.trip_id else Subject("om", similar.om_visit_id)
     return rules.NearPhoto(similar.photo_id, subject, similar.distance, similar.point_id, similar.purpose,
                            db.scalar(select(Photo.sha256).where(Photo.id == similar.photo_id)))
+
+
+def same_readings(db: Session, facts: Facts) -> list[rules.CopiedSheet]:
+    """This O&M visit's confirmed sheets whose readings another visit's confirmed sheet carries too. Keeps each
+    sheet's readings fingerprint up to date on the way (sheets confirmed or corrected since the last scan)."""
+    if facts.subject.kind != "om":
+        return []
+    mine = db.scalars(select(OmSheet).where(OmSheet.visit_id == facts.subject.id)).all()
+    for sheet in mine:
+        key = readings.fingerprint(sheet.form, sheet.answers or {}) if sheet.confirmed_at else None
+        if sheet.readings_key != key:
+            sheet.readings_key = key
+    keyed = {sheet.readings_key: sheet for sheet in mine if sheet.readings_key}
+    if not keyed:
+        return []
+    db.flush()
+    query = select(OmSheet.id, OmSheet.readings_key, OmSheet.visit_id).where(
+        OmSheet.readings_key.in_(keyed), OmSheet.visit_id != facts.subject.id, OmSheet.confirmed_at.is_not(None))
+    others: dict[str, list[tuple[int, Subject]]] = {}
+    for sheet_id, key, visit_id in db.execute(query.order_by(OmSheet.id)):
+        others.setdefault(key, []).append((sheet_id, Subject("om", visit_id)))
+    copied = [(keyed[key], found) for key, found in others.items()]
+    return [rules.CopiedSheet(sheet.id, sheet.form, readings.informative(sheet.form, sheet.answers), found)
+            for sheet, found in sorted(copied, key=lambda pair: pair[0].id)]
 
 
 # --- storing --------------------------------------------------------------------------------------------------

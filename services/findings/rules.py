@@ -197,16 +197,28 @@ class NearPhoto:
 
 
 @dataclass(frozen=True)
+class CopiedSheet:
+    """A confirmed sheet of this O&M visit and the other visits' sheets with the same readings."""
+
+    sheet: int
+    form: str
+    readings: dict[str, float]
+    others: list[tuple[int, Subject]]
+
+
+@dataclass(frozen=True)
 class Across:
     """What the engine looked up beyond the subject for the cross-visit rules."""
 
     others: list[Facts] = field(default_factory=list)  # the same people's trips and visits around this one
     copies: dict[int, list[tuple[int, Subject]]] = field(default_factory=dict)  # same bytes, by photo id
     near: dict[int, list[NearPhoto]] = field(default_factory=dict)  # perceptually the same, by photo id
+    readings: list[CopiedSheet] = field(default_factory=list)  # O&M sheets whose readings other visits repeat
 
     def subjects(self) -> set[Subject]:
         """The other trips and visits named: their findings may change with this one's."""
         found = {o.subject for o in self.others} | {s for copies in self.copies.values() for _, s in copies}
+        found |= {s for copied in self.readings for _, s in copied.others}
         return found | {n.subject for near in self.near.values() for n in near}
 
 
@@ -233,6 +245,16 @@ def photo_near_duplicate(f: Facts, near: dict[int, list[NearPhoto]]) -> list[Hit
             "others": [{"photo": n.photo, "subject": n.subject.key, "distance": n.distance, "point": n.point,
                         "purpose": n.purpose} for n in others]}))
     return hits
+
+
+def copied_readings(f: Facts, copied: list[CopiedSheet]) -> list[Hit]:
+    """Every informative reading of a confirmed sheet equal on another visit's sheet (engine.same_readings)."""
+    from states.om_sheets import SHEETS
+
+    return [Hit("copied_readings", f"sheet:{c.sheet}", {
+        "sheet": c.sheet, "form": c.form, "sheet_title": SHEETS[c.form].title, "readings": c.readings,
+        "others": [{"sheet": sheet, "subject": subject.key} for sheet, subject in c.others]})
+        for c in copied if c.others and f.subject.kind == "om"]
 
 
 def overlapping_visits(f: Facts, others: list[Facts]) -> list[Hit]:

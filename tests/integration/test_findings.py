@@ -7,7 +7,7 @@ from datetime import datetime, time, timedelta
 import pytest
 from sqlalchemy import select
 
-from models import CheckIn, CheckInKind, Finding, FindingStatus, OmVisit, SamplingTrip
+from models import CheckIn, CheckInKind, Finding, FindingStatus, OmSheet, OmVisit, SamplingTrip
 from services import clock, confirmations
 from services.findings import engine
 from services.findings.decisions import FindingProblem, decide
@@ -250,6 +250,42 @@ def test_the_same_photo_on_a_trip_and_an_om_visit_is_found_on_both(app, runtime,
         s.commit()
     rescan(runtime, trip)
     assert ("photo_reused", "open") not in findings(runtime, trip) and findings(runtime, visit) == []
+
+
+def sheet_copied_to_another_visit(runtime, visit: Subject, **changed) -> Subject:
+    """A later visit of the plan, with a confirmed calibration sheet whose answers are this visit's, `changed`."""
+    with runtime.sessions() as s:
+        done = s.get(OmVisit, visit.id)
+        original = next(sh for sh in done.sheets if sh.form == "calibration")
+        later = OmVisit(plan=done.plan, due_on=max(v.due_on for v in done.plan.visits) + timedelta(days=1))
+        s.add(OmSheet(visit=later, form="calibration", point_id=original.point_id,
+                      instrument_id=original.instrument_id, answers={**original.answers, **changed},
+                      confirmed_at=clock.now() + timedelta(days=1)))
+        s.commit()
+        return Subject("om", later.id)
+
+
+def test_a_calibration_sheet_with_another_days_readings_is_found_on_both_visits(app, runtime, drain):
+    visit = om_visit(app, drain)
+    copy = sheet_copied_to_another_visit(runtime, visit, zero_last_after=0.2, span_last_after=400)
+    rescan(runtime, copy)
+    assert findings(runtime, copy) == [("copied_readings", "open")]
+    assert findings(runtime, visit) == [("copied_readings", "open")]
+    with runtime.sessions() as s:
+        evidence = s.scalar(select(Finding).where(Finding.om_visit_id == copy.id)).evidence
+        assert evidence["readings"] == {"zero_before": 1.8, "zero_after": 0.2, "span_before": 396}
+        assert evidence["others"][0]["subject"] == visit.key and evidence["sheet_title"] == "校准记录单"
+
+
+def test_one_reading_apart_or_only_the_standards_values_equal_is_no_copy(app, runtime, drain):
+    visit = om_visit(app, drain)
+    nearly = sheet_copied_to_another_visit(runtime, visit, zero_before=1.6)
+    rescan(runtime, nearly)
+    # the analyser reads the standard after calibration, zero at zero: those repeat on every clean sheet
+    aimed = sheet_copied_to_another_visit(runtime, visit, zero_before=2.3, span_before=404, zero_after=0)
+    rescan(runtime, aimed)
+    rescan(runtime, visit)
+    assert findings(runtime, nearly) == [] and findings(runtime, aimed) == [] and findings(runtime, visit) == []
 
 
 def test_one_person_sampling_at_one_site_while_checked_in_at_another(app, runtime, drain):

@@ -5,7 +5,7 @@ from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
 from services import clock, geo
-from services.findings import rules
+from services.findings import readings, rules
 from services.findings.facts import (
     ConfirmationFact,
     DoneSheet,
@@ -193,6 +193,36 @@ def test_a_perceptually_same_photo_elsewhere_names_each_with_its_distance_neares
     assert rules.photo_near_duplicate(trip(photos=[photo(3)]), {}) == []
 
 
+CALIBRATED = {"analyte": "SO2", "unit": "mg/m³", "zero_gas": 0, "span_gas": 400, "standard_concentration": 400,
+              "zero_last_after": 0.5, "zero_before": 1.8, "zero_after": 0.2, "span_last_after": 401,
+              "span_before": 396, "span_after": 400}
+
+
+def test_a_calibrations_readings_are_what_the_analyser_showed_not_its_settings_or_aims():
+    assert readings.informative("calibration", CALIBRATED) == {"zero_before": 1.8, "zero_after": 0.2,
+                                                               "span_before": 396}
+    same = readings.fingerprint("calibration", {**CALIBRATED, "zero_last_after": 0.2, "range_high": 1000})
+    assert same == readings.fingerprint("calibration", CALIBRATED) is not None
+    assert readings.fingerprint("calibration", {**CALIBRATED, "zero_before": "1.80"}) == same  # typed as text
+
+
+def test_readings_of_another_analyte_one_reading_apart_or_too_few_are_no_copy():
+    same = readings.fingerprint("calibration", CALIBRATED)
+    assert readings.fingerprint("calibration", {**CALIBRATED, "analyte": "NOx"}) != same
+    assert readings.fingerprint("calibration", {**CALIBRATED, "span_before": 397}) != same
+    assert readings.fingerprint("calibration", {**CALIBRATED, "zero_after": 0}) is None  # two left: chance
+    assert readings.fingerprint("daily_inspection", {"shelter_temp": 22, "shelter_humidity": 55,
+                                                     "cylinder_pressure": 8, "sample_flow": 1.5}) is None
+
+
+def test_a_sheet_whose_readings_another_visit_repeats_names_it():
+    copied = rules.CopiedSheet(6, "calibration", {"zero_before": 1.8}, [(9, Subject("om", 3))])
+    om = trip(subject=Subject("om", 2))
+    [hit] = rules.copied_readings(om, [copied])
+    assert hit.instance == "sheet:6" and hit.evidence["others"] == [{"sheet": 9, "subject": "om:3"}]
+    assert rules.copied_readings(om, [rules.CopiedSheet(6, "calibration", {}, [])]) == []
+
+
 def test_one_person_at_two_sites_at_once():
     other = trip(2, arrive=at(11, 30), leave=at(13), where=(31.2, 121.5), polluter=2)
     hits = rules.overlapping_visits(trip(), [other])
@@ -225,7 +255,7 @@ def test_travel_at_a_drivable_speed_or_a_short_hop_passes():
 
 def test_the_catalogue_marks_the_rules_not_built_yet_inactive():
     inactive = {r.code for r in RULES} - {r.code for r in ACTIVE}
-    assert inactive == {"crew_absent", "copied_readings", "signature_reused"}
+    assert inactive == {"crew_absent", "signature_reused"}
     assert all(r.title and r.severity and r.evidence for r in RULES)
 
 
@@ -242,6 +272,7 @@ def test_every_active_rule_reads_as_one_chinese_sentence_of_its_evidence():
     other = trip(2, arrive=at(7, 5), leave=at(8), where=far, polluter=2)
     hits = all_single(bad) + all_single(om) + rules.photo_reused(bad, {3: [(8, Subject("om", 2))]})
     hits += rules.photo_near_duplicate(bad, {3: [near(8, Subject("om", 2), 12)]})
+    hits += rules.copied_readings(om, [rules.CopiedSheet(6, "calibration", {"zero_before": 1.8}, [(9, Subject("om", 3))])])
     hits += rules.overlapping_visits(bad, [other]) + rules.impossible_travel(bad, [trip(3, arrive=at(7, 15),
                                                                                         leave=at(8), where=far)])
     assert {h.code for h in hits} == {r.code for r in ACTIVE}
