@@ -136,8 +136,16 @@ RULES: tuple[Rule, ...] = (
                                                "value), all equal: one or two equal numbers happen by chance")},
          note="every compared reading equal on a sheet of another O&M visit (another day or another site); the "
               "finding is on both visits, as for photos: which one was copied is for the reviewer"),
-    Rule("signature_reused", "排污单位签名与以往签名雷同", HIGH, (OM,), ("confirmation", "other_confirmation"),
-         active=False, note="later work"),
+    Rule("signature_reused", "排污单位签名与以往签名雷同", HIGH, (OM,),
+         ("confirmation", "decided_at", "hash_distance", "others: [{confirmation, subject, decided_at, distance}]"),
+         {"max_distance": Param(24, "bits of 256", "the strokes' hash (services/signatures.py: ink cut to its box on "
+                                "a 3:1 card) of one drawing saved again, scaled to 75-90 % or sent through JPEG "
+                                "(quality 60-75) moved at most 18 bits; two drawings of one name by a steady hand "
+                                "(every point within ~1 % of the width) 30 or more, by an ordinary hand (2-4 %) "
+                                "64 or more (tests/unit/test_signature_hash.py)")},
+         note="compared with the earlier signatures on the same polluter's O&M visits (who signs is the polluter's "
+              "staff; a few hundred a year, read by hash only); on the later visit only: the earlier drawing may "
+              "be genuine"),
 )
 
 BY_CODE = {rule.code: rule for rule in RULES}

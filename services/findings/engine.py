@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from models import CheckIn, Finding, FindingStatus, OmSheet, OmVisit, Photo, SamplingTrip, Visit
+from models import CheckIn, Finding, FindingStatus, OmConfirmation, OmPlan, OmSheet, OmVisit, Photo, SamplingTrip, Visit
 from models.tasks import visit_sampler
 from services import clock, neardup
 from services.findings import readings, rules
@@ -32,7 +32,8 @@ def scan(db: Session, subject: Subject) -> set[Subject]:
     hits: list[rules.Hit] = []
     if facts is not None:
         across = rules.Across(others=neighbours(db, facts), copies=same_bytes(db, facts),
-                              near=near_duplicates(db, facts), readings=same_readings(db, facts))
+                              near=near_duplicates(db, facts), readings=same_readings(db, facts),
+                              signatures=earlier_signatures(db, facts))
         related |= across.subjects()
         hits = evaluate(facts, across)
     _store(db, subject, hits, existing)
@@ -49,7 +50,7 @@ def evaluate(facts: Facts, across: rules.Across) -> list[rules.Hit]:
     """Every active rule that applies to the subject's kind."""
     hits = [hit for rule in rules.SINGLE for hit in rule(facts)]
     hits += rules.photo_reused(facts, across.copies) + rules.photo_near_duplicate(facts, across.near)
-    hits += rules.copied_readings(facts, across.readings)
+    hits += rules.copied_readings(facts, across.readings) + rules.signature_reused(facts, across.signatures)
     hits += rules.overlapping_visits(facts, across.others) + rules.impossible_travel(facts, across.others)
     return [h for h in hits if h.code in ACTIVE_CODES and facts.subject.kind in BY_CODE[h.code].subjects]
 
@@ -167,6 +168,23 @@ def same_readings(db: Session, facts: Facts) -> list[rules.CopiedSheet]:
     copied = [(keyed[key], found) for key, found in others.items()]
     return [rules.CopiedSheet(sheet.id, sheet.form, readings.informative(sheet.form, sheet.answers), found)
             for sheet, found in sorted(copied, key=lambda pair: pair[0].id)]
+
+
+def earlier_signatures(db: Session, facts: Facts) -> list[rules.SimilarSignature]:
+    """The signatures of the same polluter's other O&M visits, signed before this visit's, within the threshold."""
+    mine = facts.confirmation
+    if facts.subject.kind != "om" or mine is None or not mine.signature_hash or mine.decided_at is None:
+        return []
+    limit = BY_CODE["signature_reused"].param("max_distance")
+    query = (select(OmConfirmation.id, OmConfirmation.visit_id, OmConfirmation.decided_at,
+                    OmConfirmation.signature_hash)
+             .join(OmVisit, OmVisit.id == OmConfirmation.visit_id).join(OmPlan, OmPlan.id == OmVisit.plan_id)
+             .where(OmPlan.polluter_id == facts.polluter_id, OmConfirmation.signature_hash.is_not(None),
+                    OmConfirmation.visit_id != facts.subject.id, OmConfirmation.decided_at < mine.decided_at))
+    found = [rules.SimilarSignature(ident, Subject("om", visit_id), decided_at, neardup.distance(mine.signature_hash,
+                                                                                               other))
+             for ident, visit_id, decided_at, other in db.execute(query.order_by(OmConfirmation.id))]
+    return [s for s in found if s.distance <= limit]
 
 
 # --- storing --------------------------------------------------------------------------------------------------

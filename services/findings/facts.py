@@ -70,6 +70,7 @@ class ConfirmationFact:
     status: str
     decided_at: datetime | None
     after_departure: bool
+    signature_hash: str | None = None  # O&M: the strokes' hash of the polluter's signature
 
 
 @dataclass(frozen=True)
@@ -167,7 +168,7 @@ def om_facts(db: Session, visit_id: int) -> Facts | None:
     facts.needs_confirmation = True
     if visit.confirmations:
         last = visit.confirmations[-1]
-        facts.confirmation = ConfirmationFact(last.id, last.status, last.decided_at, False)
+        facts.confirmation = ConfirmationFact(last.id, last.status, last.decided_at, False, last.signature_hash)
     return facts
 
 

@@ -207,6 +207,16 @@ class CopiedSheet:
 
 
 @dataclass(frozen=True)
+class SimilarSignature:
+    """An earlier signature on another O&M visit of the same polluter within the threshold."""
+
+    confirmation: int
+    subject: Subject
+    decided_at: datetime
+    distance: int
+
+
+@dataclass(frozen=True)
 class Across:
     """What the engine looked up beyond the subject for the cross-visit rules."""
 
@@ -214,11 +224,12 @@ class Across:
     copies: dict[int, list[tuple[int, Subject]]] = field(default_factory=dict)  # same bytes, by photo id
     near: dict[int, list[NearPhoto]] = field(default_factory=dict)  # perceptually the same, by photo id
     readings: list[CopiedSheet] = field(default_factory=list)  # O&M sheets whose readings other visits repeat
+    signatures: list[SimilarSignature] = field(default_factory=list)  # earlier signatures this one repeats
 
     def subjects(self) -> set[Subject]:
         """The other trips and visits named: their findings may change with this one's."""
         found = {o.subject for o in self.others} | {s for copies in self.copies.values() for _, s in copies}
-        found |= {s for copied in self.readings for _, s in copied.others}
+        found |= {s for copied in self.readings for _, s in copied.others} | {s.subject for s in self.signatures}
         return found | {n.subject for near in self.near.values() for n in near}
 
 
@@ -255,6 +266,19 @@ def copied_readings(f: Facts, copied: list[CopiedSheet]) -> list[Hit]:
         "sheet": c.sheet, "form": c.form, "sheet_title": SHEETS[c.form].title, "readings": c.readings,
         "others": [{"sheet": sheet, "subject": subject.key} for sheet, subject in c.others]})
         for c in copied if c.others and f.subject.kind == "om"]
+
+
+def signature_reused(f: Facts, earlier: list[SimilarSignature]) -> list[Hit]:
+    """The polluter's signature on this visit repeats an earlier one (engine.earlier_signatures): a hand never
+    draws the same strokes twice."""
+    c = f.confirmation
+    if not earlier or c is None or c.status != CONFIRMED:
+        return []
+    others = sorted(earlier, key=lambda s: (s.distance, s.confirmation))
+    return [Hit("signature_reused", f"confirmation:{c.id}", {
+        "confirmation": c.id, "decided_at": when(c.decided_at), "hash_distance": others[0].distance,
+        "others": [{"confirmation": s.confirmation, "subject": s.subject.key, "decided_at": when(s.decided_at),
+                    "distance": s.distance} for s in others]})]
 
 
 def overlapping_visits(f: Facts, others: list[Facts]) -> list[Hit]:

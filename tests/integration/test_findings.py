@@ -7,8 +7,8 @@ from datetime import datetime, time, timedelta
 import pytest
 from sqlalchemy import select
 
-from models import CheckIn, CheckInKind, Finding, FindingStatus, OmSheet, OmVisit, SamplingTrip
-from services import clock, confirmations
+from models import CheckIn, CheckInKind, Finding, FindingStatus, OmConfirmation, OmSheet, OmVisit, SamplingTrip
+from services import clock, confirmations, signatures
 from services.findings import engine
 from services.findings.decisions import FindingProblem, decide
 from services.findings.facts import Subject
@@ -17,6 +17,7 @@ from tests.e2e import om_script
 from tests.e2e import trip_script as script
 from tests.support import om as om_support
 from tests.support import records
+from tests.support import signatures as handwriting
 from tests.support.images import camera_exif, jpeg
 
 pytestmark = pytest.mark.usefixtures("demo_world")
@@ -286,6 +287,49 @@ def test_one_reading_apart_or_only_the_standards_values_equal_is_no_copy(app, ru
     rescan(runtime, aimed)
     rescan(runtime, visit)
     assert findings(runtime, nearly) == [] and findings(runtime, aimed) == [] and findings(runtime, visit) == []
+
+
+def signed(runtime, visit: Subject, drawing, hours_later: float = 0) -> None:
+    """The polluter's confirmation of the visit signed with `drawing`, `hours_later` than now."""
+    with runtime.sessions() as s:
+        confirmation = s.get(OmVisit, visit.id).confirmations[-1]
+        confirmation.status, confirmation.decided_at = "confirmed", clock.now() + timedelta(hours=hours_later)
+        confirmation.signature_hash = signatures.stroke_hash(drawing)
+        s.commit()
+
+
+def later_visit(app, runtime, visit: Subject) -> Subject:
+    """Another visit of the same plan the next day, submitted and waiting for the polluter."""
+    with runtime.sessions() as s:
+        done = s.get(OmVisit, visit.id)
+        later = OmVisit(plan=done.plan, due_on=done.due_on + timedelta(days=1), state="awaiting_confirmation")
+        later.confirmations.append(OmConfirmation())
+        s.add(later)
+        s.commit()
+        return Subject("om", later.id)
+
+
+def test_a_signature_pasted_again_on_the_next_visit_is_found_on_that_visit(app, runtime, drain):
+    first = om_visit(app, drain)
+    signed(runtime, first, handwriting.drawing("王建国", hand=1))
+    second = later_visit(app, runtime, first)
+    signed(runtime, second, handwriting.scaled(handwriting.drawing("王建国", hand=1), 0.8), hours_later=24)
+    rescan(runtime, second)
+    rescan(runtime, first)
+    assert findings(runtime, second) == [("signature_reused", "open")]
+    assert findings(runtime, first) == []  # the earlier drawing may well be genuine
+    with runtime.sessions() as s:
+        evidence = s.scalar(select(Finding).where(Finding.om_visit_id == second.id)).evidence
+        assert evidence["others"][0]["subject"] == first.key and evidence["hash_distance"] <= 24
+
+
+def test_the_same_name_signed_again_by_hand_is_no_finding(app, runtime, drain):
+    first = om_visit(app, drain)
+    signed(runtime, first, handwriting.drawing("王建国", hand=1))
+    second = later_visit(app, runtime, first)
+    signed(runtime, second, handwriting.drawing("王建国", hand=2), hours_later=24)
+    rescan(runtime, second)
+    assert findings(runtime, second) == []
 
 
 def test_one_person_sampling_at_one_site_while_checked_in_at_another(app, runtime, drain):

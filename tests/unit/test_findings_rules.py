@@ -223,6 +223,17 @@ def test_a_sheet_whose_readings_another_visit_repeats_names_it():
     assert rules.copied_readings(om, [rules.CopiedSheet(6, "calibration", {}, [])]) == []
 
 
+def test_a_signature_repeating_earlier_ones_names_them_nearest_first_and_a_pending_round_none():
+    om = trip(subject=Subject("om", 2), confirmation=ConfirmationFact(5, "confirmed", at(18), False, "ab"))
+    earlier = [rules.SimilarSignature(4, Subject("om", 3), at(8), 9),
+               rules.SimilarSignature(3, Subject("om", 1), at(7), 2)]
+    [hit] = rules.signature_reused(om, earlier)
+    assert hit.instance == "confirmation:5" and hit.evidence["hash_distance"] == 2
+    assert [o["subject"] for o in hit.evidence["others"]] == ["om:1", "om:3"]
+    pending = replace(om, confirmation=ConfirmationFact(5, "pending", None, False, None))
+    assert rules.signature_reused(pending, earlier) == [] and rules.signature_reused(om, []) == []
+
+
 def test_one_person_at_two_sites_at_once():
     other = trip(2, arrive=at(11, 30), leave=at(13), where=(31.2, 121.5), polluter=2)
     hits = rules.overlapping_visits(trip(), [other])
@@ -255,7 +266,7 @@ def test_travel_at_a_drivable_speed_or_a_short_hop_passes():
 
 def test_the_catalogue_marks_the_rules_not_built_yet_inactive():
     inactive = {r.code for r in RULES} - {r.code for r in ACTIVE}
-    assert inactive == {"crew_absent", "signature_reused"}
+    assert inactive == {"crew_absent"}
     assert all(r.title and r.severity and r.evidence for r in RULES)
 
 
@@ -272,7 +283,10 @@ def test_every_active_rule_reads_as_one_chinese_sentence_of_its_evidence():
     other = trip(2, arrive=at(7, 5), leave=at(8), where=far, polluter=2)
     hits = all_single(bad) + all_single(om) + rules.photo_reused(bad, {3: [(8, Subject("om", 2))]})
     hits += rules.photo_near_duplicate(bad, {3: [near(8, Subject("om", 2), 12)]})
-    hits += rules.copied_readings(om, [rules.CopiedSheet(6, "calibration", {"zero_before": 1.8}, [(9, Subject("om", 3))])])
+    copied = rules.CopiedSheet(6, "calibration", {"zero_before": 1.8}, [(9, Subject("om", 3))])
+    hits += rules.copied_readings(om, [copied])
+    hits += rules.signature_reused(replace(om, confirmation=ConfirmationFact(5, "confirmed", at(18), False, "ab")),
+                                   [rules.SimilarSignature(4, Subject("om", 3), at(8), 6)])
     hits += rules.overlapping_visits(bad, [other]) + rules.impossible_travel(bad, [trip(3, arrive=at(7, 15),
                                                                                         leave=at(8), where=far)])
     assert {h.code for h in hits} == {r.code for r in ACTIVE}
