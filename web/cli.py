@@ -91,7 +91,7 @@ def _scenario(args, config: Config) -> int:
     runtime = build_runtime(config)
     try:
         with UnitOfWork(runtime) as uow:
-            ids = scenarios.load(uow.session, data)
+            ids = scenarios.load(uow, data)
             uow.commit()
     except scenarios.ScenarioProblem as problem:
         print(f"场景文件有误，未加载任何内容：{problem.chinese}\n"

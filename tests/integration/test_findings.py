@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from models import CheckIn, CheckInKind, Finding, FindingStatus, OmConfirmation, OmSheet, OmVisit, SamplingTrip
 from services import clock, confirmations, signatures
+from services import field_pictures as pictures
 from services.findings import engine
 from services.findings.decisions import FindingProblem, decide
 from services.findings.facts import Subject
@@ -17,7 +18,6 @@ from tests.e2e import om_script
 from tests.e2e import trip_script as script
 from tests.support import om as om_support
 from tests.support import records
-from tests.support import signatures as handwriting
 from tests.support.images import camera_exif, jpeg
 
 pytestmark = pytest.mark.usefixtures("demo_world")
@@ -311,9 +311,9 @@ def later_visit(app, runtime, visit: Subject) -> Subject:
 
 def test_a_signature_pasted_again_on_the_next_visit_is_found_on_that_visit(app, runtime, drain):
     first = om_visit(app, drain)
-    signed(runtime, first, handwriting.drawing("王建国", hand=1))
+    signed(runtime, first, pictures.signature("王建国", hand=1))
     second = later_visit(app, runtime, first)
-    signed(runtime, second, handwriting.scaled(handwriting.drawing("王建国", hand=1), 0.8), hours_later=24)
+    signed(runtime, second, pictures.scaled_signature(pictures.signature("王建国", hand=1), 0.8), hours_later=24)
     rescan(runtime, second)
     rescan(runtime, first)
     assert findings(runtime, second) == [("signature_reused", "open")]
@@ -325,9 +325,9 @@ def test_a_signature_pasted_again_on_the_next_visit_is_found_on_that_visit(app, 
 
 def test_the_same_name_signed_again_by_hand_is_no_finding(app, runtime, drain):
     first = om_visit(app, drain)
-    signed(runtime, first, handwriting.drawing("王建国", hand=1))
+    signed(runtime, first, pictures.signature("王建国", hand=1))
     second = later_visit(app, runtime, first)
-    signed(runtime, second, handwriting.drawing("王建国", hand=2), hours_later=24)
+    signed(runtime, second, pictures.signature("王建国", hand=2), hours_later=24)
     rescan(runtime, second)
     assert findings(runtime, second) == []
 

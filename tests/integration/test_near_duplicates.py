@@ -14,7 +14,7 @@ from services.findings import engine
 from services.findings.facts import Subject
 from services.uow import UnitOfWork
 from states.neardup import BANDS, MAX_DISTANCE
-from tests.support.lookalikes import COPIES, bottle, chimney, encode, printout
+from services.field_pictures import COPIES, bottle, chimney, encode, printout
 
 
 @pytest.fixture
