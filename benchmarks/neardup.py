@@ -191,8 +191,8 @@ def print_distances() -> int:
     import itertools
     from datetime import datetime
 
+    from services.field_pictures import COPIES, SCENES, WIDER_CROPS, encode
     from services.photos import Watermark, process_photo
-    from tests.support.lookalikes import COPIES, SCENES, WIDER_CROPS, encode
 
     mark = Watermark(datetime(2026, 11, 20, 9), "site", "task", "sampler")
 

@@ -300,6 +300,9 @@ class OmSheet(Base, Timestamped):
     filled_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     confirmed_at: Mapped[datetime | None]
+    # the fingerprint of its readings (services/findings/readings.py), kept by the findings engine: equal keys on
+    # two visits are one set of readings written twice (rule copied_readings)
+    readings_key: Mapped[str | None] = mapped_column(String(64), index=True)
 
     visit: Mapped[OmVisit] = relationship(back_populates="sheets")
     point: Mapped[MonitoringPoint | None] = relationship()
@@ -338,6 +341,9 @@ class OmConfirmation(Base, Timestamped):
     decided_at: Mapped[datetime | None]
     reason: Mapped[str | None] = mapped_column(Text)
     signature_path: Mapped[str | None] = mapped_column(String(255))
+    # the strokes' perceptual hash (services/signature_hash.py): a drawing that repeats an earlier one is no
+    # new signature (rule signature_reused)
+    signature_hash: Mapped[str | None] = mapped_column(String(64))
     late: Mapped[bool] = mapped_column(default=False)
 
     visit: Mapped[OmVisit] = relationship(back_populates="confirmations")

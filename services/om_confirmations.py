@@ -97,7 +97,8 @@ def confirm(uow, confirmation: OmConfirmation, user: User, signature_url: str | 
     now = clock.now()
     late = is_late(uow.session, visit, now)
     path = signatures.store(uow.config.media_root, _signature_path(confirmation, user, now), image)
-    if not _decide(uow.session, confirmation, user, CONFIRMED, now, late=late, signature_path=path):
+    if not _decide(uow.session, confirmation, user, CONFIRMED, now, late=late, signature_path=path,
+                   signature_hash=signatures.stroke_hash(image)):
         signatures.discard(uow.config.media_root, path)
         return False
     bind(visit)

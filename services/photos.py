@@ -116,7 +116,7 @@ def process_photo(data: bytes, watermark: Watermark) -> ProcessedPhoto:
     return ProcessedPhoto(
         sha256=hashlib.sha256(data).hexdigest(),
         phash=phash,
-        dct_hash=_dct_hash(small),
+        dct_hash=dct_hash(small),
         width=width,
         height=height,
         size=len(data),
@@ -133,7 +133,7 @@ def dct_hash_of(data: bytes) -> str:
     """The DCT hash alone, for photos stored before it existed (`emss photos rehash`); PhotoRejected as above."""
     if len(data) > MAX_PHOTO_BYTES:
         raise PhotoRejected(MSG_TOO_BIG)
-    return _dct_hash(_shrink(_displayed(_decode(data)[0])[0]))
+    return dct_hash(_shrink(_displayed(_decode(data)[0])[0]))
 
 
 def phash_distance(a: str, b: str) -> int:
@@ -159,7 +159,7 @@ def _dhash(small: Image.Image) -> str:
     return f"{value:016x}"
 
 
-def _dct_hash(small: Image.Image) -> str:
+def dct_hash(small: Image.Image) -> str:
     """256-bit DCT hash: is each of the 16x16 lowest-frequency DCT coefficients of a 32x32 greyscale reduction
     above their median. Finer than the dHash, so two shots of the same kind of scene (another print-out of the
     same instrument) stay apart, while re-encoding, resizing and brightness keep it (states/neardup.py has

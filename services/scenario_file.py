@@ -5,30 +5,20 @@ Days are ISO dates or relative to the app's clock ("today", "today+1", "today-2"
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from datetime import date, time, timedelta
+from datetime import date, time
 
 from models import PointKind
-from services import clock
+from services.scenario_items import KEY, Item, ScenarioProblem
+from services.scenario_work_file import WorkSpec, check_work, read_work
 from states.om_sheets import SHEETS
 
-KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
-RELATIVE_DAY = re.compile(r"^today([+-]\d{1,3})?$")
 SECTIONS = ("agencies", "polluters", "people", "visits")
 AGENCY_KINDS = ("monitoring", "om")
 ROLES = ("sampler", "om_crew", "agency_admin", "polluter", "regulator")
 VISIT_KINDS = ("sampling", "om")
 POINT_KINDS = tuple(str(k) for k in PointKind)
 DEFAULT_PASSWORD = "demo1234"  # the demo's password, so a trainer can log in as anyone of a scenario
-
-
-class ScenarioProblem(ValueError):
-    """What is wrong in a scenario file, and where (`path`, e.g. visits[1].crew[0])."""
-
-    def __init__(self, path: str, chinese: str, english: str):
-        super().__init__(f"{path}: {english}")
-        self.path, self.chinese, self.english = path, f"{path}：{chinese}", f"{path}: {english}"
 
 
 @dataclass
@@ -87,6 +77,7 @@ class VisitSpec:
     agency: str | None = None
     self_monitoring: bool = False
     sheets: list[str] = field(default_factory=list)
+    work: WorkSpec | None = None  # what happened on site (services/scenario_work_file.py); None: not started
 
 
 @dataclass
@@ -95,89 +86,6 @@ class Scenario:
     polluters: list[PolluterSpec]
     people: list[PersonSpec]
     visits: list[VisitSpec]
-
-
-# --- reading fields ----------------------------------------------------------------------------------------
-
-class Item:
-    """One object of the file, with its path for the messages."""
-
-    def __init__(self, value, path: str):
-        if not isinstance(value, dict):
-            raise ScenarioProblem(path, "应为 JSON 对象", "must be a JSON object")
-        self.value, self.path = value, path
-
-    def at(self, name: str) -> str:
-        return f"{self.path}.{name}"
-
-    def present(self, name: str) -> bool:
-        return self.value.get(name) is not None
-
-    def text(self, name: str, required: bool = True, max_length: int = 200) -> str | None:
-        value = self.value.get(name)
-        if value is None and not required:
-            return None
-        if not isinstance(value, str) or not value.strip():
-            raise ScenarioProblem(self.at(name), "缺少或不是文字", "missing or not a non-empty string")
-        if len(value) > max_length:
-            raise ScenarioProblem(self.at(name), f"超过 {max_length} 个字", f"longer than {max_length} characters")
-        return value.strip()
-
-    def key(self, name: str = "key") -> str:
-        value = self.text(name)
-        if not KEY.match(value):
-            raise ScenarioProblem(self.at(name), "只能包含字母、数字、下划线、点和连字符（不超过 64 个字符）",
-                                  "only letters, digits, '_', '.' and '-' (at most 64 characters)")
-        return value
-
-    def choice(self, name: str, choices: tuple[str, ...]) -> str:
-        value = self.value.get(name)
-        if value not in choices:
-            shown = " | ".join(choices)
-            raise ScenarioProblem(self.at(name), f"应为 {shown} 之一", f"must be one of {shown}")
-        return value
-
-    def number(self, name: str, low: float, high: float, required: bool = True) -> float | None:
-        value = self.value.get(name)
-        if value is None and not required:
-            return None
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
-            raise ScenarioProblem(self.at(name), f"应为 {low}～{high} 之间的数字",
-                                  f"must be a number from {low} to {high}")
-        return float(value)
-
-    def items(self, name: str, required: bool = True) -> list:
-        value = self.value.get(name)
-        if value is None and not required:
-            return []
-        if not isinstance(value, list):
-            raise ScenarioProblem(self.at(name), "应为列表", "must be a list")
-        return value
-
-    def texts(self, name: str, required: bool = True) -> list[str]:
-        values = self.items(name, required)
-        for n, value in enumerate(values):
-            if not isinstance(value, str) or not value.strip():
-                raise ScenarioProblem(f"{self.at(name)}[{n}]", "应为文字", "must be a non-empty string")
-        return [v.strip() for v in values]
-
-    def day(self, name: str) -> date:
-        value = self.value.get(name)
-        relative = RELATIVE_DAY.match(value) if isinstance(value, str) else None
-        if relative:
-            return clock.today() + timedelta(days=int(relative.group(1) or 0))
-        try:
-            return date.fromisoformat(value)
-        except (TypeError, ValueError):
-            raise ScenarioProblem(self.at(name), "应为日期，如 2026-11-20、today 或 today+1",
-                                  "must be a date such as 2026-11-20, today or today+1") from None
-
-    def clock_time(self, name: str) -> time:
-        value = self.value.get(name)
-        try:
-            return time.fromisoformat(value)
-        except (TypeError, ValueError):
-            raise ScenarioProblem(self.at(name), "应为时刻，如 09:00", "must be a time of day such as 09:00") from None
 
 
 def unique(values: list[str], paths: list[str], what_zh: str, what_en: str) -> None:
@@ -268,10 +176,11 @@ def _visit(item: Item) -> VisitSpec:
         if kind != "om" or sheet not in SHEETS:
             raise ScenarioProblem(f"{item.at('sheets')}[{n}]", f"应为运维记录单之一：{'、'.join(SHEETS)}",
                                   f"must be an O&M sheet: {', '.join(SHEETS)}")
+    work = read_work(Item(item.value["work"], item.at("work")), kind) if item.present("work") else None
     return VisitSpec(key=item.key(), kind=kind, polluter=item.key("polluter"), day=item.day("day"), start=start,
                      end=end, crew=item.texts("crew"), points=item.texts("points", required=False),
                      agency=None if self_monitoring else item.key("agency"), self_monitoring=self_monitoring,
-                     sheets=sheets)
+                     sheets=sheets, work=work)
 
 
 # --- references between sections --------------------------------------------------------------------------
@@ -297,8 +206,11 @@ def _check_references(scenario: Scenario) -> None:
         if person.agency and wanted and agencies[person.agency].kind != wanted:
             raise ScenarioProblem(f"people[{n}].agency", f"{person.role} 须属于 {wanted} 类机构",
                                   f"a {person.role} belongs to a {wanted} agency")
+    visits = {v.key: v for v in scenario.visits}
     for n, visit in enumerate(scenario.visits):
         _check_visit(visit, f"visits[{n}]", agencies, polluters, people)
+        if visit.work is not None:
+            check_work(visit, f"visits[{n}]", polluters[visit.polluter], people, visits)
 
 
 def _known(key: str | None, known: dict, path: str, what_zh: str, what_en: str) -> None:

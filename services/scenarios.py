@@ -32,7 +32,9 @@ from models import (
 )
 from services import clock, demo, om_plans
 from services.accounts import hash_password
+from services.findings import engine
 from services.scenario_file import AgencySpec, PersonSpec, PointSpec, PolluterSpec, ScenarioProblem, VisitSpec, read
+from services.scenario_work import Builder
 
 __all__ = ["ScenarioProblem", "load"]
 
@@ -42,15 +44,22 @@ AGENCY_KINDS = {"monitoring": AgencyKind.MONITORING, "om": AgencyKind.OM}
 OM_POINT_KINDS = ("flue_gas", "wastewater")  # the points with automatic monitoring instruments to maintain
 
 
-def load(db: Session, data) -> dict:
-    """Check the scenario, then create or update its rows; {section: {key: id}}. Raises ScenarioProblem."""
+def load(uow, data) -> dict:
+    """Check the scenario, then create or update its rows, record what happened on its visits (once) and find
+    their findings; {section: {key: id}}. Raises ScenarioProblem. The caller commits."""
     scenario = read(data)
+    db = uow.session
     world = _World(db)
     ids = {"agencies": {a.key: world.agency(a).id for a in scenario.agencies},
            "polluters": {p.key: world.polluter(p).id for p in scenario.polluters},
            "people": {p.username: world.person(p, f"people[{n}]").id for n, p in enumerate(scenario.people)}}
-    ids["visits"] = {v.key: world.visit(v, f"visits[{n}]").id for n, v in enumerate(scenario.visits)}
+    rows = {v.key: world.visit(v, f"visits[{n}]") for n, v in enumerate(scenario.visits)}
+    ids["visits"] = {key: row.id for key, row in rows.items()}
+    builder = Builder(uow, {v.key: v for v in scenario.visits}, world.people)
+    built = [world.work(builder, spec, rows[spec.key]) for spec in scenario.visits if spec.work is not None]
     db.flush()
+    for subject in filter(None, built):
+        engine.rescan(db, subject)
     return ids
 
 
@@ -172,6 +181,12 @@ class _World:
             self.db.add(ApiToken(user=user, token_hash=digest))
 
     # --- visits ---
+
+    def work(self, builder: Builder, spec: VisitSpec, row: Visit | OmVisit):
+        """What happened on the visit, recorded once; the subject whose findings to scan, if it was new."""
+        if spec.kind == "sampling":
+            return builder.trip(spec, row)
+        return builder.om_visit(spec, row, self._instrument)
 
     def visit(self, spec: VisitSpec, path: str) -> Visit | OmVisit:
         return self._sampling(spec) if spec.kind == "sampling" else self._om(spec, path)

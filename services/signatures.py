@@ -1,7 +1,8 @@
 """A handwritten signature drawn on the phone's canvas (手写签名): posted as a PNG data URL, checked with Pillow
-(a real PNG, of a canvas's size, with some ink on it) and stored re-encoded under MEDIA_ROOT.
+(a real PNG, of a canvas's size, with some ink on it) and stored re-encoded under MEDIA_ROOT; its strokes'
+perceptual hash lets the findings tell a drawing from a pasted copy of an earlier one (rule signature_reused).
 
-Pure checking plus one file write: no Flask, no database.
+Pure checking, hashing and one file write: no Flask, no database.
 """
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ import warnings
 from pathlib import Path
 
 from PIL import Image
+
+from services.photos import dct_hash
 
 PREFIX = "data:image/png;base64,"
 MAX_BYTES = 512 * 1024  # a phone canvas at 3x is ~1170×600; its strokes compress to tens of KB
@@ -80,12 +83,35 @@ def _check_size(size: tuple[int, int]) -> None:
         raise SignatureProblem("bad_size")
 
 
+def _on_white(image: Image.Image) -> Image.Image:
+    """The picture as drawn on white paper, greyscale (a canvas exports transparent paper)."""
+    rgba = image.convert("RGBA")
+    paper = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+    return Image.alpha_composite(paper, rgba).convert("L")
+
+
+# the card the strokes are laid on before hashing: signatures are wide, and 192x64 keeps a 6 px pen visible
+CARD_ASPECT, CARD_SIZE = 3, (192, 64)
+
+
+def stroke_hash(image: Image.Image) -> str:
+    """256-bit DCT hash (services/photos.py) of the ink alone: the strokes cut to their bounding box and centred
+    on a 3:1 card, so where on the canvas and how large the polluter signed do not count, nor the paper's colour
+    or the file's encoding. Thresholds and measurements: states/findings.py, rule signature_reused."""
+    ink = _on_white(image).point(lambda v: 255 if v < INK_LEVEL else 0)
+    box = ink.getbbox()
+    strokes = ink.crop(box) if box else ink
+    width, height = strokes.size
+    card_w, card_h = max(width, CARD_ASPECT * height), max(height, -(-width // CARD_ASPECT))
+    card = Image.new("L", (card_w, card_h), 0)
+    card.paste(strokes, ((card_w - width) // 2, (card_h - height) // 2))
+    return dct_hash(card.resize(CARD_SIZE, Image.Resampling.BOX))
+
+
 def _ink_share(image: Image.Image) -> float | None:
     """The share of the picture that is ink, or None when there is too little (or too much) to be a signature.
     A canvas exports transparent paper: the picture is judged as drawn on white."""
-    rgba = image.convert("RGBA")
-    paper = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
-    grey = Image.alpha_composite(paper, rgba).convert("L")
+    grey = _on_white(image)
     ink = sum(grey.histogram()[:INK_LEVEL])
     pixels = grey.width * grey.height
     share = ink / pixels

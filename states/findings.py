@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from states.neardup import MAX_DISTANCE
+
 HIGH = "high"  # points at forged work by itself (two places at once, bytes reused)
 MEDIUM = "medium"  # strongly irregular, often explained by a mistake: look at it
 LOW = "low"  # a procedural gap (confirmation missing or late)
@@ -55,8 +57,13 @@ RULES: tuple[Rule, ...] = (
          ("photo", "sha256", "others: [{photo, subject}]"),
          note="same SHA-256 only; receipt photos of a task are not field work and are left out"),
     Rule("photo_near_duplicate", "照片与其他照片高度相似", HIGH, BOTH,
-         ("photo", "other_photo", "hash_distance"), active=False,
-         note="needs the perceptual-hash index built by another branch"),
+         ("photo", "point", "purpose", "hash_distance", "others: [{photo, subject, distance, point, purpose}]"),
+         {"max_distance": Param(MAX_DISTANCE, "bits of 256", "states/neardup.py: over every re-encoded, resized "
+                                "(50-100 %), brightened (±10 %) or 1 %-cropped copy, under every look-alike "
+                                "(two chimneys, two bottles, two print-outs of one instrument)")},
+         note="another trip's or visit's photo, or one of another point, purpose or sheet of the same one (one "
+              "print-out shown for two points); a resend of the same step is no finding, the same bytes on "
+              "another trip are photo_reused, a pair within one subject is reported once, on the later photo"),
     Rule("exif_time_mismatch", "照片拍摄时间不在现场时段内", MEDIUM, BOTH,
          ("photo", "exif_time", "window_from", "window_to", "minutes_outside"),
          {"tolerance_min": Param(30, "min", "phones set their clock from the network (seconds off); 30 min "
@@ -110,10 +117,35 @@ RULES: tuple[Rule, ...] = (
          note="the confirmation's after_departure mark (services/confirmations.py, 30 min grace)"),
     Rule("planned_sheet_missing", "缺少计划要求的运维记录单", MEDIUM, (OM,),
          ("plan_item", "sheet", "sheet_title", "instrument", "point")),
-    Rule("copied_readings", "运维记录读数与其他记录相同", HIGH, (OM,), ("sheet", "other_sheet"), active=False,
-         note="later work"),
-    Rule("signature_reused", "排污单位签名与以往签名雷同", HIGH, (OM,), ("confirmation", "other_confirmation"),
-         active=False, note="later work"),
+    Rule("copied_readings", "运维记录读数与其他记录相同", HIGH, (OM,),
+         ("sheet", "form", "sheet_title", "readings: {field: value}", "others: [{sheet, subject}]"),
+         {"readings": Param({"calibration": ("zero_before", "zero_after", "span_before", "span_after",
+                                             "check_measured")},
+                            "fields per sheet", "what the analyser showed at this visit (零点/量程 before and after "
+                            "calibration, the water standard check); not the settings (range, standard, unit) "
+                            "nor the 'after the last calibration' readings, which rightly repeat the last sheet. "
+                            "The daily inspection is left out: its numbers are set points (伴热 120 °C, 制冷 4 °C, "
+                            "flow) and whole-unit station temperature and humidity a clean station repeats daily"),
+          "references": Param({"calibration": ("zero_gas", "span_gas", "standard_concentration", "check_standard")},
+                              "fields per sheet", "a reading equal to the standard the analyser was calibrated to "
+                              "(span after = 400 for a 400 standard) is the calibration's aim, not a measurement"),
+          "context": Param({"calibration": ("analyte", "unit")}, "fields per sheet",
+                           "readings are compared within the same analyte and unit only: 405 mg/m³ of SO2 and "
+                           "405 mg/L of COD are not one reading"),
+          "min_readings": Param(3, "readings", "at least three informative readings (not zero, not a standard's "
+                                               "value), all equal: one or two equal numbers happen by chance")},
+         note="every compared reading equal on a sheet of another O&M visit (another day or another site); the "
+              "finding is on both visits, as for photos: which one was copied is for the reviewer"),
+    Rule("signature_reused", "排污单位签名与以往签名雷同", HIGH, (OM,),
+         ("confirmation", "decided_at", "hash_distance", "others: [{confirmation, subject, decided_at, distance}]"),
+         {"max_distance": Param(24, "bits of 256", "the strokes' hash (services/signatures.py: ink cut to its box on "
+                                "a 3:1 card) of one drawing saved again, scaled to 75-90 % or sent through JPEG "
+                                "(quality 60-75) moved at most 18 bits; two drawings of one name by a steady hand "
+                                "(every point within ~1 % of the width) 30 or more, by an ordinary hand (2-4 %) "
+                                "64 or more (tests/unit/test_signature_hash.py)")},
+         note="compared with the earlier signatures on the same polluter's O&M visits (who signs is the polluter's "
+              "staff; a few hundred a year, read by hash only); on the later visit only: the earlier drawing may "
+              "be genuine"),
 )
 
 BY_CODE = {rule.code: rule for rule in RULES}

@@ -118,7 +118,7 @@ def _scenario(args, config: Config) -> int:
         return 2
     try:
         with _unit_of_work(config) as uow:
-            ids = scenarios.load(uow.session, data)
+            ids = scenarios.load(uow, data)
             uow.commit()
     except scenarios.ScenarioProblem as problem:
         print(f"场景文件有误，未加载任何内容：{problem.chinese}\n"

@@ -81,7 +81,7 @@ def load_scenario():
     """The same JSON as `emss scenario load`: {section: {key: id}}, or 400 naming the wrong key or field."""
     with UnitOfWork(current_app.extensions["emss"]) as uow:
         try:
-            ids = scenarios.load(uow.session, request.get_json(silent=True))
+            ids = scenarios.load(uow, request.get_json(silent=True))
         except scenarios.ScenarioProblem as problem:
             return jsonify(error=problem.chinese, error_en=problem.english, path=problem.path), 400
         uow.commit()

@@ -13,10 +13,10 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from models import CheckIn, Finding, FindingStatus, OmVisit, Photo, SamplingTrip, Visit
+from models import CheckIn, Finding, FindingStatus, OmConfirmation, OmPlan, OmSheet, OmVisit, Photo, SamplingTrip, Visit
 from models.tasks import visit_sampler
-from services import clock
-from services.findings import rules
+from services import clock, neardup
+from services.findings import readings, rules
 from services.findings.facts import Facts, Subject, load
 from states.findings import ACTIVE, BY_CODE
 
@@ -31,10 +31,11 @@ def scan(db: Session, subject: Subject) -> set[Subject]:
     facts = load(db, subject)
     hits: list[rules.Hit] = []
     if facts is not None:
-        others = neighbours(db, facts)
-        copies = same_bytes(db, facts)
-        related |= {o.subject for o in others} | {s for found in copies.values() for _, s in found}
-        hits = evaluate(facts, others, copies)
+        across = rules.Across(others=neighbours(db, facts), copies=same_bytes(db, facts),
+                              near=near_duplicates(db, facts), readings=same_readings(db, facts),
+                              signatures=earlier_signatures(db, facts))
+        related |= across.subjects()
+        hits = evaluate(facts, across)
     _store(db, subject, hits, existing)
     return related - {subject}
 
@@ -45,11 +46,12 @@ def _named(evidence: dict) -> list[Subject]:
     return [Subject.parse(key) for key in keys]
 
 
-def evaluate(facts: Facts, others: list[Facts], copies: dict) -> list[rules.Hit]:
+def evaluate(facts: Facts, across: rules.Across) -> list[rules.Hit]:
     """Every active rule that applies to the subject's kind."""
     hits = [hit for rule in rules.SINGLE for hit in rule(facts)]
-    hits += rules.photo_reused(facts, copies)
-    hits += rules.overlapping_visits(facts, others) + rules.impossible_travel(facts, others)
+    hits += rules.photo_reused(facts, across.copies) + rules.photo_near_duplicate(facts, across.near)
+    hits += rules.copied_readings(facts, across.readings) + rules.signature_reused(facts, across.signatures)
+    hits += rules.overlapping_visits(facts, across.others) + rules.impossible_travel(facts, across.others)
     return [h for h in hits if h.code in ACTIVE_CODES and facts.subject.kind in BY_CODE[h.code].subjects]
 
 
@@ -116,6 +118,73 @@ def same_bytes(db: Session, facts: Facts) -> dict[int, list[tuple[int, Subject]]
         other = Subject("trip", trip_id) if trip_id else Subject("om", visit_id)
         found.setdefault(hashes[sha], []).append((photo_id, other))
     return found
+
+
+def near_duplicates(db: Session, facts: Facts) -> dict[int, list[rules.NearPhoto]]:
+    """This subject's photo id → the perceptually same photos of field work (services/neardup.py's index).
+
+    Left out: a task's receipt photos (not field work, as for photo_reused); the same bytes on another trip or
+    visit (photo_reused says it already, more strongly); and within this subject, the earlier photo of a pair
+    (the pair is reported once, on the photo that repeated the other)."""
+    sha = {p.id: p.sha256 for p in facts.photos}
+    found: dict[int, list[rules.NearPhoto]] = {}
+    for photo in db.scalars(select(Photo).where(Photo.id.in_(sha), Photo.dct_hash.is_not(None))):
+        for similar in neardup.similar_photos(db, photo):
+            near = _near_photo(db, similar)
+            if near is None or (near.subject != facts.subject and near.sha256 == photo.sha256) \
+                    or (near.subject == facts.subject and near.photo > photo.id):
+                continue
+            found.setdefault(photo.id, []).append(near)
+    return found
+
+
+def _near_photo(db: Session, similar: neardup.SimilarPhoto) -> rules.NearPhoto | None:
+    if similar.trip_id is None and similar.om_visit_id is None:
+        return None  # a task's receipt photo
+    subject = Subject("trip", similar.trip_id) if similar.trip_id else Subject("om", similar.om_visit_id)
+    return rules.NearPhoto(similar.photo_id, subject, similar.distance, similar.point_id, similar.purpose,
+                           db.scalar(select(Photo.sha256).where(Photo.id == similar.photo_id)))
+
+
+def same_readings(db: Session, facts: Facts) -> list[rules.CopiedSheet]:
+    """This O&M visit's confirmed sheets whose readings another visit's confirmed sheet carries too. Keeps each
+    sheet's readings fingerprint up to date on the way (sheets confirmed or corrected since the last scan)."""
+    if facts.subject.kind != "om":
+        return []
+    mine = db.scalars(select(OmSheet).where(OmSheet.visit_id == facts.subject.id)).all()
+    for sheet in mine:
+        key = readings.fingerprint(sheet.form, sheet.answers or {}) if sheet.confirmed_at else None
+        if sheet.readings_key != key:
+            sheet.readings_key = key
+    keyed = {sheet.readings_key: sheet for sheet in mine if sheet.readings_key}
+    if not keyed:
+        return []
+    db.flush()
+    query = select(OmSheet.id, OmSheet.readings_key, OmSheet.visit_id).where(
+        OmSheet.readings_key.in_(keyed), OmSheet.visit_id != facts.subject.id, OmSheet.confirmed_at.is_not(None))
+    others: dict[str, list[tuple[int, Subject]]] = {}
+    for sheet_id, key, visit_id in db.execute(query.order_by(OmSheet.id)):
+        others.setdefault(key, []).append((sheet_id, Subject("om", visit_id)))
+    copied = [(keyed[key], found) for key, found in others.items()]
+    return [rules.CopiedSheet(sheet.id, sheet.form, readings.informative(sheet.form, sheet.answers), found)
+            for sheet, found in sorted(copied, key=lambda pair: pair[0].id)]
+
+
+def earlier_signatures(db: Session, facts: Facts) -> list[rules.SimilarSignature]:
+    """The signatures of the same polluter's other O&M visits, signed before this visit's, within the threshold."""
+    mine = facts.confirmation
+    if facts.subject.kind != "om" or mine is None or not mine.signature_hash or mine.decided_at is None:
+        return []
+    limit = BY_CODE["signature_reused"].param("max_distance")
+    query = (select(OmConfirmation.id, OmConfirmation.visit_id, OmConfirmation.decided_at,
+                    OmConfirmation.signature_hash)
+             .join(OmVisit, OmVisit.id == OmConfirmation.visit_id).join(OmPlan, OmPlan.id == OmVisit.plan_id)
+             .where(OmPlan.polluter_id == facts.polluter_id, OmConfirmation.signature_hash.is_not(None),
+                    OmConfirmation.visit_id != facts.subject.id, OmConfirmation.decided_at < mine.decided_at))
+    found = [rules.SimilarSignature(ident, Subject("om", visit_id), decided_at, neardup.distance(mine.signature_hash,
+                                                                                               other))
+             for ident, visit_id, decided_at, other in db.execute(query.order_by(OmConfirmation.id))]
+    return [s for s in found if s.distance <= limit]
 
 
 # --- storing --------------------------------------------------------------------------------------------------

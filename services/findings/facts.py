@@ -53,6 +53,8 @@ class PhotoFact:
     exif_time: datetime | None
     exif_lat: float | None
     exif_lng: float | None
+    point_id: int | None = None
+    purpose: str = ""
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,7 @@ class ConfirmationFact:
     status: str
     decided_at: datetime | None
     after_departure: bool
+    signature_hash: str | None = None  # O&M: the strokes' hash of the polluter's signature
 
 
 @dataclass(frozen=True)
@@ -165,7 +168,7 @@ def om_facts(db: Session, visit_id: int) -> Facts | None:
     facts.needs_confirmation = True
     if visit.confirmations:
         last = visit.confirmations[-1]
-        facts.confirmation = ConfirmationFact(last.id, last.status, last.decided_at, False)
+        facts.confirmation = ConfirmationFact(last.id, last.status, last.decided_at, False, last.signature_hash)
     return facts
 
 
@@ -187,7 +190,8 @@ def _stops(db: Session, where) -> list[Stop]:
 
 def _photos(db: Session, where) -> list[PhotoFact]:
     rows = db.scalars(select(Photo).where(where, Photo.status == PhotoStatus.READY).order_by(Photo.id))
-    return [PhotoFact(p.id, p.sha256, p.received_at, p.exif_time, p.exif_latitude, p.exif_longitude) for p in rows]
+    return [PhotoFact(p.id, p.sha256, p.received_at, p.exif_time, p.exif_latitude, p.exif_longitude, p.point_id,
+                      str(p.purpose)) for p in rows]
 
 
 CONFIRMED = str(ConfirmationStatus.CONFIRMED)

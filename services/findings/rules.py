@@ -7,12 +7,13 @@ photos with the same bytes, the same people's other trips and visits.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from services import clock, geo
 from services.findings.facts import CONFIRMED, Facts, Subject
 from states.findings import rule
+from states.neardup import MAX_DISTANCE
 
 
 @dataclass(frozen=True)
@@ -183,6 +184,55 @@ SINGLE = (outside_fence, exif_time_mismatch, exif_place_mismatch, short_visit, s
 
 # --- across trips and visits ---------------------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class NearPhoto:
+    """Another trip's or visit's photo (or one of another point or purpose of this subject) perceptually the same."""
+
+    photo: int
+    subject: Subject
+    distance: int  # Hamming distance of the DCT hashes (states/neardup.py)
+    point: int | None
+    purpose: str
+    sha256: str | None
+
+
+@dataclass(frozen=True)
+class CopiedSheet:
+    """A confirmed sheet of this O&M visit and the other visits' sheets with the same readings."""
+
+    sheet: int
+    form: str
+    readings: dict[str, float]
+    others: list[tuple[int, Subject]]
+
+
+@dataclass(frozen=True)
+class SimilarSignature:
+    """An earlier signature on another O&M visit of the same polluter within the threshold."""
+
+    confirmation: int
+    subject: Subject
+    decided_at: datetime
+    distance: int
+
+
+@dataclass(frozen=True)
+class Across:
+    """What the engine looked up beyond the subject for the cross-visit rules."""
+
+    others: list[Facts] = field(default_factory=list)  # the same people's trips and visits around this one
+    copies: dict[int, list[tuple[int, Subject]]] = field(default_factory=dict)  # same bytes, by photo id
+    near: dict[int, list[NearPhoto]] = field(default_factory=dict)  # perceptually the same, by photo id
+    readings: list[CopiedSheet] = field(default_factory=list)  # O&M sheets whose readings other visits repeat
+    signatures: list[SimilarSignature] = field(default_factory=list)  # earlier signatures this one repeats
+
+    def subjects(self) -> set[Subject]:
+        """The other trips and visits named: their findings may change with this one's."""
+        found = {o.subject for o in self.others} | {s for copies in self.copies.values() for _, s in copies}
+        found |= {s for copied in self.readings for _, s in copied.others} | {s.subject for s in self.signatures}
+        return found | {n.subject for near in self.near.values() for n in near}
+
+
 def photo_reused(f: Facts, same_bytes: dict[int, list[tuple[int, Subject]]]) -> list[Hit]:
     """`same_bytes`: this subject's photo id → the (photo id, subject) of other trips' or visits' copies."""
     sha = {p.id: p.sha256 for p in f.photos}
@@ -190,6 +240,45 @@ def photo_reused(f: Facts, same_bytes: dict[int, list[tuple[int, Subject]]]) -> 
         "photo": photo_id, "sha256": sha.get(photo_id),
         "others": [{"photo": other, "subject": subject.key} for other, subject in sorted(copies, key=str)]})
         for photo_id, copies in sorted(same_bytes.items()) if copies and photo_id in sha]
+
+
+def photo_near_duplicate(f: Facts, near: dict[int, list[NearPhoto]]) -> list[Hit]:
+    """`near`: this subject's photo id → the photos the near-duplicate index found for it (engine.py)."""
+    own = {p.id: p for p in f.photos}
+    hits = []
+    for photo_id, found in sorted(near.items()):
+        if not found or photo_id not in own:
+            continue
+        others = sorted(found, key=lambda n: (n.distance, n.photo))
+        hits.append(Hit("photo_near_duplicate", f"photo:{photo_id}", {
+            "photo": photo_id, "point": own[photo_id].point_id, "purpose": own[photo_id].purpose,
+            "hash_distance": others[0].distance, "max_distance": MAX_DISTANCE,
+            "others": [{"photo": n.photo, "subject": n.subject.key, "distance": n.distance, "point": n.point,
+                        "purpose": n.purpose} for n in others]}))
+    return hits
+
+
+def copied_readings(f: Facts, copied: list[CopiedSheet]) -> list[Hit]:
+    """Every informative reading of a confirmed sheet equal on another visit's sheet (engine.same_readings)."""
+    from states.om_sheets import SHEETS
+
+    return [Hit("copied_readings", f"sheet:{c.sheet}", {
+        "sheet": c.sheet, "form": c.form, "sheet_title": SHEETS[c.form].title, "readings": c.readings,
+        "others": [{"sheet": sheet, "subject": subject.key} for sheet, subject in c.others]})
+        for c in copied if c.others and f.subject.kind == "om"]
+
+
+def signature_reused(f: Facts, earlier: list[SimilarSignature]) -> list[Hit]:
+    """The polluter's signature on this visit repeats an earlier one (engine.earlier_signatures): a hand never
+    draws the same strokes twice."""
+    c = f.confirmation
+    if not earlier or c is None or c.status != CONFIRMED:
+        return []
+    others = sorted(earlier, key=lambda s: (s.distance, s.confirmation))
+    return [Hit("signature_reused", f"confirmation:{c.id}", {
+        "confirmation": c.id, "decided_at": when(c.decided_at), "hash_distance": others[0].distance,
+        "others": [{"confirmation": s.confirmation, "subject": s.subject.key, "decided_at": when(s.decided_at),
+                    "distance": s.distance} for s in others]})]
 
 
 def overlapping_visits(f: Facts, others: list[Facts]) -> list[Hit]:

@@ -28,6 +28,15 @@ SENTENCES = {
     "outside_fence": lambda e: f"{KIND_NAMES.get(e['kind'], e['kind'])}距点位 {e['distance_m']} 米，围栏 {e['fence_m']} 米",
     "photo_reused": lambda e: "与" + "、".join(f"{_subject(o['subject'])} 照片 {o['photo']}" for o in e["others"])
     + " 字节完全相同",
+    "photo_near_duplicate": lambda e: f"照片 {e['photo']} 与" + "、".join(
+        f"{_subject(o['subject'])} 照片 {o['photo']}（差异 {o['distance']} 位）" for o in e["others"])
+    + f" 高度相似（相同阈值 {e['max_distance']} 位）",
+    "copied_readings": lambda e: f"{e['sheet_title']}的 {len(e['readings'])} 个读数（"
+    + "、".join(f"{v:g}" for v in e["readings"].values()) + "）与"
+    + "、".join(f"{_subject(o['subject'])} 记录单 {o['sheet']}" for o in e["others"]) + " 完全相同",
+    "signature_reused": lambda e: f"{_time(e['decided_at'])} 的签名与" + "、".join(
+        f"{_subject(o['subject'])} {_time(o['decided_at'])} 的签名（差异 {o['distance']} 位）" for o in e["others"])
+    + " 雷同",
     "exif_time_mismatch": lambda e: f"照片 {e['photo']} 拍摄于 {_time(e['exif_time'])}，在现场时段"
     f" {_time(e['window_from'])}–{_time(e['window_to'])} 之外 {e['minutes_outside']:g} 分钟",
     "exif_place_mismatch": lambda e: f"照片 {e['photo']} 拍摄位置距排污单位 {e['distance_m']} 米（允许 {e['allowed_m']} 米）",

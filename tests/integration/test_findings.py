@@ -7,8 +7,9 @@ from datetime import datetime, time, timedelta
 import pytest
 from sqlalchemy import select
 
-from models import CheckIn, CheckInKind, Finding, FindingStatus, OmVisit, SamplingTrip
-from services import clock, confirmations
+from models import CheckIn, CheckInKind, Finding, FindingStatus, OmConfirmation, OmSheet, OmVisit, SamplingTrip
+from services import clock, confirmations, signatures
+from services import field_pictures as pictures
 from services.findings import engine
 from services.findings.decisions import FindingProblem, decide
 from services.findings.facts import Subject
@@ -250,6 +251,85 @@ def test_the_same_photo_on_a_trip_and_an_om_visit_is_found_on_both(app, runtime,
         s.commit()
     rescan(runtime, trip)
     assert ("photo_reused", "open") not in findings(runtime, trip) and findings(runtime, visit) == []
+
+
+def sheet_copied_to_another_visit(runtime, visit: Subject, **changed) -> Subject:
+    """A later visit of the plan, with a confirmed calibration sheet whose answers are this visit's, `changed`."""
+    with runtime.sessions() as s:
+        done = s.get(OmVisit, visit.id)
+        original = next(sh for sh in done.sheets if sh.form == "calibration")
+        later = OmVisit(plan=done.plan, due_on=max(v.due_on for v in done.plan.visits) + timedelta(days=1))
+        s.add(OmSheet(visit=later, form="calibration", point_id=original.point_id,
+                      instrument_id=original.instrument_id, answers={**original.answers, **changed},
+                      confirmed_at=clock.now() + timedelta(days=1)))
+        s.commit()
+        return Subject("om", later.id)
+
+
+def test_a_calibration_sheet_with_another_days_readings_is_found_on_both_visits(app, runtime, drain):
+    visit = om_visit(app, drain)
+    copy = sheet_copied_to_another_visit(runtime, visit, zero_last_after=0.2, span_last_after=400)
+    rescan(runtime, copy)
+    assert findings(runtime, copy) == [("copied_readings", "open")]
+    assert findings(runtime, visit) == [("copied_readings", "open")]
+    with runtime.sessions() as s:
+        evidence = s.scalar(select(Finding).where(Finding.om_visit_id == copy.id)).evidence
+        assert evidence["readings"] == {"zero_before": 1.8, "zero_after": 0.2, "span_before": 396}
+        assert evidence["others"][0]["subject"] == visit.key and evidence["sheet_title"] == "校准记录单"
+
+
+def test_one_reading_apart_or_only_the_standards_values_equal_is_no_copy(app, runtime, drain):
+    visit = om_visit(app, drain)
+    nearly = sheet_copied_to_another_visit(runtime, visit, zero_before=1.6)
+    rescan(runtime, nearly)
+    # the analyser reads the standard after calibration, zero at zero: those repeat on every clean sheet
+    aimed = sheet_copied_to_another_visit(runtime, visit, zero_before=2.3, span_before=404, zero_after=0)
+    rescan(runtime, aimed)
+    rescan(runtime, visit)
+    assert findings(runtime, nearly) == [] and findings(runtime, aimed) == [] and findings(runtime, visit) == []
+
+
+def signed(runtime, visit: Subject, drawing, hours_later: float = 0) -> None:
+    """The polluter's confirmation of the visit signed with `drawing`, `hours_later` than now."""
+    with runtime.sessions() as s:
+        confirmation = s.get(OmVisit, visit.id).confirmations[-1]
+        confirmation.status, confirmation.decided_at = "confirmed", clock.now() + timedelta(hours=hours_later)
+        confirmation.signature_hash = signatures.stroke_hash(drawing)
+        s.commit()
+
+
+def later_visit(app, runtime, visit: Subject) -> Subject:
+    """Another visit of the same plan the next day, submitted and waiting for the polluter."""
+    with runtime.sessions() as s:
+        done = s.get(OmVisit, visit.id)
+        later = OmVisit(plan=done.plan, due_on=done.due_on + timedelta(days=1), state="awaiting_confirmation")
+        later.confirmations.append(OmConfirmation())
+        s.add(later)
+        s.commit()
+        return Subject("om", later.id)
+
+
+def test_a_signature_pasted_again_on_the_next_visit_is_found_on_that_visit(app, runtime, drain):
+    first = om_visit(app, drain)
+    signed(runtime, first, pictures.signature("王建国", hand=1))
+    second = later_visit(app, runtime, first)
+    signed(runtime, second, pictures.scaled_signature(pictures.signature("王建国", hand=1), 0.8), hours_later=24)
+    rescan(runtime, second)
+    rescan(runtime, first)
+    assert findings(runtime, second) == [("signature_reused", "open")]
+    assert findings(runtime, first) == []  # the earlier drawing may well be genuine
+    with runtime.sessions() as s:
+        evidence = s.scalar(select(Finding).where(Finding.om_visit_id == second.id)).evidence
+        assert evidence["others"][0]["subject"] == first.key and evidence["hash_distance"] <= 24
+
+
+def test_the_same_name_signed_again_by_hand_is_no_finding(app, runtime, drain):
+    first = om_visit(app, drain)
+    signed(runtime, first, pictures.signature("王建国", hand=1))
+    second = later_visit(app, runtime, first)
+    signed(runtime, second, pictures.signature("王建国", hand=2), hours_later=24)
+    rescan(runtime, second)
+    assert findings(runtime, second) == []
 
 
 def test_one_person_sampling_at_one_site_while_checked_in_at_another(app, runtime, drain):

@@ -1,6 +1,6 @@
 """Near-duplicate photos found through the band index (services/neardup.py): a copy of another trip's photo is
 found with its trip and visit, the same print-out shown for two points of one trip is found, an unrelated photo
-and a resend of the same step are not."""
+and a resend of the same step are not; and the findings (photo_near_duplicate) the engine makes of them."""
 from __future__ import annotations
 
 from datetime import time, timedelta
@@ -8,11 +8,13 @@ from datetime import time, timedelta
 import pytest
 from sqlalchemy import select
 
-from models import MonitoringTask, Photo, PhotoBand, PhotoPurpose, SamplingTrip, User, Visit
+from models import Finding, MonitoringTask, Photo, PhotoBand, PhotoPurpose, SamplingTrip, User, Visit
 from services import clock, media, neardup
+from services.findings import engine
+from services.findings.facts import Subject
 from services.uow import UnitOfWork
 from states.neardup import BANDS, MAX_DISTANCE
-from tests.support.lookalikes import COPIES, bottle, chimney, encode, printout
+from services.field_pictures import COPIES, bottle, chimney, encode, printout
 
 
 @pytest.fixture
@@ -112,3 +114,60 @@ def test_rehash_gives_photos_stored_before_the_dct_hash_their_hash_and_bands(uow
     assert photo.dct_hash == expected
     assert [other.photo_id for other in neardup.similar_photos(uow.session, copy)] == [photo.id]
     assert neardup.rehash(uow.session, config.media_root, after_id=photo.id) == (0, None)
+
+
+# --- as findings (rule photo_near_duplicate) ------------------------------------------------------------------
+
+def near_findings(uow, trip: SamplingTrip) -> dict[int, dict]:
+    """The trip rescanned: its photo_near_duplicate findings' evidence, by photo."""
+    engine.rescan(uow.session, Subject("trip", trip.id))
+    rows = uow.session.scalars(select(Finding).where(Finding.trip_id == trip.id,
+                                                     Finding.code == "photo_near_duplicate"))
+    return {row.evidence["photo"]: row.evidence for row in rows}
+
+
+@pytest.mark.parametrize("copy", ["resize-50%+brighter-10%+q60", "crop-1%-edges", "darker-10%", "jpeg-q60"])
+def test_another_trips_photo_sent_again_re_encoded_or_resized_is_a_finding_on_both_trips(uow, trips, copy):
+    first, second = trips
+    original = stored(uow, first, encode(chimney(3)))
+    copied = stored(uow, second, COPIES[copy](chimney(3)))
+
+    found = near_findings(uow, second)
+    assert list(found) == [copied.id]
+    [other] = found[copied.id]["others"]
+    assert (other["photo"], other["subject"]) == (original.id, f"trip:{first.id}")
+    assert 0 < other["distance"] == found[copied.id]["hash_distance"] <= MAX_DISTANCE
+    assert [e["others"][0]["photo"] for e in near_findings(uow, first).values()] == [copied.id]
+
+
+def test_two_chimneys_or_two_sample_bottles_of_two_trips_are_no_finding(uow, trips):
+    first, second = trips
+    for scene in (chimney, bottle, printout):
+        stored(uow, first, encode(scene(1)))
+        stored(uow, second, encode(scene(2)))
+    assert near_findings(uow, first) == {} and near_findings(uow, second) == {}
+
+
+def test_one_print_out_shown_for_two_points_is_one_finding_and_a_resend_is_none(uow, trips):
+    trip = trips[0]
+    print_out = printout(5)
+    first_point = stored(uow, trip, encode(print_out), PhotoPurpose.OUTPUT, point_index=0)
+    stored(uow, trip, COPIES["jpeg-q75"](print_out), PhotoPurpose.OUTPUT, point_index=0)  # the step resent
+    assert near_findings(uow, trip) == {}
+
+    second_point = stored(uow, trip, COPIES["resize-75%"](print_out), PhotoPurpose.OUTPUT, point_index=1)
+    found = near_findings(uow, trip)
+    assert list(found) == [second_point.id]  # the pair once, on the photo that repeats the other
+    assert found[second_point.id]["point"] == trip.points[1].id
+    assert {o["photo"] for o in found[second_point.id]["others"]} >= {first_point.id}
+    assert {o["point"] for o in found[second_point.id]["others"]} == {trip.points[0].id}
+
+
+def test_the_same_bytes_on_another_trip_are_photo_reused_not_also_a_near_duplicate(uow, trips):
+    first, second = trips
+    data = encode(bottle(4))
+    stored(uow, first, data)
+    stored(uow, second, data)
+    engine.rescan(uow.session, Subject("trip", second.id))
+    codes = uow.session.scalars(select(Finding.code).where(Finding.trip_id == second.id)).all()
+    assert "photo_reused" in codes and "photo_near_duplicate" not in codes

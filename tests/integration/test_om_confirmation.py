@@ -136,6 +136,7 @@ def test_the_polluter_signs_and_the_signature_is_kept_with_the_confirmation(subm
     with Image.open(stored) as image:  # the drawing itself: transparent paper, the strokes in ink
         assert image.format == "PNG" and image.size == (600, 240) and image.mode == "RGBA"
         assert image.getpixel((5, 5))[3] == 0 and image.getbbox() is not None
+        assert confirmation.signature_hash == signatures.stroke_hash(image)  # what signature_reused compares
     event = visit.events[-1]
     assert event.action == "approve" and event.detail == {
         "via": "wechat", "confirmation": confirmation.id, "late": False, "signature": confirmation.signature_path}

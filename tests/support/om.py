@@ -17,9 +17,8 @@ from sqlalchemy import select
 from models import CheckIn, CheckInKind, OmPlan, OmSheet, OmVisit, Photo, PhotoPurpose, PhotoStatus, User
 from services import clock, notify
 from services.photos import Watermark, process_photo
+from services.scenario_work import sheet_answers
 from services.uow import UnitOfWork
-from states import forms
-from states.om_sheets import SHEETS, prefilled
 from states.om_visit import Step, bind
 from tests.support.images import jpeg
 
@@ -37,28 +36,6 @@ WATER_INSPECTION = {"reagent_left": 850, "sampler_fridge_temp": 3.5, "abnormalit
 def plan_visit(db) -> OmVisit:
     """The demo plan's visit due today."""
     return db.scalar(select(OmVisit).join(OmPlan).where(OmPlan.name == PLAN, OmVisit.due_on == clock.today()))
-
-
-def answers_for(form_name: str, instrument, given: dict) -> dict:
-    """Every applicable field of the sheet answered: the register's values, then `given`, then a plausible
-    value of the field's kind."""
-    form = SHEETS[form_name]
-    tags = frozenset({str(instrument.point.kind)})
-    answers = {**prefilled(form, instrument), **given}
-    for f in form.applicable(tags):
-        if f.name in answers:
-            continue
-        if f.kind == forms.Kind.CHOICE:
-            answers[f.name] = f.choices[0]
-        elif f.kind == forms.Kind.NUMBER:
-            answers[f.name] = max(f.min or 0, min(f.max if f.max is not None else 10, 10))
-        elif f.kind == forms.Kind.DATE:
-            answers[f.name] = (clock.today() + timedelta(days=180)).isoformat()
-        elif f.kind == forms.Kind.TIME:
-            answers[f.name] = "09:30"
-        else:
-            answers[f.name] = "正常" if f.required else None
-    return answers
 
 
 def awaiting_visit(app, drain=None, day: date | None = None, arrival: time = time(9, 0)) -> int:
@@ -80,7 +57,7 @@ def awaiting_visit(app, drain=None, day: date | None = None, arrival: time = tim
                     latitude=30.8230, longitude=121.3550, distance_m=760.0, inside_fence=False, label="示范路"),
         ])
         sheets = [OmSheet(form=name, point_id=instrument.point_id, instrument=instrument, filled_by=crew,
-                          answers=answers_for(name, instrument, given), updated_at=started,
+                          answers=sheet_answers(name, instrument, given), updated_at=started,
                           confirmed_at=started + timedelta(minutes=40 * (n + 1)))
                   for n, (name, instrument, given) in enumerate((("daily_inspection", gas, GAS_INSPECTION),
                                                                  ("calibration", gas, CALIBRATION),

@@ -5,7 +5,7 @@ from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
 from services import clock, geo
-from services.findings import rules
+from services.findings import readings, rules
 from services.findings.facts import (
     ConfirmationFact,
     DoneSheet,
@@ -180,6 +180,60 @@ def test_photo_with_the_same_bytes_elsewhere():
     assert hits[0].evidence["others"] == [{"photo": 8, "subject": "om:2"}]
 
 
+def near(ident: int, subject: Subject, distance: int) -> rules.NearPhoto:
+    return rules.NearPhoto(ident, subject, distance, None, "arrival", "cd" * 32)
+
+
+def test_a_perceptually_same_photo_elsewhere_names_each_with_its_distance_nearest_first():
+    found = {3: [near(9, Subject("trip", 4), 15), near(8, Subject("om", 2), 6)], 5: []}
+    [hit] = rules.photo_near_duplicate(trip(photos=[photo(3), photo(5)]), found)
+    assert hit.instance == "photo:3" and hit.evidence["hash_distance"] == 6
+    assert [(o["photo"], o["subject"], o["distance"]) for o in hit.evidence["others"]] == [(8, "om:2", 6),
+                                                                                         (9, "trip:4", 15)]
+    assert rules.photo_near_duplicate(trip(photos=[photo(3)]), {}) == []
+
+
+CALIBRATED = {"analyte": "SO2", "unit": "mg/m³", "zero_gas": 0, "span_gas": 400, "standard_concentration": 400,
+              "zero_last_after": 0.5, "zero_before": 1.8, "zero_after": 0.2, "span_last_after": 401,
+              "span_before": 396, "span_after": 400}
+
+
+def test_a_calibrations_readings_are_what_the_analyser_showed_not_its_settings_or_aims():
+    assert readings.informative("calibration", CALIBRATED) == {"zero_before": 1.8, "zero_after": 0.2,
+                                                               "span_before": 396}
+    same = readings.fingerprint("calibration", {**CALIBRATED, "zero_last_after": 0.2, "range_high": 1000})
+    assert same == readings.fingerprint("calibration", CALIBRATED) is not None
+    assert readings.fingerprint("calibration", {**CALIBRATED, "zero_before": "1.80"}) == same  # typed as text
+
+
+def test_readings_of_another_analyte_one_reading_apart_or_too_few_are_no_copy():
+    same = readings.fingerprint("calibration", CALIBRATED)
+    assert readings.fingerprint("calibration", {**CALIBRATED, "analyte": "NOx"}) != same
+    assert readings.fingerprint("calibration", {**CALIBRATED, "span_before": 397}) != same
+    assert readings.fingerprint("calibration", {**CALIBRATED, "zero_after": 0}) is None  # two left: chance
+    assert readings.fingerprint("daily_inspection", {"shelter_temp": 22, "shelter_humidity": 55,
+                                                     "cylinder_pressure": 8, "sample_flow": 1.5}) is None
+
+
+def test_a_sheet_whose_readings_another_visit_repeats_names_it():
+    copied = rules.CopiedSheet(6, "calibration", {"zero_before": 1.8}, [(9, Subject("om", 3))])
+    om = trip(subject=Subject("om", 2))
+    [hit] = rules.copied_readings(om, [copied])
+    assert hit.instance == "sheet:6" and hit.evidence["others"] == [{"sheet": 9, "subject": "om:3"}]
+    assert rules.copied_readings(om, [rules.CopiedSheet(6, "calibration", {}, [])]) == []
+
+
+def test_a_signature_repeating_earlier_ones_names_them_nearest_first_and_a_pending_round_none():
+    om = trip(subject=Subject("om", 2), confirmation=ConfirmationFact(5, "confirmed", at(18), False, "ab"))
+    earlier = [rules.SimilarSignature(4, Subject("om", 3), at(8), 9),
+               rules.SimilarSignature(3, Subject("om", 1), at(7), 2)]
+    [hit] = rules.signature_reused(om, earlier)
+    assert hit.instance == "confirmation:5" and hit.evidence["hash_distance"] == 2
+    assert [o["subject"] for o in hit.evidence["others"]] == ["om:1", "om:3"]
+    pending = replace(om, confirmation=ConfirmationFact(5, "pending", None, False, None))
+    assert rules.signature_reused(pending, earlier) == [] and rules.signature_reused(om, []) == []
+
+
 def test_one_person_at_two_sites_at_once():
     other = trip(2, arrive=at(11, 30), leave=at(13), where=(31.2, 121.5), polluter=2)
     hits = rules.overlapping_visits(trip(), [other])
@@ -212,7 +266,7 @@ def test_travel_at_a_drivable_speed_or_a_short_hop_passes():
 
 def test_the_catalogue_marks_the_rules_not_built_yet_inactive():
     inactive = {r.code for r in RULES} - {r.code for r in ACTIVE}
-    assert inactive == {"photo_near_duplicate", "crew_absent", "copied_readings", "signature_reused"}
+    assert inactive == {"crew_absent"}
     assert all(r.title and r.severity and r.evidence for r in RULES)
 
 
@@ -228,6 +282,11 @@ def test_every_active_rule_reads_as_one_chinese_sentence_of_its_evidence():
               confirmation=None)
     other = trip(2, arrive=at(7, 5), leave=at(8), where=far, polluter=2)
     hits = all_single(bad) + all_single(om) + rules.photo_reused(bad, {3: [(8, Subject("om", 2))]})
+    hits += rules.photo_near_duplicate(bad, {3: [near(8, Subject("om", 2), 12)]})
+    copied = rules.CopiedSheet(6, "calibration", {"zero_before": 1.8}, [(9, Subject("om", 3))])
+    hits += rules.copied_readings(om, [copied])
+    hits += rules.signature_reused(replace(om, confirmation=ConfirmationFact(5, "confirmed", at(18), False, "ab")),
+                                   [rules.SimilarSignature(4, Subject("om", 3), at(8), 6)])
     hits += rules.overlapping_visits(bad, [other]) + rules.impossible_travel(bad, [trip(3, arrive=at(7, 15),
                                                                                         leave=at(8), where=far)])
     assert {h.code for h in hits} == {r.code for r in ACTIVE}

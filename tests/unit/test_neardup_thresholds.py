@@ -11,7 +11,7 @@ import pytest
 from services.neardup import distance
 from services.photos import dct_hash_of
 from states.neardup import MAX_DISTANCE
-from tests.support.lookalikes import COPIES, SCENES, encode
+from services.field_pictures import COPIES, SCENES, encode
 
 LOOKALIKE_SEEDS = range(4)
 
