@@ -57,6 +57,9 @@ class Config:
     photo_sweep_after: int = 60
     photo_sweep_every: int = 60
     session_ttl: int = 2 * 24 * 3600
+    # the open API's budget per token: requests per window (then 429 with Retry-After)
+    api_rate_limit: int = 120
+    api_rate_window: int = 60
 
     def __post_init__(self) -> None:
         self.instance_path = Path(self.instance_path)
@@ -90,6 +93,9 @@ class Config:
         for key, name in _FLAGS.items():
             if key in env:
                 values[name] = _flag(env[key])
+        for name in ("api_rate_limit", "api_rate_window"):
+            if name in values:
+                values[name] = int(values[name])
         if "wechat_timeout" in values:
             values["wechat_timeout"] = float(values["wechat_timeout"])
         values.update(overrides)
@@ -116,6 +122,8 @@ _ENV = {
     "WECHAT_TRIP_TEMPLATE_ID": "wechat_trip_template_id",
     "WECHAT_OM_TEMPLATE_ID": "wechat_om_template_id",
     "WECHAT_TIMEOUT": "wechat_timeout",
+    "API_RATE_LIMIT": "api_rate_limit",
+    "API_RATE_WINDOW": "api_rate_window",
 }
 _FLAGS = {"EMSS_DEV": "dev", "EMSS_JOBS_INLINE": "jobs_inline"}
 # secret -> (is the configured value safe, what the operator must set), in the operator's language
