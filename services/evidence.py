@@ -187,7 +187,9 @@ def _pairs(db: Session, viewer: User, shown: list[summary.Shown]) -> list[PhotoP
         finding = item.finding
         if finding.code not in PAIRED:
             continue
-        photo = db.get(Photo, finding.evidence["photo"])
+        photo = db.get(Photo, finding.evidence.get("photo") or 0)
+        if photo is None:
+            continue  # the finding's photo is gone: its sentence in the findings list still tells the case
         others = finding.evidence.get("others") or [{"photo": finding.evidence.get("other_photo"),
                                                      "subject": finding.evidence.get("other", "")}]
         for other in others:

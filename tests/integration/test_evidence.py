@@ -11,7 +11,9 @@ import pytest
 from pypdf import PdfReader
 
 from models import Role
-from services import clock
+from services import clock, confirmations, corrections
+from services.uow import UnitOfWork
+from tests.e2e import trip_script as script
 from tests.support import records
 from tests.support.desk import sign_in
 from tests.support.evidence import plant
@@ -114,3 +116,18 @@ def test_the_desk_lists_and_record_pages_link_to_the_evidence(app, case):
     om_link = f'href="/evidence/om-visits/{case["visit"]}"'
     assert om_link in page(client, "/om/visits") and om_link in page(client, f"/om/visits/{case['visit']}")
     assert om_link not in page(sign_in(app, "polluter1"), f"/om/visits/{case['visit']}")
+
+
+def test_the_timeline_shows_the_polluters_decision_and_the_agencys_correction(app, runtime, phone):
+    assert "已提交" in script.whole_trip(phone("o_sampler1"))
+    with app.app_context(), UnitOfWork(runtime) as uow:
+        trip = records.trip_of(uow.session)
+        confirmations.reject(uow, trip.confirmations[-1], records.user(uow.session, "polluter1"), "生产负荷应为 60%")
+        corrections.correct(uow, trip, records.user(uow.session, "agency1"), {"production_load": 60}, {},
+                            "按排污单位意见更正")
+        uow.commit()
+        trip_id = trip.id
+    words = text_of(page(sign_in(app, "regulator1"), f"/evidence/trips/{trip_id}"))
+    assert "排污单位退回 王工（示范化工），理由：生产负荷应为 60%" in words
+    assert "更正 将“生产负荷”由 85 % 更正为 60 %（说明：按排污单位意见更正）" in words
+    assert "离场签到" in words and "采样 样品" in words
