@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from handlers import texts as T
 from handlers.turn import Turn
-from services import accounts, signin
+from services import accounts, pollution_source, signin
 
 
 def account_info(turn: Turn) -> str:
@@ -29,9 +29,14 @@ def binding_answer(turn: Turn, text: str) -> str:
             signin.check(turn.uow.redis, text, _source(turn))
             turn.session["bind"] = {"step": "password", "username": text.strip()}
             return T.ASK_PASSWORD
-        user = signin.sign_in(turn.db, turn.uow.redis, state["username"], text, _source(turn))
-    except signin.Locked as locked:
-        return str(locked)
+        runtime = turn.uow.runtime  # polluters may bind with their pollution-source system account
+        user = signin.sign_in(turn.db, turn.uow.redis, state["username"], text, _source(turn),
+                              pollution_source.system(runtime.config, runtime.http))
+    except (signin.Locked, signin.NotInDirectory) as refused:
+        return str(refused)
+    except pollution_source.Unreachable as unreachable:
+        turn.session["bind"] = {"step": "username"}  # nothing was wrong with what they typed: try again later
+        return str(unreachable)
     except signin.WrongPassword as wrong:
         if wrong.lock is not None:
             return str(wrong.lock)

@@ -63,8 +63,8 @@ def fit(reply: str) -> str:
 
 
 def command(turn: Turn, name: str) -> str:
-    if name == "help":
-        return T.HELP
+    if name == "help":  # the web page the administrator keeps current, for what a chat reply cannot hold
+        return T.HELP + T.HELP_CENTRE.format(url=turn.uow.config.public_base_url.rstrip("/") + "/help")
     if name == "account":
         return account.account_info(turn)
     if turn.user is None:
