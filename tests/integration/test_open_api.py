@@ -139,6 +139,12 @@ def _trip_of_visit(s, visit_id: int) -> int:
     return trip.id
 
 
+def test_a_path_the_api_does_not_have_answers_json_naming_the_description(client, ids):
+    response = get(client, "/api/v1/samples")
+    assert response.status_code == 404 and "openapi.json" in response.get_json()["message"]
+    assert get(client, "/api/v1/trips/abc").status_code == 404
+
+
 # --- filters -------------------------------------------------------------------------------------------------
 
 def test_filters_narrow_the_lists_by_day_place_agency_polluter_code_and_status(client, ids, outside, runtime):

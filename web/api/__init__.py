@@ -72,3 +72,9 @@ def item(name: str, ident: int):
     if row is None:
         return problem(404, "not_found", "没有这条记录，或它不在您的管辖范围内。")
     return jsonify(SERIALISE[name](db(), [row])[0])
+
+
+@bp.get("/<path:unknown>")
+def elsewhere(unknown: str):
+    """A path the API does not have: JSON like every other answer here, not the web pages' HTML."""
+    return problem(404, "not_found", "没有这个接口：可用的接口见 /api/v1/openapi.json。")
