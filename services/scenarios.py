@@ -30,7 +30,7 @@ from models import (
     Visit,
     WechatBinding,
 )
-from services import clock, demo, om_plans
+from services import api_tokens, clock, demo, om_plans
 from services.accounts import hash_password
 from services.findings import engine
 from services.scenario_file import AgencySpec, PersonSpec, PointSpec, PolluterSpec, ScenarioProblem, VisitSpec, read
@@ -172,7 +172,7 @@ class _World:
             self.db.add(WechatBinding(openid=openid, user=user))
 
     def _token(self, user: User, token: str, path: str) -> None:
-        digest = hashlib.sha256(token.encode()).hexdigest()
+        digest = api_tokens.digest(token)
         held = self.db.scalar(select(ApiToken).where(ApiToken.token_hash == digest))
         if held is not None and held.user_id != user.id:
             raise ScenarioProblem(path, "该 api_token 已属于其他账号",

@@ -1,5 +1,5 @@
 """`emss` — the command line: db upgrade, demo, scenario load, directory import, menu push, worker, serve,
-om-visits, photos rehash, audit, findings rescan."""
+om-visits, photos rehash, audit, findings rescan, api-token."""
 from __future__ import annotations
 
 import argparse
@@ -40,6 +40,12 @@ def main(argv: list[str] | None = None) -> int:
     rescan = findings.add_subparsers(dest="action", required=True).add_parser(
         "rescan", help="apply the findings rules again (idempotent; decided findings stay decided)")
     rescan.add_argument("--since", type=_day, help="only trips and visits of this day (YYYY-MM-DD) onwards")
+    tokens = sub.add_parser("api-token", help="bearer tokens of the open API (regulators)").add_subparsers(
+        dest="action", required=True)
+    tokens.add_parser("create", help="make a token for a regulator and print it once").add_argument("username")
+    revoke = tokens.add_parser("revoke", help="revoke a regulator's tokens (all active ones, or --id)")
+    revoke.add_argument("username")
+    revoke.add_argument("--id", type=int, dest="token_id", help="only the token with this number")
     serve = sub.add_parser("serve", help="serve the app (embedded default: one threaded process)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
@@ -274,6 +280,26 @@ def _findings(args, config: Config) -> int:
     return 0
 
 
+def _api_token(args, config: Config) -> int:
+    from services import api_tokens
+
+    try:
+        with _unit_of_work(config) as uow:
+            if args.action == "create":
+                row, token = api_tokens.create(uow.session, args.username)
+                message = (f"已为 {args.username} 生成开放接口令牌（编号 {row.id}）。令牌只显示这一次，请妥善保存：\n"
+                           f"{token}")
+            else:
+                count = api_tokens.revoke(uow.session, args.username, args.token_id)
+                message = f"已吊销 {args.username} 的 {count} 个令牌。"
+            uow.commit()
+    except api_tokens.TokenProblem as problem:
+        print(problem, file=sys.stderr)
+        return 2
+    print(message)
+    return 0
+
+
 def _serve(args, config: Config) -> int:
     from werkzeug.serving import run_simple
 
@@ -291,7 +317,7 @@ def _serve(args, config: Config) -> int:
 
 COMMANDS = {"db": _db, "demo": _demo, "scenario": _scenario, "directory": _directory, "menu": _menu, "worker": _worker,
             "serve": _serve, "om-visits": _om_visits, "reminders": _reminders, "photos": _photos, "audit": _audit,
-            "findings": _findings}
+            "findings": _findings, "api-token": _api_token}
 
 if __name__ == "__main__":
     raise SystemExit(main())

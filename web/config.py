@@ -58,6 +58,9 @@ class Config:
     photo_sweep_after: int = 60
     photo_sweep_every: int = 60
     session_ttl: int = 2 * 24 * 3600
+    # the open API's budget per token: requests per window (then 429 with Retry-After)
+    api_rate_limit: int = 120
+    api_rate_window: int = 60
     # 法人一证通 (services/identity.py): unset outside development, registration is refused
     identity_issuer: str = ""
     identity_client_id: str = ""
@@ -98,6 +101,9 @@ class Config:
         for key, name in _FLAGS.items():
             if key in env:
                 values[name] = _flag(env[key])
+        for name in ("api_rate_limit", "api_rate_window"):
+            if name in values:
+                values[name] = int(values[name])
         if "wechat_timeout" in values:
             values["wechat_timeout"] = float(values["wechat_timeout"])
         values.update(overrides)
@@ -125,6 +131,8 @@ _ENV = {
     "WECHAT_OM_TEMPLATE_ID": "wechat_om_template_id",
     "WECHAT_NOTICE_TEMPLATE_ID": "wechat_notice_template_id",
     "WECHAT_TIMEOUT": "wechat_timeout",
+    "API_RATE_LIMIT": "api_rate_limit",
+    "API_RATE_WINDOW": "api_rate_window",
     "IDENTITY_PROVIDER": "identity_issuer",
     "IDENTITY_CLIENT_ID": "identity_client_id",
     "IDENTITY_CLIENT_SECRET": "identity_client_secret",

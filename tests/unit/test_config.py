@@ -17,3 +17,9 @@ def test_production_settings_come_from_the_environment():
     assert config.database_url == "postgresql+psycopg://u@db/emss"
     assert not config.embedded_redis and not config.jobs_inline and config.dev
     assert config.wechat_api_base == "http://fake/" and config.wechat_timeout == 2.5
+
+
+def test_the_open_apis_rate_limit_is_configured_from_the_environment():
+    config = Config.from_env({"API_RATE_LIMIT": "30", "API_RATE_WINDOW": "10"})
+    assert (config.api_rate_limit, config.api_rate_window) == (30, 10)
+    assert (Config.from_env({}).api_rate_limit, Config.from_env({}).api_rate_window) == (120, 60)
