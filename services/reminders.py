@@ -84,23 +84,22 @@ def om_signatures(uow: UnitOfWork, now: datetime) -> int:
 
 def om_due_tomorrow(uow: UnitOfWork, now: datetime) -> int:
     tomorrow = clock.local(now).date() + timedelta(days=1)
-    told = 0
-    for visit in _unstarted(uow.session, OmVisit.due_on == tomorrow):
-        body = (f"{visit.plan.name}（{visit.plan.polluter.name}）计划于明日 {tomorrow.isoformat()} 现场运维，"
-                "请安排运维人员。")
-        told += _tell(uow, _admins(uow.session, visit.plan.agency_id), f"reminder:om-due:{visit.id}",
-                      "明日现场运维", body)
-    return told
+    return _tell_om_agencies(uow, "om-due", "明日现场运维", "计划于明日 {day} 现场运维，请安排运维人员。",
+                             OmVisit.due_on == tomorrow)
 
 
 def om_overdue(uow: UnitOfWork, now: datetime) -> int:
     today = clock.local(now).date()
+    return _tell_om_agencies(uow, "om-overdue", "现场运维逾期", "计划于 {day} 的现场运维尚未开展，已逾期。",
+                             OmVisit.due_on < today, OmVisit.due_on >= today - OVERDUE_HORIZON)
+
+
+def _tell_om_agencies(uow: UnitOfWork, cause: str, title: str, says: str, *due) -> int:
+    """Each planned, unstarted visit due as `due` says, told to its agency's administrators."""
     told = 0
-    for visit in _unstarted(uow.session, OmVisit.due_on < today, OmVisit.due_on >= today - OVERDUE_HORIZON):
-        body = (f"{visit.plan.name}（{visit.plan.polluter.name}）计划于 {visit.due_on.isoformat()} 的现场运维"
-                "尚未开展，已逾期。")
-        told += _tell(uow, _admins(uow.session, visit.plan.agency_id), f"reminder:om-overdue:{visit.id}",
-                      "现场运维逾期", body)
+    for visit in _unstarted(uow.session, *due):
+        body = f"{visit.plan.name}（{visit.plan.polluter.name}）" + says.format(day=visit.due_on.isoformat())
+        told += _tell(uow, _admins(uow.session, visit.plan.agency_id), f"reminder:{cause}:{visit.id}", title, body)
     return told
 
 
