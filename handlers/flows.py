@@ -11,7 +11,7 @@ The session keeps one flow at a time in one layout: `session["flow"] = {"name": 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from handlers import account, om, om_polluter, receipt, sampling
 from handlers import texts as T
@@ -35,18 +35,28 @@ class Work:
     """Field work one role does over many messages. The database keeps it open, so a lost session resumes it."""
     role: Role
     current: Callable  # (turn) -> the open work, or None
-    text: Callable  # (turn, work, text) -> reply
-    location: Callable  # (turn, work, place) -> reply
-    image: Callable  # (turn, work, picture, live) -> reply
+    on_text: Callable  # (turn, work, text) -> reply
+    on_location: Callable  # (turn, work, place) -> reply
+    on_image: Callable  # (turn, work, picture, live) -> reply
     choose: Callable  # (turn, number) -> reply: a number from the list the flow showed
     status: Callable  # (turn) -> reply, for 状态
     back: Callable  # (turn) -> reply, for 上一步
-    cancel: Callable  # (turn) -> reply, for 取消: asks first
+    ask_cancel: Callable  # (turn) -> reply, for 取消: asks first
     cancel_answer: Callable  # (turn, text) -> reply, or None when the work goes on
-    resume: Callable  # (turn) -> the open step's prompt, or `idle`
+    step_or_idle: Callable  # (turn) -> the open step's prompt, or `idle`
     idle: str  # a text with no work open
     none: str  # a location or photo with no work open
     kept: str  # 取消 answered with something else
+
+    @classmethod
+    def of(cls, steps, role: Role, **texts: str) -> Work:
+        """The work whose handlers module `steps` has one function per field above, named alike."""
+        names = [f.name for f in fields(cls) if f.name not in ("role", *texts)]
+        return cls(role, **{name: getattr(steps, name) for name in names}, **texts)
+
+    def step(self, command: str) -> Callable:
+        """The handler of a step command (STEPS)."""
+        return {"status": self.status, "back": self.back, "cancel": self.ask_cancel}[command]
 
 
 @dataclass(frozen=True)
@@ -70,37 +80,28 @@ GENERAL = (
 )
 STEPS = ("status", "back", "cancel")  # answered by the user's field work (Work)
 
-TRIP = Flow(
-    sampling.NAME, "采样行程",
-    (Command("tasks", ("采样任务", "SAMPLING_TASKS"),
-             {Role.SAMPLER: sampling.list_tasks, Role.POLLUTER_CONFIRMER: sampling.awaiting}),),
-    refusal=T.NOT_A_SAMPLER,
-    work=Work(Role.SAMPLER, sampling.current_trip, sampling.on_text, sampling.on_location, sampling.on_image,
-              sampling.choose, sampling.status, sampling.back, sampling.ask_cancel, sampling.cancel_answer,
-              sampling.step_or_idle, idle=T.IDLE, none=T.NO_TRIP, kept=T.CANCEL_KEPT),
-)
-OM_VISIT = Flow(
-    om.NAME, "现场运维",
-    (Command("om", ("污染源运维", "OM_TASKS"),
-             {Role.OM_CREW: om.list_visits, Role.POLLUTER_CONFIRMER: om_polluter.awaiting}),),
-    refusal=T.OM_ONLY_CREW,
-    work=Work(Role.OM_CREW, om.current_visit, om.on_text, om.on_location, om.on_image,
-              om.choose, om.status, om.back, om.ask_cancel, om.cancel_answer,
-              om.step_or_idle, idle=T.OM_IDLE, none=T.OM_NO_VISIT, kept=T.OM_CANCEL_KEPT),
-)
 FLOWS = {flow.name: flow for flow in (
-    Flow(account.NAME, "账户绑定",
-         (Command("account", ("账户信息", "绑定", "我的信息", "ACCOUNT_INFO"),
-                  {STRANGER: account.account_info, ANYONE: account.account_info}),
-          Command("unbind", ("解绑",), {ANYONE: account.ask_unbind})),
-         answer=account.answer, needs=("step",)),
-    TRIP,
-    OM_VISIT,
-    Flow(receipt.NAME, "送样接收检查",
-         (Command("receipt", ("送样接收",), {Role.AGENCY_ADMIN: receipt.list_tasks}),),
-         refusal=T.RECEIPT_ONLY_AGENCY, answer=receipt.on_text, image=receipt.on_image),
+    Flow(account.NAME, "账户绑定", (
+        Command("account", ("账户信息", "绑定", "我的信息", "ACCOUNT_INFO"),
+                {STRANGER: account.account_info, ANYONE: account.account_info}),
+        Command("unbind", ("解绑",), {ANYONE: account.ask_unbind}),
+    ), answer=account.answer, needs=("step",)),
+    Flow(sampling.NAME, "采样行程", (
+        Command("tasks", ("采样任务", "SAMPLING_TASKS"),
+                {Role.SAMPLER: sampling.list_tasks, Role.POLLUTER_CONFIRMER: sampling.awaiting}),
+    ), refusal=T.NOT_A_SAMPLER, work=Work.of(sampling, Role.SAMPLER, idle=T.IDLE, none=T.NO_TRIP,
+                                              kept=T.CANCEL_KEPT)),
+    Flow(om.NAME, "现场运维", (
+        Command("om", ("污染源运维", "OM_TASKS"),
+                {Role.OM_CREW: om.list_visits, Role.POLLUTER_CONFIRMER: om_polluter.awaiting}),
+    ), refusal=T.OM_ONLY_CREW, work=Work.of(om, Role.OM_CREW, idle=T.OM_IDLE, none=T.OM_NO_VISIT,
+                                             kept=T.OM_CANCEL_KEPT)),
+    Flow(receipt.NAME, "送样接收检查", (
+        Command("receipt", ("送样接收",), {Role.AGENCY_ADMIN: receipt.list_tasks}),
+    ), refusal=T.RECEIPT_ONLY_AGENCY, answer=receipt.on_text, image=receipt.on_image),
 )}
-DEFAULT_WORK = TRIP.work  # users with no field work of their own are answered as a sampler with no trip open
+# users with no field work of their own are answered as a sampler with no trip open
+DEFAULT_WORK = FLOWS[sampling.NAME].work
 
 
 def commands() -> dict[str, tuple[Command, Flow | None]]:

@@ -66,7 +66,7 @@ def command(turn: Turn, word: str) -> str:
         return T.UNBOUND
     if flow is not None:
         return flow.refusal
-    return getattr(flows.work_of(turn.user.role), named.name)(turn)
+    return flows.work_of(turn.user.role).step(named.name)(turn)
 
 
 def _leave_list(turn: Turn) -> None:
@@ -103,7 +103,7 @@ def on_text(turn: Turn) -> str:
     turn.flow().pop("choices", None)
     work = flows.work_of(turn.user.role)
     current = work.current(turn)
-    return work.text(turn, current, text) if current else work.idle
+    return work.on_text(turn, current, text) if current else work.idle
 
 
 def _answer(turn: Turn, text: str, command_name: str | None) -> str | None:
@@ -119,7 +119,7 @@ def _answer(turn: Turn, text: str, command_name: str | None) -> str | None:
     if reply:
         return reply
     if command_name is None and not forms.normalise(text).isdigit():
-        return flow.work.kept + "\n" + flow.work.resume(turn)
+        return flow.work.kept + "\n" + flow.work.step_or_idle(turn)
     return None
 
 
@@ -132,7 +132,7 @@ def on_image(turn: Turn) -> str:
         return flow.image(turn, turn.picture, _live(turn))
     work = _work_at_hand(turn)
     current = work.current(turn)
-    return work.image(turn, current, turn.picture, _live(turn)) if current else work.none
+    return work.on_image(turn, current, turn.picture, _live(turn)) if current else work.none
 
 
 def _work_at_hand(turn: Turn):
@@ -157,7 +157,7 @@ def on_location(turn: Turn) -> str:
         return T.UNBOUND
     work = _work_at_hand(turn)
     current = work.current(turn)
-    return work.location(turn, current, turn.place) if current else work.none
+    return work.on_location(turn, current, turn.place) if current else work.none
 
 
 def on_click(turn: Turn) -> str:

@@ -66,7 +66,7 @@ def choose(turn: Turn, text: str) -> str:
     return _shown(turn, visit, head + "\n\n" + views.prompt(visit, turn.uow.config))
 
 
-def current_visit(turn: Turn):
+def current(turn: Turn):
     """The crew member's visit in progress, from the database, caught up with the mobile sheet page."""
     if turn.user is None or turn.user.role != Role.OM_CREW:
         return None
@@ -206,24 +206,24 @@ def wrong_kind(turn: Turn, visit) -> str:
 
 
 def step_or_idle(turn: Turn) -> str:
-    visit = current_visit(turn)
+    visit = current(turn)
     return _shown(turn, visit, views.prompt(visit, turn.uow.config)) if visit else T.OM_IDLE
 
 
 def status(turn: Turn) -> str:
-    visit = current_visit(turn)
+    visit = current(turn)
     return _shown(turn, visit, views.status(visit, turn.uow.config)) if visit else T.OM_NO_VISIT
 
 
 def back(turn: Turn) -> str:
-    visit = current_visit(turn)
+    visit = current(turn)
     if visit is None:
         return T.NOTHING_TO_GO_BACK
     return _outcome(turn, visit, lambda: om_visits.go_back(turn.uow, visit, turn.user, turn.key) or T.WENT_BACK)
 
 
 def ask_cancel(turn: Turn) -> str:
-    visit = current_visit(turn)
+    visit = current(turn)
     if visit is None:
         return T.NOTHING_TO_CANCEL
     turn.enter(NAME, cancel=visit.id)
@@ -233,7 +233,7 @@ def ask_cancel(turn: Turn) -> str:
 def cancel_answer(turn: Turn, text: str) -> str | None:
     """The answer to 确定取消吗: 1 cancels; anything else continues the visit (and is handled as usual)."""
     visit_id = turn.flow(NAME).pop("cancel")
-    visit = current_visit(turn)
+    visit = current(turn)
     if forms.normalise(text) != "1" or visit is None or visit.id != visit_id:
         return None
     om_visits.cancel(turn.uow, visit, turn.user, turn.key)

@@ -82,7 +82,7 @@ def choose(turn: Turn, text: str) -> str:
     return head + "\n\n" + views.prompt(trip)
 
 
-def current_trip(turn: Turn):
+def current(turn: Turn):
     """The sampler's trip in progress, from the database; the chat session only says which one."""
     if turn.user is None or turn.user.role != Role.SAMPLER:
         return None
@@ -180,24 +180,24 @@ def wrong_kind(trip) -> str:
 
 
 def step_or_idle(turn: Turn) -> str:
-    trip = current_trip(turn)
+    trip = current(turn)
     return views.prompt(trip) if trip else T.IDLE
 
 
 def status(turn: Turn) -> str:
-    trip = current_trip(turn)
+    trip = current(turn)
     return views.status(trip) if trip else T.NO_TRIP
 
 
 def back(turn: Turn) -> str:
-    trip = current_trip(turn)
+    trip = current(turn)
     if trip is None:
         return T.NOTHING_TO_GO_BACK
     return _outcome(turn, trip, lambda: trips.go_back(turn.uow, trip, turn.user, turn.key) or T.WENT_BACK)
 
 
 def ask_cancel(turn: Turn) -> str:
-    trip = current_trip(turn)
+    trip = current(turn)
     if trip is None:
         return T.NOTHING_TO_CANCEL
     turn.enter(NAME, cancel=trip.id)
@@ -207,7 +207,7 @@ def ask_cancel(turn: Turn) -> str:
 def cancel_answer(turn: Turn, text: str) -> str | None:
     """The answer to 确定取消吗: 1 cancels; anything else continues the trip (and is handled as usual)."""
     trip_id = turn.flow(NAME).pop("cancel")
-    trip = current_trip(turn)
+    trip = current(turn)
     if forms.normalise(text) != "1" or trip is None or trip.id != trip_id:
         return None
     trips.cancel(turn.uow, trip, turn.user, turn.key)

@@ -44,7 +44,7 @@ def test_every_menu_button_key_starts_one_flow_or_is_a_general_command():
 def test_the_step_commands_are_answered_by_every_field_work():
     for flow in FLOWS.values():
         if flow.work:
-            assert all(callable(getattr(flow.work, step)) for step in STEPS)
+            assert all(callable(flow.work.step(step)) for step in STEPS)
     assert flows.work_of(Role.OM_CREW) is FLOWS["om"].work
     assert flows.work_of(Role.SAMPLER) is FLOWS["trip"].work
     assert flows.work_of(Role.REGULATOR) is flows.DEFAULT_WORK
