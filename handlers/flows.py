@@ -61,6 +61,7 @@ class Work:
 
 @dataclass(frozen=True)
 class Flow:
+    """One conversation: how it starts, what it asks, and the field work it carries, if any."""
     name: str
     title: str  # what users call it
     commands: tuple[Command, ...]
@@ -141,7 +142,7 @@ def _translated(session: dict) -> dict | None:
     found = {name: {new: session.pop(old) for old, new in keys.items() if old in session}
              for name, keys in OLD_KEYS.items()}
     if isinstance(bind, dict):
-        return {"name": account.NAME, **bind}
+        return {**bind, "name": account.NAME}
     if unbind:
         return {"name": account.NAME, "step": "unbind"}
     if isinstance(receipt_state, dict):
@@ -153,7 +154,9 @@ def _translated(session: dict) -> dict | None:
 def _valid(state) -> bool:
     if not isinstance(state, dict) or state.get("name") not in FLOWS:
         return False
-    ids = [state[key] for key in ("subject", "cancel") if key in state] + list(state.get("choices") or [])
+    choices, shown = state.get("choices", []), state.get("shown", [None] * 4)
+    if not isinstance(choices, list) or not isinstance(shown, list) or len(shown) != 4:
+        return False
+    ids = [state[key] for key in ("subject", "cancel") if key in state] + choices
     return (all(isinstance(i, int) and not isinstance(i, bool) for i in ids)
-            and isinstance(state.get("choices", []), list) and isinstance(state.get("shown", []), list)
             and all(key in state for key in FLOWS[state["name"]].needs))

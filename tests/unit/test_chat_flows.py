@@ -87,7 +87,8 @@ def test_a_session_in_the_old_layout_is_read_in_the_new_one(old, new):
 @pytest.mark.parametrize("strange", [
     {"flow": "trip"}, {"flow": {"name": "nonsense"}}, {"flow": {"name": "trip", "subject": "7"}},
     {"flow": {"name": "om", "choices": "1,2"}}, {"flow": {"name": "trip", "cancel": True}},
-    {"flow": {"name": "account"}}, {"trip": "x"}, {"choices": [None]}, {"om_visit": [1]},
+    {"flow": {"name": "account"}}, {"trip": "x"}, {"choices": [None]}, {"om_visit": [1]}, {"om_choices": 5},
+    {"om_visit": 3, "om_shown": [3]}, {"flow": {"name": "trip", "choices": {"1": 2}}},
 ])
 def test_a_session_of_a_strange_shape_is_read_as_empty(strange):
     flows.restore(strange)
