@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from handlers import texts as T
 from handlers.turn import Turn
-from services import accounts, signin
+from services import accounts, pollution_source, signin
 
 NAME = "account"
 
@@ -42,9 +42,14 @@ def binding_answer(turn: Turn, text: str) -> str:
             signin.check(turn.uow.redis, text, _source(turn))
             turn.enter(NAME, step="password", username=text.strip())
             return T.ASK_PASSWORD
-        user = signin.sign_in(turn.db, turn.uow.redis, state.get("username", ""), text, _source(turn))
-    except signin.Locked as locked:
-        return str(locked)
+        runtime = turn.uow.runtime  # polluters may bind with their pollution-source system account
+        user = signin.sign_in(turn.db, turn.uow.redis, state.get("username", ""), text, _source(turn),
+                              pollution_source.system(runtime.config, runtime.http))
+    except (signin.Locked, signin.NotInDirectory) as refused:
+        return str(refused)
+    except pollution_source.Unreachable as unreachable:
+        turn.enter(NAME, step="username")  # nothing was wrong with what they typed: try again later
+        return str(unreachable)
     except signin.WrongPassword as wrong:
         if wrong.lock is not None:
             return str(wrong.lock)
@@ -80,6 +85,11 @@ def unbind_answer(turn: Turn, text: str) -> str:
     accounts.unbind(turn.db, turn.openid)
     turn.session.clear()
     return T.UNBOUND_OK
+
+
+def help_text(turn: Turn) -> str:
+    """帮助, with the help centre's web page the administrator keeps current, for what a chat reply cannot hold."""
+    return T.HELP + T.HELP_CENTRE.format(url=turn.uow.config.public_base_url.rstrip("/") + "/help")
 
 
 def organisation(user) -> str:

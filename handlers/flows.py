@@ -74,7 +74,7 @@ class Flow:
 
 # commands of no flow: they act on whatever the user is doing
 GENERAL = (
-    Command("help", ("帮助", "help", "?", "HELP"), {STRANGER: lambda turn: T.HELP, ANYONE: lambda turn: T.HELP}),
+    Command("help", ("帮助", "help", "?", "HELP"), {STRANGER: account.help_text, ANYONE: account.help_text}),
     Command("status", ("状态", "当前状态", "STATUS"), {}),
     Command("back", ("上一步", "返回"), {}),
     Command("cancel", ("取消",), {}),

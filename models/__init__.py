@@ -20,6 +20,15 @@ from models.directory import (
 )
 from models.filing import Capability, Filing, FilingReview, FilingState, Staff
 from models.findings import Finding, FindingStatus
+from models.help import Feedback, HelpCentre
+from models.inspections import (
+    DrawKind,
+    Inspection,
+    InspectionFile,
+    InspectionVerdict,
+    Outcome,
+    SpotCheckDraw,
+)
 from models.om import (
     CreditDocument,
     Instrument,
@@ -36,6 +45,7 @@ from models.om import (
     TrainingRecord,
     Vehicle,
 )
+from models.notices import Notice, Urging
 from models.outbound import OutboundMessage, OutboundStatus
 from models.tasks import (
     ClientSampling,
@@ -71,8 +81,9 @@ __all__ = [
     "ClientSampling", "ClientSamplingFile", "ConditionRecord", "LabReceipt",
     "Confirmation",
     "ConfirmationLink", "ConfirmationStatus", "Contract", "DirectoryChange", "Equipment", "Filing", "FilingReview",
-    "FilingState",
-    "FilingStatus", "Finding", "FindingStatus", "MonitoringPoint", "MonitoringTask", "OutboundMessage",
+    "FilingState", "HelpCentre", "DrawKind", "Inspection", "InspectionFile", "InspectionVerdict", "Outcome",
+    "SpotCheckDraw", "Notice", "Urging",
+    "FilingStatus", "Feedback", "Finding", "FindingStatus", "MonitoringPoint", "MonitoringTask", "OutboundMessage",
     "OutboundStatus", "Photo",
     "Period", "PhotoBand", "PhotoPurpose", "PhotoStatus", "PlanItem", "PointFactor", "PointKind", "Polluter",
     "ReceiptCheck", "ReportCounter", "Role", "Sample", "SamplingTrip", "SchemeItem", "Staff", "TaskEvent",

@@ -79,6 +79,8 @@ class User(Base, Timestamped):
     district: Mapped[str | None] = mapped_column(String(32))
     certificate_valid_until: Mapped[date | None]
     active: Mapped[bool] = mapped_column(default=True)
+    # who checks the password: "local" (this system's hash) or "pollution_source" (the city's 污染源综合管理信息系统)
+    auth_source: Mapped[str] = mapped_column(String(24), default="local", server_default="local")
 
     agency: Mapped[Agency | None] = relationship()
     polluter: Mapped[Polluter | None] = relationship()

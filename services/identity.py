@@ -1,15 +1,16 @@
-"""Who is registering: the legal entity behind a new agency account (法人一证通).
+"""Who is registering: the legal entity behind a new agency account, verified by 法人一证通.
 
-The real system verifies the entity with Shanghai's legal-entity certificate login (法人一证通). Registration
-only talks to an `IdentityProvider`, so that login can be plugged in beside the local provider used in
-development, which trusts a typed credit code and name once their format and check character are right.
+Registration only talks to an `IdentityProvider` (an OAuth2 authorization-code flow returning the entity's
+unified social credit code and name). Outside development it must be configured, or registration is refused;
+in development the local stand-in (web/standins/identity.py) plays the provider over the same protocol.
 """
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Protocol
+from urllib.parse import urlencode
+
+import requests
 
 from states.forms import normalise
 
@@ -31,14 +32,6 @@ class IdentityRejected(Exception):
     """The entity could not be verified; the message says why, in Chinese."""
 
 
-class IdentityProvider(Protocol):
-    """Verifies the legal entity behind a registration request."""
-
-    title: str  # shown on the registration page
-
-    def verify(self, request_data: Mapping[str, str]) -> LegalEntity: ...
-
-
 def check_character(first17: str) -> str:
     """The GB 32100-2015 check character of the first 17 characters of a credit code."""
     total = sum(ALPHABET.index(c) * w for c, w in zip(first17, WEIGHTS, strict=True))
@@ -54,24 +47,77 @@ def credit_code_problem(code: str) -> str | None:
     return None
 
 
-class LocalIdentityProvider:
-    """For development: the entity's credit code and name typed in a form, the code checked, the name trusted."""
-
-    title = "本地身份验证（开发环境，代替法人一证通）"
-
-    def verify(self, request_data: Mapping[str, str]) -> LegalEntity:
-        code = normalise(request_data.get("credit_code", "")).upper()
-        name = normalise(request_data.get("name", ""))
-        if not code:
-            raise IdentityRejected("请输入统一社会信用代码。")
-        problem = credit_code_problem(code)
-        if problem:
-            raise IdentityRejected(problem)
-        if not 2 <= len(name) <= 200:
-            raise IdentityRejected("请输入单位名称（营业执照上的全称）。")
-        return LegalEntity(credit_code=code, name=name)
+def entity_from(credit_code: str, name: str) -> LegalEntity:
+    """A legal entity from what a provider (or the development stand-in's form) gave, normalised and checked:
+    a provider that hands over a malformed code is not trusted with it."""
+    code, name = normalise(credit_code or "").upper(), normalise(name or "")
+    if not code:
+        raise IdentityRejected("请输入统一社会信用代码。")
+    problem = credit_code_problem(code)
+    if problem:
+        raise IdentityRejected(problem)
+    if not 2 <= len(name) <= 200:
+        raise IdentityRejected("请输入单位名称（营业执照上的全称）。")
+    return LegalEntity(credit_code=code, name=name)
 
 
-def provider(config) -> IdentityProvider:
-    """The identity provider for this deployment: for now the local one (法人一证通 plugs in here)."""
-    return LocalIdentityProvider()
+class IdentityProvider:
+    """法人一证通 as an OAuth2 authorization-code provider: the browser goes to `authorize_url`, comes back to
+    our callback with a code, and the code is exchanged server to server for the entity's credit code and name
+    (token endpoint, then userinfo). Configured by IDENTITY_ISSUER, IDENTITY_CLIENT_ID, IDENTITY_CLIENT_SECRET."""
+
+    title = "法人一证通"
+
+    def __init__(self, issuer: str, client_id: str, client_secret: str, http: requests.Session,
+                 timeout: float = 5.0):
+        self.issuer = issuer if issuer.endswith("/") else issuer + "/"
+        self.client_id, self.client_secret, self.http, self.timeout = client_id, client_secret, http, timeout
+
+    def authorize_url(self, redirect_uri: str, state: str) -> str:
+        query = urlencode({"response_type": "code", "client_id": self.client_id, "redirect_uri": redirect_uri,
+                           "scope": "openid entity", "state": state})
+        return f"{self.issuer}authorize?{query}"
+
+    def entity(self, code: str, redirect_uri: str) -> LegalEntity:
+        """The entity the authorization code stands for; IdentityRejected in Chinese when it cannot be had."""
+        token = self._call("POST", "token", data={
+            "grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri,
+            "client_id": self.client_id, "client_secret": self.client_secret}).get("access_token")
+        if not token:
+            raise IdentityRejected(UNVERIFIED)
+        info = self._call("GET", "userinfo", headers={"Authorization": f"Bearer {token}"})
+        return entity_from(str(info.get("credit_code") or ""), str(info.get("name") or ""))
+
+    def _call(self, method: str, path: str, **kwargs) -> dict:
+        try:
+            response = self.http.request(method, self.issuer + path, timeout=self.timeout, **kwargs)
+        except requests.RequestException:
+            raise IdentityRejected(UNREACHABLE) from None
+        if response.status_code >= 500:
+            raise IdentityRejected(UNREACHABLE)
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        if response.status_code != 200 or not isinstance(body, dict):
+            raise IdentityRejected(UNVERIFIED)  # an expired or reused code, or a provider we do not understand
+        return body
+
+
+UNREACHABLE = "暂时无法连接法人一证通，请稍后重试。"
+UNVERIFIED = "法人一证通未能确认您的单位身份（验证已过期或已使用），请重新验证。"
+CANCELLED = "您已取消法人一证通身份验证。"
+NOT_CONFIGURED = "本系统尚未接入法人一证通，暂不能在线注册。请联系系统管理员（见帮助中心）。"
+DEV_CLIENT_ID, DEV_CLIENT_SECRET = "emss-dev", "emss-dev-identity"
+
+
+def provider(config, http: requests.Session) -> IdentityProvider | None:
+    """The deployment's identity provider, or None when none is configured (registration is then refused).
+    In development the local stand-in (/fake-identity/, mounted with EMSS_DEV) plays it unless one is set."""
+    if config.identity_issuer:
+        return IdentityProvider(config.identity_issuer, config.identity_client_id, config.identity_client_secret,
+                                http, config.wechat_timeout)
+    if config.dev:
+        return IdentityProvider(config.public_base_url.rstrip("/") + "/fake-identity/", DEV_CLIENT_ID,
+                                DEV_CLIENT_SECRET, http, config.wechat_timeout)
+    return None

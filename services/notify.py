@@ -5,6 +5,7 @@ from sqlalchemy import select
 
 from models import OmVisit, OutboundMessage, OutboundStatus, SamplingTrip
 from services import clock, confirmations, om_confirmations
+from states.templates import Template
 
 SUBMITTED = "采样人员已提交现场采样记录，请在离场前核对确认。"
 RESUBMITTED = "监测机构已更正并重新提交采样记录，请核对确认。"
@@ -64,3 +65,11 @@ def record_template_outcome(db, msgid: str, status: str) -> None:
     if message is not None and status != "success":
         message.status = OutboundStatus.FAILED
         message.last_error = status
+
+
+def send_template(uow, openid: str, template: Template, url: str | None, **values: str) -> OutboundMessage:
+    """A template message of the catalogue (states/templates.py), its fields filled in the template's order."""
+    payload = {"template_id": getattr(uow.config, template.key), "data": template.data(**values)}
+    if url:
+        payload["url"] = url
+    return _queue(uow, "template", openid, None, payload)

@@ -26,6 +26,10 @@ MAX_PHOTO_BYTES = 20 * 1024 * 1024
 MAX_PHOTO_PIXELS = 50_000_000
 
 THUMBNAIL_SIDE = 320
+# The watermarked copy is for looking at, on a phone or a desk: at most this long side. The original keeps every
+# pixel (and its SHA-256); capping the copy lets a 50 MP photo be decoded at 1/2 scale (JPEG draft mode) instead of
+# holding 150 MB of pixels twice while it is turned upright.
+WATERMARKED_SIDE = 4096
 THUMBNAIL_QUALITY = 80
 WATERMARKED_QUALITY = 90
 
@@ -98,11 +102,13 @@ def process_photo(data: bytes, watermark: Watermark) -> ProcessedPhoto:
     """
     if len(data) > MAX_PHOTO_BYTES:
         raise PhotoRejected(MSG_TOO_BIG)
-    img = _decode(data)
+    img, (width, height) = _decode(data)
     exif_time, exif_lat, exif_lng = _read_exif(img)
     image_format = img.format or ""
-    picture = _to_rgb(_upright(img))
+    picture, turned = _displayed(img)
     del img  # a converted picture is a new image: let the decoded one go before the derivatives
+    if turned:
+        width, height = height, width
     # One decode serves every derivative, and the full-size pixels exist once: the small derivatives are
     # taken first, then the watermark is drawn onto the decoded picture itself (a copy of 50 MP is 200 MB).
     small = _shrink(picture)
@@ -111,8 +117,8 @@ def process_photo(data: bytes, watermark: Watermark) -> ProcessedPhoto:
         sha256=hashlib.sha256(data).hexdigest(),
         phash=phash,
         dct_hash=_dct_hash(small),
-        width=picture.width,
-        height=picture.height,
+        width=width,
+        height=height,
         size=len(data),
         format=image_format,
         exif_time=exif_time,
@@ -127,7 +133,7 @@ def dct_hash_of(data: bytes) -> str:
     """The DCT hash alone, for photos stored before it existed (`emss photos rehash`); PhotoRejected as above."""
     if len(data) > MAX_PHOTO_BYTES:
         raise PhotoRejected(MSG_TOO_BIG)
-    return _dct_hash(_shrink(_to_rgb(_upright(_decode(data)))))
+    return _dct_hash(_shrink(_displayed(_decode(data)[0])[0]))
 
 
 def phash_distance(a: str, b: str) -> int:
@@ -162,7 +168,7 @@ def _dct_hash(small: Image.Image) -> str:
     pixels = small.convert("L").resize((side, side), Image.Resampling.LANCZOS).tobytes()
     basis = _dct_basis()
     rows = [[sum(map(operator.mul, wave, pixels[y * side:(y + 1) * side])) for wave in basis] for y in range(side)]
-    columns = list(zip(*rows))  # columns[u][y]: frequency u along x, for each row y
+    columns = list(zip(*rows, strict=True))  # columns[u][y]: frequency u along x, for each row y
     coefficients = [sum(map(operator.mul, basis[v], columns[u])) for v in range(kept) for u in range(kept)]
     others = sorted(coefficients[1:])  # the DC term is the brightness, left out of the median
     median = others[len(others) // 2]
@@ -192,13 +198,43 @@ def _parse_hash(text: str) -> int:
 # --- decoding untrusted bytes -------------------------------------------------
 
 
-def _decode(data: bytes) -> Image.Image:
-    """Verify, then reopen and load: verify() leaves the image unusable."""
+def _decode(data: bytes) -> tuple[Image.Image, tuple[int, int]]:
+    """Verify, then reopen and load (verify() leaves the image unusable); a JPEG larger than the watermarked
+    copy needs is decoded at the smallest DCT scale that still covers it. The image and its stored size."""
     with _untrusted_decoding():
         _open_capped(data).verify()
         img = _open_capped(data)
+        stored = img.size
+        if img.format == "JPEG" and max(stored) > WATERMARKED_SIDE:
+            # draft picks the smallest DCT scale at least as big as asked: asking half the cap yields
+            # a long side between half the cap and the cap
+            img.draft("RGB", _fitted(stored, WATERMARKED_SIDE // 2))
         img.load()
-    return img
+    return img, stored
+
+
+def _fitted(size: tuple[int, int], side: int) -> tuple[int, int]:
+    """`size` scaled so that its longest side is `side` (never enlarged)."""
+    longest = max(size)
+    if longest <= side:
+        return size
+    return max(1, round(size[0] * side / longest)), max(1, round(size[1] * side / longest))
+
+
+def _capped(img: Image.Image) -> Image.Image:
+    """At most WATERMARKED_SIDE on the long side, before turning upright: what draft mode left over, or a big
+    PNG, is reduced by a whole factor first (the turn then copies the small picture, not the big one)."""
+    factor = math.ceil(max(img.size) / WATERMARKED_SIDE)
+    return img.reduce(factor) if factor > 1 else img
+
+
+def _displayed(img: Image.Image) -> tuple[Image.Image, bool]:
+    """The picture as the phone showed it (capped, upright, RGB), and whether turning it upright swapped its
+    sides (a portrait stored sideways)."""
+    capped = _capped(img)
+    before = capped.size
+    picture = _to_rgb(_upright(capped))
+    return picture, picture.size != before
 
 
 def _open_capped(data: bytes) -> Image.Image:
@@ -347,10 +383,7 @@ def _encode_jpeg(img: Image.Image, quality: int) -> bytes:
 
 def _thumbnail_size(width: int, height: int) -> tuple[int, int]:
     """Longest side THUMBNAIL_SIDE, aspect kept; a smaller picture keeps its size."""
-    longest = max(width, height)
-    if longest <= THUMBNAIL_SIDE:
-        return width, height
-    return max(1, round(width * THUMBNAIL_SIDE / longest)), max(1, round(height * THUMBNAIL_SIDE / longest))
+    return _fitted((width, height), THUMBNAIL_SIDE)
 
 
 def _shrink(picture: Image.Image) -> Image.Image:

@@ -16,14 +16,13 @@ from models import Agency, AgencyKind, FilingStatus, Polluter, Role, User
 from services.accounts import hash_password
 from services.filings import FormInvalid
 from services.identity import LegalEntity
-from states.filing_forms import DISTRICTS, REGISTRABLE
+from states.filing_forms import DISTRICTS, KIND_LABELS
 
 USERNAME = re.compile(r"^[A-Za-z0-9_.-]{3,32}$")
 
 TEXTS = {
     "registered": "该统一社会信用代码已注册，请使用已有账号登录。",
     "kind": "请选择机构类型。",
-    "kind_closed": "运维机构备案即将开放，暂不能注册。",
     "not_in_directory": "自主检测排污企业须为排污单位名录库中的单位：名录库中未找到该统一社会信用代码。",
     "district": "请选择所在区。",
     "username": "账号为 3～32 位字母、数字或 _ . -。",
@@ -79,8 +78,8 @@ def register(db: Session, entity: LegalEntity, raw: Mapping[str, str]) -> User:
 
 def _kind_and_district(db: Session, entity: LegalEntity, raw) -> tuple[str, str | None, dict[str, str]]:
     kind = raw.get("kind") or ""
-    if kind not in REGISTRABLE:
-        return kind, None, {"kind": TEXTS["kind_closed"] if kind == AgencyKind.OM else TEXTS["kind"]}
+    if kind not in KIND_LABELS:
+        return kind, None, {"kind": TEXTS["kind"]}
     if kind in (AgencyKind.SELF_MONITORING, AgencyKind.SELF_MONITORING_OM):
         site = _own_site(db, entity)
         return (kind, site.district, {}) if site is not None else (kind, None, {"kind": TEXTS["not_in_directory"]})

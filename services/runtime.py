@@ -4,10 +4,11 @@ Built from a `Config` in `create_app`; nothing connects at import time.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import fakeredis
 import redis
+import requests
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -26,6 +27,8 @@ class Runtime:
     sessions: sessionmaker[Session]
     redis: redis.Redis
     jobs: Jobs
+    # outbound calls to the city's systems (法人一证通, the pollution-source system): one pool per process
+    http: requests.Session = field(default_factory=requests.Session)
 
 
 def make_engine(url: str) -> Engine:

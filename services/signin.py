@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash
 
 from models import User
-from services import clock
+from services import clock, pollution_source
 
 LOCK_SECONDS = 15 * 60
 ACCOUNT_ATTEMPTS = 5
@@ -75,15 +75,30 @@ def check(redis, username: str | None, source: Source) -> None:
             raise Locked(kind, _lock_end(redis, key))
 
 
-def sign_in(db: Session, redis, username: str, password: str, source: Source) -> User:
-    """The active user with this name and password. Raises Locked (the password unchecked) or WrongPassword."""
+class NotInDirectory(Exception):
+    """The pollution-source system vouched for the account, but its polluter is not in our directory."""
+
+    def __init__(self, credit_code: str):
+        super().__init__(f"该污染源系统账号所属单位（统一社会信用代码 {credit_code}）不在本系统的排污单位名录库中，"
+                         "请联系所在区管理部门。")
+
+
+def sign_in(db: Session, redis, username: str, password: str, source: Source,
+            elsewhere: pollution_source.PollutionSourceSystem | None = None) -> User:
+    """The active user with this name and password: a local account, or (with `elsewhere`) a polluter's account
+    of the pollution-source system. Raises Locked (the password unchecked), WrongPassword, and for accounts of
+    that system Unreachable or NotInDirectory (neither counted as a wrong password)."""
     check(redis, username, source)  # refused before counting: a locked account's lock is not prolonged
     counters = _counters(username, source)
     left = _reserve(redis, counters)
     if min(left) < 0:  # attempts at the same moment took the last tries
         raise _lock(redis, counters, left)
     user = db.scalar(select(User).where(User.username == username.strip()))
-    if user is None or not user.active or not check_password_hash(user.password_hash, password):
+    if user is None or user.auth_source == pollution_source.AUTH_SOURCE:
+        user = _vouched_for(db, redis, counters, elsewhere, username.strip(), password, user)
+    elif not check_password_hash(user.password_hash, password):
+        user = None
+    if user is None or not user.active:
         # the attempt that used the last try says so now, not at the next one
         raise WrongPassword(min(left), _lock(redis, counters, left) if min(left) == 0 else None)
     pipe = redis.pipeline()
@@ -91,6 +106,31 @@ def sign_in(db: Session, redis, username: str, password: str, source: Source) ->
     pipe.decr(counters[-1][1])  # and a right password is no failure of its source
     pipe.execute()
     return user
+
+
+def _vouched_for(db: Session, redis, counters, elsewhere, username: str, password: str,
+                 existing: User | None) -> User | None:
+    """The local row of an account the pollution-source system vouches for (made at its first sign-in)."""
+    if elsewhere is None:
+        return None
+    try:
+        account = elsewhere.verify(username, password)
+        if account is None:
+            return None
+        polluter = pollution_source.polluter_of(db, account)
+        if polluter is None:
+            raise NotInDirectory(account.credit_code)
+    except (pollution_source.Unreachable, NotInDirectory):
+        _release(redis, counters)  # nobody typed a wrong password
+        raise
+    return pollution_source.local_account(db, account, polluter, existing)
+
+
+def _release(redis, counters: list[tuple[str, str, int]]) -> None:
+    pipe = redis.pipeline()
+    for _kind, key, _allowed in counters:
+        pipe.decr(key)
+    pipe.execute()
 
 
 def _reserve(redis, counters: list[tuple[str, str, int]]) -> list[int]:

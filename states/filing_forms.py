@@ -31,7 +31,6 @@ KIND_LABELS = {
     AgencyKind.OM: "运维机构",
 }
 # kinds that can register now; O&M agencies come with the O&M filing
-REGISTRABLE = (AgencyKind.MONITORING, AgencyKind.SELF_MONITORING, AgencyKind.SELF_MONITORING_OM)
 TAGS = {
     AgencyKind.MONITORING: frozenset({"monitoring"}),
     AgencyKind.SELF_MONITORING: frozenset({"monitoring"}),

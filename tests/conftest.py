@@ -69,6 +69,7 @@ def app(config):
     app.testing = True
     # the outbound client reaches the fake WeChat API in-process
     wechat_client(app.extensions["emss"]).http.mount(BASE + "/", WSGIAdapter(app))
+    app.extensions["emss"].http.mount(BASE + "/", WSGIAdapter(app))  # 法人一证通 and other city systems' stand-ins
     yield app
     app.extensions["emss"].engine.dispose()
 

@@ -9,7 +9,8 @@ from web.ids import IdConverter
 # one blueprint per area; each module's `bp`
 AREAS = ("web.pages", "web.auth", "web.agency", "web.filing", "web.review", "web.contracts", "web.tasks",
          "web.records", "web.trips", "web.polluter", "web.mobile", "web.regulator", "web.admin",
-         "web.credit", "web.om_qc", "web.om_tasks", "web.om_records", "web.om_mobile", "web.directory")
+         "web.credit", "web.om_qc", "web.om_tasks", "web.om_records", "web.om_mobile", "web.directory", "web.help",
+         "web.inspections", "web.notices")
 MAX_UPLOAD = 25 * 1024 * 1024
 
 
@@ -39,8 +40,10 @@ def create_app(config: Config | None = None) -> Flask:
     app.extensions["csrf"].exempt(endpoint.bp)  # WeChat's servers sign their requests instead
     if config.dev:
         from bot.standin import register as register_standin
+        from web import standins
 
         register_standin(app)
+        standins.register(app)
     return app
 
 
@@ -53,6 +56,6 @@ def _web(app: Flask) -> None:
     login_manager.init_app(app)
     csrf.init_app(app)
     app.teardown_appcontext(db.close)
-    app.jinja_env.globals.update(nav_links=nav.nav_links, nav_name=nav.nav_name)
+    app.jinja_env.globals.update(nav_links=nav.nav_links, nav_name=nav.nav_name, unread_notices=nav.unread_notices)
     for name in AREAS:
         app.register_blueprint(importlib.import_module(name).bp)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from contextlib import contextmanager
 
 from web.config import Config, ConfigError
 
@@ -49,6 +50,36 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
 
+@contextmanager
+def _runtime(config: Config):
+    """A one-shot command's runtime: no connection left behind in the pool afterwards."""
+    from services.runtime import build_runtime
+
+    runtime = build_runtime(config)
+    try:
+        yield runtime
+    finally:
+        runtime.engine.dispose()
+        runtime.redis.close()
+
+
+@contextmanager
+def _unit_of_work(config: Config):
+    from services.uow import UnitOfWork
+
+    with _runtime(config) as runtime, UnitOfWork(runtime) as uow:
+        yield uow
+
+
+def _refuse_outside_development(config: Config, what: str) -> bool:
+    """Demo data and scenarios make accounts with published passwords: never in production."""
+    if config.dev:
+        return False
+    print(f"{what}只用于开发和测试：请设置 EMSS_DEV=1。/ {what} is for development and tests only: set EMSS_DEV=1.",
+          file=sys.stderr)
+    return True
+
+
 def _db(args, config: Config) -> int:
     from migrations import upgrade
 
@@ -60,10 +91,10 @@ def _db(args, config: Config) -> int:
 
 def _demo(args, config: Config) -> int:
     from services import demo
-    from services.runtime import build_runtime
-    from services.uow import UnitOfWork
 
-    with UnitOfWork(build_runtime(config)) as uow:
+    if _refuse_outside_development(config, "演示数据"):
+        return 2
+    with _unit_of_work(config) as uow:
         created = demo.load(uow.session)
         uow.commit()
     print("演示数据已加载。" if created else "演示数据已存在，未重复加载。")
@@ -75,12 +106,8 @@ def _scenario(args, config: Config) -> int:
     import json
 
     from services import scenarios
-    from services.runtime import build_runtime
-    from services.uow import UnitOfWork
 
-    if not config.dev:  # a scenario makes accounts with known passwords and tokens: never in production
-        print("场景只用于开发和测试：请设置 EMSS_DEV=1。/ Scenarios are for development and tests: set EMSS_DEV=1.",
-              file=sys.stderr)
+    if _refuse_outside_development(config, "场景"):
         return 2
     try:
         with open(args.file, encoding="utf-8") as handle:
@@ -88,18 +115,14 @@ def _scenario(args, config: Config) -> int:
     except (OSError, ValueError) as exc:
         print(f"无法读取场景文件 / cannot read the scenario file: {exc}", file=sys.stderr)
         return 2
-    runtime = build_runtime(config)
     try:
-        with UnitOfWork(runtime) as uow:
+        with _unit_of_work(config) as uow:
             ids = scenarios.load(uow.session, data)
             uow.commit()
     except scenarios.ScenarioProblem as problem:
         print(f"场景文件有误，未加载任何内容：{problem.chinese}\n"
               f"The scenario file is wrong, nothing was loaded: {problem.english}", file=sys.stderr)
         return 2
-    finally:
-        runtime.engine.dispose()
-        runtime.redis.close()
     print(json.dumps(ids, ensure_ascii=False, indent=2))
     return 0
 
@@ -108,8 +131,6 @@ def _directory(args, config: Config) -> int:
     from services import directory_import
     from services.directory_file import FileRefused
     from services.directory_report import lines
-    from services.runtime import build_runtime
-    from services.uow import UnitOfWork
 
     try:
         with open(args.file, "rb") as handle:
@@ -117,18 +138,14 @@ def _directory(args, config: Config) -> int:
     except OSError as exc:
         print(f"无法读取文件 / cannot read the file: {exc}", file=sys.stderr)
         return 2
-    runtime = build_runtime(config)
     try:
-        with UnitOfWork(runtime) as uow:
+        with _unit_of_work(config) as uow:
             report = directory_import.run(uow.session, data, dry_run=args.dry_run)
             if report.applied:
                 uow.commit()
     except FileRefused as refused:
         print(refused, file=sys.stderr)
         return 2
-    finally:
-        runtime.engine.dispose()
-        runtime.redis.close()
     print("\n".join(lines(report)))
     return 1 if report.rejections else 0
 
@@ -169,10 +186,8 @@ def _worker(args, config: Config) -> int:
 
 def _om_visits(args, config: Config) -> int:
     from services import om_confirmations, om_plans
-    from services.runtime import build_runtime
-    from services.uow import UnitOfWork
 
-    with UnitOfWork(build_runtime(config)) as uow:
+    with _unit_of_work(config) as uow:
         created = om_plans.generate_all(uow.session)
         late = om_confirmations.mark_late(uow.session)
         uow.commit()
@@ -182,17 +197,16 @@ def _om_visits(args, config: Config) -> int:
 
 def _photos(args, config: Config) -> int:
     from services import neardup
-    from services.runtime import build_runtime
     from services.uow import UnitOfWork
 
-    runtime, total, after = build_runtime(config), 0, 0
-    while after is not None:  # one transaction per batch: a long backfill keeps what it has done
-        with UnitOfWork(runtime) as uow:
-            done, after = neardup.rehash(uow.session, config.media_root, after)
-            uow.commit()
-        total += done
+    total, after = 0, 0
+    with _runtime(config) as runtime:
+        while after is not None:  # one transaction per batch: a long backfill keeps what it has done
+            with UnitOfWork(runtime) as uow:
+                done, after = neardup.rehash(uow.session, config.media_root, after)
+                uow.commit()
+            total += done
     print(f"已为 {total} 张照片补算感知哈希并加入近似重复索引。")
-    runtime.engine.dispose()
     return 0
 
 
@@ -206,20 +220,13 @@ def _day(text: str):
 
 
 def _audit(args, config: Config) -> int:
-    from services.runtime import build_runtime
-
-    runtime = build_runtime(config)
-    try:
-        return _audit_verify(runtime, args.since) if args.action == "verify" else _audit_seal(runtime, args.day)
-    finally:
-        runtime.engine.dispose()  # a one-shot command: no connection left behind in the pool
+    return _audit_verify(config, args.since) if args.action == "verify" else _audit_seal(config, args.day)
 
 
-def _audit_verify(runtime, since) -> int:
+def _audit_verify(config: Config, since) -> int:
     from services import audit
-    from services.uow import UnitOfWork
 
-    with UnitOfWork(runtime) as uow:
+    with _unit_of_work(config) as uow:
         broken = audit.verify(uow.session, since)
     if broken:
         print(f"记录不完整 / BROKEN: {broken}", file=sys.stderr)
@@ -228,13 +235,12 @@ def _audit_verify(runtime, since) -> int:
     return 0
 
 
-def _audit_seal(runtime, day) -> int:
+def _audit_seal(config: Config, day) -> int:
     from datetime import timedelta
 
     from services import audit, clock
-    from services.uow import UnitOfWork
 
-    with UnitOfWork(runtime) as uow:
+    with _unit_of_work(config) as uow:
         try:
             sealed, new = audit.seal(uow.session, day or clock.today() - timedelta(days=1))
         except audit.NotOver as refused:
@@ -248,16 +254,10 @@ def _audit_seal(runtime, day) -> int:
 
 def _findings(args, config: Config) -> int:
     from services.findings import engine
-    from services.runtime import build_runtime
-    from services.uow import UnitOfWork
 
-    runtime = build_runtime(config)
-    try:
-        with UnitOfWork(runtime) as uow:
-            scanned = engine.rescan_since(uow.session, args.since)
-            uow.commit()
-    finally:
-        runtime.engine.dispose()
+    with _unit_of_work(config) as uow:
+        scanned = engine.rescan_since(uow.session, args.since)
+        uow.commit()
     print(f"已重新检查 {scanned} 个采样行程和现场运维任务的异常线索。")
     return 0
 

@@ -47,6 +47,7 @@ class Config:
     wechat_open_base: str = WECHAT_OPEN
     wechat_trip_template_id: str = "TRIP_CONFIRM"
     wechat_om_template_id: str = "OM_CONFIRM"
+    wechat_notice_template_id: str = "WORK_NOTICE"
     wechat_timeout: float = 5.0
     # WeChat sends a signed timestamp; older requests are replays
     wechat_max_clock_skew: int = 300
@@ -57,6 +58,13 @@ class Config:
     photo_sweep_after: int = 60
     photo_sweep_every: int = 60
     session_ttl: int = 2 * 24 * 3600
+    # 法人一证通 (services/identity.py): unset outside development, registration is refused
+    identity_issuer: str = ""
+    identity_client_id: str = ""
+    identity_client_secret: str = ""
+    # 污染源综合管理信息系统 (services/pollution_source.py): polluters' own accounts, verified there
+    polluter_directory_auth: str = ""
+    polluter_directory_key: str = ""
 
     def __post_init__(self) -> None:
         self.instance_path = Path(self.instance_path)
@@ -115,7 +123,13 @@ _ENV = {
     "WECHAT_OPEN_BASE": "wechat_open_base",
     "WECHAT_TRIP_TEMPLATE_ID": "wechat_trip_template_id",
     "WECHAT_OM_TEMPLATE_ID": "wechat_om_template_id",
+    "WECHAT_NOTICE_TEMPLATE_ID": "wechat_notice_template_id",
     "WECHAT_TIMEOUT": "wechat_timeout",
+    "IDENTITY_PROVIDER": "identity_issuer",
+    "IDENTITY_CLIENT_ID": "identity_client_id",
+    "IDENTITY_CLIENT_SECRET": "identity_client_secret",
+    "POLLUTER_DIRECTORY_AUTH": "polluter_directory_auth",
+    "POLLUTER_DIRECTORY_KEY": "polluter_directory_key",
 }
 _FLAGS = {"EMSS_DEV": "dev", "EMSS_JOBS_INLINE": "jobs_inline"}
 # secret -> (is the configured value safe, what the operator must set), in the operator's language

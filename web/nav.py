@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 from handlers.texts import ROLE_NAMES
+from services import notices
 from web.access import me
+from web.db import db
 
 NAV = {
     "agency_admin": [("agency.home", "工作台"), ("filing.edit", "备案管理"), ("contracts.index", "合同管理"),
@@ -12,8 +14,11 @@ NAV = {
                            ("polluter.site", "污染源基本信息")],
     "regulator": [("regulator.home", "监管工作台"), ("review.index", "备案审核"), ("regulator.tasks", "任务监管"),
                   ("om_records.visits", "运维记录"), ("regulator.credit_agencies", "运维信用评价"),
-                  ("om_qc.index", "运维质控"), ("regulator.coverage_page", "覆盖情况")],
-    "system_admin": [("admin.home", "系统管理"), ("directory.index", "名录库"), ("review.index", "备案审核")],
+                  ("om_qc.index", "运维质控"), ("regulator.coverage_page", "覆盖情况"),
+                  ("inspections.draws", "双随机抽查"), ("inspections.inspection_list", "检查记录"),
+                  ("notices.urging_desk", "督促")],
+    "system_admin": [("admin.home", "系统管理"), ("directory.index", "名录库"), ("review.index", "备案审核"),
+                     ("help.edit", "帮助中心"), ("help.feedback_list", "意见反馈")],
 }
 NAV["polluter_confirmer"] = [*NAV["polluter_confirmer"], ("polluter.om_visits", "污染源运维")]  # 业务管理 → 污染源运维
 
@@ -37,3 +42,7 @@ def nav_links() -> list[tuple[str, str]]:
 def nav_name() -> str:
     user = me()
     return f"{user.display_name}（{ROLE_NAMES.get(user.role, user.role)}）"
+
+
+def unread_notices() -> int:
+    return notices.unread(db(), me())

@@ -18,6 +18,7 @@ from bot.endpoint import sign
 from bot.menu import MENU
 from bot.standin.store import PREFIX, FakeWeChat
 from services import clock
+from states.templates import TEMPLATES
 
 bp = Blueprint("simulator", __name__, template_folder="templates")
 
@@ -36,11 +37,8 @@ DEMO_USERS = [
 ]
 SITE = {"name": "上海示范化工有限公司", "latitude": 30.8167, "longitude": 121.3500, "radius_m": 300, "span": 0.03}
 PRESETS = [("厂区内", 30.8168, 121.3502), ("厂区外约2公里", 30.8350, 121.3500)]
-# how the fake account's template library shows the trip template (WeChat keeps these labels, not the sender)
 # the clock buttons a trainer uses to demo a late confirmation: (label, seconds forward)
 CLOCK_STEPS = [("+10 分钟", 600), ("+1 小时", 3600), ("下一天", 24 * 3600)]
-TRIP_TEMPLATE = {"title": "采样记录待确认", "labels": {"keyword1": "采样任务", "keyword2": "排污单位",
-                                                "keyword3": "采样人员", "keyword4": "离场时间", "keyword5": "说明"}}
 
 
 class BadInput(Exception):
@@ -72,7 +70,9 @@ def fake() -> FakeWeChat:
 def page():
     config = current_app.extensions["emss"].config
     # what the page's script needs; the menu itself is drawn here, from MENU, not duplicated in the script
-    settings = {"site": SITE, "presets": PRESETS, "templates": {config.wechat_trip_template_id: TRIP_TEMPLATE},
+    # the fake account's template library: WeChat shows each template's own title and labels, not the sender's
+    templates = {getattr(config, t.key): {"title": t.title, "labels": t.labels} for t in TEMPLATES}
+    settings = {"site": SITE, "presets": PRESETS, "templates": templates,
                 "maxPhoto": MAX_PHOTO, "demoUsers": [openid for _, openid in DEMO_USERS]}
     return render_template("simulator.html", account_name=ACCOUNT_NAME, menu=MENU["button"], users=DEMO_USERS,
                            settings=settings, clock_steps=CLOCK_STEPS, app_time=clock.fmt(clock.now()),

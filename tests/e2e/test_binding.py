@@ -35,7 +35,7 @@ def test_a_bound_user_sees_who_they_are_and_can_unbind(demo_world, phone, runtim
     assert "尚未绑定" in sampler.tap("SAMPLING_TASKS")
 
 
-def test_the_polluter_binds_with_its_pollution_source_system_account(demo_world, phone, runtime):
+def test_the_polluter_binds_with_an_account_made_here(demo_world, phone, runtime):
     with runtime.sessions() as s:
         s.delete(s.scalars(select(WechatBinding)).one())
         s.commit()

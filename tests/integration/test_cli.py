@@ -13,6 +13,7 @@ def instance(tmp_path, monkeypatch):
     for name in ("DATABASE_URL", "REDIS_URL", "MEDIA_ROOT"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("EMSS_INSTANCE", str(tmp_path))
+    monkeypatch.setenv("EMSS_DEV", "1")  # the demo world is for development only
     return tmp_path
 
 
@@ -29,6 +30,16 @@ def test_upgrade_then_demo_twice_loads_the_demo_once(instance, capsys):
     assert (_count(instance, "user_account"), _count(instance, "visit")) == (users, visits)
     out = capsys.readouterr().out
     assert "演示数据已加载" in out and "未重复加载" in out and "demo1234" in out
+
+
+def test_the_demo_world_is_refused_in_production(instance, monkeypatch, capsys):
+    """Its accounts share a published password: loaded on a real city's server they would be open doors."""
+    monkeypatch.delenv("EMSS_DEV")
+    monkeypatch.setenv("SECRET_KEY", "x" * 64)
+    assert cli.main(["db", "upgrade"]) == 0
+    assert cli.main(["demo"]) == 2
+    assert "演示数据只用于开发和测试" in capsys.readouterr().err
+    assert _count(instance, "user_account") == 0
 
 
 def test_a_worker_needs_a_real_redis(instance, capsys):

@@ -11,6 +11,7 @@ from bot.menu import MENU
 from handlers import texts as T
 
 OPENID = "o_demo_sampler1"
+HELP_REPLY = T.HELP + T.HELP_CENTRE.format(url="http://emss.test/help")  # the conftest's public base URL
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -71,10 +72,10 @@ def test_page_draws_the_menu_from_the_menu_data(client):
 
 
 def test_text_gets_the_reply_and_both_sides_land_in_the_inbox(client, send):
-    assert reply_of(send(type="text", content="帮助")) == T.HELP
+    assert reply_of(send(type="text", content="帮助")) == HELP_REPLY
     inbox = client.get(f"/simulator/api/inbox/{OPENID}").get_json()
     assert [(e["kind"], e["direction"], e["content"]) for e in inbox] == [
-        ("text", "out", "帮助"), ("text", "in", T.HELP)]
+        ("text", "out", "帮助"), ("text", "in", HELP_REPLY)]
     assert inbox[0]["at"] <= inbox[1]["at"]
 
 
@@ -115,8 +116,8 @@ def test_photo_goes_to_the_media_store_then_to_the_account(demo_world, send, see
 
 
 def test_quick_clicks_are_two_events_not_a_retry(send, seen):
-    assert reply_of(send(type="click", key="HELP")) == T.HELP
-    assert reply_of(send(type="click", key="HELP")) == T.HELP
+    assert reply_of(send(type="click", key="HELP")) == HELP_REPLY
+    assert reply_of(send(type="click", key="HELP")) == HELP_REPLY
     (_, first), (_, second) = seen
     assert second > first
 

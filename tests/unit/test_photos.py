@@ -485,3 +485,29 @@ def test_a_large_photo_is_processed_holding_its_full_size_pixels_only_once(tmp_p
                            check=True, cwd=Path(photos.__file__).resolve().parent.parent, timeout=60)
     growth_mb = int(probe.stdout) * 1024 / 1e6
     assert 40 < growth_mb < 1.5 * 48
+
+
+def test_a_huge_photo_keeps_its_size_on_record_and_gets_a_display_copy_of_at_most_4096_px():
+    data = jpeg(scene((5200, 3900)), quality=80)
+    result = process_photo(data, MARK)
+    assert (result.width, result.height) == (5200, 3900)  # the original, untouched, is the evidence
+    shown = Image.open(io.BytesIO(result.watermarked))
+    assert max(shown.size) <= photos.WATERMARKED_SIDE and shown.width > shown.height
+    assert result.sha256 == hashlib.sha256(data).hexdigest()
+
+
+def test_a_huge_portrait_stored_sideways_is_recorded_and_shown_upright():
+    exif = Image.Exif()
+    exif[0x0112] = 6  # the phone held upright, the sensor stored it sideways
+    result = process_photo(jpeg(scene((5200, 3900)), quality=80, exif=exif), MARK)
+    assert (result.width, result.height) == (3900, 5200)
+    shown = Image.open(io.BytesIO(result.watermarked))
+    assert shown.height > shown.width and max(shown.size) <= photos.WATERMARKED_SIDE
+
+
+def test_a_huge_png_is_reduced_before_its_display_copy_is_made():
+    buffer = io.BytesIO()
+    scene((4400, 1000)).save(buffer, "PNG")
+    result = process_photo(buffer.getvalue(), MARK)
+    assert (result.width, result.height) == (4400, 1000)
+    assert max(Image.open(io.BytesIO(result.watermarked)).size) <= photos.WATERMARKED_SIDE

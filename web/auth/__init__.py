@@ -7,9 +7,9 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from services import signin
+from services import pollution_source, signin
 from web.access import Principal
-from web.db import db
+from web.db import db, uow
 
 bp = Blueprint("auth", __name__, template_folder="templates")
 
@@ -34,13 +34,19 @@ def login():
     if not form.validate_on_submit():
         return render_template("auth/login.html", form=form), 400 if request.method == "POST" else 200
     source = signin.Source("ip", request.remote_addr or "-")
+    runtime = current_app.extensions["emss"]
     try:
-        user = signin.sign_in(db(), current_app.extensions["emss"].redis, form.username.data, form.password.data,
-                              source)
+        user = signin.sign_in(db(), runtime.redis, form.username.data, form.password.data, source,
+                              pollution_source.system(runtime.config, runtime.http))
     except signin.Locked as locked:
         return _refused(form, str(locked), 429)
+    except pollution_source.Unreachable as unreachable:
+        return _refused(form, str(unreachable), 503)
+    except signin.NotInDirectory as outside:
+        return _refused(form, str(outside), 403)
     except signin.WrongPassword as wrong:
         return _refused(form, "账号或密码错误。" + (str(wrong.lock) if wrong.lock else ""), 401)
+    uow().commit()  # an account of the pollution-source system signing in for the first time is kept
     login_user(Principal(user.id))
     return redirect(url_for(HOME[user.role]))
 

@@ -3,35 +3,17 @@ agencies: vehicles and spare parts, in web/filing/om.py), versions — and 机�
 verified by the identity provider opens its agency account."""
 from __future__ import annotations
 
+import secrets
 import time
 
-from flask import (
-    Blueprint,
-    abort,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    session,
-    url_for,
-)
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import login_user
 
 from models import Capability, Filing, Role, Staff
 from services import clock, filings, identity, registration, staff_accounts, uploads
 from services.filings import FilingRefused, FormInvalid
 from states import filing as machine
-from states.filing_forms import (
-    BASIC,
-    CAPABILITY,
-    DISTRICTS,
-    KIND_LABELS,
-    REGISTRABLE,
-    SECTION_BY_KEY,
-    sections_of,
-    tags_of,
-)
+from states.filing_forms import BASIC, CAPABILITY, DISTRICTS, KIND_LABELS, SECTION_BY_KEY, sections_of, tags_of
 from states.forms import display
 from web import formview
 from web.access import Principal, me, role_required
@@ -53,6 +35,7 @@ ENTRY = "<any(staff, equipment):section>"
 FILED = "<any(staff, equipment, vehicles):section>"
 FILE = "<any(certificate, licence, lease):file>"
 REGISTRATION_SECONDS = 30 * 60  # how long an identity verification carries the registration
+IDENTITY_STATE = "identity_state"  # the verification this browser started (against a forged callback)
 
 
 @bp.context_processor
@@ -274,19 +257,49 @@ def send_certificate(path: str | None, name: str):
 # --- registration (机构注册) ---------------------------------------------------------------------------------
 
 def register():
-    """Step 1: the legal entity proves who it is through the identity provider (法人一证通)."""
-    provider = identity.provider(current_app.extensions["emss"].config)
-    if request.method == "GET":
-        return render_template("filing/register.html", provider=provider, typed={})
+    """Step 1: the legal entity proves who it is at 法人一证通 (its page, then back to our callback)."""
+    if _provider() is None:
+        return render_template("filing/register.html", refused=identity.NOT_CONFIGURED), 503
+    return render_template("filing/register.html", refused=None)
+
+
+def register_start():
+    provider = _provider()
+    if provider is None:
+        abort(503, identity.NOT_CONFIGURED)
+    state = secrets.token_urlsafe(16)
+    session[IDENTITY_STATE] = state
+    return redirect(provider.authorize_url(_callback_url(), state))
+
+
+def register_callback():
+    """The provider sends the browser back with a code (or an error); the code names the entity, server to server."""
+    provider, expected = _provider(), session.pop(IDENTITY_STATE, None)
+    state, code = request.args.get("state", ""), request.args.get("code", "")
     try:
-        entity = provider.verify(request.form)
+        if provider is None:
+            raise identity.IdentityRejected(identity.NOT_CONFIGURED)
+        if not expected or not secrets.compare_digest(state, expected):
+            raise identity.IdentityRejected(identity.UNVERIFIED)  # not the verification this browser started
+        if request.args.get("error") or not code:
+            raise identity.IdentityRejected(identity.CANCELLED)
+        entity = provider.entity(code, _callback_url())
         if registration.registered(db(), entity.credit_code):
             raise identity.IdentityRejected(registration.TEXTS["registered"])
     except identity.IdentityRejected as rejected:
         flash(str(rejected), "error")
-        return render_template("filing/register.html", provider=provider, typed=request.form), 400
+        return render_template("filing/register.html", refused=None), 400
     session["registration"] = {"credit_code": entity.credit_code, "name": entity.name, "at": time.time()}
     return redirect(url_for("filing.register_account"))
+
+
+def _provider() -> identity.IdentityProvider | None:
+    runtime = current_app.extensions["emss"]
+    return identity.provider(runtime.config, runtime.http)
+
+
+def _callback_url() -> str:
+    return current_app.extensions["emss"].config.public_base_url.rstrip("/") + url_for("filing.register_callback")
 
 
 def register_account():
@@ -324,12 +337,14 @@ def _verified_entity() -> identity.LegalEntity | None:
 
 def _account_page(entity, typed, errors):
     return render_template("filing/register_account.html", entity=entity, typed=typed, errors=errors,
-                           kinds=[(k, KIND_LABELS[k], k in REGISTRABLE) for k in KIND_LABELS], districts=DISTRICTS)
+                           kinds=KIND_LABELS.items(), districts=DISTRICTS)
 
 
 # registration lives at /register, outside the agency area (its visitors have no account yet)
-bp.record_once(lambda state: state.app.add_url_rule("/register", "filing.register", register,
-                                                    methods=["GET", "POST"]))
+bp.record_once(lambda state: state.app.add_url_rule("/register", "filing.register", register))
+bp.record_once(lambda state: state.app.add_url_rule("/register/start", "filing.register_start", register_start))
+bp.record_once(lambda state: state.app.add_url_rule("/register/callback", "filing.register_callback",
+                                                    register_callback))
 bp.record_once(lambda state: state.app.add_url_rule("/register/account", "filing.register_account",
                                                     register_account, methods=["GET", "POST"]))
 
