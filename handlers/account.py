@@ -1,9 +1,12 @@
-"""账户信息: binding an OpenID to an account of this system, and unbinding it."""
+"""账户信息: binding an OpenID to an account of this system, and unbinding it. The flow's session state holds
+the question asked: `step` is "username", "password" (with the `username` given) or "unbind"."""
 from __future__ import annotations
 
 from handlers import texts as T
 from handlers.turn import Turn
 from services import accounts, pollution_source, signin
+
+NAME = "account"
 
 
 def account_info(turn: Turn) -> str:
@@ -16,31 +19,41 @@ def account_info(turn: Turn) -> str:
         signin.check(turn.uow.redis, None, _source(turn))
     except signin.Locked as locked:
         return str(locked)
-    turn.session["bind"] = {"step": "username"}
+    turn.enter(NAME, step="username")
     return T.ASK_USERNAME
+
+
+def answer(turn: Turn, text: str, command: str | None) -> str:
+    """Every text answers the open question while it is asked; 取消 abandons binding."""
+    if turn.flow(NAME)["step"] == "unbind":
+        return unbind_answer(turn, text)
+    if command == "cancel":
+        turn.leave()
+        return T.BIND_CANCELLED
+    return binding_answer(turn, text)
 
 
 def binding_answer(turn: Turn, text: str) -> str:
     """The account name, then the password. Wrong passwords count against the account (whichever way they
     came) and this OpenID; a locked one is told until when, and not asked for a password in vain."""
-    state = turn.session.pop("bind")
+    state = turn.leave()
     try:
         if state["step"] == "username":
             signin.check(turn.uow.redis, text, _source(turn))
-            turn.session["bind"] = {"step": "password", "username": text.strip()}
+            turn.enter(NAME, step="password", username=text.strip())
             return T.ASK_PASSWORD
         runtime = turn.uow.runtime  # polluters may bind with their pollution-source system account
-        user = signin.sign_in(turn.db, turn.uow.redis, state["username"], text, _source(turn),
+        user = signin.sign_in(turn.db, turn.uow.redis, state.get("username", ""), text, _source(turn),
                               pollution_source.system(runtime.config, runtime.http))
     except (signin.Locked, signin.NotInDirectory) as refused:
         return str(refused)
     except pollution_source.Unreachable as unreachable:
-        turn.session["bind"] = {"step": "username"}  # nothing was wrong with what they typed: try again later
+        turn.enter(NAME, step="username")  # nothing was wrong with what they typed: try again later
         return str(unreachable)
     except signin.WrongPassword as wrong:
         if wrong.lock is not None:
             return str(wrong.lock)
-        turn.session["bind"] = {"step": "username"}
+        turn.enter(NAME, step="username")
         return T.BIND_WRONG.format(left=wrong.attempts_left)
     return _bind(turn, user)
 
@@ -61,19 +74,22 @@ def _source(turn: Turn) -> signin.Source:
 
 
 def ask_unbind(turn: Turn) -> str:
-    if turn.user is None:
-        return T.UNBOUND
-    turn.session["unbind"] = True
+    turn.enter(NAME, step="unbind")
     return T.ASK_UNBIND.format(username=turn.user.username)
 
 
 def unbind_answer(turn: Turn, text: str) -> str:
-    del turn.session["unbind"]
+    turn.leave()
     if text.strip() != "1":
         return T.UNBIND_KEPT
     accounts.unbind(turn.db, turn.openid)
     turn.session.clear()
     return T.UNBOUND_OK
+
+
+def help_text(turn: Turn) -> str:
+    """帮助, with the help centre's web page the administrator keeps current, for what a chat reply cannot hold."""
+    return T.HELP + T.HELP_CENTRE.format(url=turn.uow.config.public_base_url.rstrip("/") + "/help")
 
 
 def organisation(user) -> str:

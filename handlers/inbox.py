@@ -1,14 +1,14 @@
 """Entry points registered on the robot, one per WeChat message kind. Each opens a unit of work, routes
-the message to a command or to the trip's current step, and commits once."""
+the message by the flow table (handlers/flows.py) to an open question, a command or the field work's current
+step, and commits once."""
 from __future__ import annotations
 
 import logging
 import time
 
-from flask import current_app, g
-
-from handlers import account, om, receipt, sampling
+from handlers import flows
 from handlers import texts as T
+from handlers.flows import ANYONE, STRANGER
 from handlers.turn import Turn
 from services import notify
 from services.uow import UnitOfWork
@@ -16,35 +16,27 @@ from states import forms
 
 log = logging.getLogger(__name__)
 
-# typed words and menu keys (EventKey) naming the same command
-COMMANDS = {
-    "帮助": "help", "help": "help", "?": "help", "HELP": "help",
-    "账户信息": "account", "绑定": "account", "我的信息": "account", "ACCOUNT_INFO": "account",
-    "解绑": "unbind",
-    "采样任务": "tasks", "SAMPLING_TASKS": "tasks",
-    "污染源运维": "om", "OM_TASKS": "om",
-    "状态": "status", "当前状态": "status", "STATUS": "status",
-    "上一步": "back", "返回": "back",
-    "取消": "cancel",
-    "送样接收": "receipt",
-}
 LIVE_PHOTO_WINDOW = 120  # seconds after a camera-only menu tap in which its photos arrive
 
 
-def handles(func):
+def handles(func, context):
     """Run `func(turn)` in one unit of work; any unexpected failure is rolled back and apologised for.
+    `context()` gives the runtime and the delivery key of the message being handled (bot/robot.py).
 
     Not functools.wraps: WeRoBot counts the handler's parameters through `__wrapped__`."""
     def handler(message, session):
-        with UnitOfWork(current_app.extensions["emss"]) as uow:
-            turn = Turn(uow=uow, message=message, session=session, openid=message.source,
-                        key=getattr(g, "message_key", None))
+        runtime, key = context()
+        flows.restore(session)
+        with UnitOfWork(runtime) as uow:
+            turn = Turn(uow=uow, message=message, session=session, openid=message.source, key=key)
             try:
                 reply = func(turn)
                 uow.commit()
             except Exception:
                 log.exception("handling %s failed", getattr(message, "type", "?"))
                 return T.SORRY
+            finally:
+                turn.tidy()
         return fit(reply) if reply else None
     handler.__name__, handler.__doc__ = func.__name__, func.__doc__
     return handler
@@ -62,93 +54,91 @@ def fit(reply: str) -> str:
     return reply.replace("]]>", "]]]]><![CDATA[>")
 
 
-def command(turn: Turn, name: str) -> str:
-    if name == "help":  # the web page the administrator keeps current, for what a chat reply cannot hold
-        return T.HELP + T.HELP_CENTRE.format(url=turn.uow.config.public_base_url.rstrip("/") + "/help")
-    if name == "account":
-        return account.account_info(turn)
+def command(turn: Turn, word: str) -> str:
+    """A command typed or tapped: a flow's start for the roles the table lets start it, or a step of the user's
+    field work."""
+    named, flow = flows.commands()[word]
+    who = STRANGER if turn.user is None else turn.user.role
+    start = named.by.get(who) or (named.by.get(ANYONE) if turn.user is not None else None)
+    if start is not None:
+        return start(turn)
     if turn.user is None:
         return T.UNBOUND
-    if name == "unbind":
-        return account.ask_unbind(turn)
-    if name == "om":
-        return om.list_visits(turn)
-    if om.is_crew(turn) and name in ("status", "back", "cancel"):
-        return {"status": om.status, "back": om.back, "cancel": om.ask_cancel}[name](turn)
-    return {"tasks": sampling.list_tasks, "status": sampling.status, "back": sampling.back,
-            "cancel": sampling.ask_cancel, "receipt": receipt.list_tasks}[name](turn)
+    if flow is not None:
+        return flow.refusal
+    return flows.work_of(turn.user.role).step(named.name)(turn)
 
 
-@handles
+def _leave_list(turn: Turn) -> None:
+    """A typed command leaves the list shown and a flow that only the session holds (its answers are kept in
+    the database); field work stays open."""
+    flow = _active(turn)
+    if flow is not None and flow.work is not None:
+        turn.flow().pop("choices", None)
+    elif flow is not None:
+        turn.leave()
+
+
+def _active(turn: Turn) -> flows.Flow | None:
+    """The flow holding the conversation."""
+    return flows.FLOWS.get(turn.flow().get("name"))
+
+
 def on_text(turn: Turn) -> str:
-    """Text: a pending question's answer, a command, a list choice, or the trip step's input."""
+    """Text: the open question's answer, a command, a list choice, or the field work's step input."""
     text = turn.message.content or ""
     word = forms.normalise(text)
-    if "bind" in turn.session:
-        if COMMANDS.get(word) == "cancel":
-            del turn.session["bind"]
-            return T.BIND_CANCELLED
-        return account.binding_answer(turn, text)
-    if "unbind" in turn.session:
-        return account.unbind_answer(turn, text)
-    if "cancel" in turn.session:
-        reply = sampling.cancel_answer(turn, text)
-        if reply:
-            return reply
-        if COMMANDS.get(word) is None and not word.isdigit():
-            return T.CANCEL_KEPT + "\n" + _step_or_idle(turn)
-    if om.CANCEL in turn.session:
-        reply = om.cancel_answer(turn, text)
-        if reply:
-            return reply
-        if COMMANDS.get(word) is None and not word.isdigit():
-            return T.OM_CANCEL_KEPT + "\n" + om.step_or_idle(turn)
-    if receipt.KEY in turn.session and COMMANDS.get(word) in (None, "back", "cancel"):
-        return receipt.on_text(turn, text, COMMANDS.get(word))
-    if word in COMMANDS:
-        turn.session.pop("choices", None)
-        turn.session.pop(om.CHOICES, None)
-        turn.session.pop(receipt.KEY, None)  # another command leaves the receipt check; its answers are kept
-        return command(turn, COMMANDS[word])
+    named = flows.commands().get(word)
+    reply = _answer(turn, text, named[0].name if named else None)
+    if reply is not None:
+        return reply
+    if named:
+        _leave_list(turn)
+        return command(turn, word)
     if turn.user is None:
         return T.UNBOUND
-    if "choices" in turn.session and word.isdigit():
-        return sampling.choose(turn, word)
-    turn.session.pop("choices", None)
-    if om.is_crew(turn):  # an O&M crew member has no sampling trips
-        if om.CHOICES in turn.session and word.isdigit():
-            return om.choose(turn, word)
-        turn.session.pop(om.CHOICES, None)
-        visit = om.current_visit(turn)
-        return om.on_text(turn, visit, text) if visit else T.OM_IDLE
-    trip = sampling.current_trip(turn)
-    return sampling.on_text(turn, trip, text) if trip else T.IDLE
+    flow = _active(turn)
+    if flow is not None and flow.work is not None and "choices" in turn.flow() and word.isdigit():
+        return flow.work.choose(turn, word)
+    turn.flow().pop("choices", None)
+    work = flows.work_of(turn.user.role)
+    current = work.current(turn)
+    return work.on_text(turn, current, text) if current else work.idle
 
 
-def _step_or_idle(turn: Turn) -> str:
-    if om.is_crew(turn):
-        return om.step_or_idle(turn)
-    trip = sampling.current_trip(turn)
-    return sampling.views.prompt(trip) if trip else T.IDLE
+def _answer(turn: Turn, text: str, command_name: str | None) -> str | None:
+    """The open question of the flow holding the conversation, asked before commands; None: not an answer."""
+    flow = _active(turn)
+    if flow is None:
+        return None
+    if flow.answer is not None:
+        return flow.answer(turn, text, command_name)
+    if flow.work is None or "cancel" not in turn.flow():
+        return None
+    reply = flow.work.cancel_answer(turn, text)  # 确定取消吗: 1 cancels, anything else goes on
+    if reply:
+        return reply
+    if command_name is None and not forms.normalise(text).isdigit():
+        return flow.work.kept + "\n" + flow.work.step_or_idle(turn)
+    return None
 
 
-@handles
 def on_image(turn: Turn) -> str:
-    """A photo: stored for the trip's photo step; its media is fetched by a job after the reply."""
+    """A photo: stored for the flow's photo step; its media is fetched by a job after the reply."""
     if turn.user is None:
         return T.UNBOUND
-    if receipt.KEY in turn.session:
-        return receipt.on_image(turn, turn.picture, _live(turn))
-    if om.is_crew(turn):
-        turn.session.pop(om.CHOICES, None)
-        visit = om.current_visit(turn)
-        if visit is None:
-            return T.OM_NO_VISIT
-        return om.on_image(turn, visit, turn.picture, _live(turn))
-    trip = sampling.current_trip(turn)
-    if trip is None:
-        return T.NO_TRIP
-    return sampling.on_image(turn, trip, turn.picture, _live(turn))
+    flow = _active(turn)
+    if flow is not None and flow.image is not None:
+        return flow.image(turn, turn.picture, _live(turn))
+    work = _work_at_hand(turn)
+    current = work.current(turn)
+    return work.on_image(turn, current, turn.picture, _live(turn)) if current else work.none
+
+
+def _work_at_hand(turn: Turn):
+    """The user's field work; a location or photo answers its step, so a list shown before is no longer open."""
+    turn.flow().pop("choices", None)
+    return flows.work_of(turn.user.role)
 
 
 def _live(turn: Turn) -> bool:
@@ -161,45 +151,33 @@ def _live(turn: Turn) -> bool:
     return True
 
 
-@handles
 def on_location(turn: Turn) -> str:
-    """A location from the map picker: the check-in of the trip's location step."""
+    """A location from the map picker: the check-in of the field work's location step."""
     if turn.user is None:
         return T.UNBOUND
-    if om.is_crew(turn):
-        turn.session.pop(om.CHOICES, None)
-        visit = om.current_visit(turn)
-        if visit is None:
-            return T.OM_NO_VISIT
-        return om.on_location(turn, visit, turn.place)
-    trip = sampling.current_trip(turn)
-    if trip is None:
-        return T.NO_TRIP
-    return sampling.on_location(turn, trip, turn.place)
+    work = _work_at_hand(turn)
+    current = work.current(turn)
+    return work.on_location(turn, current, turn.place) if current else work.none
 
 
-@handles
 def on_click(turn: Turn) -> str:
     """A menu button (CLICK): the same commands as typed words."""
-    name = COMMANDS.get(turn.message.key or "")
-    return command(turn, name) if name else T.UNSUPPORTED
+    key = turn.message.key or ""
+    return command(turn, key) if key in flows.commands() else T.UNSUPPORTED
 
 
-@handles
 def on_subscribe(turn: Turn) -> str:
     if turn.user is None:
         return T.WELCOME + "\n" + T.UNBOUND
-    return T.WELCOME + "\n" + (T.OM_IDLE if om.is_crew(turn) else T.IDLE)
+    return T.WELCOME + "\n" + flows.work_of(turn.user.role).idle
 
 
-@handles
 def on_pic_sysphoto(turn: Turn) -> None:
     """The camera-only button: the image messages that follow were taken live."""
     count = turn.message.checked.get("SendPicsInfo")
     turn.session["live"] = {"count": count, "until": time.time() + LIVE_PHOTO_WINDOW}
 
 
-@handles
 def on_template_finished(turn: Turn) -> None:
     """TEMPLATESENDJOBFINISH: WeChat's final word on a template message."""
     checked = turn.message.checked
@@ -216,15 +194,22 @@ def silent(message, session) -> None:
     return None
 
 
-def register(robot) -> None:
-    routes = {
-        "text": on_text, "image": on_image, "location": on_location, "click_event": on_click,
-        "subscribe_event": on_subscribe, "pic_sysphoto_event": on_pic_sysphoto,
-        "templatesendjobfinish_event": on_template_finished,
-        "voice": on_unsupported, "video": on_unsupported, "shortvideo": on_unsupported, "link": on_unsupported,
-        "unknown": on_unsupported, "unknown_event": on_unsupported,
-        "location_select_event": silent, "pic_photo_or_album_event": silent, "pic_weixin_event": silent,
-        "view_event": silent, "location_event": silent, "unsubscribe_event": silent, "scan_event": silent,
-    }
+# message kinds handled in a unit of work; the rest need no database
+TURNS = {
+    "text": on_text, "image": on_image, "location": on_location, "click_event": on_click,
+    "subscribe_event": on_subscribe, "pic_sysphoto_event": on_pic_sysphoto,
+    "templatesendjobfinish_event": on_template_finished,
+}
+PLAIN = {
+    "voice": on_unsupported, "video": on_unsupported, "shortvideo": on_unsupported, "link": on_unsupported,
+    "unknown": on_unsupported, "unknown_event": on_unsupported,
+    "location_select_event": silent, "pic_photo_or_album_event": silent, "pic_weixin_event": silent,
+    "view_event": silent, "location_event": silent, "unsubscribe_event": silent, "scan_event": silent,
+}
+
+
+def register(robot, context) -> None:
+    """Add our handlers to the robot; `context()` gives the runtime and the message's delivery key."""
     for kind in robot.message_types:
-        robot.add_handler(routes.get(kind, on_unsupported), type=kind)
+        func = TURNS.get(kind)
+        robot.add_handler(handles(func, context) if func else PLAIN.get(kind, on_unsupported), type=kind)

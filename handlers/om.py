@@ -1,13 +1,12 @@
 """污染源运维: an O&M crew member's site visit through chat. Each handler finds the visit in the database, calls
 one use case of services/om_visits.py and replies with the outcome and the next prompt.
 
-The chat session only holds hints: the visit list just shown, the visit in progress, a pending 取消 question and
-the position last shown (so an answer typed for a question meanwhile answered on the mobile page is not taken
-for the next one).
+The flow's session state (handlers/flows.py) only holds hints: the visit list just shown, the visit in progress
+(`subject`), a pending 取消 question and the position last shown (so an answer typed for a question meanwhile
+answered on the mobile page is not taken for the next one).
 """
 from __future__ import annotations
 
-from handlers import om_polluter
 from handlers import om_views as views
 from handlers import texts as T
 from handlers.turn import Picture, Place, Turn
@@ -19,28 +18,19 @@ from states.om_sheets import SHEETS
 from states.om_visit import EXPECTS, FINAL, Step
 from states.qc_limits import SEVERITY_NAMES as qc_names
 
-CHOICES, VISIT, CANCEL, SHOWN = "om_choices", "om_visit", "om_cancel", "om_shown"
+NAME = "om"
 PROCEED_WORDS = {"1", "下一步", "完成", "好了", "好", "ok"}
 CONFIRM_WORDS = {"1", "确认", "确定", "提交"}
 LEAVE_WORDS = {"0", "离场", "离场签到"}
 
 
-def is_crew(turn: Turn) -> bool:
-    return turn.user is not None and turn.user.role == Role.OM_CREW
-
-
 def list_visits(turn: Turn) -> str:
     """污染源运维: a crew member's visits due today and overdue."""
-    user = turn.user
-    if user.role == Role.POLLUTER_CONFIRMER:
-        return om_polluter.awaiting(turn)
-    if user.role != Role.OM_CREW:
-        return T.OM_ONLY_CREW
-    visits = om_visits.visits_due(turn.db, user)
+    visits = om_visits.visits_due(turn.db, turn.user)
     if not visits:
-        turn.session.pop(CHOICES, None)
+        turn.flow(NAME).pop("choices", None)
         return T.OM_NO_VISITS
-    turn.session[CHOICES] = [v.id for v in visits]
+    turn.enter(NAME, choices=[v.id for v in visits])
     today = clock.today()
     lines = [T.OM_VISITS_HEAD] + [
         T.OM_VISIT_LINE.format(n=n, day=v.due_on.strftime("%m-%d"), plan=v.plan.name, polluter=v.plan.polluter.name,
@@ -53,10 +43,11 @@ def list_visits(turn: Turn) -> str:
 
 def choose(turn: Turn, text: str) -> str:
     """A number from the visit list: start the visit, or join/resume it."""
-    choices = turn.session.pop(CHOICES)
+    state = turn.flow(NAME)
+    choices = state.pop("choices")
     number = forms.normalise(text)
     if not number.isdigit() or not 1 <= int(number) <= len(choices):
-        turn.session[CHOICES] = choices
+        state["choices"] = choices
         return T.BAD_CHOICE.format(count=len(choices))
     try:
         visit, how = om_visits.open_visit(turn.uow, turn.user, choices[int(number) - 1], turn.key)
@@ -64,7 +55,7 @@ def choose(turn: Turn, text: str) -> str:
         if problem.code == "visit_closed":
             return T.OM_CLOSED.format(state=T.OM_STATE_NAMES.get(problem.detail["state"], ""))
         return T.OM_PROBLEMS[problem.code]
-    turn.session[VISIT] = visit.id
+    state["subject"] = visit.id
     plan = visit.plan
     if how == "joined":
         head = T.OM_JOINED.format(name=visit.started_by.display_name, plan=plan.name, polluter=plan.polluter.name)
@@ -75,15 +66,16 @@ def choose(turn: Turn, text: str) -> str:
     return _shown(turn, visit, head + "\n\n" + views.prompt(visit, turn.uow.config))
 
 
-def current_visit(turn: Turn):
+def current(turn: Turn):
     """The crew member's visit in progress, from the database, caught up with the mobile sheet page."""
-    if not is_crew(turn):
+    if turn.user is None or turn.user.role != Role.OM_CREW:
         return None
-    visit = om_visits.active_visit(turn.db, turn.user, turn.session.get(VISIT))
+    state = turn.flow(NAME)
+    visit = om_visits.active_visit(turn.db, turn.user, state.get("subject"))
     if visit is None:
-        turn.session.pop(VISIT, None)
+        state.pop("subject", None)
         return None
-    turn.session[VISIT] = visit.id
+    state["subject"] = visit.id
     om_visits.catch_up(turn.uow, visit, turn.user, turn.key)
     return visit
 
@@ -98,9 +90,9 @@ def _position(visit) -> list:
 def _shown(turn: Turn, visit, reply: str) -> str:
     """Remember what the reply asked, and return it."""
     if visit.state in FINAL:
-        turn.session.pop(SHOWN, None)
+        turn.flow(NAME).pop("shown", None)
     else:
-        turn.session[SHOWN] = _position(visit)
+        turn.flow(NAME)["shown"] = _position(visit)
     return reply
 
 
@@ -127,7 +119,7 @@ def _outcome(turn: Turn, visit, action) -> str:
 def on_text(turn: Turn, visit, text: str) -> str:
     word = forms.normalise(text).lower()
     state = visit.state
-    shown = turn.session.get(SHOWN)
+    shown = turn.flow(NAME).get("shown")
     filling = (Step.SHEET_FORM, Step.SHEET_CONFIRM)
     if shown and shown[0] == visit.id and (state in filling or shown[1] in filling) and shown != _position(visit):
         # answered on the mobile page (or by a colleague) since the last question: show where it stands now
@@ -165,7 +157,7 @@ def _confirm(turn: Turn, visit) -> str | None:
         return "\n".join([confirmed, *(T.OM_FINDING.format(severity=qc_names[f.severity], message=f.message,
                                                              clause=f.clause) for f in sheet.findings)])
     om_visits.confirm(turn.uow, visit, turn.user, turn.key)
-    turn.session.pop(VISIT, None)
+    turn.flow(NAME).pop("subject", None)
     return T.OM_SUBMITTED
 
 
@@ -214,37 +206,37 @@ def wrong_kind(turn: Turn, visit) -> str:
 
 
 def step_or_idle(turn: Turn) -> str:
-    visit = current_visit(turn)
+    visit = current(turn)
     return _shown(turn, visit, views.prompt(visit, turn.uow.config)) if visit else T.OM_IDLE
 
 
 def status(turn: Turn) -> str:
-    visit = current_visit(turn)
+    visit = current(turn)
     return _shown(turn, visit, views.status(visit, turn.uow.config)) if visit else T.OM_NO_VISIT
 
 
 def back(turn: Turn) -> str:
-    visit = current_visit(turn)
+    visit = current(turn)
     if visit is None:
         return T.NOTHING_TO_GO_BACK
     return _outcome(turn, visit, lambda: om_visits.go_back(turn.uow, visit, turn.user, turn.key) or T.WENT_BACK)
 
 
 def ask_cancel(turn: Turn) -> str:
-    visit = current_visit(turn)
+    visit = current(turn)
     if visit is None:
         return T.NOTHING_TO_CANCEL
-    turn.session[CANCEL] = visit.id
+    turn.enter(NAME, cancel=visit.id)
     return T.OM_ASK_CANCEL
 
 
 def cancel_answer(turn: Turn, text: str) -> str | None:
     """The answer to 确定取消吗: 1 cancels; anything else continues the visit (and is handled as usual)."""
-    visit_id = turn.session.pop(CANCEL)
-    visit = current_visit(turn)
+    visit_id = turn.flow(NAME).pop("cancel")
+    visit = current(turn)
     if forms.normalise(text) != "1" or visit is None or visit.id != visit_id:
         return None
     om_visits.cancel(turn.uow, visit, turn.user, turn.key)
-    turn.session.pop(VISIT, None)
-    turn.session.pop(SHOWN, None)
+    turn.flow(NAME).pop("subject", None)
+    turn.flow(NAME).pop("shown", None)
     return T.OM_PROMPTS["cancelled"]

@@ -1,30 +1,28 @@
 """送样接收: an agency administrator fills the receipt check of delivered samples in chat, field by field,
 from the same form definition as the web page (states/receipt.py), with photos; 上一步 / 取消 / 确认 as in
-采样工况. The chat session keeps only which task (or which list) is open; the answers are in the database.
+采样工况. The flow's session state keeps only which task (`subject`) or which list (`choices`) is open; the
+answers are in the database.
 """
 from __future__ import annotations
 
 from handlers import texts as T
 from handlers.turn import Picture, Turn
-from models import MonitoringTask, Role
+from models import MonitoringTask
 from services import receipts, records
 from states import forms
 from states.receipt import RECEIPT_CHECK, TAGS
 
-KEY = "receipt"  # session: {"choices": [task ids]} while choosing, {"task": id} while filling in
+NAME = "receipt"
 CONFIRM_WORDS = {"1", "确认", "确定", "提交"}
 
 
 def list_tasks(turn: Turn) -> str:
     """送样接收: the agency's delivered-sample tasks awaiting their receipt check."""
-    user = turn.user
-    if user.role != Role.AGENCY_ADMIN:
-        return T.RECEIPT_ONLY_AGENCY
-    tasks = receipts.awaiting(turn.db, user.agency_id)
+    turn.leave()  # the list starts the choice afresh
+    tasks = receipts.awaiting(turn.db, turn.user.agency_id)
     if not tasks:
-        turn.session.pop(KEY, None)
         return T.NO_RECEIPTS
-    turn.session[KEY] = {"choices": [t.id for t in tasks]}
+    turn.enter(NAME, choices=[t.id for t in tasks])
     lines = [T.RECEIPTS_HEAD]
     for n, task in enumerate(tasks, 1):
         answered = len(task.receipt.answers) if task.receipt else 0
@@ -33,17 +31,20 @@ def list_tasks(turn: Turn) -> str:
     return "\n".join(lines)
 
 
-def on_text(turn: Turn, text: str, command: str | None) -> str:
-    """A list choice, or the open form's answer, 上一步 (back), 取消 (cancel) or 确认."""
-    state = turn.session[KEY]
+def on_text(turn: Turn, text: str, command: str | None) -> str | None:
+    """A list choice, or the open form's answer, 上一步 (back), 取消 (cancel) or 确认; another command is not
+    this flow's (None: the command leaves the receipt check, its answers are kept)."""
+    if command not in (None, "back", "cancel"):
+        return None
+    state = turn.flow(NAME)
     if command == "cancel":
-        turn.session.pop(KEY)
+        turn.leave()
         return T.RECEIPT_PAUSED
     if "choices" in state:
         return _choose(turn, state["choices"], forms.normalise(text))
-    task = _task(turn, state["task"])
+    task = _task(turn, state.get("subject"))
     if task is None:
-        turn.session.pop(KEY)
+        turn.leave()
         return T.NO_RECEIPTS
     try:
         if command == "back":
@@ -64,14 +65,14 @@ def _choose(turn: Turn, choices: list[int], number: str) -> str:
         return T.BAD_CHOICE.format(count=len(choices))
     task = _task(turn, choices[int(number) - 1])
     if task is None:
-        turn.session.pop(KEY)
+        turn.leave()
         return T.NO_RECEIPTS
     try:
         receipts.check_of(task)
     except records.RecordsProblem as problem:
-        turn.session.pop(KEY)
+        turn.leave()
         return T.RECEIPT_PROBLEMS[problem.code]
-    turn.session[KEY] = {"task": task.id}
+    turn.enter(NAME, subject=task.id).pop("choices")
     head = T.RECEIPT_OPENED.format(code=task.code, task=task.name, polluter=task.polluter.name)
     return head + "\n\n" + prompt(turn, task)
 
@@ -80,14 +81,14 @@ def _confirm(turn: Turn, task: MonitoringTask, text: str) -> str:
     if forms.normalise(text) not in CONFIRM_WORDS:
         return T.EXPECT_CONFIRM + "\n" + prompt(turn, task)
     receipts.confirm(turn.uow, task, turn.user)
-    turn.session.pop(KEY)
+    turn.leave()
     return T.RECEIPT_CONFIRMED
 
 
 def _refused(turn: Turn, task: MonitoringTask, problem: records.RecordsProblem) -> str:
     reason = T.RECEIPT_PROBLEMS[problem.code]
     if problem.code in ("receipt_confirmed", "not_delivered", "wrong_status"):
-        turn.session.pop(KEY)
+        turn.leave()
         return reason
     return reason + "\n" + prompt(turn, task)
 
@@ -102,12 +103,12 @@ def prompt(turn: Turn, task: MonitoringTask) -> str:
 
 def on_image(turn: Turn, picture: Picture, live: bool) -> str:
     """A photo of the delivered samples: stored for the open receipt check, fetched by a job."""
-    state = turn.session[KEY]
-    if "task" not in state:
+    state = turn.flow(NAME)
+    if "subject" not in state:
         return T.RECEIPT_CHOOSE_FIRST
-    task = _task(turn, state["task"])
+    task = _task(turn, state["subject"])
     if task is None:
-        turn.session.pop(KEY)
+        turn.leave()
         return T.NO_RECEIPTS
     if picture.problem:
         return T.INPUT_PROBLEMS[picture.problem]
@@ -118,7 +119,5 @@ def on_image(turn: Turn, picture: Picture, live: bool) -> str:
     return T.RECEIPT_PHOTO.format(count=len(receipts.photos(turn.db, task)))
 
 
-def _task(turn: Turn, task_id: int) -> MonitoringTask | None:
-    """The task, only while it is still the user's agency's."""
-    task = turn.db.get(MonitoringTask, task_id)
-    return task if task is not None and task.agency_id == turn.user.agency_id else None
+def _task(turn: Turn, task_id: int | None) -> MonitoringTask | None:
+    return receipts.agency_task(turn.db, turn.user.agency_id, task_id) if task_id is not None else None

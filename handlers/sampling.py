@@ -1,5 +1,6 @@
 """采样任务: the sampler's trip through chat. Each handler finds the trip, calls one use case and replies
-with the outcome and the next prompt."""
+with the outcome and the next prompt. The flow's session state (handlers/flows.py) holds the task list just shown,
+the trip in progress and a pending 取消 question."""
 from __future__ import annotations
 
 from handlers import texts as T
@@ -11,6 +12,7 @@ from services.trips import TripProblem
 from states import forms
 from states.trip import EXPECTS, FINAL, Step
 
+NAME = "trip"
 PROCEED_WORDS = {"1", "下一步", "完成", "好了", "好", "ok"}
 CONFIRM_WORDS = {"1", "确认", "确定", "提交"}
 PROBLEMS = {
@@ -23,17 +25,12 @@ PROBLEMS = {
 
 
 def list_tasks(turn: Turn) -> str:
-    """采样任务: a sampler's visits due today (and overdue), or a polluter's trips awaiting confirmation."""
-    user = turn.user
-    if user.role == Role.POLLUTER_CONFIRMER:
-        return _awaiting(turn)
-    if user.role != Role.SAMPLER:
-        return T.NOT_A_SAMPLER
-    visits = trips.visits_due(turn.db, user)
+    """采样任务: a sampler's visits due today (and overdue)."""
+    visits = trips.visits_due(turn.db, turn.user)
     if not visits:
-        turn.session.pop("choices", None)
+        turn.flow(NAME).pop("choices", None)
         return T.NO_VISITS
-    turn.session["choices"] = [v.id for v in visits]
+    turn.enter(NAME, choices=[v.id for v in visits])
     today = clock.today()
     lines = [T.VISITS_HEAD] + [
         T.VISIT_LINE.format(n=n, day=v.day.strftime("%m-%d"), starts=v.starts.strftime("%H:%M"),
@@ -44,7 +41,8 @@ def list_tasks(turn: Turn) -> str:
     return "\n".join(lines)
 
 
-def _awaiting(turn: Turn) -> str:
+def awaiting(turn: Turn) -> str:
+    """采样任务 for a polluter's confirmer: the trips awaiting its confirmation."""
     pending = trips.awaiting_confirmation(turn.db, turn.user.polluter_id)
     if not pending:
         return T.NONE_AWAITING
@@ -61,10 +59,11 @@ def _awaiting(turn: Turn) -> str:
 
 def choose(turn: Turn, text: str) -> str:
     """A number from the list: start the visit's trip, or join/resume it."""
-    choices = turn.session.pop("choices")
+    state = turn.flow(NAME)
+    choices = state.pop("choices")
     number = forms.normalise(text)
     if not number.isdigit() or not 1 <= int(number) <= len(choices):
-        turn.session["choices"] = choices
+        state["choices"] = choices
         return T.BAD_CHOICE.format(count=len(choices))
     try:
         trip, created = trips.open_trip(turn.uow, turn.user, choices[int(number) - 1], turn.key)
@@ -72,7 +71,7 @@ def choose(turn: Turn, text: str) -> str:
         if problem.code == "trip_closed":
             return T.TRIP_CLOSED.format(state=T.STATE_NAMES.get(problem.detail["state"], ""))
         return PROBLEMS[problem.code]
-    turn.session["trip"] = trip.id
+    state["subject"] = trip.id
     task = trip.visit.task
     if trip.started_by_id != turn.user.id:
         head = T.TRIP_JOINED.format(name=trip.started_by.display_name, task=task.name, polluter=task.polluter.name)
@@ -83,13 +82,14 @@ def choose(turn: Turn, text: str) -> str:
     return head + "\n\n" + views.prompt(trip)
 
 
-def current_trip(turn: Turn):
+def current(turn: Turn):
     """The sampler's trip in progress, from the database; the chat session only says which one."""
     if turn.user is None or turn.user.role != Role.SAMPLER:
         return None
-    trip = trips.active_trip(turn.db, turn.user, turn.session.get("trip"))
+    state = turn.flow(NAME)
+    trip = trips.active_trip(turn.db, turn.user, state.get("subject"))
     if trip is not None:
-        turn.session["trip"] = trip.id
+        state["subject"] = trip.id
     return trip
 
 
@@ -127,7 +127,7 @@ def _confirm(turn: Turn, trip) -> str | None:
     trips.confirm(turn.uow, trip, turn.user, turn.key)
     if not was_review:
         return None
-    turn.session.pop("trip", None)
+    turn.flow(NAME).pop("subject", None)
     return T.SUBMITTED_SELF if trip.state == Step.COMPLETED else T.SUBMITTED_TO_POLLUTER
 
 
@@ -179,32 +179,37 @@ def wrong_kind(trip) -> str:
     return views.prompt(trip)
 
 
+def step_or_idle(turn: Turn) -> str:
+    trip = current(turn)
+    return views.prompt(trip) if trip else T.IDLE
+
+
 def status(turn: Turn) -> str:
-    trip = current_trip(turn)
+    trip = current(turn)
     return views.status(trip) if trip else T.NO_TRIP
 
 
 def back(turn: Turn) -> str:
-    trip = current_trip(turn)
+    trip = current(turn)
     if trip is None:
         return T.NOTHING_TO_GO_BACK
     return _outcome(turn, trip, lambda: trips.go_back(turn.uow, trip, turn.user, turn.key) or T.WENT_BACK)
 
 
 def ask_cancel(turn: Turn) -> str:
-    trip = current_trip(turn)
+    trip = current(turn)
     if trip is None:
         return T.NOTHING_TO_CANCEL
-    turn.session["cancel"] = trip.id
+    turn.enter(NAME, cancel=trip.id)
     return T.ASK_CANCEL
 
 
 def cancel_answer(turn: Turn, text: str) -> str | None:
     """The answer to 确定取消吗: 1 cancels; anything else continues the trip (and is handled as usual)."""
-    trip_id = turn.session.pop("cancel")
-    trip = current_trip(turn)
+    trip_id = turn.flow(NAME).pop("cancel")
+    trip = current(turn)
     if forms.normalise(text) != "1" or trip is None or trip.id != trip_id:
         return None
     trips.cancel(turn.uow, trip, turn.user, turn.key)
-    turn.session.pop("trip", None)
+    turn.flow(NAME).pop("subject", None)
     return T.PROMPTS["cancelled"]

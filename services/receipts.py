@@ -30,6 +30,12 @@ def awaiting(db: Session, agency_id: int) -> list[MonitoringTask]:
     return list(db.scalars(query))
 
 
+def agency_task(db: Session, agency_id: int | None, task_id: int) -> MonitoringTask | None:
+    """The task, only while it is still this agency's (a list shown earlier may outlive a reassignment)."""
+    task = db.get(MonitoringTask, task_id)
+    return task if task is not None and task.agency_id == agency_id else None
+
+
 def check_of(task: MonitoringTask) -> ReceiptCheck:
     """The task's receipt check, started empty on first use; refused unless it may still be filled in."""
     if task.sampling_needed:
