@@ -167,11 +167,6 @@ def reused_photos(db: Session, trip_ids: list[int]) -> dict[int, tuple[int, ...]
     return {trip_id: tuple(sorted(others)) for trip_id, others in found.items()}
 
 
-def irregular_first(found: list[TripRow]) -> list[TripRow]:
-    """The regulator's order: the trips with the most marks first, the most recent first among equals."""
-    return sorted(found, key=lambda r: (-len(r.flags), -r.trip.visit.day.toordinal(), -r.trip.id))
-
-
 # --- tasks ------------------------------------------------------------------------------------------
 
 def task_query(user: User, flt: TaskFilter):

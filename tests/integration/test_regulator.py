@@ -1,5 +1,5 @@
-"""监管工作台: the regulator sees its district's tasks and trips, the irregular trips first, and exports lists
-with the filters it chose."""
+"""监管工作台: the regulator sees its district's tasks and trips, the ones with the riskiest findings first,
+and exports lists with the filters it chose."""
 from __future__ import annotations
 
 import io
@@ -10,6 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 from models import Role
+from services.findings import engine
 from tests.support import records as R
 
 
@@ -19,7 +20,7 @@ def district(demo_world, runtime):
     A regular; B outside the fence and unconfirmed; C confirmed after departure with a photo also on B."""
     second = R.add_visit(runtime, "RW-DEMO-0001", "sampler2")
     third = R.add_visit(runtime, "RW-DEMO-0001", "sampler2", starts=time(15, 0))
-    return {
+    trips = {
         "A": R.make_trip(runtime, R.visit_of(runtime, "RW-DEMO-0001"), "completed", photo_hashes=("a1",),
                          confirmed=True),
         "B": R.make_trip(runtime, second, "awaiting_confirmation", outside=True, photo_hashes=("b1",),
@@ -29,6 +30,10 @@ def district(demo_world, runtime):
         "Z": R.make_trip(runtime, R.visit_of(runtime, "ZC-DEMO-0001"), "completed", outside=True,
                          photo_hashes=("z1",)),
     }
+    with runtime.sessions() as s:  # what the findings jobs do after each recorded event
+        engine.rescan_since(s)
+        s.commit()
+    return trips
 
 
 def _trip_order(page: str) -> list[int]:
@@ -42,9 +47,10 @@ def test_the_desk_counts_the_district_and_lists_the_irregular_trips_first(distri
     irregular, others = page.split("其他近期行程")
     assert _trip_order(irregular) == [district["B"], district["C"]]
     assert _trip_order(others) == [district["A"]]
-    for flag in ("签到在围栏外", "照片与其他行程重复", "缺少排污单位确认", "离场后才确认"):
-        assert flag in irregular
-    assert f"同图行程：#{district['C']}" in irregular
+    for finding in ("签到位置在电子围栏外", "照片与其他行程/运维重复（字节相同）", "排污单位未确认",
+                    "排污单位在采样人员离场后确认"):
+        assert finding in irregular
+    assert f"与采样行程 #{district['C']} 照片" in irregular
 
 
 def test_a_regulator_sees_only_its_own_district(district, runtime, client, login):
