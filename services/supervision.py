@@ -5,11 +5,12 @@ confirmation missing or given after the crew left, a photo also used on another 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import and_, exists, func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import and_, exists, func, select, tuple_
+from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 
 from models import (
     CheckIn,
@@ -32,6 +33,8 @@ PHOTO_REUSED = "photo_reused"
 CONFIRMATION_MISSING = "confirmation_missing"
 AFTER_DEPARTURE = "after_departure"
 SUBMITTED = (Step.AWAITING_CONFIRMATION, Step.REJECTED, Step.COMPLETED)
+PER_PAGE = 50  # rows of a list page
+CHUNK = 1000  # rows an export reads at a time
 
 
 class FilterError(ValueError):
@@ -125,9 +128,34 @@ def trip_query(user: User, flt: TripFilter):
     return query.order_by(Visit.day.desc(), SamplingTrip.id.desc())
 
 
-def trips(db: Session, user: User, flt: TripFilter, limit: int | None = None) -> list[TripRow]:
-    query = trip_query(user, flt)
-    return rows(db, list(db.scalars(query.limit(limit) if limit else query)))
+# what a trip's row shows, loaded with the page's trips rather than one query per row
+TRIP_ROW_LOADS = (
+    joinedload(SamplingTrip.visit).joinedload(Visit.task).joinedload(MonitoringTask.polluter),
+    joinedload(SamplingTrip.visit).joinedload(Visit.task).joinedload(MonitoringTask.agency),
+    joinedload(SamplingTrip.visit).selectinload(Visit.samplers),
+    selectinload(SamplingTrip.check_ins), selectinload(SamplingTrip.confirmations),
+)
+
+
+def trips(db: Session, user: User, flt: TripFilter, page: int = 1, per_page: int = PER_PAGE) -> list[TripRow]:
+    """One page of the filtered trips, the most recent first."""
+    query = trip_query(user, flt).options(*TRIP_ROW_LOADS).limit(per_page).offset((max(page, 1) - 1) * per_page)
+    return rows(db, list(db.scalars(query)))
+
+
+def all_trips(db: Session, user: User, flt: TripFilter, chunk: int = CHUNK) -> Iterator[TripRow]:
+    """Every filtered trip, read `chunk` at a time (keyset on the list's order) and let go of after use:
+    an export of any length holds one chunk in memory."""
+    query = trip_query(user, flt).options(*TRIP_ROW_LOADS).limit(chunk)
+    after = None
+    while True:
+        page = query.where(tuple_(Visit.day, SamplingTrip.id) < after) if after else query
+        found = list(db.scalars(page))
+        if not found:
+            return
+        after = (found[-1].visit.day, found[-1].id)
+        yield from rows(db, found)
+        db.expunge_all()
 
 
 def rows(db: Session, found: list[SamplingTrip]) -> list[TripRow]:
@@ -184,8 +212,27 @@ def task_query(user: User, flt: TaskFilter):
     return query.order_by(MonitoringTask.id.desc())
 
 
-def tasks(db: Session, user: User, flt: TaskFilter) -> list[MonitoringTask]:
-    return list(db.scalars(task_query(user, flt)))
+TASK_ROW_LOADS = (joinedload(MonitoringTask.polluter), joinedload(MonitoringTask.agency),
+                  selectinload(MonitoringTask.visits))
+
+
+def tasks(db: Session, user: User, flt: TaskFilter, page: int = 1, per_page: int = PER_PAGE) -> list[MonitoringTask]:
+    """One page of the filtered tasks, the newest first."""
+    query = task_query(user, flt).options(*TASK_ROW_LOADS)
+    return list(db.scalars(query.limit(per_page).offset((max(page, 1) - 1) * per_page)))
+
+
+def all_tasks(db: Session, user: User, flt: TaskFilter, chunk: int = CHUNK) -> Iterator[MonitoringTask]:
+    """Every filtered task, `chunk` at a time (keyset on the id), for exports."""
+    query = task_query(user, flt).options(*TASK_ROW_LOADS).limit(chunk)
+    after = None
+    while True:
+        found = list(db.scalars(query.where(MonitoringTask.id < after) if after else query))
+        if not found:
+            return
+        after = found[-1].id
+        yield from found
+        db.expunge_all()
 
 
 def _start_of(day: date, next_day: bool = False) -> datetime:

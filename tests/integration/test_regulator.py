@@ -10,7 +10,9 @@ import pytest
 from openpyxl import load_workbook
 
 from models import Role
+from services import supervision
 from services.findings import engine
+from services.supervision import TaskFilter, TripFilter
 from tests.support import records as R
 
 
@@ -113,3 +115,23 @@ def test_the_desk_is_not_there_for_other_roles(demo_world, client, login):
     login("agency1")
     assert client.get("/regulator/").status_code == 404
     assert client.get("/regulator/tasks").status_code == 404
+
+
+def test_the_trip_and_task_lists_are_paged_by_the_database(district, client, login, monkeypatch):
+    monkeypatch.setattr(supervision, "PER_PAGE", 2)
+    login("regulator1")
+    first = client.get("/regulator/trips").get_data(as_text=True)
+    second = client.get("/regulator/trips?page=2").get_data(as_text=True)
+    assert _trip_order(first) + _trip_order(second) == [district["C"], district["B"], district["A"]]
+    assert "下一页" in first and "上一页" in second and "下一页" not in second
+    assert "第 1 页" in client.get("/regulator/tasks?page=x").get_data(as_text=True)
+
+
+def test_an_export_reads_the_list_in_chunks_and_keeps_every_row(district, runtime):
+    with runtime.sessions() as s:
+        regulator = R.user(s, "regulator1")
+        paged = [row.trip.id for row in supervision.trips(s, regulator, TripFilter())]
+        chunked = [row.trip.id for row in supervision.all_trips(s, regulator, TripFilter(), chunk=1)]
+        tasks = [t.code for t in supervision.all_tasks(s, R.user(s, "regulator1"), TaskFilter(), chunk=1)]
+    assert chunked == paged == [district["C"], district["B"], district["A"]]
+    assert tasks == ["RW-DEMO-0001"]

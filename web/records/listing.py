@@ -16,7 +16,6 @@ from web.files import XLSX, send_generated
 from web.records import texts as T
 
 
-
 def read_trip_filter(args) -> tuple[TripFilter, dict[str, str]]:
     """The trip filter of the query string, and the errors of the fields that could not be read."""
     return _read(TripFilter, args, {"state": T.TRIP_STATE, "fence": T.FENCE})
@@ -118,6 +117,12 @@ def xlsx(title: str, filename: str, filters, headers, rows, hidden=()) -> Respon
     return send_generated(body, XLSX, f"{filename}-{stamp}.xlsx", evidence=True)
 
 
+def page_number() -> int:
+    """The list page asked for (?page=N, from 1); anything else is the first page."""
+    raw = (request.args.get("page") or "1").strip()
+    return int(raw) if raw.isdigit() and 0 < int(raw) < 100_000 else 1
+
+
 def listing(reader, template: str, with_agency: bool, export, context):
     """A filtered list page, or with ?export=xlsx its sheet; unusable filters → the page, 400, with reasons.
 
@@ -125,7 +130,8 @@ def listing(reader, template: str, with_agency: bool, export, context):
     opts = options()
     flt, errors = reader(request.args)
     errors = errors or unknown_choices(flt, opts)
-    page = {"args": request.args, "errors": errors, "fmt": clock.fmt, "with_agency": with_agency, **opts}
+    page = {"args": request.args, "errors": errors, "fmt": clock.fmt, "with_agency": with_agency,
+            "page": page_number(), "per_page": supervision.PER_PAGE, **opts}
     if errors:
         return render_template(template, **page, **context(None)), 400
     if request.args.get("export") == "xlsx":
@@ -136,18 +142,22 @@ def listing(reader, template: str, with_agency: bool, export, context):
 def trip_list(template: str, title: str, filename: str, with_agency: bool):
     """The trip list of the user's scope (the agency's own, the regulator's district)."""
     def export(flt, shown):
-        return xlsx(title, filename, shown, TRIP_HEADERS, [trip_cells(r) for r in supervision.trips(db(), me(), flt)])
+        rows = (trip_cells(r) for r in supervision.all_trips(db(), me(), flt))
+        return xlsx(title, filename, shown, TRIP_HEADERS, rows)
 
     def context(flt):
-        return {"rows": supervision.trips(db(), me(), flt) if flt else [], "title": title}
+        found = supervision.trips(db(), me(), flt, page_number(), supervision.PER_PAGE) if flt else []
+        return {"rows": found, "title": title}
     return listing(read_trip_filter, template, with_agency, export, context)
 
 
 def task_list(template: str, title: str, filename: str):
     """The task list of the user's scope, with its sheet."""
     def export(flt, shown):
-        return xlsx(title, filename, shown, TASK_HEADERS, [task_cells(t) for t in supervision.tasks(db(), me(), flt)])
+        rows = (task_cells(t) for t in supervision.all_tasks(db(), me(), flt))
+        return xlsx(title, filename, shown, TASK_HEADERS, rows)
 
     def context(flt):
-        return {"tasks": supervision.tasks(db(), me(), flt) if flt else [], "title": title}
+        found = supervision.tasks(db(), me(), flt, page_number(), supervision.PER_PAGE) if flt else []
+        return {"tasks": found, "title": title}
     return listing(read_task_filter, template, True, export, context)

@@ -38,17 +38,12 @@ def read_filter(args, opts: dict) -> tuple[WorkFilter, dict[str, str]]:
     return flt, errors or listing.unknown_choices(flt, opts)
 
 
-def page_number(args) -> int:
-    raw = (args.get("page") or "1").strip()
-    return int(raw) if raw.isdigit() and 0 < int(raw) < 100_000 else 1
-
-
 @bp.get("/work")
 @role_required(*REGULATORS)
 def work():
     opts = {**listing.options(), "districts": worklist.districts(db(), me())}
     flt, errors = read_filter(request.args, opts)
-    page = None if errors else worklist.ranked(db(), me(), flt, page_number(request.args))
+    page = None if errors else worklist.ranked(db(), me(), flt, listing.page_number())
     context = {"args": request.args, "errors": errors, "work": page, "rules": RULES, "statuses": STATUS_NAMES,
                "kinds": KINDS, **opts}
     return render_template("regulator/work.html", **context), 400 if errors else 200
