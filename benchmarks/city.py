@@ -9,7 +9,8 @@ shape (which agency, which day, which finding) so that measurements can be repea
 
 Shape: trips spread evenly over the last `days` days (the newest ids on the most recent days); a task per
 (polluter, agency) pair with agencies spread across the city; 5 % of trips and O&M visits carry one to two
-findings (of which a tenth are decided: confirmed or cleared); 2 % of trips have an arrival outside the fence.
+findings (of which a tenth are decided: confirmed or cleared); 2 % of trips have an arrival outside the fence;
+a thirty-third of the last three days' trips await the polluter's confirmation.
 """
 from __future__ import annotations
 
@@ -79,6 +80,10 @@ class City:
         """Agencies work across the city: a task's agency is spread by a large prime."""
         return f"(((({task_n}) - 1) * 7919) % {self.agencies} + 1)"
 
+    def om_agency(self, plan_n: str) -> str:
+        """Every tenth agency is an O&M agency (运维机构); plans are spread over them."""
+        return f"(((({plan_n}) - 1) % {self.agencies // 10} + 1) * 10)"
+
     def day(self, n: str, total: int) -> str:
         return f"(current_date - ((({total} - ({n})) * {self.days}) / {total})::int)"
 
@@ -144,7 +149,8 @@ def directory(c: City) -> list[str]:
     d = _districts()
     return [
         f"INSERT INTO agency (id, name, kind, filing_status, code, district, created_at) "
-        f"SELECT {c.agency('a')}, '城市检测机构' || a, 'monitoring', 'approved', 'B' || a, "
+        f"SELECT {c.agency('a')}, '城市检测机构' || a, CASE WHEN a % 10 = 0 THEN 'om' ELSE 'monitoring' END, "
+        f"'approved', 'B' || a, "
         f"({d})[(a - 1) % {c.districts} + 1], now() FROM generate_series(1, {c.agencies}) a",
         f"INSERT INTO polluter (id, name, credit_code, district, address, latitude, longitude, fence_radius_m, "
         f"created_at) SELECT {BASE} + p, '城市排污单位' || p, 'B' || lpad(p::text, 17, '0'), "
@@ -182,31 +188,34 @@ def trips(c: City, first: int, last: int) -> list[str]:
     codes = _array(code for code, _ in FINDING_CODES)
     severities = _array(s for _, s in FINDING_CODES)
     evidence = _array(json.dumps(EVIDENCE[code], ensure_ascii=False) for code, _ in FINDING_CODES)
-    pick = f"(((v / 20) % {len(FINDING_CODES)}) + 1)"
+    # district = (v - 1) % 16: which trips carry a finding is chosen by blocks of 16 so every district has some
+    outside = "((v / 16) % 50 = 3)"
+    awaiting = f"(v % 33 = 0 AND v > {c.trips - 3 * c.trips // c.days})"  # the last 3 days' trips, some unconfirmed
+    pick = f"(((v / 320) % {len(FINDING_CODES)}) + 1)"
     return [
         f"INSERT INTO visit (id, task_id, day, starts, ends) SELECT {BASE} + v, {BASE} + {task}, {day}, "
         f"'09:00', '12:00' FROM {rows}",
         f"INSERT INTO visit_sampler (visit_id, user_id) SELECT {BASE} + v, {sampler} FROM {rows}",
         f"INSERT INTO sampling_trip (id, visit_id, state, point_index, started_by_id, submitted_at, created_at) "
-        f"SELECT {BASE} + v, {BASE} + v, CASE WHEN v % 33 = 0 THEN 'awaiting_confirmation' ELSE 'completed' END, "
+        f"SELECT {BASE} + v, {BASE} + v, CASE WHEN {awaiting} THEN 'awaiting_confirmation' ELSE 'completed' END, "
         f"0, {sampler}, {at} + interval '90 minutes', {at} FROM {rows}",
         f"INSERT INTO check_in (trip_id, kind, user_id, at, latitude, longitude, datum, distance_m, inside_fence) "
         f"SELECT {BASE} + v, k, {sampler}, {at} + CASE k WHEN 'arrival' THEN interval '0' ELSE interval '90 minutes' "
-        f"END, 30.8, 121.3, 'GCJ-02', CASE WHEN v % 50 = 0 AND k = 'arrival' THEN 900 ELSE 40 END, "
-        f"NOT (v % 50 = 0 AND k = 'arrival') FROM {rows}, unnest(ARRAY['arrival', 'departure']) k",
+        f"END, 30.8, 121.3, 'GCJ-02', CASE WHEN {outside} AND k = 'arrival' THEN 900 ELSE 40 END, "
+        f"NOT ({outside} AND k = 'arrival') FROM {rows}, unnest(ARRAY['arrival', 'departure']) k",
         f"INSERT INTO photo (trip_id, purpose, point_id, sent_by_id, received_at, media_id, live, status, sha256, "
         f"dct_hash) SELECT {BASE} + v, 'sampling', {BASE} + ({task} - 1) % {c.polluters} + 1, {sampler}, "
         f"{at} + (n || ' minutes')::interval, 'bench', true, 'ready', md5(v || '-' || n) || md5(n || '-' || v), "
         f"md5(random()::text) || md5(random()::text) FROM {rows}, generate_series(1, {c.photos_per_trip}) n",
         f"INSERT INTO confirmation (trip_id, status, decided_at, after_departure, created_at) "
-        f"SELECT {BASE} + v, 'confirmed', {at} + interval '80 minutes', false, {at} FROM {rows} WHERE v % 33 <> 0",
+        f"SELECT {BASE} + v, 'confirmed', {at} + interval '80 minutes', false, {at} FROM {rows} WHERE NOT {awaiting}",
         f"INSERT INTO finding (trip_id, code, instance, severity, evidence, first_seen_at, last_seen_at, status) "
         f"SELECT {BASE} + v, ({codes})[{pick}], '', ({severities})[{pick}], ({evidence})[{pick}]::json, {at}, {at}, "
-        f"CASE WHEN v % 200 = 0 THEN 'confirmed' WHEN v % 200 = 100 THEN 'cleared' ELSE 'open' END "
-        f"FROM {rows} WHERE v % 20 = 0",
+        f"CASE WHEN (v / 16) % 200 = 0 THEN 'confirmed' WHEN (v / 16) % 200 = 100 THEN 'cleared' ELSE 'open' END "
+        f"FROM {rows} WHERE (v / 16) % 20 = 0",
         f"INSERT INTO finding (trip_id, code, instance, severity, evidence, first_seen_at, last_seen_at, status) "
         f"SELECT {BASE} + v, 'after_departure', '', 'low', {_literal(EVIDENCE['after_departure'])}, {at}, {at}, "
-        f"'open' FROM {rows} WHERE v % 60 = 0",
+        f"'open' FROM {rows} WHERE (v / 16) % 60 = 7",
     ]
 
 
@@ -214,7 +223,7 @@ def om(c: City) -> list[str]:
     day = c.day("m", c.om_visits)
     return [
         f"INSERT INTO om_plan (id, agency_id, polluter_id, name, starts_on, ends_on, active, created_at) "
-        f"SELECT {BASE} + n, {c.agency(c.task_agency('n'))}, {BASE} + (n * 3) % {c.polluters} + 1, '运维计划 ' || n, "
+        f"SELECT {BASE} + n, {c.agency(c.om_agency('n'))}, {BASE} + (n * 3) % {c.polluters} + 1, '运维计划 ' || n, "
         f"current_date - {c.days}, current_date + 30, true, now() FROM generate_series(1, {c.om_plans}) n",
         f"INSERT INTO om_visit (id, plan_id, due_on, planned, state, submitted_at, created_at) "
         f"SELECT {BASE} + m, {BASE} + (m - 1) % {c.om_plans} + 1, {day}, '[]', 'completed', "

@@ -109,7 +109,7 @@ class TripRow:
 def trip_query(user: User, flt: TripFilter):
     query = select(SamplingTrip).join(Visit, Visit.id == SamplingTrip.visit_id) \
         .join(MonitoringTask, MonitoringTask.id == Visit.task_id)
-    query = policy.scoped(user, SamplingTrip, query)
+    query = policy.scoped(user, MonitoringTask, query)  # a trip's scope is its task's (services/policy.py)
     if flt.date_from:
         query = query.where(Visit.day >= flt.date_from)
     if flt.date_to:
@@ -137,25 +137,34 @@ TRIP_ROW_LOADS = (
 )
 
 
-def trips(db: Session, user: User, flt: TripFilter, page: int = 1, per_page: int = PER_PAGE) -> list[TripRow]:
-    """One page of the filtered trips, the most recent first."""
-    query = trip_query(user, flt).options(*TRIP_ROW_LOADS).limit(per_page).offset((max(page, 1) - 1) * per_page)
+def trips(db: Session, user: User, flt: TripFilter, after: tuple[date, int] | None = None,
+          per_page: int = PER_PAGE) -> list[TripRow]:
+    """One page of the filtered trips, the most recent first, after the cursor `after` (the previous page's
+    last (day, trip id)): a page deep in the history reads no more rows than the first (keyset paging)."""
+    query = _trips_after(trip_query(user, flt).options(*TRIP_ROW_LOADS), after).limit(per_page)
     return rows(db, list(db.scalars(query)))
 
 
 def all_trips(db: Session, user: User, flt: TripFilter, chunk: int = CHUNK) -> Iterator[TripRow]:
-    """Every filtered trip, read `chunk` at a time (keyset on the list's order) and let go of after use:
-    an export of any length holds one chunk in memory."""
+    """Every filtered trip, read `chunk` at a time and let go of after use: an export of any length holds one
+    chunk in memory."""
     query = trip_query(user, flt).options(*TRIP_ROW_LOADS).limit(chunk)
     after = None
-    while True:
-        page = query.where(tuple_(Visit.day, SamplingTrip.id) < after) if after else query
-        found = list(db.scalars(page))
-        if not found:
-            return
-        after = (found[-1].visit.day, found[-1].id)
+    while found := list(db.scalars(_trips_after(query, after))):
+        after = trip_cursor(found[-1])
         yield from rows(db, found)
         db.expunge_all()
+
+
+def trip_cursor(trip: SamplingTrip) -> tuple[date, int]:
+    return trip.visit.day, trip.id
+
+
+def _trips_after(query, after: tuple[date, int] | None):
+    if after is None:
+        return query
+    day, ident = after  # the bound on the day alone lets the database start from the visit-day index
+    return query.where(Visit.day <= day, tuple_(Visit.day, SamplingTrip.id) < (day, ident))
 
 
 def rows(db: Session, found: list[SamplingTrip]) -> list[TripRow]:
@@ -216,23 +225,24 @@ TASK_ROW_LOADS = (joinedload(MonitoringTask.polluter), joinedload(MonitoringTask
                   selectinload(MonitoringTask.visits))
 
 
-def tasks(db: Session, user: User, flt: TaskFilter, page: int = 1, per_page: int = PER_PAGE) -> list[MonitoringTask]:
-    """One page of the filtered tasks, the newest first."""
-    query = task_query(user, flt).options(*TASK_ROW_LOADS)
-    return list(db.scalars(query.limit(per_page).offset((max(page, 1) - 1) * per_page)))
+def tasks(db: Session, user: User, flt: TaskFilter, after: int | None = None,
+          per_page: int = PER_PAGE) -> list[MonitoringTask]:
+    """One page of the filtered tasks, the newest first, after the task id `after` (keyset paging)."""
+    return list(db.scalars(_tasks_after(task_query(user, flt).options(*TASK_ROW_LOADS), after).limit(per_page)))
 
 
 def all_tasks(db: Session, user: User, flt: TaskFilter, chunk: int = CHUNK) -> Iterator[MonitoringTask]:
-    """Every filtered task, `chunk` at a time (keyset on the id), for exports."""
+    """Every filtered task, `chunk` at a time, for exports."""
     query = task_query(user, flt).options(*TASK_ROW_LOADS).limit(chunk)
     after = None
-    while True:
-        found = list(db.scalars(query.where(MonitoringTask.id < after) if after else query))
-        if not found:
-            return
+    while found := list(db.scalars(_tasks_after(query, after))):
         after = found[-1].id
         yield from found
         db.expunge_all()
+
+
+def _tasks_after(query, after: int | None):
+    return query if after is None else query.where(MonitoringTask.id < after)
 
 
 def _start_of(day: date, next_day: bool = False) -> datetime:
@@ -241,10 +251,28 @@ def _start_of(day: date, next_day: bool = False) -> datetime:
 
 # --- the regulator's desk ----------------------------------------------------------------------------
 
-def counts(db: Session, user: User) -> dict[str, Counter]:
-    """How many tasks per status and trips per state the user may see."""
+COUNT_CAP = 10_000  # the desk counts a district's trips up to this, then says "10000+"
+DONE = (Step.COMPLETED, Step.CANCELLED)  # the bulk of the history, not counted per state
+
+
+@dataclass
+class TripCounts:
+    total: int  # up to COUNT_CAP + 1
+    capped: bool
+    states: Counter  # the trips not done yet, per state (exact: few, found through the state index)
+
+
+def counts(db: Session, user: User) -> dict:
+    """How many tasks per status and trips the user may see: the trips in progress per state exactly, the
+    whole history bounded (counting a city's million trips on every view would cost more than the page)."""
     task_rows = db.execute(policy.scoped(user, MonitoringTask, select(MonitoringTask.status, func.count())
                                          .group_by(MonitoringTask.status)))
-    trip_rows = db.execute(policy.scoped(user, SamplingTrip, select(SamplingTrip.state, func.count())
-                                         .group_by(SamplingTrip.state)))
-    return {"tasks": Counter(dict(task_rows.all())), "trips": Counter(dict(trip_rows.all()))}
+    scoped = policy.scoped(user, MonitoringTask, select(SamplingTrip.id)
+                           .join(Visit, Visit.id == SamplingTrip.visit_id)
+                           .join(MonitoringTask, MonitoringTask.id == Visit.task_id))
+    total = db.scalar(select(func.count()).select_from(scoped.limit(COUNT_CAP + 1).subquery()))
+    open_states = [state.value for state in Step if state not in DONE]
+    states = db.execute(scoped.with_only_columns(SamplingTrip.state, func.count())
+                        .where(SamplingTrip.state.in_(open_states)).group_by(SamplingTrip.state))
+    return {"tasks": Counter(dict(task_rows.all())),
+            "trips": TripCounts(min(total, COUNT_CAP), total > COUNT_CAP, Counter(dict(states.all())))}

@@ -90,7 +90,9 @@ def _part(user: User, flt: WorkFilter, kind: str):
     query = query.join(Polluter, Polluter.id == owner.polluter_id).add_columns(
         literal(kind).label("kind"), func.sum(_weight()).label("risk"), func.max(_weight()).label("top"),
         func.count().label("findings"), owner.agency_id.label("agency_id"), owner.polluter_id.label("polluter_id"))
-    query = policy.scoped(user, subject, query).where(Finding.status == flt.status)
+    # the subject's scope is its task's or plan's (services/policy.py): applied to the joined owner, it filters
+    # the few rows with findings instead of building the scope's set of trips
+    query = policy.scoped(user, owner, query).where(Finding.status == flt.status)
     if flt.district:
         query = query.where(Polluter.district == flt.district)
     if flt.agency_id:

@@ -3,6 +3,7 @@ repeated at the top of the export, rows worded once for both."""
 from __future__ import annotations
 
 from dataclasses import fields
+from datetime import date
 
 from flask import Response, render_template, request
 from sqlalchemy import select
@@ -118,9 +119,23 @@ def xlsx(title: str, filename: str, filters, headers, rows, hidden=()) -> Respon
 
 
 def page_number() -> int:
-    """The list page asked for (?page=N, from 1); anything else is the first page."""
+    """The page asked for (?page=N, from 1) of an offset-paged list; anything else is the first page."""
     raw = (request.args.get("page") or "1").strip()
     return int(raw) if raw.isdigit() and 0 < int(raw) < 100_000 else 1
+
+
+def trip_after() -> tuple[date, int] | None:
+    """The trip list's cursor (?after=2026-01-31_123, the previous page's last row); unreadable: first page."""
+    day, _, ident = (request.args.get("after") or "").partition("_")
+    try:
+        return date.fromisoformat(day), int(ident)
+    except ValueError:
+        return None
+
+
+def task_after() -> int | None:
+    raw = (request.args.get("after") or "").strip()
+    return int(raw) if raw.isdigit() else None
 
 
 def listing(reader, template: str, with_agency: bool, export, context):
@@ -130,8 +145,7 @@ def listing(reader, template: str, with_agency: bool, export, context):
     opts = options()
     flt, errors = reader(request.args)
     errors = errors or unknown_choices(flt, opts)
-    page = {"args": request.args, "errors": errors, "fmt": clock.fmt, "with_agency": with_agency,
-            "page": page_number(), "per_page": supervision.PER_PAGE, **opts}
+    page = {"args": request.args, "errors": errors, "fmt": clock.fmt, "with_agency": with_agency, **opts}
     if errors:
         return render_template(template, **page, **context(None)), 400
     if request.args.get("export") == "xlsx":
@@ -146,8 +160,9 @@ def trip_list(template: str, title: str, filename: str, with_agency: bool):
         return xlsx(title, filename, shown, TRIP_HEADERS, rows)
 
     def context(flt):
-        found = supervision.trips(db(), me(), flt, page_number(), supervision.PER_PAGE) if flt else []
-        return {"rows": found, "title": title}
+        found = supervision.trips(db(), me(), flt, trip_after(), supervision.PER_PAGE) if flt else []
+        last = supervision.trip_cursor(found[-1].trip) if found and len(found) == supervision.PER_PAGE else None
+        return {"rows": found, "title": title, "next_after": f"{last[0].isoformat()}_{last[1]}" if last else None}
     return listing(read_trip_filter, template, with_agency, export, context)
 
 
@@ -158,6 +173,7 @@ def task_list(template: str, title: str, filename: str):
         return xlsx(title, filename, shown, TASK_HEADERS, rows)
 
     def context(flt):
-        found = supervision.tasks(db(), me(), flt, page_number(), supervision.PER_PAGE) if flt else []
-        return {"tasks": found, "title": title}
+        found = supervision.tasks(db(), me(), flt, task_after(), supervision.PER_PAGE) if flt else []
+        return {"tasks": found, "title": title,
+                "next_after": found[-1].id if found and len(found) == supervision.PER_PAGE else None}
     return listing(read_task_filter, template, True, export, context)
