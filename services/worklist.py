@@ -76,23 +76,42 @@ def _weight():
     return case(*((Finding.severity == s, w) for s, w in WEIGHTS.items()), else_=1)
 
 
-def _part(user: User, flt: WorkFilter, kind: str):
-    """One SELECT of ranked subjects of one kind: trips through their task, O&M visits through their plan."""
+@dataclass(frozen=True)
+class Joined:
+    """Findings of one kind of subject joined to their subject, its owner (task or plan) and its polluter."""
+
+    query: object  # a Select over Finding, scoped to the user
+    subject: type
+    day: object  # the subject's day column
+    link: object  # the finding's column naming the subject
+    owner: type
+
+
+def joined(user: User, kind: str, *columns) -> Joined:
+    """`columns` of the findings on trips ("trip") or O&M visits ("om") the user may see."""
     if kind == "trip":
-        subject, day, link, owner = SamplingTrip, Visit.day, Finding.trip_id, MonitoringTask
-        query = select(SamplingTrip.id.label("id"), Visit.day.label("day")).select_from(Finding) \
-            .join(SamplingTrip, SamplingTrip.id == Finding.trip_id).join(Visit, Visit.id == SamplingTrip.visit_id) \
-            .join(MonitoringTask, MonitoringTask.id == Visit.task_id)
+        found = Joined(select(*columns).select_from(Finding).join(SamplingTrip, SamplingTrip.id == Finding.trip_id)
+                       .join(Visit, Visit.id == SamplingTrip.visit_id)
+                       .join(MonitoringTask, MonitoringTask.id == Visit.task_id),
+                       SamplingTrip, Visit.day, Finding.trip_id, MonitoringTask)
     else:
-        subject, day, link, owner = OmVisit, OmVisit.due_on, Finding.om_visit_id, OmPlan
-        query = select(OmVisit.id.label("id"), OmVisit.due_on.label("day")).select_from(Finding) \
-            .join(OmVisit, OmVisit.id == Finding.om_visit_id).join(OmPlan, OmPlan.id == OmVisit.plan_id)
-    query = query.join(Polluter, Polluter.id == owner.polluter_id).add_columns(
-        literal(kind).label("kind"), func.sum(_weight()).label("risk"), func.max(_weight()).label("top"),
-        func.count().label("findings"), owner.agency_id.label("agency_id"), owner.polluter_id.label("polluter_id"))
+        found = Joined(select(*columns).select_from(Finding).join(OmVisit, OmVisit.id == Finding.om_visit_id)
+                       .join(OmPlan, OmPlan.id == OmVisit.plan_id),
+                       OmVisit, OmVisit.due_on, Finding.om_visit_id, OmPlan)
     # the subject's scope is its task's or plan's (services/policy.py): applied to the joined owner, it filters
     # the few rows with findings instead of building the scope's set of trips
-    query = policy.scoped(user, owner, query).where(Finding.status == flt.status)
+    query = policy.scoped(user, found.owner, found.query.join(Polluter, Polluter.id == found.owner.polluter_id))
+    return Joined(query, found.subject, found.day, found.link, found.owner)
+
+
+def _part(user: User, flt: WorkFilter, kind: str):
+    """One SELECT of ranked subjects of one kind: trips through their task, O&M visits through their plan."""
+    j = joined(user, kind)
+    subject, day, link, owner = j.subject, j.day, j.link, j.owner
+    query = j.query.add_columns(
+        subject.id.label("id"), day.label("day"), literal(kind).label("kind"), func.sum(_weight()).label("risk"),
+        func.max(_weight()).label("top"), func.count().label("findings"), owner.agency_id.label("agency_id"),
+        owner.polluter_id.label("polluter_id")).where(Finding.status == flt.status)
     if flt.district:
         query = query.where(Polluter.district == flt.district)
     if flt.agency_id:

@@ -154,3 +154,24 @@ def test_an_unusable_filter_is_refused_with_a_reason(work, client, login):
     text = response.get_data(as_text=True)
     assert response.status_code == 400 and "请从列表中选择" in text and "日期格式应为" in text
     assert client.get("/regulator/work?district=松江区").status_code == 400
+
+
+def _svgs(page: str) -> list[str]:
+    return re.findall(r"<svg.*?</svg>", page, re.S)
+
+
+def test_the_charts_draw_the_districts_findings_as_svg_with_chinese_labels(work, client, login):
+    login("regulator1")
+    weekly, districts, agencies = _svgs(client.get("/regulator/charts").get_data(as_text=True))
+    # this week: every finding of the district, the cleared one too (first seen this week); 松江区's not
+    assert "照片与其他行程/运维重复（字节相同）（2 条）" in weekly and "同一人员同时在两处现场（1 条）" in weekly
+    assert weekly.count("<title>") == 6 and ">7<" in weekly
+    assert "金山区" in districts and "6 条" in districts and "松江区" not in districts
+    assert re.search(r"上海绿测环境检测有限公司</text><rect [^>]*/><text [^>]*>4 条", agencies)
+    assert re.search(r"上海恒运环保设施运维有限公司</text><rect [^>]*/><text [^>]*>2 条", agencies)
+
+
+def test_the_city_admin_sees_every_district_on_the_chart(work, client, login):
+    login("admin1")
+    districts = _svgs(client.get("/regulator/charts").get_data(as_text=True))[1]
+    assert "金山区" in districts and "松江区" in districts and "1 条" in districts
