@@ -106,18 +106,25 @@ class TripRow:
         return self.trip.visit.task
 
 
+def owner_filters(query, flt, day, owner):
+    """The filters the lists share: a range of the work's `day`, and the polluter and agency of its `owner`
+    (the task of a trip, the plan of an O&M visit)."""
+    if flt.date_from:
+        query = query.where(day >= flt.date_from)
+    if flt.date_to:
+        query = query.where(day <= flt.date_to)
+    if flt.polluter_id:
+        query = query.where(owner.polluter_id == flt.polluter_id)
+    if flt.agency_id:
+        query = query.where(owner.agency_id == flt.agency_id)
+    return query
+
+
 def trip_query(user: User, flt: TripFilter):
     query = select(SamplingTrip).join(Visit, Visit.id == SamplingTrip.visit_id) \
         .join(MonitoringTask, MonitoringTask.id == Visit.task_id)
     query = policy.scoped(user, MonitoringTask, query)  # a trip's scope is its task's (services/policy.py)
-    if flt.date_from:
-        query = query.where(Visit.day >= flt.date_from)
-    if flt.date_to:
-        query = query.where(Visit.day <= flt.date_to)
-    if flt.polluter_id:
-        query = query.where(MonitoringTask.polluter_id == flt.polluter_id)
-    if flt.agency_id:
-        query = query.where(MonitoringTask.agency_id == flt.agency_id)
+    query = owner_filters(query, flt, Visit.day, MonitoringTask)
     if flt.state:
         query = query.where(SamplingTrip.state == flt.state)
     outside = exists().where(CheckIn.trip_id == SamplingTrip.id, CheckIn.inside_fence.is_(False))

@@ -18,7 +18,7 @@ from sqlalchemy import case, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from models import Agency, Finding, FindingStatus, MonitoringTask, OmPlan, OmVisit, Polluter, SamplingTrip, User, Visit
-from services import policy
+from services import policy, supervision
 from services.findings import summary
 from states.findings import BY_CODE, HIGH, LOW, MEDIUM
 
@@ -114,15 +114,8 @@ def _part(user: User, flt: WorkFilter, kind: str):
         owner.polluter_id.label("polluter_id")).where(Finding.status == flt.status)
     if flt.district:
         query = query.where(Polluter.district == flt.district)
-    if flt.agency_id:
-        query = query.where(owner.agency_id == flt.agency_id)
-    if flt.polluter_id:
-        query = query.where(owner.polluter_id == flt.polluter_id)
-    if flt.date_from:
-        query = query.where(day >= flt.date_from)
-    if flt.date_to:
-        query = query.where(day <= flt.date_to)
-    query = query.group_by(link, subject.id, day, owner.agency_id, owner.polluter_id)
+    query = supervision.owner_filters(query, flt, day, owner) \
+        .group_by(link, subject.id, day, owner.agency_id, owner.polluter_id)
     if flt.code:  # keep the subject's whole risk, only require the code among its findings
         query = query.having(func.sum(case((Finding.code == flt.code, 1), else_=0)) > 0)
     return query
@@ -167,10 +160,9 @@ def _findings(db: Session, rows, status: str) -> dict[tuple[str, int], list]:
 
 def unranked_trips(db: Session, user: User, limit: int) -> list:
     """The most recent trips of the scope without an open finding (the desk shows them below the ranking)."""
-    from services import supervision
-
     flagged = select(Finding.id).where(Finding.trip_id == SamplingTrip.id, Finding.status == FindingStatus.OPEN)
-    query = supervision.trip_query(user, supervision.TripFilter()).where(~flagged.exists())
+    query = supervision.trip_query(user, supervision.TripFilter()).where(~flagged.exists()) \
+        .options(*supervision.TRIP_ROW_LOADS)
     return supervision.rows(db, list(db.scalars(query.limit(limit))))
 
 
