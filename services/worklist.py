@@ -129,12 +129,13 @@ def ranked_query(user: User, flt: WorkFilter):
 def ranked(db: Session, user: User, flt: WorkFilter, page: int = 1, per_page: int = PER_PAGE) -> WorkPage:
     """One page of the ranked work, with the total of the filter (bounded by the subjects with findings)."""
     work = ranked_query(user, flt)
-    total = db.scalar(select(func.count()).select_from(work))
+    # the total comes with the page (a window count): the ranking is computed once, not once more to count it
     rows = db.execute(
-        select(work, Polluter.name, Polluter.district, Agency.name.label("agency"))
+        select(work, Polluter.name, Polluter.district, Agency.name.label("agency"), func.count().over().label("total"))
         .join(Polluter, Polluter.id == work.c.polluter_id).join(Agency, Agency.id == work.c.agency_id)
         .order_by(work.c.risk.desc(), work.c.top.desc(), work.c.day.desc(), work.c.kind.desc(), work.c.id.desc())
         .limit(per_page).offset((max(page, 1) - 1) * per_page)).all()
+    total = rows[0].total if rows else db.scalar(select(func.count()).select_from(work))  # past the last page
     shown = _findings(db, rows, flt.status)
     items = [WorkItem(r.kind, r.id, r.day, r.risk, r.top, r.findings, r.district, r.name, r.agency,
                       shown.get((r.kind, r.id), [])) for r in rows]
