@@ -139,3 +139,11 @@ def test_an_export_reads_the_list_in_chunks_and_keeps_every_row(district, runtim
         tasks = [t.code for t in supervision.all_tasks(s, R.user(s, "regulator1"), TaskFilter(), chunk=1)]
     assert chunked == paged == [district["C"], district["B"], district["A"]]
     assert tasks == ["RW-DEMO-0001"]
+
+
+def test_the_desk_counts_a_long_history_up_to_a_bound(district, client, login, monkeypatch):
+    monkeypatch.setattr(supervision, "COUNT_CAP", 2)
+    login("regulator1")
+    page = client.get("/regulator/").get_data(as_text=True)
+    # the history is bounded; trip B, awaiting the polluter, is in progress and counted exactly
+    assert "采样行程 2+" in page and "待排污单位确认 1" in page
