@@ -74,22 +74,10 @@ def _bands() -> int:
 
 
 def _fresh_schema(url: str) -> None:
-    from migrations import upgrade
-    from services import demo
+    from benchmarks import city
 
-    admin = create_engine(url.rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT")
-    name = url.rsplit("/", 1)[1]
-    with admin.connect() as connection:
-        if not connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}):
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
+    city.fresh_schema(url)
     engine = create_engine(url)
-    with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-    upgrade(url)
-    with Session(engine) as session:
-        demo.load(session)
-        session.commit()
     with engine.begin() as connection:  # what the lookup does not read, dropped so the fill goes faster
         for index in ("ix_photo_trip_id", "ix_photo_task_id", "ix_photo_om_visit_id", "ix_photo_om_sheet_id",
                       "ix_photo_sha256", "ix_photo_phash", "ix_photo_band_lookup"):

@@ -5,11 +5,12 @@ confirmation missing or given after the crew left, a photo also used on another 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import and_, exists, func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import and_, exists, func, select, tuple_
+from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 
 from models import (
     CheckIn,
@@ -32,6 +33,8 @@ PHOTO_REUSED = "photo_reused"
 CONFIRMATION_MISSING = "confirmation_missing"
 AFTER_DEPARTURE = "after_departure"
 SUBMITTED = (Step.AWAITING_CONFIRMATION, Step.REJECTED, Step.COMPLETED)
+PER_PAGE = 50  # rows of a list page
+CHUNK = 1000  # rows an export reads at a time
 
 
 class FilterError(ValueError):
@@ -103,18 +106,25 @@ class TripRow:
         return self.trip.visit.task
 
 
+def owner_filters(query, flt, day, owner):
+    """The filters the lists share: a range of the work's `day`, and the polluter and agency of its `owner`
+    (the task of a trip, the plan of an O&M visit)."""
+    if flt.date_from:
+        query = query.where(day >= flt.date_from)
+    if flt.date_to:
+        query = query.where(day <= flt.date_to)
+    if flt.polluter_id:
+        query = query.where(owner.polluter_id == flt.polluter_id)
+    if flt.agency_id:
+        query = query.where(owner.agency_id == flt.agency_id)
+    return query
+
+
 def trip_query(user: User, flt: TripFilter):
     query = select(SamplingTrip).join(Visit, Visit.id == SamplingTrip.visit_id) \
         .join(MonitoringTask, MonitoringTask.id == Visit.task_id)
-    query = policy.scoped(user, SamplingTrip, query)
-    if flt.date_from:
-        query = query.where(Visit.day >= flt.date_from)
-    if flt.date_to:
-        query = query.where(Visit.day <= flt.date_to)
-    if flt.polluter_id:
-        query = query.where(MonitoringTask.polluter_id == flt.polluter_id)
-    if flt.agency_id:
-        query = query.where(MonitoringTask.agency_id == flt.agency_id)
+    query = policy.scoped(user, MonitoringTask, query)  # a trip's scope is its task's (services/policy.py)
+    query = owner_filters(query, flt, Visit.day, MonitoringTask)
     if flt.state:
         query = query.where(SamplingTrip.state == flt.state)
     outside = exists().where(CheckIn.trip_id == SamplingTrip.id, CheckIn.inside_fence.is_(False))
@@ -125,9 +135,43 @@ def trip_query(user: User, flt: TripFilter):
     return query.order_by(Visit.day.desc(), SamplingTrip.id.desc())
 
 
-def trips(db: Session, user: User, flt: TripFilter, limit: int | None = None) -> list[TripRow]:
-    query = trip_query(user, flt)
-    return rows(db, list(db.scalars(query.limit(limit) if limit else query)))
+# what a trip's row shows, loaded with the page's trips rather than one query per row
+TRIP_ROW_LOADS = (
+    joinedload(SamplingTrip.visit).joinedload(Visit.task).joinedload(MonitoringTask.polluter),
+    joinedload(SamplingTrip.visit).joinedload(Visit.task).joinedload(MonitoringTask.agency),
+    joinedload(SamplingTrip.visit).selectinload(Visit.samplers),
+    selectinload(SamplingTrip.check_ins), selectinload(SamplingTrip.confirmations),
+)
+
+
+def trips(db: Session, user: User, flt: TripFilter, after: tuple[date, int] | None = None,
+          per_page: int = PER_PAGE) -> list[TripRow]:
+    """One page of the filtered trips, the most recent first, after the cursor `after` (the previous page's
+    last (day, trip id)): a page deep in the history reads no more rows than the first (keyset paging)."""
+    query = _trips_after(trip_query(user, flt).options(*TRIP_ROW_LOADS), after).limit(per_page)
+    return rows(db, list(db.scalars(query)))
+
+
+def all_trips(db: Session, user: User, flt: TripFilter, chunk: int = CHUNK) -> Iterator[TripRow]:
+    """Every filtered trip, read `chunk` at a time and let go of after use: an export of any length holds one
+    chunk in memory."""
+    query = trip_query(user, flt).options(*TRIP_ROW_LOADS).limit(chunk)
+    after = None
+    while found := list(db.scalars(_trips_after(query, after))):
+        after = trip_cursor(found[-1])
+        yield from rows(db, found)
+        db.expunge_all()
+
+
+def trip_cursor(trip: SamplingTrip) -> tuple[date, int]:
+    return trip.visit.day, trip.id
+
+
+def _trips_after(query, after: tuple[date, int] | None):
+    if after is None:
+        return query
+    day, ident = after  # the bound on the day alone lets the database start from the visit-day index
+    return query.where(Visit.day <= day, tuple_(Visit.day, SamplingTrip.id) < (day, ident))
 
 
 def rows(db: Session, found: list[SamplingTrip]) -> list[TripRow]:
@@ -167,11 +211,6 @@ def reused_photos(db: Session, trip_ids: list[int]) -> dict[int, tuple[int, ...]
     return {trip_id: tuple(sorted(others)) for trip_id, others in found.items()}
 
 
-def irregular_first(found: list[TripRow]) -> list[TripRow]:
-    """The regulator's order: the trips with the most marks first, the most recent first among equals."""
-    return sorted(found, key=lambda r: (-len(r.flags), -r.trip.visit.day.toordinal(), -r.trip.id))
-
-
 # --- tasks ------------------------------------------------------------------------------------------
 
 def task_query(user: User, flt: TaskFilter):
@@ -189,8 +228,28 @@ def task_query(user: User, flt: TaskFilter):
     return query.order_by(MonitoringTask.id.desc())
 
 
-def tasks(db: Session, user: User, flt: TaskFilter) -> list[MonitoringTask]:
-    return list(db.scalars(task_query(user, flt)))
+TASK_ROW_LOADS = (joinedload(MonitoringTask.polluter), joinedload(MonitoringTask.agency),
+                  selectinload(MonitoringTask.visits))
+
+
+def tasks(db: Session, user: User, flt: TaskFilter, after: int | None = None,
+          per_page: int = PER_PAGE) -> list[MonitoringTask]:
+    """One page of the filtered tasks, the newest first, after the task id `after` (keyset paging)."""
+    return list(db.scalars(_tasks_after(task_query(user, flt).options(*TASK_ROW_LOADS), after).limit(per_page)))
+
+
+def all_tasks(db: Session, user: User, flt: TaskFilter, chunk: int = CHUNK) -> Iterator[MonitoringTask]:
+    """Every filtered task, `chunk` at a time, for exports."""
+    query = task_query(user, flt).options(*TASK_ROW_LOADS).limit(chunk)
+    after = None
+    while found := list(db.scalars(_tasks_after(query, after))):
+        after = found[-1].id
+        yield from found
+        db.expunge_all()
+
+
+def _tasks_after(query, after: int | None):
+    return query if after is None else query.where(MonitoringTask.id < after)
 
 
 def _start_of(day: date, next_day: bool = False) -> datetime:
@@ -199,10 +258,28 @@ def _start_of(day: date, next_day: bool = False) -> datetime:
 
 # --- the regulator's desk ----------------------------------------------------------------------------
 
-def counts(db: Session, user: User) -> dict[str, Counter]:
-    """How many tasks per status and trips per state the user may see."""
+COUNT_CAP = 10_000  # the desk counts a district's trips up to this, then says "10000+"
+DONE = (Step.COMPLETED, Step.CANCELLED)  # the bulk of the history, not counted per state
+
+
+@dataclass
+class TripCounts:
+    total: int  # up to COUNT_CAP + 1
+    capped: bool
+    states: Counter  # the trips not done yet, per state (exact: few, found through the state index)
+
+
+def counts(db: Session, user: User) -> dict:
+    """How many tasks per status and trips the user may see: the trips in progress per state exactly, the
+    whole history bounded (counting a city's million trips on every view would cost more than the page)."""
     task_rows = db.execute(policy.scoped(user, MonitoringTask, select(MonitoringTask.status, func.count())
                                          .group_by(MonitoringTask.status)))
-    trip_rows = db.execute(policy.scoped(user, SamplingTrip, select(SamplingTrip.state, func.count())
-                                         .group_by(SamplingTrip.state)))
-    return {"tasks": Counter(dict(task_rows.all())), "trips": Counter(dict(trip_rows.all()))}
+    scoped = policy.scoped(user, MonitoringTask, select(SamplingTrip.id)
+                           .join(Visit, Visit.id == SamplingTrip.visit_id)
+                           .join(MonitoringTask, MonitoringTask.id == Visit.task_id))
+    total = db.scalar(select(func.count()).select_from(scoped.limit(COUNT_CAP + 1).subquery()))
+    open_states = [state.value for state in Step if state not in DONE]
+    states = db.execute(scoped.with_only_columns(SamplingTrip.state, func.count())
+                        .where(SamplingTrip.state.in_(open_states)).group_by(SamplingTrip.state))
+    return {"tasks": Counter(dict(task_rows.all())),
+            "trips": TripCounts(min(total, COUNT_CAP), total > COUNT_CAP, Counter(dict(states.all())))}

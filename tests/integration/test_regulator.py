@@ -1,7 +1,8 @@
-"""监管工作台: the regulator sees its district's tasks and trips, the irregular trips first, and exports lists
-with the filters it chose."""
+"""监管工作台: the regulator sees its district's tasks and trips, the ones with the riskiest findings first,
+and exports lists with the filters it chose."""
 from __future__ import annotations
 
+import html
 import io
 import re
 from datetime import time
@@ -10,6 +11,9 @@ import pytest
 from openpyxl import load_workbook
 
 from models import Role
+from services import supervision
+from services.findings import engine
+from services.supervision import TaskFilter, TripFilter
 from tests.support import records as R
 
 
@@ -19,7 +23,7 @@ def district(demo_world, runtime):
     A regular; B outside the fence and unconfirmed; C confirmed after departure with a photo also on B."""
     second = R.add_visit(runtime, "RW-DEMO-0001", "sampler2")
     third = R.add_visit(runtime, "RW-DEMO-0001", "sampler2", starts=time(15, 0))
-    return {
+    trips = {
         "A": R.make_trip(runtime, R.visit_of(runtime, "RW-DEMO-0001"), "completed", photo_hashes=("a1",),
                          confirmed=True),
         "B": R.make_trip(runtime, second, "awaiting_confirmation", outside=True, photo_hashes=("b1",),
@@ -29,6 +33,10 @@ def district(demo_world, runtime):
         "Z": R.make_trip(runtime, R.visit_of(runtime, "ZC-DEMO-0001"), "completed", outside=True,
                          photo_hashes=("z1",)),
     }
+    with runtime.sessions() as s:  # what the findings jobs do after each recorded event
+        engine.rescan_since(s)
+        s.commit()
+    return trips
 
 
 def _trip_order(page: str) -> list[int]:
@@ -42,9 +50,10 @@ def test_the_desk_counts_the_district_and_lists_the_irregular_trips_first(distri
     irregular, others = page.split("其他近期行程")
     assert _trip_order(irregular) == [district["B"], district["C"]]
     assert _trip_order(others) == [district["A"]]
-    for flag in ("签到在围栏外", "照片与其他行程重复", "缺少排污单位确认", "离场后才确认"):
-        assert flag in irregular
-    assert f"同图行程：#{district['C']}" in irregular
+    for finding in ("签到位置在电子围栏外", "照片与其他行程/运维重复（字节相同）", "排污单位未确认",
+                    "排污单位在采样人员离场后确认"):
+        assert finding in irregular
+    assert f"与采样行程 #{district['C']} 照片" in irregular
 
 
 def test_a_regulator_sees_only_its_own_district(district, runtime, client, login):
@@ -107,3 +116,34 @@ def test_the_desk_is_not_there_for_other_roles(demo_world, client, login):
     login("agency1")
     assert client.get("/regulator/").status_code == 404
     assert client.get("/regulator/tasks").status_code == 404
+
+
+def test_the_trip_and_task_lists_are_paged_by_the_database(district, client, login, monkeypatch):
+    monkeypatch.setattr(supervision, "PER_PAGE", 2)
+    login("regulator1")
+    first = client.get("/regulator/trips").get_data(as_text=True)
+    following = html.unescape(re.search(r'href="([^"]+)">下一页', first).group(1))
+    second = client.get(following).get_data(as_text=True)
+    assert _trip_order(first) + _trip_order(second) == [district["C"], district["B"], district["A"]]
+    assert "第一页" in second and "下一页" not in second
+    assert _trip_order(client.get("/regulator/trips?after=nonsense").get_data(as_text=True)) == _trip_order(first)
+    tasks = client.get("/regulator/tasks").get_data(as_text=True)
+    assert "RW-DEMO-0001" in tasks and "下一页" not in tasks
+
+
+def test_an_export_reads_the_list_in_chunks_and_keeps_every_row(district, runtime):
+    with runtime.sessions() as s:
+        regulator = R.user(s, "regulator1")
+        paged = [row.trip.id for row in supervision.trips(s, regulator, TripFilter())]
+        chunked = [row.trip.id for row in supervision.all_trips(s, regulator, TripFilter(), chunk=1)]
+        tasks = [t.code for t in supervision.all_tasks(s, R.user(s, "regulator1"), TaskFilter(), chunk=1)]
+    assert chunked == paged == [district["C"], district["B"], district["A"]]
+    assert tasks == ["RW-DEMO-0001"]
+
+
+def test_the_desk_counts_a_long_history_up_to_a_bound(district, client, login, monkeypatch):
+    monkeypatch.setattr(supervision, "COUNT_CAP", 2)
+    login("regulator1")
+    page = client.get("/regulator/").get_data(as_text=True)
+    # the history is bounded; trip B, awaiting the polluter, is in progress and counted exactly
+    assert "采样行程 2+" in page and "待排污单位确认 1" in page

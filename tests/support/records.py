@@ -122,8 +122,10 @@ def make_trip(runtime, visit_id: int, state: str, outside: bool = False, photo_h
         sampler = visit.samplers[0]
         trip = SamplingTrip(visit=visit, state=state, started_by=sampler, submitted_at=clock.now())
         distance = 2000.0 if outside else 40.0
-        for kind in (CheckInKind.ARRIVAL, CheckInKind.DEPARTURE):
-            trip.check_ins.append(CheckIn(kind=kind, user=sampler, latitude=30.8, longitude=121.3, at=clock.now(),
+        # on site from the start of the visit's window for an hour and a half: long enough for its points
+        arrived = clock.at_local(visit.day, visit.starts)
+        for kind, at in ((CheckInKind.ARRIVAL, arrived), (CheckInKind.DEPARTURE, arrived + timedelta(minutes=90))):
+            trip.check_ins.append(CheckIn(kind=kind, user=sampler, latitude=30.8, longitude=121.3, at=at,
                                           distance_m=distance, inside_fence=not outside))
         for n, sha in enumerate(photo_hashes):
             trip.photos.append(Photo(purpose=PhotoPurpose.ARRIVAL, sent_by=sampler, media_id=f"m-{visit_id}-{n}",

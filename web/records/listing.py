@@ -3,6 +3,7 @@ repeated at the top of the export, rows worded once for both."""
 from __future__ import annotations
 
 from dataclasses import fields
+from datetime import date
 
 from flask import Response, render_template, request
 from sqlalchemy import select
@@ -14,7 +15,6 @@ from web.access import me
 from web.db import db
 from web.files import XLSX, send_generated
 from web.records import texts as T
-
 
 
 def read_trip_filter(args) -> tuple[TripFilter, dict[str, str]]:
@@ -118,6 +118,26 @@ def xlsx(title: str, filename: str, filters, headers, rows, hidden=()) -> Respon
     return send_generated(body, XLSX, f"{filename}-{stamp}.xlsx", evidence=True)
 
 
+def page_number() -> int:
+    """The page asked for (?page=N, from 1) of an offset-paged list; anything else is the first page."""
+    raw = (request.args.get("page") or "1").strip()
+    return int(raw) if raw.isdigit() and 0 < int(raw) < 100_000 else 1
+
+
+def trip_after() -> tuple[date, int] | None:
+    """The trip list's cursor (?after=2026-01-31_123, the previous page's last row); unreadable: first page."""
+    day, _, ident = (request.args.get("after") or "").partition("_")
+    try:
+        return date.fromisoformat(day), int(ident)
+    except ValueError:
+        return None
+
+
+def task_after() -> int | None:
+    raw = (request.args.get("after") or "").strip()
+    return int(raw) if raw.isdigit() else None
+
+
 def listing(reader, template: str, with_agency: bool, export, context):
     """A filtered list page, or with ?export=xlsx its sheet; unusable filters → the page, 400, with reasons.
 
@@ -136,18 +156,24 @@ def listing(reader, template: str, with_agency: bool, export, context):
 def trip_list(template: str, title: str, filename: str, with_agency: bool):
     """The trip list of the user's scope (the agency's own, the regulator's district)."""
     def export(flt, shown):
-        return xlsx(title, filename, shown, TRIP_HEADERS, [trip_cells(r) for r in supervision.trips(db(), me(), flt)])
+        rows = (trip_cells(r) for r in supervision.all_trips(db(), me(), flt))
+        return xlsx(title, filename, shown, TRIP_HEADERS, rows)
 
     def context(flt):
-        return {"rows": supervision.trips(db(), me(), flt) if flt else [], "title": title}
+        found = supervision.trips(db(), me(), flt, trip_after(), supervision.PER_PAGE) if flt else []
+        last = supervision.trip_cursor(found[-1].trip) if found and len(found) == supervision.PER_PAGE else None
+        return {"rows": found, "title": title, "next_after": f"{last[0].isoformat()}_{last[1]}" if last else None}
     return listing(read_trip_filter, template, with_agency, export, context)
 
 
 def task_list(template: str, title: str, filename: str):
     """The task list of the user's scope, with its sheet."""
     def export(flt, shown):
-        return xlsx(title, filename, shown, TASK_HEADERS, [task_cells(t) for t in supervision.tasks(db(), me(), flt)])
+        rows = (task_cells(t) for t in supervision.all_tasks(db(), me(), flt))
+        return xlsx(title, filename, shown, TASK_HEADERS, rows)
 
     def context(flt):
-        return {"tasks": supervision.tasks(db(), me(), flt) if flt else [], "title": title}
+        found = supervision.tasks(db(), me(), flt, task_after(), supervision.PER_PAGE) if flt else []
+        return {"tasks": found, "title": title,
+                "next_after": found[-1].id if found and len(found) == supervision.PER_PAGE else None}
     return listing(read_task_filter, template, True, export, context)

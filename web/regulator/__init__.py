@@ -1,5 +1,5 @@
-"""监管工作台: the regulator's view of the tasks and trips in its district, the irregular trips first,
-with filtered lists and Excel exports."""
+"""监管工作台: the regulator's view of the tasks, trips and O&M visits in its district, ranked by the risk of
+their findings (services/worklist.py), with filtered lists and Excel exports."""
 from __future__ import annotations
 
 from datetime import date
@@ -7,8 +7,8 @@ from datetime import date
 from flask import Blueprint, render_template, request
 
 from models import Role
-from services import audit, clock, coverage, supervision
-from services.supervision import TripFilter
+from services import audit, clock, coverage, supervision, worklist
+from services.worklist import WorkFilter
 from web.access import me, role_required
 from web.db import db
 from web.records import texts as T
@@ -16,17 +16,16 @@ from web.records.listing import task_list, trip_list
 
 bp = Blueprint("regulator", __name__, url_prefix="/regulator", template_folder="templates")
 REGULATORS = (Role.REGULATOR, Role.SYSTEM_ADMIN)
-RECENT = 200  # trips looked at on the desk; the full history is in the trip list
+QUIET = 20  # recent trips without an open finding shown below the ranking; the rest is in the trip list
 
 
 @bp.get("/")
 @role_required(*REGULATORS)
 def home():
     user = me()
-    found = supervision.irregular_first(supervision.trips(db(), user, TripFilter(), limit=RECENT))
     return render_template("regulator/home.html", user=user, counts=supervision.counts(db(), user),
-                           irregular=[r for r in found if r.flags], regular=[r for r in found if not r.flags][:20],
-                           T=T, fmt=clock.fmt, record=_record())
+                           work=worklist.ranked(db(), user, WorkFilter()),
+                           regular=worklist.unranked_trips(db(), user, QUIET), T=T, fmt=clock.fmt, record=_record())
 
 
 def _record() -> dict:
@@ -63,4 +62,4 @@ def coverage_page():
                            polluters=coverage.uncovered(db(), me(), since))
 
 
-from web.regulator import credit  # noqa: E402,F401  (its routes are on this blueprint)
+from web.regulator import charts, credit, work  # noqa: E402,F401  (their routes are on this blueprint)
