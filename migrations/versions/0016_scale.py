@@ -2,13 +2,13 @@
 the trip lists' order (visit day), the rows' relations (check-ins, confirmations, crews) and the ranking of
 open findings per subject
 
-Revision ID: 0011_scale
-Revises: 0010_findings
+Revision ID: 0016_scale
+Revises: 0015_rules
 """
 from alembic import op
 
-revision = "0011_scale"
-down_revision = "0010_findings"
+revision = "0016_scale"
+down_revision = "0015_rules"
 branch_labels = None
 depends_on = None
 
