@@ -145,7 +145,7 @@ def test_the_inspector_filters_the_ranked_page_and_turns_pages(work, client, log
     assert re.findall(r'/records/trips/(\d+)">#', page) == [str(work["T2"][1])]
     assert "签到位置在电子围栏外" in page and "共 1 项" in page
     home = client.get("/regulator/").get_data(as_text=True)
-    assert "现场运维 #" in home and "待核查工作（4）" in home
+    assert re.search(r"现场运维 <a href=\"/om/visits/\d+\">#", home) and "待核查工作（4）" in home
 
 
 def test_an_unusable_filter_is_refused_with_a_reason(work, client, login):
