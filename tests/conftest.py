@@ -11,15 +11,13 @@ import os
 import pytest
 import redis as redis_lib
 from rq import SimpleWorker
-from sqlalchemy import text
 
-import models
 from bot.jobs import client as wechat_client
 from migrations import upgrade
 from services import demo
 from services.jobs import QUEUE
-from services.runtime import make_engine
 from services.uow import UnitOfWork
+from tests.support.database import CleanDatabase
 from tests.support.phone import Phone
 from tests.support.wsgi_transport import WSGIAdapter
 from web import create_app
@@ -29,6 +27,8 @@ DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
 AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
 BASE = "http://emss.test"
+# the suite creates and signs in accounts thousands of times: one PBKDF2 round instead of production's scrypt
+CHEAP_HASH = "pbkdf2:sha256:1"
 
 
 @pytest.fixture(scope="session")
@@ -39,27 +39,23 @@ def database_url(tmp_path_factory) -> str:
     return url
 
 
-def _wipe(url: str) -> None:
-    engine = make_engine(url)
-    tables = [t.name for t in reversed(models.Base.metadata.sorted_tables)]
-    with engine.begin() as connection:
-        if engine.dialect.name == "postgresql":
-            connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-        else:
-            for table in tables:
-                connection.execute(text(f"DELETE FROM {table}"))
-    engine.dispose()
+@pytest.fixture(scope="session")
+def database(database_url):
+    clean = CleanDatabase(database_url)
+    yield clean
+    clean.dispose()
 
 
 @pytest.fixture
-def config(database_url, tmp_path) -> Config:
-    _wipe(database_url)
+def config(database, database_url, tmp_path) -> Config:
+    database.wipe()
     if REDIS_URL:
         redis_lib.Redis.from_url(REDIS_URL).flushdb()
     return Config(
         instance_path=tmp_path, database_url=database_url, redis_url=REDIS_URL, media_root=tmp_path / "media",
         public_base_url=BASE, dev=True, wechat_api_base=f"{BASE}/fake-wechat/",
         wechat_encoding_aes_key=AES_KEY, job_retry_intervals=(0, 0, 0), secret_key="test-secret",
+        password_hash_method=CHEAP_HASH,
     )
 
 
@@ -88,7 +84,8 @@ def client(app):
 def drain(app, runtime):
     """Run queued jobs to the end, as the RQ workers would (nothing to do when jobs run inline)."""
     def run() -> None:
-        if runtime.jobs.inline:
+        # a worker blocked on an empty queue does nothing; starting one per message only cost time
+        if runtime.jobs.inline or not runtime.jobs.queue.count:
             return
         with app.app_context():
             SimpleWorker([QUEUE], connection=runtime.redis).work(burst=True)
@@ -96,10 +93,8 @@ def drain(app, runtime):
 
 
 @pytest.fixture
-def demo_world(runtime):
-    with UnitOfWork(runtime) as uow:
-        demo.load(uow.session)
-        uow.commit()
+def demo_world(database, runtime):
+    database.load_demo(runtime)
 
 
 @pytest.fixture
