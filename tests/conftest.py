@@ -17,26 +17,41 @@ from migrations import upgrade
 from services import demo
 from services.jobs import QUEUE
 from services.uow import UnitOfWork
-from tests.support.database import CleanDatabase
+from tests.support.database import CleanDatabase, create_database, drop_database, worker_database_url, worker_redis_url
 from tests.support.phone import Phone
 from tests.support.wsgi_transport import WSGIAdapter
 from web import create_app
 from web.config import Config
 
+# under pytest-xdist each worker process (gw0, gw1, ...) has its own database and Redis DB
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
+REDIS_URL = worker_redis_url(os.environ.get("TEST_REDIS_URL", ""), WORKER)
 AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
 BASE = "http://emss.test"
 # the suite creates and signs in accounts thousands of times: one PBKDF2 round instead of production's scrypt
 CHEAP_HASH = "pbkdf2:sha256:1"
 
 
+def pytest_collection_modifyitems(items) -> None:
+    """Tests that drive Chromium are marked `browser`: a page reads the same on either backend, so the
+    backend suites (`make test-backends`, .ci/run's second pass) leave them out."""
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
+
+
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory) -> str:
+def database_url(tmp_path_factory):
+    own = bool(WORKER and DATABASE_URL)  # a pytest-xdist worker's own PostgreSQL database, for this run only
     url = DATABASE_URL or f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
-    url = Config(database_url=url).database_url
+    url = worker_database_url(Config(database_url=url).database_url, WORKER)
+    if own:
+        create_database(url)
     upgrade(url)  # the migrations build the schema the tests run on
-    return url
+    yield url
+    if own:
+        drop_database(url)
 
 
 @pytest.fixture(scope="session")

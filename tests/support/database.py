@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Connection, literal, or_, select, text
+from sqlalchemy import Connection, create_engine, literal, make_url, or_, select, text
 
 import models
 from services import clock, demo
@@ -18,6 +18,44 @@ from services.runtime import make_engine
 from services.uow import UnitOfWork
 
 TABLES = models.Base.metadata.sorted_tables  # parents first: the order rows can be inserted in
+
+
+# --- pytest-xdist: every worker process its own PostgreSQL database and Redis DB --------------------------------
+
+def worker_database_url(url: str, worker: str) -> str:
+    """`url`'s database with the worker's name appended (emss_ci → emss_ci_gw1); SQLite files are per worker
+    already (each worker has its own temporary directory)."""
+    if not worker or url.startswith("sqlite"):
+        return url
+    parsed = make_url(url)
+    return parsed.set(database=f"{parsed.database}_{worker}").render_as_string(hide_password=False)
+
+
+def worker_redis_url(url: str, worker: str) -> str:
+    """The Redis DB `worker`'s number above `url`'s: gw0 keeps it, gw1 takes the next one."""
+    if not worker or not url:
+        return url
+    base, _, number = url.rpartition("/")
+    return f"{base}/{int(number or 0) + int(worker.removeprefix('gw'))}"
+
+
+def create_database(url: str) -> None:
+    """Create `url`'s PostgreSQL database afresh (one a crashed run left is dropped first)."""
+    name = make_url(url).database
+    _on_server(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"')
+
+
+def drop_database(url: str) -> None:
+    _on_server(url, f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)')
+
+
+def _on_server(url: str, *statements: str) -> None:
+    """Run `statements` outside any transaction, from the server's `postgres` database."""
+    server = create_engine(make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with server.connect() as connection:
+        for statement in statements:
+            connection.execute(text(statement))
+    server.dispose()
 
 
 class CleanDatabase:
