@@ -2,7 +2,7 @@
 
 Backends come from the environment, so the same suite runs on the embedded default (SQLite + the in-process
 redis stand-in, jobs inline) and on PostgreSQL + Redis with RQ (`TEST_DATABASE_URL`, `TEST_REDIS_URL`, as
-`.ci/run` sets them).
+`.ci/run` sets them). Under pytest-xdist (`pytest -n 2`) every worker has its own database and Redis DB.
 """
 from __future__ import annotations
 
