@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: run test install browser clean
+.PHONY: run test test-backends install browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,8 +35,17 @@ browser:
 	@command -v chromium >/dev/null 2>&1 || { echo "installing Debian's chromium (needs root)"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; }
 
+# PYTEST_ARGS="-n 2" spreads the run over two processes (pytest-xdist; each its own database and Redis DB)
 test: install browser
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The suites whose outcome can depend on the backends (the database, Redis, jobs queued or inline): .ci/run runs
+# them a second time on the embedded default. Unit tests touch neither backend and browser tests check pages that
+# read the same on both: `make test` runs them once.
+BACKEND_SUITES := tests/integration tests/e2e tests/security -m "not browser"
+
+test-backends: install
+	$(BIN)/python -m pytest $(BACKEND_SUITES) $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) instance *.egg-info

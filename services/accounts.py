@@ -12,8 +12,22 @@ class AlreadyBound(Exception):
     """The account is bound to another WeChat user."""
 
 
-def hash_password(password: str) -> str:
-    return generate_password_hash(password)
+_hash_method = "scrypt"  # werkzeug's strong default, until `build_runtime` sets the configured method
+
+
+def use_hash_method(method: str) -> None:
+    """How this process hashes new passwords (`Config.password_hash_method`, set by `build_runtime`); a stored
+    hash names its own method, so checking needs no setting."""
+    global _hash_method
+    _hash_method = method
+
+
+def hash_password(password: str, method: str | None = None) -> str:
+    return generate_password_hash(password, method=method or _hash_method)
+
+
+def hash_method() -> str:
+    return _hash_method
 
 
 def user_for_openid(db: Session, openid: str) -> User | None:

@@ -12,7 +12,7 @@ import requests
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
-from services import clock
+from services import accounts, clock
 from services.findings import hooks as findings_hooks
 from services.jobs import Jobs
 from web.config import Config
@@ -69,6 +69,7 @@ def build_runtime(config: Config) -> Runtime:
     client = make_redis(config)
     # every process of the app builds its runtime here: web workers, RQ workers and the CLI share the dev clock
     clock.use(clock.DevClock(client) if config.dev else None)
+    accounts.use_hash_method(config.password_hash_method)
     sessions = sessionmaker(engine, expire_on_commit=False)
     findings_hooks.install(sessions)
     return Runtime(

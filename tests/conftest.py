@@ -2,7 +2,7 @@
 
 Backends come from the environment, so the same suite runs on the embedded default (SQLite + the in-process
 redis stand-in, jobs inline) and on PostgreSQL + Redis with RQ (`TEST_DATABASE_URL`, `TEST_REDIS_URL`, as
-`.ci/run` sets them).
+`.ci/run` sets them). Under pytest-xdist (`pytest -n 2`) every worker has its own database and Redis DB.
 """
 from __future__ import annotations
 
@@ -11,55 +11,66 @@ import os
 import pytest
 import redis as redis_lib
 from rq import SimpleWorker
-from sqlalchemy import text
 
-import models
 from bot.jobs import client as wechat_client
 from migrations import upgrade
 from services import demo
 from services.jobs import QUEUE
-from services.runtime import make_engine
 from services.uow import UnitOfWork
+from tests.support.database import CleanDatabase, create_database, drop_database, worker_database_url, worker_redis_url
 from tests.support.phone import Phone
 from tests.support.wsgi_transport import WSGIAdapter
 from web import create_app
 from web.config import Config
 
+# under pytest-xdist each worker process (gw0, gw1, ...) has its own database and Redis DB
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
+REDIS_URL = worker_redis_url(os.environ.get("TEST_REDIS_URL", ""), WORKER)
 AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
 BASE = "http://emss.test"
+# the suite creates and signs in accounts thousands of times: one PBKDF2 round instead of production's scrypt
+CHEAP_HASH = "pbkdf2:sha256:1"
+
+
+def pytest_collection_modifyitems(items) -> None:
+    """Tests that drive Chromium are marked `browser`: a page reads the same on either backend, so the
+    backend suites (`make test-backends`, .ci/run's second pass) leave them out."""
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory) -> str:
+def database_url(tmp_path_factory):
+    own = bool(WORKER and DATABASE_URL)  # a pytest-xdist worker's own PostgreSQL database, for this run only
     url = DATABASE_URL or f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
-    url = Config(database_url=url).database_url
+    url = worker_database_url(Config(database_url=url).database_url, WORKER)
+    if own:
+        create_database(url)
     upgrade(url)  # the migrations build the schema the tests run on
-    return url
+    yield url
+    if own:
+        drop_database(url)
 
 
-def _wipe(url: str) -> None:
-    engine = make_engine(url)
-    tables = [t.name for t in reversed(models.Base.metadata.sorted_tables)]
-    with engine.begin() as connection:
-        if engine.dialect.name == "postgresql":
-            connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-        else:
-            for table in tables:
-                connection.execute(text(f"DELETE FROM {table}"))
-    engine.dispose()
+@pytest.fixture(scope="session")
+def database(database_url):
+    clean = CleanDatabase(database_url)
+    yield clean
+    clean.dispose()
 
 
 @pytest.fixture
-def config(database_url, tmp_path) -> Config:
-    _wipe(database_url)
+def config(database, database_url, tmp_path) -> Config:
+    database.wipe()
     if REDIS_URL:
         redis_lib.Redis.from_url(REDIS_URL).flushdb()
     return Config(
         instance_path=tmp_path, database_url=database_url, redis_url=REDIS_URL, media_root=tmp_path / "media",
         public_base_url=BASE, dev=True, wechat_api_base=f"{BASE}/fake-wechat/",
         wechat_encoding_aes_key=AES_KEY, job_retry_intervals=(0, 0, 0), secret_key="test-secret",
+        password_hash_method=CHEAP_HASH,
     )
 
 
@@ -88,7 +99,8 @@ def client(app):
 def drain(app, runtime):
     """Run queued jobs to the end, as the RQ workers would (nothing to do when jobs run inline)."""
     def run() -> None:
-        if runtime.jobs.inline:
+        # a worker blocked on an empty queue does nothing; starting one per message only cost time
+        if runtime.jobs.inline or not runtime.jobs.queue.count:
             return
         with app.app_context():
             SimpleWorker([QUEUE], connection=runtime.redis).work(burst=True)
@@ -96,10 +108,8 @@ def drain(app, runtime):
 
 
 @pytest.fixture
-def demo_world(runtime):
-    with UnitOfWork(runtime) as uow:
-        demo.load(uow.session)
-        uow.commit()
+def demo_world(database, runtime):
+    database.load_demo(runtime)
 
 
 @pytest.fixture

@@ -68,6 +68,9 @@ class Config:
     # 污染源综合管理信息系统 (services/pollution_source.py): polluters' own accounts, verified there
     polluter_directory_auth: str = ""
     polluter_directory_key: str = ""
+    # how new passwords are hashed (a werkzeug method): deliberately slow in production; the test suite, which
+    # creates and signs in accounts thousands of times, sets a cheap one
+    password_hash_method: str = "scrypt"
 
     def __post_init__(self) -> None:
         self.instance_path = Path(self.instance_path)

@@ -1,5 +1,9 @@
 from pathlib import Path
 
+from werkzeug.security import check_password_hash
+
+from services.accounts import hash_password
+from services.runtime import build_runtime
 from web.config import Config
 
 
@@ -23,3 +27,13 @@ def test_the_open_apis_rate_limit_is_configured_from_the_environment():
     config = Config.from_env({"API_RATE_LIMIT": "30", "API_RATE_WINDOW": "10"})
     assert (config.api_rate_limit, config.api_rate_window) == (30, 10)
     assert (Config.from_env({}).api_rate_limit, Config.from_env({}).api_rate_window) == (120, 60)
+
+
+def test_new_passwords_get_the_configured_hash_and_production_keeps_the_slow_one(tmp_path):
+    assert Config().password_hash_method == "scrypt"
+    build_runtime(Config(instance_path=tmp_path, password_hash_method="pbkdf2:sha256:1"))
+    cheap = hash_password("demo1234")
+    build_runtime(Config(instance_path=tmp_path))
+    strong = hash_password("demo1234")
+    assert cheap.startswith("pbkdf2:sha256:1$") and strong.startswith("scrypt:")
+    assert check_password_hash(cheap, "demo1234") and check_password_hash(strong, "demo1234")
