@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from handlers import texts as T
 from handlers.turn import Turn
-from services import accounts, signin
+from services import accounts, policy, signin
 
 
 def account_info(turn: Turn) -> str:
@@ -74,4 +74,6 @@ def unbind_answer(turn: Turn, text: str) -> str:
 def organisation(user) -> str:
     if user.polluter is not None:
         return user.polluter.name
-    return user.agency.name if user.agency is not None else (user.district or "—")
+    if user.agency is not None:
+        return user.agency.name
+    return policy.scope_label(user) if user.role == "regulator" else "—"

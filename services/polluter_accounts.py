@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from models import Role, User
+from models import Polluter, Role, User
 from services import accounts
 
 USERNAME = re.compile(r"^[A-Za-z0-9_.-]{3,64}$")
@@ -60,3 +60,27 @@ def add_confirmer(db: Session, me: User, username: str, display_name: str, passw
 def unbind(db: Session, user: User) -> bool:
     """解绑: the account's WeChat user no longer receives messages nor opens confirmation links."""
     return user.binding is not None and accounts.unbind(db, user.binding.openid)
+
+
+FIRST_TAKEN = "“{name}”已有账号 {username}，同事的账号由其在“账户与微信绑定”中开通。"
+
+
+class FirstAccountExists(Exception):
+    """The polluter already has an account; its holder manages the colleagues' accounts."""
+
+
+def open_first(db: Session, actor: User, polluter: Polluter, raw) -> User:
+    """The polluter's first account, opened by the system administrator from the directory: its holder
+    (usually 环保负责人) confirms and manages the polluter's other accounts. Raises FirstAccountExists or
+    FormInvalid."""
+    db.execute(select(Polluter.id).where(Polluter.id == polluter.id).with_for_update())  # one first account
+    existing = db.scalar(select(User).where(User.polluter_id == polluter.id).order_by(User.id).limit(1))
+    if existing is not None:
+        raise FirstAccountExists(FIRST_TAKEN.format(name=polluter.name, username=existing.username))
+    return accounts.create(db, actor, raw.get("username", ""), raw.get("password", ""),
+                           display_name=raw.get("display_name", ""), role=Role.POLLUTER_CONFIRMER,
+                           polluter_id=polluter.id, post=_post(raw.get("post")), manages_accounts=True)
+
+
+def _post(post: str | None) -> str | None:
+    return (post or "").strip()[:32] or None

@@ -9,7 +9,7 @@ from web.ids import IdConverter
 # one blueprint per area; each module's `bp`
 AREAS = ("web.pages", "web.auth", "web.agency", "web.filing", "web.review", "web.contracts", "web.tasks",
          "web.records", "web.trips", "web.polluter", "web.mobile", "web.regulator", "web.admin",
-         "web.credit", "web.om_qc", "web.om_tasks", "web.om_records", "web.om_mobile", "web.directory")
+         "web.credit", "web.om_qc", "web.om_tasks", "web.om_records", "web.om_mobile", "web.directory", "web.account")
 MAX_UPLOAD = 25 * 1024 * 1024
 
 
@@ -47,12 +47,13 @@ def create_app(config: Config | None = None) -> Flask:
 def _web(app: Flask) -> None:
     import importlib
 
+    from services.policy import scope_label
     from web import db, nav
     from web.extensions import csrf, login_manager
 
     login_manager.init_app(app)
     csrf.init_app(app)
     app.teardown_appcontext(db.close)
-    app.jinja_env.globals.update(nav_links=nav.nav_links, nav_name=nav.nav_name)
+    app.jinja_env.globals.update(nav_links=nav.nav_links, nav_name=nav.nav_name, scope_label=scope_label)
     for name in AREAS:
         app.register_blueprint(importlib.import_module(name).bp)

@@ -22,3 +22,4 @@ def home():
                            agency=user.agency)
 
 
+from web.agency import accounts  # noqa: E402,F401  (its routes are on this blueprint)

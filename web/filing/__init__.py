@@ -5,21 +5,11 @@ from __future__ import annotations
 
 import time
 
-from flask import (
-    Blueprint,
-    abort,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    session,
-    url_for,
-)
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import login_user
 
-from models import Capability, Filing, Role, Staff
-from services import clock, filings, identity, registration, staff_accounts, uploads
+from models import Capability, Filing, Role
+from services import clock, filings, identity, registration, uploads
 from services.filings import FilingRefused, FormInvalid
 from states import filing as machine
 from states.filing_forms import (
@@ -198,32 +188,6 @@ def deactivate_entry(section: str, item_id: int):
     return redirect(url_for("filing.edit") + f"#{section}")
 
 
-@bp.route("/staff/<int:item_id>/account", methods=["GET", "POST"])
-@role_required(Role.AGENCY_ADMIN)
-def staff_account(item_id: int):
-    """开通采样账号: the sampler account a filed person binds in WeChat and is scheduled through."""
-    staff = _active(Staff, item_id)
-    if request.method == "GET":
-        return _staff_account_page(staff)
-    try:
-        user = staff_accounts.open_account(db(), staff, request.form)
-    except staff_accounts.AccountRefused as refused:
-        db().rollback()
-        flash(str(refused), "error")
-        return _staff_account_page(staff), 400
-    except FormInvalid as invalid:
-        db().rollback()
-        flash("采样账号未开通，请按提示修改。", "error")
-        return _staff_account_page(staff, {"username": request.form.get("username", "")}, invalid.errors), 400
-    uow().commit()
-    flash(f"已为“{staff.name}”开通采样账号 {user.username}，可在微信中绑定后执行采样。", "success")
-    return redirect(url_for("filing.edit") + "#staff")
-
-
-def _staff_account_page(staff: Staff, typed: dict | None = None, errors: dict | None = None) -> str:
-    return render_template("filing/staff_account.html", staff=staff, typed=typed or {}, errors=errors or {})
-
-
 @bp.get(f"/{ENTRY}/<int:item_id>/certificate")
 @role_required(Role.AGENCY_ADMIN)
 def entry_certificate(section: str, item_id: int):
@@ -310,7 +274,7 @@ def register_account():
         return _account_page(entity, request.form, invalid.errors), 400
     uow().commit()
     session.pop("registration", None)
-    login_user(Principal(admin.id))
+    login_user(Principal.of(admin))
     flash("注册成功。请填写备案信息并提交审核，审核通过后即可开展监测任务。", "success")
     return redirect(url_for("filing.edit"))
 
