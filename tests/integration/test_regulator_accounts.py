@@ -71,7 +71,8 @@ def test_the_admin_changes_a_regulators_scope_and_the_log_says_who_and_what(demo
     post_form(jinshan, "/login", username="regulator1", password=demo.PASSWORD)
     assert PLATING in jinshan.get(SINCE_NOTHING).get_data(as_text=True)
     log = admin.get(f"/admin/accounts/log?user_id={regulator1.id}").get_data(as_text=True)
-    assert "修改账号" in log and "系统管理员（admin1）" in log and "city" in log
+    assert "修改账号" in log and "系统管理员（admin1）" in log
+    assert "修改前（监管范围：区，区：金山区，园区编号：—）→ 修改后（监管范围：全市，区：—，园区编号：—）" in log
     with runtime.sessions() as s:
         assert s.query(AccountEvent).filter_by(user_id=regulator1.id, action="edited").count() == 1
 

@@ -95,7 +95,8 @@ def change_account(user_id: int, change: str):
 def account_log_page():
     typed = request.args.get("user_id", "")
     events = account_log.recent(db(), int(typed) if typed.isdigit() else None)
-    return render_template("admin/account_log.html", events=events, actions=account_log.ACTIONS, fmt=clock.fmt)
+    return render_template("admin/account_log.html", events=events, actions=account_log.ACTIONS, fmt=clock.fmt,
+                           describe=account_log.describe)
 
 
 def _account(user_id: int) -> User:
