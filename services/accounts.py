@@ -137,13 +137,11 @@ def reactivate(db: Session, actor: User, user: User) -> None:
     account_log.record(db, actor, user, "reactivated")
 
 
-def change_password(db: Session, user: User, current: str, new: str, repeated: str) -> None:
-    """The holder changes their own password (also the forced change at first sign-in): every other web
-    session ends. Raises FormInvalid."""
-    errors = {}
-    if not check_password_hash(user.password_hash, current or ""):
-        errors["current"] = TEXTS["current"]
-    errors.update(new_password_problems(new, repeated))
+def change_password(db: Session, user: User, new: str, repeated: str) -> None:
+    """The holder, whose current password the caller has checked (services/signin.py, so wrong guesses count
+    toward the lock), changes it (also the forced change at first sign-in): every web session ends, the
+    caller carries its own on. Raises FormInvalid."""
+    errors = new_password_problems(new, repeated)
     if not errors and check_password_hash(user.password_hash, new):
         errors["new"] = TEXTS["same_password"]
     if errors:

@@ -88,12 +88,25 @@ def test_changing_the_password_ends_the_other_sessions_but_not_this_one(demo_wor
     assert actions(runtime, "agency1") == ["password_changed"]
 
 
+def test_guessing_the_current_password_runs_into_the_accounts_lock(demo_world, login):
+    holder = login("agency1")
+    for _ in range(4):
+        wrong = post_form(holder, "/account/password", current="guess-guess", new=NEW_PASSWORD, repeated=NEW_PASSWORD)
+        assert wrong.status_code == 400 and "原密码不正确。" in wrong.get_data(as_text=True)
+    fifth = post_form(holder, "/account/password", current="guess-guess", new=NEW_PASSWORD, repeated=NEW_PASSWORD)
+    assert "该账号已锁定 15 分钟" in fifth.get_data(as_text=True)
+    right = post_form(holder, "/account/password", current=demo.PASSWORD, new=NEW_PASSWORD, repeated=NEW_PASSWORD)
+    assert right.status_code == 429 and "该账号已锁定" in right.get_data(as_text=True)
+
+
 def test_the_admin_resets_a_password_with_a_one_time_link_shown_once(demo_world, runtime, app, login):
     sampler = app.test_client()
     sign_in(sampler, "sampler1", demo.PASSWORD)
     admin = login("admin1")
     user = account(runtime, "sampler1")
-    page = post_form(admin, f"/admin/accounts/{user.id}/reset", "/admin/accounts").get_data(as_text=True)
+    shown = post_form(admin, f"/admin/accounts/{user.id}/reset", "/admin/accounts")
+    assert shown.headers["Cache-Control"] == "no-store"
+    page = shown.get_data(as_text=True)
     link = re.search(r'value="(http[^"]+/password/reset/[^"]+)"', page).group(1)
     assert "此链接只显示这一次" in page and link not in admin.get("/admin/accounts").get_data(as_text=True)
     assert sampler.get("/agency/").status_code == 302  # the open session ended

@@ -12,7 +12,7 @@ from services import clock, demo, filings
 from services.uow import UnitOfWork
 from tests.e2e.trip_script import bind
 from tests.integration.test_staff_accounts import INITIAL_PASSWORD
-from tests.support.accounts import account, post_form
+from tests.support.accounts import account, first_login, post_form
 
 
 def file_person(runtime, agency_code: str, name: str, technical_role: str | None, valid_days: int = 365) -> int:
@@ -50,7 +50,8 @@ def test_an_om_agency_opens_an_om_crew_account_that_binds_in_wechat(demo_world, 
     bind(phone("o_zhoumin"), "zhoumin")
 
 
-def test_a_role_the_filed_post_does_not_give_and_an_expired_certificate_are_refused(demo_world, runtime, login):
+def test_a_role_the_filed_post_does_not_give_and_an_expired_certificate_are_refused(demo_world, runtime, app,
+                                                                                     login):
     lead = file_person(runtime, "HY", "钱技", "技术负责人")
     expired = file_person(runtime, "HY", "吴过", "运维人员", valid_days=-1)
     admin = login("om1")
@@ -58,6 +59,8 @@ def test_a_role_the_filed_post_does_not_give_and_an_expired_certificate_are_refu
     assert refused.status_code == 400
     assert "“钱技”备案的技术岗位是“技术负责人”，不能开通运维人员账号。" in refused.get_data(as_text=True)
     assert open_for(admin, lead, "technical_lead", "qianji").status_code == 303  # the post they are filed with
+    desk = first_login(app.test_client(), "qianji", INITIAL_PASSWORD).get("/agency/")
+    assert desk.status_code == 200 and "钱技（技术负责人）" in desk.get_data(as_text=True)
     refused = open_for(admin, expired, "om_crew", "wuguo")
     assert refused.status_code == 400 and "运维人员须持有效证书" in refused.get_data(as_text=True)
     with runtime.sessions() as s:
@@ -98,3 +101,16 @@ def test_deactivating_unbinds_wechat_and_ends_open_sessions_at_once(demo_world, 
             ["wechat_unbound", "deactivated"]
     refused = post_form(app.test_client(), "/login", username="omcrew1", password=demo.PASSWORD)
     assert refused.status_code == 401
+
+
+def test_a_person_removed_from_the_filing_loses_their_account_at_once(demo_world, runtime, app, login):
+    elsewhere = app.test_client()
+    post_form(elsewhere, "/login", username="sampler2", password=demo.PASSWORD)
+    with runtime.sessions() as s:
+        li_na = s.scalars(select(Staff).where(Staff.name == "李娜")).one().id
+    admin = login("agency1")
+    removed = post_form(admin, f"/agency/filing/staff/{li_na}/deactivate", "/agency/filing/")
+    assert removed.status_code == 302
+    assert "其账号已停用，微信绑定已解除。" in admin.get("/agency/filing/").get_data(as_text=True)
+    assert elsewhere.get("/agency/").status_code == 302
+    assert not account(runtime, "sampler2").active

@@ -2,10 +2,10 @@
 WeChat binding with 解除绑定 — and the one-time reset link the administrator hands out."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import login_required, login_user
 
-from services import account_log, accounts, clock, password_resets
+from services import account_log, accounts, clock, password_resets, signin
 from services.filings import FormInvalid
 from web.access import Principal, me
 from web.db import db, uow
@@ -27,16 +27,32 @@ def password():
     user = me()
     if request.method == "GET":
         return render_template("account/password.html", user=user, errors={})
+    new, repeated = request.form.get("new", ""), request.form.get("repeated", "")
+    wrong, status = _check_current(user, request.form.get("current", ""))
     try:
-        accounts.change_password(db(), user, request.form.get("current", ""), request.form.get("new", ""),
-                                 request.form.get("repeated", ""))
+        if wrong:
+            raise FormInvalid({"current": wrong, **accounts.new_password_problems(new, repeated)})
+        accounts.change_password(db(), user, new, repeated)
     except FormInvalid as invalid:
         db().rollback()
-        return render_template("account/password.html", user=me(), errors=invalid.errors), 400
+        return render_template("account/password.html", user=me(), errors=invalid.errors), status
     uow().commit()
     login_user(Principal.of(user))  # this session goes on under the new epoch; the others have ended
     flash("密码已修改。其他设备上的登录已退出。", "success")
     return redirect(url_for("account.home"))
+
+
+def _check_current(user, current: str) -> tuple[str | None, int]:
+    """(why the current password is refused, the status) or (None, 400): checked by services/signin.py like a
+    sign-in, so a stolen session cannot guess the password without running into the account's lock."""
+    source = signin.Source("ip", request.remote_addr or "-")
+    try:
+        signin.sign_in(db(), current_app.extensions["emss"].redis, user.username, current, source)
+    except signin.Locked as locked:
+        return str(locked), 429
+    except signin.WrongPassword as wrong:
+        return accounts.TEXTS["current"] + (str(wrong.lock) if wrong.lock else ""), 400
+    return None, 400
 
 
 @bp.post("/account/unbind")

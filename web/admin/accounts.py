@@ -16,6 +16,7 @@ from web.admin import bp
 from web.db import db, uow
 
 ADMIN = Role.SYSTEM_ADMIN
+NO_STORE = {"Cache-Control": "no-store"}  # the one-time link is shown once: no copy in a cache
 
 
 @bp.get("/accounts")
@@ -71,8 +72,9 @@ def reset_password(user_id: int):
     user = _account(user_id)
     token = password_resets.issue(db(), me(), user)
     uow().commit()
-    return render_template("admin/reset_link.html", user=user, hours=password_resets.LINK_HOURS,
+    page = render_template("admin/reset_link.html", user=user, hours=password_resets.LINK_HOURS,
                            link=url_for("account.reset", token=token, _external=True))
+    return page, 200, NO_STORE
 
 
 @bp.post("/accounts/<int:user_id>/<any(deactivate, reactivate, unbind):change>")

@@ -12,7 +12,7 @@ bp = Blueprint("agency", __name__, url_prefix="/agency", template_folder="templa
 
 
 @bp.get("/")
-@role_required(Role.AGENCY_ADMIN, Role.SAMPLER, Role.OM_CREW)
+@role_required(*policy.AGENCY_ROLES)
 def home():
     user = me()
     tasks = db().scalars(policy.scoped(user, MonitoringTask).order_by(MonitoringTask.id.desc()).limit(20)).all()

@@ -9,7 +9,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import login_user
 
 from models import Capability, Filing, Role
-from services import clock, filings, identity, registration, uploads
+from services import accounts, clock, filings, identity, registration, uploads
 from services.filings import FilingRefused, FormInvalid
 from states import filing as machine
 from states.filing_forms import (
@@ -183,8 +183,13 @@ def _upload() -> bytes | None:
 def deactivate_entry(section: str, item_id: int):
     row = _active(ENTRIES[section], item_id)
     filings.deactivate(row)
+    # a person who leaves loses their account now, not when the update is approved
+    account = row.user if section == "staff" else None
+    if account is not None and account.active:
+        accounts.deactivate(db(), me(), account)
     uow().commit()
-    flash(f"“{row.name}”已停用，提交审核并通过后从备案中移除。", "success")
+    flash(f"“{row.name}”已停用，提交审核并通过后从备案中移除。" + ("其账号已停用，微信绑定已解除。" if account else ""),
+          "success")
     return redirect(url_for("filing.edit") + f"#{section}")
 
 
