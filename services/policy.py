@@ -8,7 +8,7 @@ of another tenant is simply not found (404).
 """
 from __future__ import annotations
 
-from sqlalchemy import Select, false, select, true
+from sqlalchemy import Select, false, select, true, union
 from sqlalchemy.orm import Session
 
 from models import (
@@ -87,15 +87,17 @@ def _regulated_agencies(user: User):
     """The agencies a regulator oversees: a district's registered ones; a park's, those working for its
     polluters (tasks, contracts, O&M plans) and the park's self-monitoring polluters."""
     scope = scope_of(user)
-    if scope in (CITY, DISTRICT):
-        return true() if scope == CITY else Agency.district == user.district
+    if scope == CITY:
+        return true()
+    if scope == DISTRICT:
+        return Agency.district == user.district
     if scope is None:
         return false()
     park = select(Polluter.id).where(regulated_polluters(user))
-    working = select(MonitoringTask.agency_id).where(MonitoringTask.polluter_id.in_(park)) \
-        .union(select(Contract.agency_id).where(Contract.polluter_id.in_(park))) \
-        .union(select(OmPlan.agency_id).where(OmPlan.polluter_id.in_(park))) \
-        .union(select(Polluter.own_agency_id).where(Polluter.id.in_(park)))
+    working = union(select(MonitoringTask.agency_id).where(MonitoringTask.polluter_id.in_(park)),
+                    select(Contract.agency_id).where(Contract.polluter_id.in_(park)),
+                    select(OmPlan.agency_id).where(OmPlan.polluter_id.in_(park)),
+                    select(Polluter.own_agency_id).where(Polluter.id.in_(park)))
     return Agency.id.in_(working)
 
 

@@ -9,6 +9,7 @@ from tests.support.accounts import account, first_login, post_form
 SINCE_NOTHING = "/regulator/coverage?since=2099-01-01"  # every polluter in scope lacks a record since then
 CHEMICAL, PLATING = "上海示范化工有限公司", "上海自测示范电镀有限公司"  # 金山区, 松江区
 PLATING_CODE = "91310117MA1SELF001"
+PENDING_AGENCY = "上海清源检测技术有限公司"  # 金山区, its first filing awaiting review
 
 
 def open_regulator(admin, **fields):
@@ -26,6 +27,7 @@ def test_the_admin_opens_a_city_regulator_who_sees_every_district(demo_world, ru
     assert "监管工作台：全市" in desk
     coverage = city.get(SINCE_NOTHING).get_data(as_text=True)
     assert CHEMICAL in coverage and PLATING in coverage
+    assert PENDING_AGENCY in city.get("/regulator/filings/").get_data(as_text=True)
     user = account(runtime, "city1")
     assert (user.role, user.scope, user.district, user.park_id) == (Role.REGULATOR, "city", None, None)
 
@@ -40,6 +42,7 @@ def test_a_park_regulator_sees_only_the_parks_polluters(demo_world, runtime, app
     assert "监管工作台：松江示范园区" in park.get("/regulator/").get_data(as_text=True)
     coverage = park.get(SINCE_NOTHING).get_data(as_text=True)
     assert PLATING in coverage and CHEMICAL not in coverage
+    assert PENDING_AGENCY not in park.get("/regulator/filings/").get_data(as_text=True)  # works for no park polluter
 
 
 def test_a_district_regulator_sees_only_its_district(demo_world, app, login):
