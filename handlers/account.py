@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from handlers import texts as T
 from handlers.turn import Turn
-from services import accounts, pollution_source, signin
+from services import accounts, policy, pollution_source, signin
 
 NAME = "account"
 
@@ -95,4 +95,6 @@ def help_text(turn: Turn) -> str:
 def organisation(user) -> str:
     if user.polluter is not None:
         return user.polluter.name
-    return user.agency.name if user.agency is not None else (user.district or "—")
+    if user.agency is not None:
+        return user.agency.name
+    return policy.scope_label(user) if user.role == "regulator" else "—"

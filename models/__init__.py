@@ -1,4 +1,5 @@
 """The one data model shared by the bot and the web panel. Knows nothing of WeChat or Flask."""
+from models.accounts import AccountEvent, Park, PasswordReset, park_member
 from models.audit import AuditRoot
 from models.base import Base, utcnow
 from models.directory import (
@@ -77,6 +78,7 @@ from models.trips import (
 )
 
 __all__ = [
+    "AccountEvent", "Park", "PasswordReset", "park_member",
     "Agency", "AgencyKind", "ApiToken", "AuditRoot", "Base", "Capability", "CheckIn", "CheckInKind",
     "ClientSampling", "ClientSamplingFile", "ConditionRecord", "LabReceipt",
     "Confirmation",

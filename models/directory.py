@@ -28,6 +28,9 @@ class Role(enum.StrEnum):
     AGENCY_ADMIN = "agency_admin"
     SAMPLER = "sampler"  # 采样人员
     OM_CREW = "om_crew"  # 运维人员
+    TECHNICAL_LEAD = "technical_lead"  # 技术负责人
+    QUALITY_LEAD = "quality_lead"  # 质量负责人
+    QUALITY_SUPERVISOR = "quality_supervisor"  # 质量监督员
     POLLUTER_CONFIRMER = "polluter_confirmer"  # 排污单位确认人
     REGULATOR = "regulator"  # 管理部门
     SYSTEM_ADMIN = "system_admin"
@@ -81,9 +84,20 @@ class User(Base, Timestamped):
     active: Mapped[bool] = mapped_column(default=True)
     # who checks the password: "local" (this system's hash) or "pollution_source" (the city's 污染源综合管理信息系统)
     auth_source: Mapped[str] = mapped_column(String(24), default="local", server_default="local")
+    # a regulator's scope (监管范围): "city" | "district" (with `district`) | "park" (with `park_id`)
+    scope: Mapped[str | None] = mapped_column(String(16))
+    park_id: Mapped[int | None] = mapped_column(ForeignKey("park.id"))
+    post: Mapped[str | None] = mapped_column(String(32))  # a polluter user's post, e.g. 环保负责人
+    # a polluter user who manages the polluter's accounts (its first account, made by the administrator)
+    manages_accounts: Mapped[bool] = mapped_column(default=False)
+    # bumped to end every web session of the account at once (deactivation, a password change or reset)
+    session_epoch: Mapped[int] = mapped_column(default=0)
+    # set when someone else chose the password (a new account, a reset): the next sign-in must change it
+    must_change_password: Mapped[bool] = mapped_column(default=False)
 
     agency: Mapped[Agency | None] = relationship()
     polluter: Mapped[Polluter | None] = relationship()
+    park: Mapped[Park | None] = relationship()  # noqa: F821  (models/accounts.py)
     binding: Mapped[WechatBinding | None] = relationship(back_populates="user")
 
 

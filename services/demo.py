@@ -79,7 +79,8 @@ def _create(db: Session) -> None:
                     contact_phone="021-57000001")
     polluter = _polluter("上海示范化工有限公司", "91310116MA1DEMO001", "金山区", "金山区示范路 88 号",
                          30.8167, 121.3500)
-    polluter1 = _user("polluter1", "王工（示范化工）", Role.POLLUTER_CONFIRMER, polluter=polluter)
+    polluter1 = _user("polluter1", "王工（示范化工）", Role.POLLUTER_CONFIRMER, polluter=polluter,
+                      manages_accounts=True, post="环保负责人")
     sampler1 = _user("sampler1", "张伟", Role.SAMPLER, agency=agency)
     sampler2 = _user("sampler2", "李娜", Role.SAMPLER, agency=agency)
     valid = date(clock.today().year + 1, 12, 31)
@@ -89,7 +90,7 @@ def _create(db: Session) -> None:
                            factory_no="PHB4-88172", calibration_valid_until=valid)]
     db.add_all([agency, polluter, polluter1, sampler1, sampler2, *equipment,
                 _user("agency1", "陈静（绿测）", Role.AGENCY_ADMIN, agency=agency),
-                _user("regulator1", "金山区生态环境局", Role.REGULATOR, district="金山区"),
+                _user("regulator1", "金山区生态环境局", Role.REGULATOR, scope="district", district="金山区"),
                 _user("admin1", "系统管理员", Role.SYSTEM_ADMIN),
                 WechatBinding(openid=POLLUTER_OPENID, user=polluter1),
                 _staff(agency, sampler1, "张伟", "310116198801011234", valid),

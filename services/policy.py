@@ -1,13 +1,14 @@
 """Tenancy, in one place: who may see which rows.
 
 An agency's users see their agency's filings, contracts, tasks, trips and photos; a polluter's users what
-concerns their own sites; a regulator what is in their district; a system admin everything. Views never
+concerns their own sites; a regulator what is in their scope (监管范围: the whole city, a district, or an
+industrial park's named polluters); a system admin everything. Views never
 filter by tenant themselves: they ask `scoped(...)` for a query or `get(...)` for one object, and an object
 of another tenant is simply not found (404).
 """
 from __future__ import annotations
 
-from sqlalchemy import Select, false, select, true
+from sqlalchemy import Select, false, select, true, union
 from sqlalchemy.orm import Session
 
 from models import (
@@ -37,17 +38,74 @@ from models import (
     User,
     Vehicle,
     Visit,
+    park_member,
 )
 
 # the people of an agency: they see their agency's own work, never another agency's on a shared polluter
-AGENCY_ROLES = (Role.AGENCY_ADMIN, Role.SAMPLER, Role.OM_CREW)
+AGENCY_ROLES = (Role.AGENCY_ADMIN, Role.SAMPLER, Role.OM_CREW, Role.TECHNICAL_LEAD, Role.QUALITY_LEAD,
+                Role.QUALITY_SUPERVISOR)
+
+# a regulator's scope (监管范围)
+CITY, DISTRICT, PARK = "city", "district", "park"
+SCOPES = {CITY: "全市", DISTRICT: "区", PARK: "园区"}
+NO_SCOPE = "未设定监管范围（请联系系统管理员）"
+
+
+def scope_of(user: User) -> str | None:
+    """CITY, DISTRICT or PARK, or None when the account's scope is incomplete (it then sees nothing).
+
+    A regulator made before scopes existed has only a district, which is its scope."""
+    scope = user.scope or (DISTRICT if user.district else None)
+    if scope == CITY or (scope == DISTRICT and user.district) or (scope == PARK and user.park_id):
+        return scope
+    return None
+
+
+def scope_label(user: User) -> str:
+    """What the regulator's pages say they cover: 全市, the district, the park — or that nothing is set."""
+    if user.role == Role.SYSTEM_ADMIN:
+        return SCOPES[CITY]
+    scope = scope_of(user)
+    if scope is None:
+        return NO_SCOPE
+    return {CITY: SCOPES[CITY], DISTRICT: user.district, PARK: user.park.name if user.park else ""}[scope]
+
+
+def regulated_polluters(user: User):
+    """The polluters a regulator oversees, by its scope."""
+    scope = scope_of(user)
+    if scope == CITY:
+        return true()
+    if scope == DISTRICT:
+        return Polluter.district == user.district
+    if scope == PARK:
+        return Polluter.id.in_(select(park_member.c.polluter_id).where(park_member.c.park_id == user.park_id))
+    return false()
+
+
+def _regulated_agencies(user: User):
+    """The agencies a regulator oversees: a district's registered ones; a park's, those working for its
+    polluters (tasks, contracts, O&M plans) and the park's self-monitoring polluters."""
+    scope = scope_of(user)
+    if scope == CITY:
+        return true()
+    if scope == DISTRICT:
+        return Agency.district == user.district
+    if scope is None:
+        return false()
+    park = select(Polluter.id).where(regulated_polluters(user))
+    working = union(select(MonitoringTask.agency_id).where(MonitoringTask.polluter_id.in_(park)),
+                    select(Contract.agency_id).where(Contract.polluter_id.in_(park)),
+                    select(OmPlan.agency_id).where(OmPlan.polluter_id.in_(park)),
+                    select(Polluter.own_agency_id).where(Polluter.id.in_(park)))
+    return Agency.id.in_(working)
 
 
 def _agency_rows(user: User):
     if user.role == Role.SYSTEM_ADMIN:
         return true()
     if user.role == Role.REGULATOR:
-        return Agency.district == user.district
+        return _regulated_agencies(user)
     return Agency.id == user.agency_id if user.agency_id else false()
 
 
@@ -56,7 +114,7 @@ def _polluters(user: User):
     if user.role == Role.SYSTEM_ADMIN:
         return true()
     if user.role == Role.REGULATOR:
-        return Polluter.district == user.district
+        return regulated_polluters(user)
     if user.role == Role.POLLUTER_CONFIRMER:
         return Polluter.id == user.polluter_id
     # an agency sees the directory entries it works for (its tasks and contracts), and its own site

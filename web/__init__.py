@@ -10,7 +10,7 @@ from web.ids import IdConverter
 AREAS = ("web.pages", "web.auth", "web.agency", "web.filing", "web.review", "web.contracts", "web.tasks",
          "web.records", "web.trips", "web.polluter", "web.mobile", "web.regulator", "web.admin",
          "web.credit", "web.om_qc", "web.om_tasks", "web.om_records", "web.om_mobile", "web.directory", "web.help",
-         "web.inspections", "web.notices", "web.api", "web.evidence")
+         "web.inspections", "web.notices", "web.api", "web.evidence", "web.account")
 MAX_UPLOAD = 25 * 1024 * 1024
 
 
@@ -50,12 +50,14 @@ def create_app(config: Config | None = None) -> Flask:
 def _web(app: Flask) -> None:
     import importlib
 
+    from services.policy import scope_label
     from web import db, nav
     from web.extensions import csrf, login_manager
 
     login_manager.init_app(app)
     csrf.init_app(app)
     app.teardown_appcontext(db.close)
-    app.jinja_env.globals.update(nav_links=nav.nav_links, nav_name=nav.nav_name, unread_notices=nav.unread_notices)
+    app.jinja_env.globals.update(nav_links=nav.nav_links, nav_name=nav.nav_name, unread_notices=nav.unread_notices,
+                                 scope_label=scope_label)
     for name in AREAS:
         app.register_blueprint(importlib.import_module(name).bp)

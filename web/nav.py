@@ -7,9 +7,11 @@ from web.access import me
 from web.db import db
 
 NAV = {
-    "agency_admin": [("agency.home", "工作台"), ("filing.edit", "备案管理"), ("contracts.index", "合同管理"),
+    "agency_admin": [("agency.home", "工作台"), ("filing.edit", "备案管理"), ("agency.accounts_page", "人员账号"),
+                     ("contracts.index", "合同管理"),
                      ("tasks.index", "监测任务"), ("records.trips", "采样行程")],
     "sampler": [("agency.home", "我的采样任务")],
+    **{role: [("agency.home", "工作台")] for role in ("om_crew", "technical_lead", "quality_lead", "quality_supervisor")},
     "polluter_confirmer": [("polluter.home", "待确认采样行程"), ("polluter.account", "账户与微信绑定"),
                            ("polluter.site", "污染源基本信息")],
     "regulator": [("regulator.home", "监管工作台"), ("review.index", "备案审核"), ("regulator.tasks", "任务监管"),
@@ -17,8 +19,9 @@ NAV = {
                   ("om_qc.index", "运维质控"), ("regulator.coverage_page", "覆盖情况"),
                   ("inspections.draws", "双随机抽查"), ("inspections.inspection_list", "检查记录"),
                   ("notices.urging_desk", "督促")],
-    "system_admin": [("admin.home", "系统管理"), ("directory.index", "名录库"), ("review.index", "备案审核"),
-                     ("help.edit", "帮助中心"), ("help.feedback_list", "意见反馈")],
+    "system_admin": [("admin.home", "系统管理"), ("admin.accounts_page", "账号管理"), ("admin.parks", "园区"),
+                     ("directory.index", "名录库"), ("review.index", "备案审核"), ("help.edit", "帮助中心"),
+                     ("help.feedback_list", "意见反馈")],
 }
 NAV["polluter_confirmer"] = [*NAV["polluter_confirmer"], ("polluter.om_visits", "污染源运维")]  # 业务管理 → 污染源运维
 

@@ -10,6 +10,7 @@ ERRORS = {
     400: "请求无效，请检查填写的内容后重试。",
     403: "没有权限访问。",
     404: "页面不存在，或您无权查看。",
+    410: "该链接已失效。",
     413: "上传的文件过大。",
     429: "操作过于频繁，请稍后再试。",
 }
@@ -18,6 +19,7 @@ ERRORS = {
 @bp.app_errorhandler(400)
 @bp.app_errorhandler(403)
 @bp.app_errorhandler(404)
+@bp.app_errorhandler(410)
 @bp.app_errorhandler(413)
 @bp.app_errorhandler(429)
 def error_page(error):

@@ -1,5 +1,5 @@
-"""开通采样账号: the agency administrator gives a filed person the sampler account they bind in WeChat and are
-scheduled through; the filing in force still decides whether they may be scheduled."""
+"""人员账号: the agency administrator gives a filed person the account of their role (here 采样人员) they bind in
+WeChat and are scheduled through; the filing in force still decides whether they may be scheduled."""
 from __future__ import annotations
 
 from datetime import time, timedelta
@@ -35,12 +35,13 @@ def add_person(runtime, filed: bool) -> int:
 
 
 def account_url(staff_id: int) -> str:
-    return f"/agency/filing/staff/{staff_id}/account"
+    return f"/agency/accounts/staff/{staff_id}/new"
 
 
-def open_account(client, staff_id: int, username: str = "sunlei", password: str = INITIAL_PASSWORD):
+def open_account(client, staff_id: int, username: str = "sunlei", password: str = INITIAL_PASSWORD,
+                 role: str = "sampler"):
     token = csrf_token(client.get("/login").get_data(as_text=True))
-    return client.post(account_url(staff_id), data={"username": username, "password": password,
+    return client.post(account_url(staff_id), data={"username": username, "password": password, "role": role,
                                                     "csrf_token": token})
 
 
@@ -78,7 +79,7 @@ def test_the_admin_opens_an_account_for_a_filed_person_who_is_then_scheduled_and
     assert "孙磊" in admin.get(account_url(staff_id)).get_data(as_text=True)
 
     response = open_account(admin, staff_id)
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert "sunlei" in admin.get("/agency/filing/").get_data(as_text=True)
     with runtime.sessions() as s:
         person = s.get(Staff, staff_id)
@@ -95,24 +96,30 @@ def test_the_admin_opens_an_account_for_a_filed_person_who_is_then_scheduled_and
     bind(sampler, "sunlei")
 
 
-def test_an_account_does_not_make_a_person_outside_the_filing_in_force_schedulable(demo_world, runtime, login):
+def test_a_person_outside_the_filing_in_force_gets_no_account_and_is_not_schedulable(demo_world, runtime, login):
     staff_id = add_person(runtime, filed=False)
-    assert open_account(login("agency1"), staff_id).status_code == 302
+    before = accounts(runtime)
+    response = open_account(login("agency1"), staff_id)
+    assert response.status_code == 400
+    assert "“孙磊”不在审核通过的备案人员名单中" in response.get_data(as_text=True)
+    assert accounts(runtime) == before and linked(runtime, staff_id) is None
     with pytest.raises(ScheduleRefused) as refused:
         schedule_tomorrow(runtime, staff_id)
     assert refused.value.code == "staff_not_filed"
 
 
-@pytest.mark.parametrize(("username", "password", "reason"), [
-    ("sampler1", INITIAL_PASSWORD, "该账号已被使用，请换一个。"),
-    ("sunlei", "short12", "初始密码至少 8 位。"),
-    ("孙 磊", INITIAL_PASSWORD, "账号为 3～32 位字母、数字或 _ . -。"),
+@pytest.mark.parametrize(("username", "password", "role", "reason"), [
+    ("sampler1", INITIAL_PASSWORD, "sampler", "该账号已被使用，请换一个。"),
+    ("sunlei", "short12", "sampler", "初始密码至少 8 位。"),
+    ("孙 磊", INITIAL_PASSWORD, "sampler", "账号为 3～32 位字母、数字或 _ . -。"),
+    ("sunlei", INITIAL_PASSWORD, "", "请选择本机构可开通的账号角色。"),
+    ("sunlei", INITIAL_PASSWORD, "om_crew", "请选择本机构可开通的账号角色。"),  # a monitoring agency runs no O&M
 ])
 def test_a_taken_username_or_a_short_password_is_refused_and_nothing_is_created(
-        demo_world, runtime, login, username, password, reason):
+        demo_world, runtime, login, username, password, role, reason):
     staff_id = add_person(runtime, filed=True)
     before = accounts(runtime)
-    response = open_account(login("agency1"), staff_id, username, password)
+    response = open_account(login("agency1"), staff_id, username, password, role)
     page = response.get_data(as_text=True)
     assert response.status_code == 400 and reason in page and f'value="{username}"' in page
     assert accounts(runtime) == before and linked(runtime, staff_id) is None
@@ -127,7 +134,7 @@ def test_a_person_who_already_has_an_account_cannot_get_another(demo_world, runt
     before = accounts(runtime)
     response = open_account(admin, staff_id, "zhangwei2")
     assert response.status_code == 400
-    assert "“张伟”已开通采样账号 sampler1，不能重复开通。" in response.get_data(as_text=True)
+    assert "“张伟”已开通账号 sampler1（采样人员），不能重复开通。" in response.get_data(as_text=True)
     assert accounts(runtime) == before and linked(runtime, staff_id) == user_id
 
 

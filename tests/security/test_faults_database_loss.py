@@ -60,7 +60,7 @@ def test_an_account_opened_during_the_storm_is_reported_opened_and_is_there(demo
     person = add_person(runtime, filed=True)
     client = login("agency1")
     response = open_account(client, person)
-    assert response.status_code == 302, response.status_code
+    assert response.status_code == 303, response.status_code  # see the accounts page
     page = client.get(response.headers["Location"])
     assert page.status_code == 200
     with UnitOfWork(runtime) as uow:

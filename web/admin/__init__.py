@@ -24,3 +24,4 @@ def home():
         users=db().scalars(select(User).order_by(User.id)).all(),
         kind_names=KIND_LABELS, filing_names=STATE_LABELS, role_names=ROLE_NAMES,
     )
+from web.admin import accounts  # noqa: E402,F401  (its routes are on this blueprint)

@@ -12,7 +12,7 @@ bp = Blueprint("agency", __name__, url_prefix="/agency", template_folder="templa
 
 
 @bp.get("/")
-@role_required(Role.AGENCY_ADMIN, Role.SAMPLER, Role.OM_CREW)
+@role_required(*policy.AGENCY_ROLES)
 def home():
     user = me()
     tasks = db().scalars(policy.scoped(user, MonitoringTask).order_by(MonitoringTask.id.desc()).limit(20)).all()
@@ -22,3 +22,4 @@ def home():
                            agency=user.agency)
 
 
+from web.agency import accounts  # noqa: E402,F401  (its routes are on this blueprint)

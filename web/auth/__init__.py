@@ -17,6 +17,9 @@ HOME = {
     "agency_admin": "agency.home",
     "sampler": "agency.home",
     "om_crew": "agency.home",
+    "technical_lead": "agency.home",
+    "quality_lead": "agency.home",
+    "quality_supervisor": "agency.home",
     "polluter_confirmer": "polluter.home",
     "regulator": "regulator.home",
     "system_admin": "admin.home",
@@ -47,7 +50,10 @@ def login():
     except signin.WrongPassword as wrong:
         return _refused(form, "账号或密码错误。" + (str(wrong.lock) if wrong.lock else ""), 401)
     uow().commit()  # an account of the pollution-source system signing in for the first time is kept
-    login_user(Principal(user.id))
+    login_user(Principal.of(user))
+    if user.must_change_password:  # someone else chose this password: the holder picks their own first
+        flash("首次登录（或密码被重置）后须先修改密码。", "error")
+        return redirect(url_for("account.password"))
     return redirect(url_for(HOME[user.role]))
 
 

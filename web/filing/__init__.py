@@ -9,8 +9,8 @@ import time
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import login_user
 
-from models import Capability, Filing, Role, Staff
-from services import clock, filings, identity, registration, staff_accounts, uploads
+from models import Capability, Filing, Role
+from services import accounts, clock, filings, identity, registration, uploads
 from services.filings import FilingRefused, FormInvalid
 from states import filing as machine
 from states.filing_forms import BASIC, CAPABILITY, DISTRICTS, KIND_LABELS, SECTION_BY_KEY, sections_of, tags_of
@@ -176,35 +176,14 @@ def _upload() -> bytes | None:
 def deactivate_entry(section: str, item_id: int):
     row = _active(ENTRIES[section], item_id)
     filings.deactivate(row)
+    # a person who leaves loses their account now, not when the update is approved
+    account = row.user if section == "staff" else None
+    if account is not None and account.active:
+        accounts.deactivate(db(), me(), account)
     uow().commit()
-    flash(f"“{row.name}”已停用，提交审核并通过后从备案中移除。", "success")
+    flash(f"“{row.name}”已停用，提交审核并通过后从备案中移除。" + ("其账号已停用，微信绑定已解除。" if account else ""),
+          "success")
     return redirect(url_for("filing.edit") + f"#{section}")
-
-
-@bp.route("/staff/<int:item_id>/account", methods=["GET", "POST"])
-@role_required(Role.AGENCY_ADMIN)
-def staff_account(item_id: int):
-    """开通采样账号: the sampler account a filed person binds in WeChat and is scheduled through."""
-    staff = _active(Staff, item_id)
-    if request.method == "GET":
-        return _staff_account_page(staff)
-    try:
-        user = staff_accounts.open_account(db(), staff, request.form)
-    except staff_accounts.AccountRefused as refused:
-        db().rollback()
-        flash(str(refused), "error")
-        return _staff_account_page(staff), 400
-    except FormInvalid as invalid:
-        db().rollback()
-        flash("采样账号未开通，请按提示修改。", "error")
-        return _staff_account_page(staff, {"username": request.form.get("username", "")}, invalid.errors), 400
-    uow().commit()
-    flash(f"已为“{staff.name}”开通采样账号 {user.username}，可在微信中绑定后执行采样。", "success")
-    return redirect(url_for("filing.edit") + "#staff")
-
-
-def _staff_account_page(staff: Staff, typed: dict | None = None, errors: dict | None = None) -> str:
-    return render_template("filing/staff_account.html", staff=staff, typed=typed or {}, errors=errors or {})
 
 
 @bp.get(f"/{ENTRY}/<int:item_id>/certificate")
@@ -323,7 +302,7 @@ def register_account():
         return _account_page(entity, request.form, invalid.errors), 400
     uow().commit()
     session.pop("registration", None)
-    login_user(Principal(admin.id))
+    login_user(Principal.of(admin))
     flash("注册成功。请填写备案信息并提交审核，审核通过后即可开展监测任务。", "success")
     return redirect(url_for("filing.edit"))
 

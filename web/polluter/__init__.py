@@ -23,6 +23,7 @@ ACCOUNT_PROBLEMS = {
     "username_taken": "该账号已被使用，请换一个。",
     "bad_name": "请填写姓名（不超过 64 个字）。",
     "weak_password": f"密码至少 {polluter_accounts.PASSWORD_MIN} 位。",
+    "not_manager": "只有本单位的账号管理人（如环保负责人）可以开通或停用同事的账号。",
 }
 NOTHING_PENDING = "该采样行程当前没有待确认的请求。"
 
@@ -30,6 +31,7 @@ NOTHING_PENDING = "该采样行程当前没有待确认的请求。"
 class ConfirmerForm(FlaskForm):
     username = StringField("账号", validators=[DataRequired("请填写账号"), Length(max=64)])
     display_name = StringField("姓名", validators=[DataRequired("请填写姓名"), Length(max=64)])
+    post = StringField("职务（如环保负责人）", validators=[Length(max=32)])
     password = PasswordField("初始密码", validators=[DataRequired("请填写初始密码"), Length(max=128)])
 
 
@@ -97,7 +99,7 @@ def add_user():
         return _account_page(form, 400)
     try:
         created = polluter_accounts.add_confirmer(db(), me(), form.username.data, form.display_name.data,
-                                                  form.password.data)
+                                                  form.password.data, form.post.data)
     except AccountProblem as problem:
         flash(ACCOUNT_PROBLEMS[problem.code], "error")
         return _account_page(form, 400)
@@ -118,6 +120,23 @@ def unbind(user_id: int):
         flash(f"已解除 {colleague.display_name} 的微信绑定。", "success")
     else:
         flash(f"{colleague.display_name} 尚未绑定微信。", "error")
+    return redirect(url_for(".account"), code=303)
+
+
+@bp.post("/account/users/<int:user_id>/deactivate")
+@role_required(Role.POLLUTER_CONFIRMER)
+def deactivate_user(user_id: int):
+    """停用 a colleague's account: their WeChat is unbound and their web sessions end at once."""
+    colleague = polluter_accounts.colleague(db(), me(), user_id)
+    if colleague is None:
+        abort(404)
+    try:
+        polluter_accounts.deactivate(db(), me(), colleague)
+    except AccountProblem as problem:
+        flash(ACCOUNT_PROBLEMS[problem.code], "error")
+        return redirect(url_for(".account"), code=303)
+    uow().commit()
+    flash(f"已停用 {colleague.display_name} 的账号，其微信绑定已解除。", "success")
     return redirect(url_for(".account"), code=303)
 
 
