@@ -138,7 +138,7 @@ def of_subject(db: Session, kind: str, ident: int) -> list[Inspection]:
 
 def recent(db: Session, user: User, limit: int = 50) -> list[Inspection]:
     """The inspections recorded by the regulators of the user's scope (the user's own and colleagues')."""
-    colleagues = select(User.id).where(User.role == user.role, User.district == user.district)
+    colleagues = select(User.id).where(policy.colleagues(user))
     return list(db.scalars(select(Inspection).where(Inspection.recorded_by_id.in_(colleagues))
                            .order_by(Inspection.recorded_at.desc()).limit(limit)))
 

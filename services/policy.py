@@ -8,7 +8,7 @@ of another tenant is simply not found (404).
 """
 from __future__ import annotations
 
-from sqlalchemy import Select, false, select, true, union
+from sqlalchemy import Select, and_, false, or_, select, true, union
 from sqlalchemy.orm import Session
 
 from models import (
@@ -59,6 +59,31 @@ def scope_of(user: User) -> str | None:
     if scope == CITY or (scope == DISTRICT and user.district) or (scope == PARK and user.park_id):
         return scope
     return None
+
+
+def _scope_key(user: User) -> tuple | None:
+    scope = scope_of(user)
+    return None if scope is None else (scope, user.district if scope == DISTRICT else None,
+                                       user.park_id if scope == PARK else None)
+
+
+def same_scope(one: User, other: User) -> bool:
+    """Whether two regulators oversee the same (their draws, inspections and urgings are shared)."""
+    return one.role == other.role == Role.REGULATOR and _scope_key(one) is not None \
+        and _scope_key(one) == _scope_key(other)
+
+
+def colleagues(user: User):
+    """The WHERE clause of the regulators who oversee what `user` oversees (`user` among them)."""
+    scope = scope_of(user)
+    if user.role != Role.REGULATOR or scope is None:
+        return User.id == user.id
+    if scope == CITY:
+        return and_(User.role == Role.REGULATOR, User.scope == CITY)
+    if scope == PARK:
+        return and_(User.role == Role.REGULATOR, User.scope == PARK, User.park_id == user.park_id)
+    return and_(User.role == Role.REGULATOR, or_(User.scope == DISTRICT, User.scope.is_(None)),
+                User.district == user.district)
 
 
 def scope_label(user: User) -> str:

@@ -44,11 +44,21 @@ def urge(uow: UnitOfWork, regulator: User, kind: str, target_id: int | None, rea
     urging = Urging(sent_by_id=regulator.id, reason=reason, text=text, **{f"{kind}_id": target.id})
     uow.session.add(urging)
     uow.session.flush()
-    sender = f"{regulator.district}生态环境局" if regulator.district else "生态环境管理部门"
+    sender = _sender(regulator)
     for user in recipients:
         notices.notify_user(uow, user, f"urging:{urging.id}", f"督促：{REASONS[reason]}", text, sender, urging)
     uow.commit()
     return urging
+
+
+def _sender(regulator: User) -> str:
+    """Who urges, as the recipient knows them: the district's bureau, the city's, or the park's committee."""
+    scope = policy.scope_of(regulator)
+    if scope == policy.DISTRICT:
+        return f"{regulator.district}生态环境局"
+    if scope == policy.PARK and regulator.park is not None:
+        return regulator.park.name
+    return "市生态环境局" if scope == policy.CITY else "生态环境管理部门"
 
 
 def reply(uow: UnitOfWork, user: User, urging_id: int, text: str) -> Urging:
@@ -73,7 +83,7 @@ def reply(uow: UnitOfWork, user: User, urging_id: int, text: str) -> Urging:
 
 def sent(db: Session, regulator: User, limit: int = 100) -> list[Urging]:
     """The urgings of the regulator and the colleagues of the same scope, newest first."""
-    colleagues = select(User.id).where(User.role == regulator.role, User.district == regulator.district)
+    colleagues = select(User.id).where(policy.colleagues(regulator))
     return list(db.scalars(select(Urging).where(Urging.sent_by_id.in_(colleagues))
                            .order_by(Urging.sent_at.desc()).limit(limit)))
 

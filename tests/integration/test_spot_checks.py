@@ -174,3 +174,17 @@ def test_agencies_are_not_inspectors(app, district):
     clerk = sign_in(app, "agency1")
     assert clerk.get("/regulator/spot-checks").status_code == 404
     assert clerk.get(f"/regulator/inspections/new?kind=trip&id={district[0]}").status_code == 404
+
+
+def test_a_colleague_of_the_same_district_sees_the_draw_but_a_city_regulator_does_not_share_it(inspector, app,
+                                                                                                runtime):
+    draw_id = _draw(inspector)
+    with runtime.sessions() as s:
+        password = s.scalars(select(User).where(User.username == "regulator1")).one().password_hash
+        s.add_all([User(username="jinshan2", display_name="金山区检查员乙", role="regulator", scope="district",
+                        district="金山区", password_hash=password),
+                   User(username="city1", display_name="市执法总队", role="regulator", scope="city",
+                        password_hash=password)])
+        s.commit()
+    assert sign_in(app, "jinshan2").get(f"/regulator/spot-checks/{draw_id}").status_code == 200
+    assert sign_in(app, "city1").get(f"/regulator/spot-checks/{draw_id}").status_code == 404

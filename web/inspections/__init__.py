@@ -7,7 +7,7 @@ from datetime import date
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from models import Agency, DrawKind, Inspection, InspectionFile, OmVisit, Role, SamplingTrip, SpotCheckDraw
-from services import clock, exports, inspections, spot_checks
+from services import clock, exports, inspections, policy, spot_checks
 from states.findings import RULES
 from web.access import me, role_required
 from web.db import db, uow
@@ -137,8 +137,7 @@ def rule_rates():
 
 def _may_see(row: SpotCheckDraw) -> bool:
     """The drawer, the regulators of the same scope, and the system administrator."""
-    user, drawer = me(), row.drawn_by
-    return user.role == Role.SYSTEM_ADMIN or (drawer.role == user.role and drawer.district == user.district)
+    return me().role == Role.SYSTEM_ADMIN or policy.same_scope(me(), row.drawn_by)
 
 
 def _draw_or_404(draw_id: int) -> SpotCheckDraw:
