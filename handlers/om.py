@@ -62,7 +62,7 @@ def choose(turn: Turn, text: str) -> str:
         visit, how = om_visits.open_visit(turn.uow, turn.user, choices[int(number) - 1], turn.key)
     except OmProblem as problem:
         if problem.code == "visit_closed":
-            return T.OM_CLOSED.format(state=T.OM_STATE_NAMES.get(problem.detail["state"], ""))
+            return T.OM_CLOSED.format(state=T.OM_STATE_NAMES.get(problem.details["state"], ""))
         return T.OM_PROBLEMS[problem.code]
     turn.session[VISIT] = visit.id
     plan = visit.plan
@@ -114,8 +114,8 @@ def _outcome(turn: Turn, visit, action) -> str:
             return _shown(turn, visit, views.prompt(visit, config))
         if problem.code == "check_failed":
             sheet = visit.current_sheet()
-            return _shown(turn, visit, views.problems(problem.detail["problems"], sheet, config))
-        reason = T.OM_PROBLEMS[problem.code].format(**problem.detail)
+            return _shown(turn, visit, views.problems(problem.details["problems"], sheet, config))
+        reason = T.OM_PROBLEMS[problem.code].format(**problem.details)
         return _shown(turn, visit, reason + "\n" + views.prompt(visit, config))
     except forms.FieldError as error:
         return _shown(turn, visit, str(error))

@@ -8,7 +8,7 @@ from handlers.views import check_in_line, unfinished_photos
 from models import CheckInKind, PhotoPurpose
 from services import media, om_visits
 from states import forms
-from states.om_sheets import SHEETS
+from states.om_sheets import SHEETS, sheet_tags
 from states.om_visit import Step
 
 
@@ -21,7 +21,7 @@ def prompt(visit, config) -> str:
     if state == Step.CHOOSE_INSTRUMENT:
         return instruments(visit, sheet)
     if state == Step.SHEET_FORM:
-        form, tags = SHEETS[sheet.form], om_visits.sheet_tags(sheet)
+        form, tags = SHEETS[sheet.form], sheet_tags(sheet)
         return forms.question(form, om_visits.current_field(sheet), tags)
     if state == Step.SHEET_CONFIRM:
         return sheet_confirm(visit, sheet, config)
@@ -87,7 +87,7 @@ def opened(sheet, config) -> str:
 def sheet_confirm(visit, sheet, config) -> str:
     form = SHEETS[sheet.form]
     text = T.OM_SHEET_CONFIRM.format(sheet=form.title, where=where(sheet), url=om_visits.sheet_url(config, sheet),
-                                     summary=forms.summary(form, sheet.answers, om_visits.sheet_tags(sheet)))
+                                     summary=forms.summary(form, sheet.answers, sheet_tags(sheet)))
     found = om_visits.problems(visit, sheet)
     return text + "\n\n" + problems(found, sheet, config) if found else text
 

@@ -70,7 +70,7 @@ def choose(turn: Turn, text: str) -> str:
         trip, created = trips.open_trip(turn.uow, turn.user, choices[int(number) - 1], turn.key)
     except TripProblem as problem:
         if problem.code == "trip_closed":
-            return T.TRIP_CLOSED.format(state=T.STATE_NAMES.get(problem.detail["state"], ""))
+            return T.TRIP_CLOSED.format(state=T.STATE_NAMES.get(problem.details["state"], ""))
         return PROBLEMS[problem.code]
     turn.session["trip"] = trip.id
     task = trip.visit.task

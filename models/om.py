@@ -11,8 +11,8 @@ from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
 from models.audit import Chained
 from models.base import AppendOnly, Base, Timestamped, utcnow
 from models.directory import Agency, Equipment, MonitoringPoint, Polluter, User
+from models.fieldwork import CheckIn, CheckInKind, ConfirmationLink, Photo, PhotoPurpose, PhotoStatus
 from models.tasks import Contract
-from models.trips import CheckIn, CheckInKind, ConfirmationLink, Photo, PhotoPurpose, PhotoStatus
 
 
 class InstrumentKind(enum.StrEnum):
@@ -211,8 +211,10 @@ class OmVisit(Base, Timestamped):
     confirmations: Mapped[list[OmConfirmation]] = relationship(back_populates="visit",
                                                                order_by="OmConfirmation.id")
     events: Mapped[list[OmVisitEvent]] = relationship(back_populates="visit", order_by="OmVisitEvent.id")
+    check_ins: Mapped[list[CheckIn]] = relationship(back_populates="om_visit", order_by="CheckIn.id")
+    photos: Mapped[list[Photo]] = relationship(back_populates="om_visit", order_by="Photo.id")
 
-    # --- guards of the O&M visit machine (states/om_visit.py) ---
+    # --- guards of the O&M visit machine (states/om_visit.py): pure, they read what is loaded on the row ---
 
     def has_arrival_photo(self) -> bool:
         return bool(self.photos_for(PhotoPurpose.ARRIVAL))
@@ -268,21 +270,14 @@ class OmVisit(Base, Timestamped):
         points = points or {i.point_id: i.point for i in self.instruments()}
         return list(points.values())
 
-    def check_ins(self) -> list[CheckIn]:
-        query = select(CheckIn).where(CheckIn.om_visit_id == self.id).order_by(CheckIn.id)
-        return list(object_session(self).scalars(query))
-
     def latest_check_in(self, kind: CheckInKind) -> CheckIn | None:
-        matching = [c for c in self.check_ins() if c.kind == kind]
+        matching = [c for c in self.check_ins if c.kind == kind]
         return matching[-1] if matching else None
 
     def photos_for(self, purpose: PhotoPurpose, sheet_id: int | None = None) -> list[Photo]:
         """The visit's usable photos of one purpose (and sheet)."""
-        query = select(Photo).where(Photo.om_visit_id == self.id, Photo.purpose == purpose,
-                                    Photo.status != PhotoStatus.REJECTED).order_by(Photo.id)
-        if sheet_id is not None:
-            query = query.where(Photo.om_sheet_id == sheet_id)
-        return list(object_session(self).scalars(query))
+        return [p for p in self.photos if p.purpose == purpose and p.status != PhotoStatus.REJECTED
+                and (sheet_id is None or p.om_sheet_id == sheet_id)]
 
 
 class OmSheet(Base, Timestamped):

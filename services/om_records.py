@@ -25,7 +25,7 @@ from models import (
 )
 from services import checkins, clock, qc
 from states import forms
-from states.om_sheets import SHEETS, cross_check, prefilled
+from states.om_sheets import SHEETS, cross_check, prefilled, sheet_tags
 from states.om_visit import FINAL
 
 SHEET_SAVED_ON_WEB = "sheet_saved_web"
@@ -49,12 +49,6 @@ def form_of(sheet: OmSheet) -> forms.Form:
     return SHEETS[sheet.form]
 
 
-def tags(sheet: OmSheet) -> frozenset[str]:
-    """The point kind of the sheet ("flue_gas" / "wastewater"): which fields of the form apply."""
-    point = sheet.point or (sheet.instrument.point if sheet.instrument else None)
-    return frozenset({str(point.kind)}) if point is not None else frozenset()
-
-
 def answers(sheet: OmSheet) -> dict:
     """What the sheet holds: the answers entered (in chat or on the web) over what the register pre-fills."""
     known = {name: _as_answer(value) for name, value in prefilled(form_of(sheet), sheet.instrument).items()}
@@ -70,7 +64,7 @@ def lines(sheet: OmSheet) -> list[Line]:
     """Every applicable field of the sheet with its value, in form order; unanswered ones as （未填）."""
     held = answers(sheet)
     return [Line(f.label + (f"（{f.unit}）" if f.unit else ""), _value(f, held.get(f.name)))
-            for f in form_of(sheet).applicable(tags(sheet))]
+            for f in form_of(sheet).applicable(sheet_tags(sheet))]
 
 
 def _value(f: forms.Field, value) -> str:

@@ -47,7 +47,7 @@ def create_app(config: Config | None = None) -> Flask:
 def _web(app: Flask) -> None:
     import importlib
 
-    from web import db, nav
+    from web import db, links, nav
     from web.extensions import csrf, login_manager
 
     login_manager.init_app(app)
@@ -56,3 +56,4 @@ def _web(app: Flask) -> None:
     app.jinja_env.globals.update(nav_links=nav.nav_links, nav_name=nav.nav_name)
     for name in AREAS:
         app.register_blueprint(importlib.import_module(name).bp)
+    links.install(app)

@@ -13,7 +13,7 @@ from services.polluter_accounts import AccountProblem
 from states.trip import Step
 from web.access import me, role_required
 from web.db import db, get_or_404, uow
-from web.mobile import record
+from web.mobile import decision, record
 
 bp = Blueprint("polluter", __name__, url_prefix="/polluter", template_folder="templates")
 
@@ -62,7 +62,7 @@ def decide(trip_id: int):
     if confirmation is None:
         flash(NOTHING_PENDING, "error")
     else:
-        error = record.decide(confirmation, me())
+        error = decision.decide(decision.TRIP, confirmation, me())
         if error:
             return _trip_page(found, reason=request.form.get("reason", ""), error=error, status=400)
     return redirect(url_for(".trip", trip_id=trip_id), code=303)

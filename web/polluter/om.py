@@ -9,7 +9,7 @@ from models import Role
 from services import clock, om_confirmations
 from web.access import me, role_required
 from web.db import db
-from web.mobile import om_record
+from web.mobile import decision, om_record
 from web.polluter import bp
 
 NOTHING_PENDING = "该运维记录当前没有待确认的请求。"
@@ -43,7 +43,7 @@ def om_decide(visit_id: int):
     if confirmation is None:
         flash(NOTHING_PENDING, "error")
     else:
-        error = om_record.decide(confirmation, me())
+        error = decision.decide(decision.OM, confirmation, me())
         if error:
             return _page(visit, reason=request.form.get("reason", ""), error=error, status=400)
     return redirect(url_for(".om_visit", visit_id=visit_id), code=303)

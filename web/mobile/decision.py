@@ -1,0 +1,78 @@
+"""The polluter's decision posted from a page — the phone's (a template message's link) or the desktop's — for a
+trip's round or an O&M visit's: one form handling, one commit, one way of saying how it went."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask import abort, flash, request
+
+from services import clock, confirmations, om_confirmations
+from services.decisions import REASON_MAX, ConfirmationProblem
+from services.signatures import SignatureProblem
+from web.db import uow
+
+STATUS_NAMES = {"pending": "待确认", "confirmed": "已确认", "rejected": "已退回"}
+DECISION_PROBLEMS = {
+    "reason_needed": "退回时请填写退回理由。",
+    "reason_too_long": f"退回理由请不超过 {REASON_MAX} 个字。",
+}
+SIGNATURE_PROBLEMS = {
+    "missing": "请先在签名框内手写签名，再点击“确认签名”。",
+    "not_png": "签名图片无效，请点击“清除”后重新签名。",
+    "too_big": "签名图片过大，请点击“清除”后重新签名。",
+    "bad_size": "签名图片尺寸异常，请点击“清除”后重新签名。",
+    "blank": "未识别到有效的手写签名（空白或涂满），请点击“清除”后重新签名。",
+}
+
+
+@dataclass(frozen=True)
+class Round:
+    """What differs between deciding a trip's round and an O&M visit's: the confirming use case (the visit's
+    takes the signature drawn on the page) and the words."""
+
+    title: str
+    confirm: Callable  # (uow, confirmation, user, link) -> bool
+    reject: Callable  # (uow, confirmation, user, reason, link) -> bool
+    confirm_button: str
+    decided: dict
+    already: str
+
+
+TRIP = Round(
+    title="采样行程确认", confirm=confirmations.confirm, reject=confirmations.reject, confirm_button="确认",
+    decided={"confirm": "您已确认该采样行程，谢谢。", "reject": "已退回该采样行程，监测机构将更正后重新提交。"},
+    already="该采样行程已由{name}于 {at} 处理（{status}），本次操作未生效。")
+OM = Round(
+    title="运维记录签名确认",
+    confirm=lambda work, c, user, link: om_confirmations.confirm(work, c, user, request.form.get("signature"), link),
+    reject=om_confirmations.reject, confirm_button="确认签名",
+    decided={"confirm": "您已签名确认该运维记录，谢谢。", "reject": "已退回该运维记录，运维机构将更正后重新提交。"},
+    already="该运维记录已由{name}于 {at} 处理（{status}），本次操作未生效。")
+
+
+def decide(kind: Round, confirmation, user, link=None) -> str | None:
+    """Apply the posted decision (verdict = confirm | reject, with its reason or signature) and commit; returns
+    the problem to show with the form again (400), or None once the round is decided — by this request or an
+    earlier one."""
+    verdict = request.form.get("verdict", "")
+    try:
+        if verdict == "confirm":
+            made = kind.confirm(uow(), confirmation, user, link)
+        elif verdict == "reject":
+            made = kind.reject(uow(), confirmation, user, request.form.get("reason", ""), link)
+        else:
+            return f"请选择“{kind.confirm_button}”或“退回”。"
+    except SignatureProblem as problem:
+        return SIGNATURE_PROBLEMS[problem.code]
+    except ConfirmationProblem as problem:
+        if problem.code == "not_yours":
+            abort(404)
+        return DECISION_PROBLEMS[problem.code]
+    uow().commit()
+    if made:
+        flash(kind.decided[verdict], "success")
+    else:
+        flash(kind.already.format(name=confirmation.decided_by.display_name, at=clock.fmt(confirmation.decided_at),
+                                  status=STATUS_NAMES[confirmation.status]), "error")
+    return None
