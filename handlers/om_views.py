@@ -9,7 +9,7 @@ from models import CheckInKind, PhotoPurpose
 from services import media, om_visits
 from states import forms
 from states.om_sheets import SHEETS, sheet_tags
-from states.om_visit import Step
+from states.om_visit import FINAL, Step
 
 
 def prompt(visit, config) -> str:
@@ -118,7 +118,7 @@ def summary(visit) -> str:
 
 def status(visit, config) -> str:
     """状态: where the visit stands and what comes next."""
-    if visit.state in T.OM_STATE_NAMES:
+    if visit.state in FINAL:
         return summary(visit) + "\n\n" + T.OM_PROMPTS[visit.state]
     sheet = visit.current_sheet()
     link = ""

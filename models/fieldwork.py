@@ -8,15 +8,29 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, Index, SmallInteger, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import JSON, ForeignKey, Index, SmallInteger, String, Text
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
-from models.base import Base, utcnow
+from models.audit import Chained
+from models.base import AppendOnly, Base, utcnow
 from models.directory import MonitoringPoint, User
 
 if TYPE_CHECKING:
     from models.om import OmConfirmation, OmVisit
     from models.trips import Confirmation, SamplingTrip
+
+
+class VisitEvent(AppendOnly, Chained):
+    """An entry of a visit's append-only log (a trip's or an O&M visit's): who did what, when, from which WeChat
+    message. The concrete log names its visit column in `__chain_subject__`."""
+
+    __chain_fields__ = ("at", "actor_id", "action", "detail", "message_key")
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)  # the daily root reads a day of events
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    action: Mapped[str] = mapped_column(String(32))
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)
+    message_key: Mapped[str | None] = mapped_column(String(96))
 
 
 class CheckInKind(enum.StrEnum):
@@ -44,6 +58,21 @@ class ConfirmationStatus(enum.StrEnum):
     PENDING = "pending"
     CONFIRMED = "confirmed"
     REJECTED = "rejected"
+
+
+class DecisionRound:
+    """A round of the polluter's confirmation (a trip's or an O&M visit's): pending until its one decision,
+    who took it, when, and the reason of a rejection (services/decisions.py)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    status: Mapped[str] = mapped_column(String(16), default=ConfirmationStatus.PENDING)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    decided_at: Mapped[datetime | None]
+    reason: Mapped[str | None] = mapped_column(Text)
+
+    @declared_attr
+    def decided_by(cls) -> Mapped[User | None]:
+        return relationship()
 
 
 class CheckIn(Base):

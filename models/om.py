@@ -8,10 +8,18 @@ from datetime import date, datetime, time
 from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text, select
 from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
 
-from models.audit import Chained
-from models.base import AppendOnly, Base, Timestamped, utcnow
+from models.base import Base, Timestamped, utcnow
 from models.directory import Agency, Equipment, MonitoringPoint, Polluter, User
-from models.fieldwork import CheckIn, CheckInKind, ConfirmationLink, Photo, PhotoPurpose, PhotoStatus
+from models.fieldwork import (
+    CheckIn,
+    CheckInKind,
+    ConfirmationLink,
+    DecisionRound,
+    Photo,
+    PhotoPurpose,
+    PhotoStatus,
+    VisitEvent,
+)
 from models.tasks import Contract
 
 
@@ -321,22 +329,16 @@ class QcFinding(Base, Timestamped):
     sheet: Mapped[OmSheet | None] = relationship(back_populates="findings")
 
 
-class OmConfirmation(Base, Timestamped):
+class OmConfirmation(Base, Timestamped, DecisionRound):
     """The polluter's same-day confirmation of an O&M visit, with the handwritten signature (PNG).
     Decided after 24:00 of the visit day, or never, it is late (逾期确认)."""
 
     __tablename__ = "om_confirmation"
-    id: Mapped[int] = mapped_column(primary_key=True)
     visit_id: Mapped[int] = mapped_column(ForeignKey("om_visit.id"), index=True)
-    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending | confirmed | rejected
-    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
-    decided_at: Mapped[datetime | None]
-    reason: Mapped[str | None] = mapped_column(Text)
     signature_path: Mapped[str | None] = mapped_column(String(255))
     late: Mapped[bool] = mapped_column(default=False)
 
     visit: Mapped[OmVisit] = relationship(back_populates="confirmations")
-    decided_by: Mapped[User | None] = relationship()
     links: Mapped[list[ConfirmationLink]] = relationship(back_populates="om_confirmation")
 
 
@@ -361,19 +363,12 @@ class OmReport(Base, Timestamped):
     instrument: Mapped[Instrument | None] = relationship()
 
 
-class OmVisitEvent(Base, AppendOnly, Chained):
+class OmVisitEvent(Base, VisitEvent):
     """Append-only log of an O&M visit: who did what, when, from which WeChat message."""
 
     __tablename__ = "om_visit_event"
     __chain_subject__ = "visit_id"
-    __chain_fields__ = ("at", "actor_id", "action", "detail", "message_key")
     __chain_label__ = "运维任务"
-    id: Mapped[int] = mapped_column(primary_key=True)
     visit_id: Mapped[int] = mapped_column(ForeignKey("om_visit.id"), index=True)
-    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)  # the daily root reads a day of events
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
-    action: Mapped[str] = mapped_column(String(32))
-    detail: Mapped[dict] = mapped_column(JSON, default=dict)
-    message_key: Mapped[str | None] = mapped_column(String(96))
 
     visit: Mapped[OmVisit] = relationship(back_populates="events")

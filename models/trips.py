@@ -3,20 +3,20 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.audit import Chained
-from models.base import AppendOnly, Base, Timestamped, utcnow
+from models.base import Base, Timestamped
 from models.directory import MonitoringPoint, User
 from models.fieldwork import (
     CheckIn,
     CheckInKind,
     ConfirmationLink,
-    ConfirmationStatus,
+    DecisionRound,
     Photo,
     PhotoPurpose,
     PhotoStatus,
+    VisitEvent,
 )
 from models.tasks import Visit
 
@@ -139,37 +139,24 @@ class ConditionRecord(Base):
     trip: Mapped[SamplingTrip] = relationship(back_populates="conditions")
 
 
-class Confirmation(Base, Timestamped):
+class Confirmation(Base, Timestamped, DecisionRound):
     """The polluter's confirmation of a trip (排污单位确认)."""
 
     __tablename__ = "confirmation"
-    id: Mapped[int] = mapped_column(primary_key=True)
     trip_id: Mapped[int] = mapped_column(ForeignKey("sampling_trip.id"))
-    status: Mapped[ConfirmationStatus] = mapped_column(String(16), default=ConfirmationStatus.PENDING)
-    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
-    decided_at: Mapped[datetime | None]
-    reason: Mapped[str | None] = mapped_column(Text)
     # confirmed after the crew's departure check-in: allowed, but marked for the regulator
     after_departure: Mapped[bool] = mapped_column(default=False)
 
     trip: Mapped[SamplingTrip] = relationship(back_populates="confirmations")
-    decided_by: Mapped[User | None] = relationship()
     links: Mapped[list[ConfirmationLink]] = relationship(back_populates="confirmation")
 
 
-class TripEvent(Base, AppendOnly, Chained):
+class TripEvent(Base, VisitEvent):
     """Append-only log of a trip: who did what, when, from which WeChat message."""
 
     __tablename__ = "trip_event"
     __chain_subject__ = "trip_id"
-    __chain_fields__ = ("at", "actor_id", "action", "detail", "message_key")
     __chain_label__ = "采样行程"
-    id: Mapped[int] = mapped_column(primary_key=True)
     trip_id: Mapped[int] = mapped_column(ForeignKey("sampling_trip.id"), index=True)
-    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)  # the daily root reads a day of events
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
-    action: Mapped[str] = mapped_column(String(32))
-    detail: Mapped[dict] = mapped_column(JSON, default=dict)
-    message_key: Mapped[str | None] = mapped_column(String(96))
 
     trip: Mapped[SamplingTrip] = relationship(back_populates="events")

@@ -25,6 +25,8 @@ class ConfirmationProblem(Refusal):
     """A link or a decision refused (the view words the code for the user): unknown | superseded | expired |
     used (links), reason_needed | reason_too_long | not_yours | not_rejected | bad_verdict (decisions)."""
 
+    domain = "confirmation"
+
 
 def check_decider(user: User, polluter_id: int) -> None:
     """Only the polluter's own confirmers decide its rounds."""

@@ -8,17 +8,27 @@ from __future__ import annotations
 
 
 class Refusal(Exception):
-    """A use case refused: `code` says why, `details` fill the sentence the edge shows for it."""
+    """A use case refused: `code` says why, `details` fill the sentence the edge shows for it; `domain` names
+    the catalogue's section its codes belong to."""
 
-    def __init__(self, code: str, **details):
+    domain = ""
+
+    def __init__(self, code: str, /, **details):  # a detail may itself be called "code" (a contract's)
         super().__init__(code)
         self.code = code
         self.details = details
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.code!r}, {self.details!r})"
 
 
 class TripProblem(Refusal):
     """A use case of a sampling trip (采样行程) refused."""
 
+    domain = "trip"
+
 
 class OmProblem(Refusal):
     """A use case of an O&M visit (现场运维) refused."""
+
+    domain = "om_visit"

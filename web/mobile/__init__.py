@@ -18,6 +18,7 @@ from flask import Blueprint, Response, abort, make_response, redirect, render_te
 from models import Confirmation, ConfirmationLink, ConfirmationStatus, OmConfirmation
 from services import clock, confirmations, om_confirmations
 from services.decisions import ConfirmationProblem
+from services.texts.refusals import say
 from web import oauth
 from web.db import db
 from web.mobile import decision, om_record, record
@@ -25,18 +26,7 @@ from web.mobile import decision, om_record, record
 bp = Blueprint("mobile", __name__, url_prefix="/m", template_folder="templates")
 
 VERIFIED_OPENID = "wechat_openid"
-LINK_PROBLEMS = {
-    "unknown": (404, "此确认链接无效，请从微信模板消息中打开。"),
-    "superseded": (410, "此链接已失效：监测机构已更正并重新提交了该采样行程，请打开最新收到的模板消息。"),
-    "expired": (410, "此确认链接已过期。请登录网页端“待确认采样行程”进行确认，或联系监测机构。"),
-    "used": (410, "此确认链接已使用过，不能重复使用。处理结果已记录。"),
-}
 NOT_BOUND = "您的微信未绑定此链接对应的排污单位账号，无法查看或确认该采样行程。"
-OM_PROBLEMS = {
-    **LINK_PROBLEMS,
-    "superseded": (410, "此链接已失效：运维机构已更正并重新提交了该运维记录，请打开最新收到的模板消息。"),
-    "expired": (410, "此确认链接已过期。请在公众号菜单点击“污染源运维”获取新的确认链接，或联系运维机构。"),
-}
 OM_NOT_BOUND = "您的微信未绑定此链接对应的排污单位账号，无法查看或确认该运维记录。"
 # the link this browser just decided through: its outcome page is shown once more, then the link is dead
 RECEIPT = "decided_link"
@@ -50,7 +40,7 @@ class LinkPage:
 
     name: str  # "trip" | "om": where OAuth returns to, and the prefix of the page's endpoints
     kind: type
-    problems: dict
+    problems: str  # the catalogue's section (services/texts/refusals.py) wording its dead links
     not_bound: str
     deciding: decision.Round
     subject: Callable  # the round's trip or visit
@@ -65,12 +55,12 @@ class LinkPage:
 
 PAGES = {
     "trip": LinkPage(
-        "trip", Confirmation, LINK_PROBLEMS, NOT_BOUND, decision.TRIP, subject=lambda c: c.trip,
+        "trip", Confirmation, "trip_link", NOT_BOUND, decision.TRIP, subject=lambda c: c.trip,
         pending=confirmations.pending,
         context=lambda trip, photo_url, signature_url, **form: record.context(trip, photo_url, **form),
         send_photo=record.send_photo, outcome=lambda _c: {"signed": False}),
     "om": LinkPage(
-        "om", OmConfirmation, OM_PROBLEMS, OM_NOT_BOUND, decision.OM, subject=lambda c: c.visit,
+        "om", OmConfirmation, "om_link", OM_NOT_BOUND, decision.OM, subject=lambda c: c.visit,
         pending=om_confirmations.pending,
         context=lambda visit, photo_url, signature_url, **form: om_record.context(db(), visit, photo_url,
                                                                                  signature_url, **form),
@@ -145,13 +135,13 @@ def _link(token: str, page: LinkPage) -> ConfirmationLink:
     try:
         return confirmations.find_link(db(), token, page.kind)
     except ConfirmationProblem as problem:
-        abort(_refused(problem.code, page))
+        abort(_refused(problem, page))
 
 
-def _refused(code: str, page: LinkPage) -> Response:
+def _refused(problem: ConfirmationProblem, page: LinkPage) -> Response:
     """Why the link cannot be used, in Chinese: 404 for a link that never existed, 410 for one that did."""
-    status, reason = page.problems[code]
-    return make_response(render_template("error.html", code=status, reason=reason), status)
+    status = 404 if problem.code == "unknown" else 410
+    return make_response(render_template("error.html", code=status, reason=say(problem, page.problems)), status)
 
 
 def _usable(link: ConfirmationLink, page: LinkPage) -> ConfirmationLink:
@@ -159,7 +149,7 @@ def _usable(link: ConfirmationLink, page: LinkPage) -> ConfirmationLink:
     try:
         confirmations.check_usable(link)
     except ConfirmationProblem as problem:
-        abort(_refused(problem.code, page))
+        abort(_refused(problem, page))
     return link
 
 

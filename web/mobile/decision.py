@@ -8,22 +8,12 @@ from dataclasses import dataclass
 from flask import abort, flash, request
 
 from services import clock, confirmations, om_confirmations
-from services.decisions import REASON_MAX, ConfirmationProblem
+from services.decisions import ConfirmationProblem
 from services.signatures import SignatureProblem
+from services.texts.refusals import say
 from web.db import uow
 
 STATUS_NAMES = {"pending": "待确认", "confirmed": "已确认", "rejected": "已退回"}
-DECISION_PROBLEMS = {
-    "reason_needed": "退回时请填写退回理由。",
-    "reason_too_long": f"退回理由请不超过 {REASON_MAX} 个字。",
-}
-SIGNATURE_PROBLEMS = {
-    "missing": "请先在签名框内手写签名，再点击“确认签名”。",
-    "not_png": "签名图片无效，请点击“清除”后重新签名。",
-    "too_big": "签名图片过大，请点击“清除”后重新签名。",
-    "bad_size": "签名图片尺寸异常，请点击“清除”后重新签名。",
-    "blank": "未识别到有效的手写签名（空白或涂满），请点击“清除”后重新签名。",
-}
 
 
 @dataclass(frozen=True)
@@ -62,13 +52,11 @@ def decide(kind: Round, confirmation, user, link=None) -> str | None:
         elif verdict == "reject":
             made = kind.reject(uow(), confirmation, user, request.form.get("reason", ""), link)
         else:
-            return f"请选择“{kind.confirm_button}”或“退回”。"
-    except SignatureProblem as problem:
-        return SIGNATURE_PROBLEMS[problem.code]
-    except ConfirmationProblem as problem:
+            raise ConfirmationProblem("bad_verdict", button=kind.confirm_button)
+    except (SignatureProblem, ConfirmationProblem) as problem:
         if problem.code == "not_yours":
             abort(404)
-        return DECISION_PROBLEMS[problem.code]
+        return say(problem)
     uow().commit()
     if made:
         flash(kind.decided[verdict], "success")

@@ -11,16 +11,11 @@ from models import OmConfirmation, OmSheet, OmVisit, Photo
 from services import clock, om_confirmations, om_records
 from states import forms
 from states.om_sheets import SHEETS, sheet_tags
+from states.om_visit import STATE_NAMES
 from web.files import media_root, send_media
 from web.mobile.decision import STATUS_NAMES
 from web.mobile.record import PHOTO_VARIANTS
 
-VISIT_STATES = {
-    "awaiting_confirmation": "待排污单位签名确认",
-    "confirmed": "排污单位已确认",
-    "rejected": "排污单位已退回",
-    "cancelled": "已取消",
-}
 PHOTO_NAMES = {"arrival": "进场", "departure": "离场", "sheet": "运维作业"}
 LATE = "逾期确认"
 OVERDUE = "逾期未确认"
@@ -64,7 +59,7 @@ def context(db, visit: OmVisit, photo_url: Callable[[Photo, str], str], signatur
         "error": error,
         "fmt": clock.fmt,
         "names": T,
-        "visit_states": VISIT_STATES,
+        "visit_states": STATE_NAMES,
         "photo_names": PHOTO_NAMES,
         "statuses": STATUS_NAMES,
         "late_name": LATE,

@@ -10,6 +10,7 @@ from models import ConfirmationStatus, Photo, PhotoStatus, SamplingTrip
 from services import clock, confirmations, media, trips
 from states import forms
 from states.conditions import WORKING_CONDITIONS
+from states.trip import STATE_NAMES
 from web.db import uow
 from web.files import send_media
 from web.mobile.decision import STATUS_NAMES
@@ -37,6 +38,7 @@ def context(trip: SamplingTrip, photo_url: Callable[[Photo, str], str], decide_u
         "names": T,
         "purposes": media.STEP_NAMES,
         "statuses": STATUS_NAMES,
+        "state_names": STATE_NAMES,
         "signed": False,
         "subject_name": trip.visit.task.code,
         "record_template": "mobile/_trip.html",
