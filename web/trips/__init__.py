@@ -95,7 +95,8 @@ def _page(trip: SamplingTrip, errors: dict | None = None, time_errors: dict | No
         "trips/correct.html", trip=trip, task=trip.visit.task, fields=fields, samples=samples,
         rejection=rejected[-1] if rejected else None, correctable=trip.state == Step.REJECTED,
         current=confirmations.latest(trip), corrections=[e for e in trip.events if e.action == "correct"],
-        note=posted.get("note", "") if posted else "", fmt=clock.fmt, names=T, state_names=STATE_NAMES, what=event_text.what,
+        note=posted.get("note", "") if posted else "", fmt=clock.fmt, names=T, state_names=STATE_NAMES,
+        what=event_text.what,
     ), status
 
 
