@@ -82,7 +82,7 @@ def issue_link(uow, confirmation, user: User) -> str:
     confirmation.links.append(ConfirmationLink(token_hash=digest(token), user=user,
                                                expires_at=clock.now() + LINK_LIFETIME))
     page = "om_confirmation" if isinstance(confirmation, OmConfirmation) else "trip_confirmation"
-    return links.url(uow.config, page, token)
+    return links.url(uow.config.public_base_url, page, token)
 
 
 def digest(token: str) -> str:

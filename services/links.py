@@ -13,6 +13,7 @@ def install(paths: dict[str, Callable[[object], str]]) -> None:
     _paths.update(paths)
 
 
-def url(config, page: str, key: object) -> str:
-    """The public URL of `page` for `key` (a link's token, a sheet's id)."""
-    return config.public_base_url.rstrip("/") + _paths[page](key)
+def url(base_url: str, page: str, key: object) -> str:
+    """The public URL (under `base_url`, the site's public address) of `page` for `key` (a link's token, a
+    sheet's id)."""
+    return base_url.rstrip("/") + _paths[page](key)

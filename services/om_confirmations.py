@@ -20,7 +20,7 @@ from services.decisions import REASON_MAX, ConfirmationProblem
 from services.fieldwork import OM_VISIT
 from states.om_visit import Step
 
-PENDING, CONFIRMED, REJECTED = (str(s) for s in ConfirmationStatus)
+PENDING = str(ConfirmationStatus.PENDING)
 # who may resubmit a rejected visit for the agency (policy.AGENCY_ROLES also has samplers, who do no O&M)
 RESUBMITTERS = (Role.AGENCY_ADMIN, Role.OM_CREW)
 

@@ -30,7 +30,6 @@ from states.om_visit import FINAL
 
 SHEET_SAVED_ON_WEB = "sheet_saved_web"
 SHEET_CORRECTED = "sheet_corrected"
-MOBILE_SHEET_PATH = "/m/om/sheets/{sheet_id}"  # web/om_mobile
 
 
 class SheetLocked(Exception):
@@ -121,11 +120,6 @@ def times(db: Session, visit: OmVisit) -> tuple:
 
 
 # --- the crew's own page ------------------------------------------------------------------------------
-
-def mobile_link(public_base_url: str, sheet_id: int) -> str:
-    """The link chat sends the crew to fill a sheet on the phone (opened through WeChat OAuth)."""
-    return public_base_url.rstrip("/") + MOBILE_SHEET_PATH.format(sheet_id=sheet_id)
-
 
 def editable(visit: OmVisit) -> bool:
     """Sheets can be changed until the visit is submitted to the polluter."""

@@ -296,8 +296,8 @@ def current_field(sheet: OmSheet) -> forms.Field | None:
 
 
 def sheet_url(config, sheet: OmSheet) -> str:
-    """The mobile page that fills the sheet from the same form definition (its path is the web layer's)."""
-    return links.url(config, "om_sheet", sheet.id)
+    """The mobile page that fills the sheet from the same form definition (opened through WeChat OAuth)."""
+    return links.url(config.public_base_url, "om_sheet", sheet.id)
 
 
 def crew_on_visit(db: Session, visit: OmVisit) -> list[User]:

@@ -44,3 +44,10 @@ def test_check_ins_and_photos_are_one_model_for_both_kinds_of_visit():
         assert evidence.__module__ == "models.fieldwork"
         assert {evidence.trip.property.mapper.class_, evidence.om_visit.property.mapper.class_} == {SamplingTrip,
                                                                                                    OmVisit}
+
+
+def test_services_name_the_pages_their_links_lead_to_and_leave_the_paths_to_the_web_layer():
+    services = Path(__file__).resolve().parents[2] / "services"
+    paths = [f"{p.name}:{n}" for p in services.rglob("*.py")
+             for n, line in enumerate(p.read_text().splitlines(), 1) if '"/m/' in line]
+    assert paths == []

@@ -27,18 +27,30 @@ class Round:
     confirm_button: str
     decided: dict
     already: str
+    nothing_pending: str
 
 
 TRIP = Round(
     title="采样行程确认", confirm=confirmations.confirm, reject=confirmations.reject, confirm_button="确认",
     decided={"confirm": "您已确认该采样行程，谢谢。", "reject": "已退回该采样行程，监测机构将更正后重新提交。"},
-    already="该采样行程已由{name}于 {at} 处理（{status}），本次操作未生效。")
+    already="该采样行程已由{name}于 {at} 处理（{status}），本次操作未生效。",
+    nothing_pending="该采样行程当前没有待确认的请求。")
 OM = Round(
     title="运维记录签名确认",
     confirm=lambda work, c, user, link: om_confirmations.confirm(work, c, user, request.form.get("signature"), link),
     reject=om_confirmations.reject, confirm_button="确认签名",
     decided={"confirm": "您已签名确认该运维记录，谢谢。", "reject": "已退回该运维记录，运维机构将更正后重新提交。"},
-    already="该运维记录已由{name}于 {at} 处理（{status}），本次操作未生效。")
+    already="该运维记录已由{name}于 {at} 处理（{status}），本次操作未生效。",
+    nothing_pending="该运维记录当前没有待确认的请求。")
+
+
+def decide_on_desk(kind: Round, confirmation, user) -> str | None:
+    """The decision posted on the polluter's desktop page, on the round waiting (None: nothing waits, which
+    is said and changes nothing)."""
+    if confirmation is None:
+        flash(kind.nothing_pending, "error")
+        return None
+    return decide(kind, confirmation, user)
 
 
 def decide(kind: Round, confirmation, user, link=None) -> str | None:

@@ -24,7 +24,6 @@ ACCOUNT_PROBLEMS = {
     "bad_name": "请填写姓名（不超过 64 个字）。",
     "weak_password": f"密码至少 {polluter_accounts.PASSWORD_MIN} 位。",
 }
-NOTHING_PENDING = "该采样行程当前没有待确认的请求。"
 
 
 class ConfirmerForm(FlaskForm):
@@ -58,13 +57,9 @@ def trip(trip_id: int):
 def decide(trip_id: int):
     """The same decision as on the phone, by the signed-in polluter user."""
     found = get_or_404(SamplingTrip, trip_id)
-    confirmation = confirmations.pending(found)
-    if confirmation is None:
-        flash(NOTHING_PENDING, "error")
-    else:
-        error = decision.decide(decision.TRIP, confirmation, me())
-        if error:
-            return _trip_page(found, reason=request.form.get("reason", ""), error=error, status=400)
+    error = decision.decide_on_desk(decision.TRIP, confirmations.pending(found), me())
+    if error:
+        return _trip_page(found, reason=request.form.get("reason", ""), error=error, status=400)
     return redirect(url_for(".trip", trip_id=trip_id), code=303)
 
 
