@@ -13,9 +13,10 @@ from handlers.turn import Picture, Place, Turn
 from models import Role
 from services import clock, om_visits
 from services.om_visits import OmProblem
+from services.texts.refusals import say
 from states import forms
 from states.om_sheets import SHEETS
-from states.om_visit import EXPECTS, FINAL, Step
+from states.om_visit import EXPECTS, FINAL, STATE_NAMES, Step
 from states.qc_limits import SEVERITY_NAMES as qc_names
 
 NAME = "om"
@@ -53,8 +54,8 @@ def choose(turn: Turn, text: str) -> str:
         visit, how = om_visits.open_visit(turn.uow, turn.user, choices[int(number) - 1], turn.key)
     except OmProblem as problem:
         if problem.code == "visit_closed":
-            return T.OM_CLOSED.format(state=T.OM_STATE_NAMES.get(problem.detail["state"], ""))
-        return T.OM_PROBLEMS[problem.code]
+            return T.OM_CLOSED.format(state=STATE_NAMES[problem.details["state"]])
+        return say(problem)
     state["subject"] = visit.id
     plan = visit.plan
     if how == "joined":
@@ -106,8 +107,8 @@ def _outcome(turn: Turn, visit, action) -> str:
             return _shown(turn, visit, views.prompt(visit, config))
         if problem.code == "check_failed":
             sheet = visit.current_sheet()
-            return _shown(turn, visit, views.problems(problem.detail["problems"], sheet, config))
-        reason = T.OM_PROBLEMS[problem.code].format(**problem.detail)
+            return _shown(turn, visit, views.problems(problem.details["problems"], sheet, config))
+        reason = say(problem)
         return _shown(turn, visit, reason + "\n" + views.prompt(visit, config))
     except forms.FieldError as error:
         return _shown(turn, visit, str(error))

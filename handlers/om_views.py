@@ -8,8 +8,8 @@ from handlers.views import check_in_line, unfinished_photos
 from models import CheckInKind, PhotoPurpose
 from services import media, om_visits
 from states import forms
-from states.om_sheets import SHEETS
-from states.om_visit import Step
+from states.om_sheets import SHEETS, sheet_tags
+from states.om_visit import FINAL, Step
 
 
 def prompt(visit, config) -> str:
@@ -21,7 +21,7 @@ def prompt(visit, config) -> str:
     if state == Step.CHOOSE_INSTRUMENT:
         return instruments(visit, sheet)
     if state == Step.SHEET_FORM:
-        form, tags = SHEETS[sheet.form], om_visits.sheet_tags(sheet)
+        form, tags = SHEETS[sheet.form], sheet_tags(sheet)
         return forms.question(form, om_visits.current_field(sheet), tags)
     if state == Step.SHEET_CONFIRM:
         return sheet_confirm(visit, sheet, config)
@@ -87,7 +87,7 @@ def opened(sheet, config) -> str:
 def sheet_confirm(visit, sheet, config) -> str:
     form = SHEETS[sheet.form]
     text = T.OM_SHEET_CONFIRM.format(sheet=form.title, where=where(sheet), url=om_visits.sheet_url(config, sheet),
-                                     summary=forms.summary(form, sheet.answers, om_visits.sheet_tags(sheet)))
+                                     summary=forms.summary(form, sheet.answers, sheet_tags(sheet)))
     found = om_visits.problems(visit, sheet)
     return text + "\n\n" + problems(found, sheet, config) if found else text
 
@@ -118,7 +118,7 @@ def summary(visit) -> str:
 
 def status(visit, config) -> str:
     """状态: where the visit stands and what comes next."""
-    if visit.state in T.OM_STATE_NAMES:
+    if visit.state in FINAL:
         return summary(visit) + "\n\n" + T.OM_PROMPTS[visit.state]
     sheet = visit.current_sheet()
     link = ""

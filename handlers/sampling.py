@@ -8,22 +8,14 @@ from handlers import views
 from handlers.turn import Picture, Place, Turn
 from models import Role
 from services import clock, confirmations, trips
+from services.texts.refusals import say
 from services.trips import TripProblem
 from states import forms
-from states.trip import EXPECTS, FINAL, Step
+from states.trip import EXPECTS, FINAL, STATE_NAMES, Step
 
 NAME = "trip"
 PROCEED_WORDS = {"1", "下一步", "完成", "好了", "好", "ok"}
 CONFIRM_WORDS = {"1", "确认", "确定", "提交"}
-PROBLEMS = {
-    "not_assigned": T.NOT_ASSIGNED,
-    "photo_needed": T.PHOTO_NEEDED,
-    "bad_time": T.BAD_TIME,
-    "future_time": T.FUTURE_TIME,
-    "cannot_go_back": T.NOTHING_TO_GO_BACK,
-}
-
-
 def list_tasks(turn: Turn) -> str:
     """采样任务: a sampler's visits due today (and overdue)."""
     visits = trips.visits_due(turn.db, turn.user)
@@ -69,8 +61,8 @@ def choose(turn: Turn, text: str) -> str:
         trip, created = trips.open_trip(turn.uow, turn.user, choices[int(number) - 1], turn.key)
     except TripProblem as problem:
         if problem.code == "trip_closed":
-            return T.TRIP_CLOSED.format(state=T.STATE_NAMES.get(problem.detail["state"], ""))
-        return PROBLEMS[problem.code]
+            return T.TRIP_CLOSED.format(state=STATE_NAMES[problem.details["state"]])
+        return say(problem)
     state["subject"] = trip.id
     task = trip.visit.task
     if trip.started_by_id != turn.user.id:
@@ -100,7 +92,7 @@ def _outcome(turn: Turn, trip, action) -> str:
     except TripProblem as problem:
         if problem.code == "wrong_step":
             return views.prompt(trip)
-        return PROBLEMS[problem.code] + "\n" + views.prompt(trip)
+        return say(problem) + "\n" + views.prompt(trip)
     except forms.FieldError as error:
         return str(error)
     if trip.state in FINAL:  # submitted or cancelled: the outcome is the whole answer

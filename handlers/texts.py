@@ -63,7 +63,6 @@ BAD_CHOICE = "请回复列表中的序号（1～{count}）。"
 TRIP_STARTED = "已开始采样行程：{task}｜{polluter}"
 TRIP_JOINED = "已加入同事 {name} 开始的采样行程：{task}｜{polluter}"
 TRIP_RESUMED = "继续采样行程：{task}｜{polluter}"
-NOT_ASSIGNED = "这项任务没有分配给您，请重新发送“采样任务”选择。"
 TRIP_CLOSED = "该采样行程已结束（{state}），无需再次填报。"
 NO_TRIP = "您当前没有进行中的采样行程。" + IDLE
 AWAITING_HEAD = "待您确认的采样行程："
@@ -98,10 +97,7 @@ OUTSIDE_FENCE = ("⚠ {kind}已记录，但您的位置距离采样点位约 {di
                  "已标记为“围栏外”。如地点有误，请回复“上一步”后重新发送位置。")
 PHOTO_RECEIVED = "已收到第 {count} 张{what}照片。可继续拍摄，或回复 1 进入下一步。"
 PHOTO_WHAT = {"arrival": "进场", "sampling": "采样", "output": "仪器输出", "departure": "离场"}
-PHOTO_NEEDED = "本步骤至少需要 1 张照片，请点击“现场 → 拍照”。"
 SAMPLE_TIME_SET = "已记录采样时间 {time}（样品 {codes}）。"
-BAD_TIME = "时间格式不正确。请回复如 10:35 的时间，或回复 1 使用当前时间。"
-FUTURE_TIME = "采样时间不能晚于现在，请重新输入。"
 ASK_CANCEL = "确定要取消本次采样行程吗？已记录的内容会保留。回复 1 确认取消，回复其他内容继续。"
 CANCEL_KEPT = "已继续本次采样行程。"
 WENT_BACK = "已返回上一步。"
@@ -122,12 +118,6 @@ INPUT_PROBLEMS = {
 }
 EXPECT_CONFIRM = "请回复 1 确认，或回复“上一步”返回修改。"
 
-STATE_NAMES = {
-    "awaiting_confirmation": "待排污单位确认",
-    "rejected": "排污单位已退回",
-    "completed": "已完成",
-    "cancelled": "已取消",
-}
 KIND_NAMES = {"wastewater": "废水", "flue_gas": "有组织废气", "fugitive": "无组织废气", "noise": "噪声"}
 CHECK_IN_NAMES = {"arrival": "进场签到", "departure": "离场签到"}
 
@@ -163,7 +153,6 @@ OM_ONLY_CREW = "污染源运维仅对运维人员开放。采样人员请使用�
 OM_NO_VISITS = "今天没有分配给您的运维任务。"
 OM_VISITS_HEAD = "您今天的运维任务（回复序号开始或继续）："
 OM_VISIT_LINE = "{n}. {day} {plan}｜{polluter}{note}"
-OM_NOT_ASSIGNED = "这项运维任务没有分配给您，请重新发送“污染源运维”选择。"
 OM_CLOSED = "该运维任务已结束（{state}），无需再次填报。"
 OM_NO_VISIT = "您当前没有进行中的现场运维。" + OM_IDLE
 OM_STARTED = "已开始现场运维：{plan}｜{polluter}"
@@ -179,12 +168,6 @@ OM_PROMPTS = {
     "confirmed": "排污单位已签名确认本次运维。",
     "rejected": "排污单位退回了本次运维记录，运维机构将在系统中更正后重新提交。",
     "cancelled": "现场运维已取消，已记录的内容均已保留。",
-}
-OM_STATE_NAMES = {
-    "awaiting_confirmation": "待排污单位签名确认",
-    "confirmed": "排污单位已确认",
-    "rejected": "排污单位已退回",
-    "cancelled": "已取消",
 }
 OM_MENU_HEAD = "【选择记录单】回复序号填写："
 OM_MENU_PLANNED = "本次计划内："
@@ -214,15 +197,6 @@ OM_OUTSIDE_FENCE = ("⚠ {kind}已记录，但您的位置距离运维点位约 
 OM_ASK_CANCEL = "确定要取消本次现场运维吗？已记录的内容会保留。回复 1 确认取消，回复其他内容继续。"
 OM_CANCEL_KEPT = "已继续本次现场运维。"
 OM_EXPECT_CHOICE = "请回复列表中的序号。"
-OM_PROBLEMS = {
-    "not_assigned": OM_NOT_ASSIGNED,
-    "photo_needed": "本步骤至少需要 1 张照片，请点击“现场 → 拍照”。",
-    "cannot_go_back": NOTHING_TO_GO_BACK,
-    "bad_choice": "请回复列表中的序号（1～{count}）。",
-    "no_instrument": "该排污单位尚未备案自动监测仪器，无法填写记录单，请联系排污单位完成仪器备案。",
-    "sheet_needed": "离场前请至少填写并确认 1 份记录单。",
-}
-
 # --- O&M visits awaiting the polluter's signature (污染源运维, polluter side) ---------------------------------
 OM_AWAITING_HEAD = "待您签名确认的运维记录（请于运维当日 24:00 前确认）："
 OM_AWAITING_LINE = "{n}. {plan}｜{day}｜运维人员：{people}{late}\n{url}"

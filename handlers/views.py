@@ -8,7 +8,7 @@ from models import CheckInKind, PhotoPurpose, PhotoStatus
 from services import clock, media, trips
 from states import forms
 from states.conditions import WORKING_CONDITIONS
-from states.trip import Step
+from states.trip import FINAL, Step
 
 
 def prompt(trip) -> str:
@@ -85,6 +85,6 @@ def unfinished_photos(counts: dict[PhotoStatus, int]) -> list[str]:
 
 def status(trip) -> str:
     """状态: where the trip stands and what comes next."""
-    if trip.state in T.STATE_NAMES:
+    if trip.state in FINAL:
         return summary(trip) + "\n\n" + T.PROMPTS[trip.state]
     return summary(trip) + "\n\n下一步：\n" + prompt(trip) + "\n" + T.FOOTER

@@ -19,6 +19,16 @@ from models.directory import (
     User,
     WechatBinding,
 )
+from models.fieldwork import (
+    CheckIn,
+    CheckInKind,
+    ConfirmationLink,
+    ConfirmationStatus,
+    Photo,
+    PhotoBand,
+    PhotoPurpose,
+    PhotoStatus,
+)
 from models.filing import Capability, Filing, FilingReview, FilingState, Staff
 from models.findings import Finding, FindingStatus
 from models.help import Feedback, HelpCentre
@@ -60,22 +70,7 @@ from models.tasks import (
     TaskStatus,
     Visit,
 )
-from models.trips import (
-    CheckIn,
-    CheckInKind,
-    ConditionRecord,
-    Confirmation,
-    ConfirmationLink,
-    ConfirmationStatus,
-    LabReceipt,
-    Photo,
-    PhotoBand,
-    PhotoPurpose,
-    PhotoStatus,
-    Sample,
-    SamplingTrip,
-    TripEvent,
-)
+from models.trips import ConditionRecord, Confirmation, LabReceipt, Sample, SamplingTrip, TripEvent
 
 __all__ = [
     "AccountEvent", "Park", "PasswordReset", "park_member",

@@ -34,7 +34,8 @@ class Chained:
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
-        CHAINED.append(cls)
+        if "__tablename__" in cls.__dict__:  # a table, not a mixin of tables (models/fieldwork.VisitEvent)
+            CHAINED.append(cls)
 
     @declared_attr.directive
     def __table_args__(cls):

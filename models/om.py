@@ -8,11 +8,19 @@ from datetime import date, datetime, time
 from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text, select
 from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
 
-from models.audit import Chained
-from models.base import AppendOnly, Base, Timestamped, utcnow
+from models.base import Base, Timestamped, utcnow
 from models.directory import Agency, Equipment, MonitoringPoint, Polluter, User
+from models.fieldwork import (
+    CheckIn,
+    CheckInKind,
+    ConfirmationLink,
+    DecisionRound,
+    Photo,
+    PhotoPurpose,
+    PhotoStatus,
+    VisitEvent,
+)
 from models.tasks import Contract
-from models.trips import CheckIn, CheckInKind, ConfirmationLink, Photo, PhotoPurpose, PhotoStatus
 
 
 class InstrumentKind(enum.StrEnum):
@@ -211,8 +219,10 @@ class OmVisit(Base, Timestamped):
     confirmations: Mapped[list[OmConfirmation]] = relationship(back_populates="visit",
                                                                order_by="OmConfirmation.id")
     events: Mapped[list[OmVisitEvent]] = relationship(back_populates="visit", order_by="OmVisitEvent.id")
+    check_ins: Mapped[list[CheckIn]] = relationship(back_populates="om_visit", order_by="CheckIn.id")
+    photos: Mapped[list[Photo]] = relationship(back_populates="om_visit", order_by="Photo.id")
 
-    # --- guards of the O&M visit machine (states/om_visit.py) ---
+    # --- guards of the O&M visit machine (states/om_visit.py): pure, they read what is loaded on the row ---
 
     def has_arrival_photo(self) -> bool:
         return bool(self.photos_for(PhotoPurpose.ARRIVAL))
@@ -268,21 +278,14 @@ class OmVisit(Base, Timestamped):
         points = points or {i.point_id: i.point for i in self.instruments()}
         return list(points.values())
 
-    def check_ins(self) -> list[CheckIn]:
-        query = select(CheckIn).where(CheckIn.om_visit_id == self.id).order_by(CheckIn.id)
-        return list(object_session(self).scalars(query))
-
     def latest_check_in(self, kind: CheckInKind) -> CheckIn | None:
-        matching = [c for c in self.check_ins() if c.kind == kind]
+        matching = [c for c in self.check_ins if c.kind == kind]
         return matching[-1] if matching else None
 
     def photos_for(self, purpose: PhotoPurpose, sheet_id: int | None = None) -> list[Photo]:
         """The visit's usable photos of one purpose (and sheet)."""
-        query = select(Photo).where(Photo.om_visit_id == self.id, Photo.purpose == purpose,
-                                    Photo.status != PhotoStatus.REJECTED).order_by(Photo.id)
-        if sheet_id is not None:
-            query = query.where(Photo.om_sheet_id == sheet_id)
-        return list(object_session(self).scalars(query))
+        return [p for p in self.photos if p.purpose == purpose and p.status != PhotoStatus.REJECTED
+                and (sheet_id is None or p.om_sheet_id == sheet_id)]
 
 
 class OmSheet(Base, Timestamped):
@@ -329,17 +332,12 @@ class QcFinding(Base, Timestamped):
     sheet: Mapped[OmSheet | None] = relationship(back_populates="findings")
 
 
-class OmConfirmation(Base, Timestamped):
+class OmConfirmation(Base, Timestamped, DecisionRound):
     """The polluter's same-day confirmation of an O&M visit, with the handwritten signature (PNG).
     Decided after 24:00 of the visit day, or never, it is late (逾期确认)."""
 
     __tablename__ = "om_confirmation"
-    id: Mapped[int] = mapped_column(primary_key=True)
     visit_id: Mapped[int] = mapped_column(ForeignKey("om_visit.id"), index=True)
-    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending | confirmed | rejected
-    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
-    decided_at: Mapped[datetime | None]
-    reason: Mapped[str | None] = mapped_column(Text)
     signature_path: Mapped[str | None] = mapped_column(String(255))
     # the strokes' perceptual hash (services/signature_hash.py): a drawing that repeats an earlier one is no
     # new signature (rule signature_reused)
@@ -347,7 +345,6 @@ class OmConfirmation(Base, Timestamped):
     late: Mapped[bool] = mapped_column(default=False)
 
     visit: Mapped[OmVisit] = relationship(back_populates="confirmations")
-    decided_by: Mapped[User | None] = relationship()
     links: Mapped[list[ConfirmationLink]] = relationship(back_populates="om_confirmation")
 
 
@@ -372,19 +369,12 @@ class OmReport(Base, Timestamped):
     instrument: Mapped[Instrument | None] = relationship()
 
 
-class OmVisitEvent(Base, AppendOnly, Chained):
+class OmVisitEvent(Base, VisitEvent):
     """Append-only log of an O&M visit: who did what, when, from which WeChat message."""
 
     __tablename__ = "om_visit_event"
     __chain_subject__ = "visit_id"
-    __chain_fields__ = ("at", "actor_id", "action", "detail", "message_key")
     __chain_label__ = "运维任务"
-    id: Mapped[int] = mapped_column(primary_key=True)
     visit_id: Mapped[int] = mapped_column(ForeignKey("om_visit.id"), index=True)
-    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)  # the daily root reads a day of events
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
-    action: Mapped[str] = mapped_column(String(32))
-    detail: Mapped[dict] = mapped_column(JSON, default=dict)
-    message_key: Mapped[str | None] = mapped_column(String(96))
 
     visit: Mapped[OmVisit] = relationship(back_populates="events")

@@ -12,7 +12,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import (
@@ -28,8 +28,10 @@ from models import (
     User,
     WechatBinding,
 )
-from services import clock
-from states.trip import Step, bind, can
+from services import clock, decisions, links, notify
+from services.decisions import ConfirmationProblem
+from services.fieldwork import TRIP
+from states.trip import Step
 
 # long enough for a polluter who only sees the message the next working day; a later link is refused and
 # the polluter confirms on its desktop page instead
@@ -37,19 +39,6 @@ LINK_LIFETIME = timedelta(hours=72)
 # the crew checks out, then reviews and submits; a decision this soon after the check-out was taken while
 # they were still at the gate, later ones are marked "after departure" for the regulator
 DEPARTURE_GRACE = timedelta(minutes=30)
-REASON_MAX = 500
-LINK_PATH = "/m/confirm/"
-OM_LINK_PATH = "/m/om/confirm/"  # an O&M visit's round (services/om_confirmations.py)
-
-
-class ConfirmationProblem(Exception):
-    """A link or a decision refused; `code` says why (the view words it for the user):
-    unknown | superseded | expired | used (links), reason_needed | reason_too_long | not_yours (decisions)."""
-
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
-
 
 @dataclass(frozen=True)
 class Invitation:
@@ -60,6 +49,12 @@ class Invitation:
 
 
 # --- a round of confirmation and its links ----------------------------------------------------------------
+
+def request(uow, trip: SamplingTrip, resubmitted: bool = False) -> list:
+    """Ask every bound user of the polluter to confirm the trip: a new round, and a template message each
+    linking to that user's own confirmation page."""
+    return notify.ask_to_confirm(uow, trip, open_round(uow, trip), resubmitted)
+
 
 def open_round(uow, trip: SamplingTrip) -> list[Invitation]:
     """A new pending confirmation of the trip, with a fresh link for every bound polluter user."""
@@ -86,8 +81,8 @@ def issue_link(uow, confirmation, user: User) -> str:
     token = secrets.token_urlsafe(32)
     confirmation.links.append(ConfirmationLink(token_hash=digest(token), user=user,
                                                expires_at=clock.now() + LINK_LIFETIME))
-    path = OM_LINK_PATH if isinstance(confirmation, OmConfirmation) else LINK_PATH
-    return uow.config.public_base_url.rstrip("/") + path + token
+    page = "om_confirmation" if isinstance(confirmation, OmConfirmation) else "trip_confirmation"
+    return links.url(uow.config.public_base_url, page, token)
 
 
 def digest(token: str) -> str:
@@ -146,30 +141,24 @@ def confirm(uow, confirmation: Confirmation, user: User, link: ConfirmationLink 
     """确认: the trip is completed. True when this call decided; False when the round was already decided
     (a double tap, a replayed form, a colleague first) — then nothing changes."""
     trip = confirmation.trip
+    decisions.check_decider(user, trip.visit.task.polluter_id)
     now = clock.now()
     late = after_departure(trip, now)
-    if not _decide(uow.session, confirmation, user, ConfirmationStatus.CONFIRMED, now, after_departure=late):
+    if not decisions.decide(uow, TRIP, trip, confirmation, user, "approve", link, now, after_departure=late):
         return False
-    bind(trip)
-    trip.approve()
-    _finish(trip, user, link, now, "approve", "trip_confirmed", confirmation=confirmation.id, after_departure=late)
+    log(trip, user, "approve", "trip_confirmed", via=decisions.via(link), confirmation=confirmation.id,
+        after_departure=late)
     return True
 
 
 def reject(uow, confirmation: Confirmation, user: User, reason: str, link: ConfirmationLink | None = None) -> bool:
     """退回 with a reason: the trip goes back to the agency to correct and resubmit. True when this call decided."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise ConfirmationProblem("reason_needed")
-    if len(reason) > REASON_MAX:
-        raise ConfirmationProblem("reason_too_long")
     trip = confirmation.trip
-    now = clock.now()
-    if not _decide(uow.session, confirmation, user, ConfirmationStatus.REJECTED, now, reason=reason):
+    decisions.check_decider(user, trip.visit.task.polluter_id)
+    reason = decisions.reason_given(reason)
+    if not decisions.decide(uow, TRIP, trip, confirmation, user, "reject", link, clock.now(), reason=reason):
         return False
-    bind(trip)
-    trip.reject()
-    _finish(trip, user, link, now, "reject", "trip_rejected", confirmation=confirmation.id, reason=reason)
+    log(trip, user, "reject", "trip_rejected", via=decisions.via(link), confirmation=confirmation.id, reason=reason)
     return True
 
 
@@ -177,32 +166,6 @@ def after_departure(trip: SamplingTrip, moment: datetime) -> bool:
     """Whether a decision at `moment` came after the crew left (their departure check-in, plus the grace)."""
     departure = trip.latest_check_in(CheckInKind.DEPARTURE)
     return departure is not None and moment > departure.at + DEPARTURE_GRACE
-
-
-def _decide(db: Session, confirmation: Confirmation, user: User, status: ConfirmationStatus, now: datetime,
-            **values) -> bool:
-    """Record the decision only if the round is still pending: one conditional UPDATE, so of two concurrent
-    decisions exactly one wins on every backend."""
-    trip = confirmation.trip
-    if user.role != Role.POLLUTER_CONFIRMER or user.polluter_id != trip.visit.task.polluter_id:
-        raise ConfirmationProblem("not_yours")
-    if confirmation is not latest(trip) or not can(trip, "approve"):
-        return False
-    won = db.execute(
-        update(Confirmation)
-        .where(Confirmation.id == confirmation.id, Confirmation.status == ConfirmationStatus.PENDING)
-        .values(status=status, decided_by_id=user.id, decided_at=now, **values)
-        .execution_options(synchronize_session=False)
-    ).rowcount == 1
-    db.refresh(confirmation)
-    return won
-
-
-def _finish(trip: SamplingTrip, user: User, link: ConfirmationLink | None, now: datetime, action: str,
-            task_action: str, **detail) -> None:
-    if link is not None:
-        link.used_at = now
-    log(trip, user, action, task_action, via="wechat" if link is not None else "web", **detail)
 
 
 def log(trip: SamplingTrip, user: User, action: str, task_action: str, **detail) -> None:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from models import Contract, Polluter, User
 from services import clock, uploads
+from services.refusal import Refusal
 
 DRAFT, SUBMITTED = "draft", "submitted"
 SAMPLE_SOURCES = {"sampling": "现场采样", "delivered": "送样"}
@@ -27,23 +28,11 @@ REQUIRED_TERMS = {
     "rights_obligations": "权利义务", "billing": "计费方式", "liability": "违约责任",
 }
 
-REASONS = {
-    "code_required": "请填写合同编号。",
-    "code_taken": "合同编号 {code} 已被本机构的其他合同使用。",
-    "polluter_required": "请从排污单位名录中选择委托方。",
-    "period_order": "合同周期的结束日期不能早于开始日期。",
-    "bad_source": "样品获取方式只能是“现场采样”或“送样”。",
-    "missing_terms": "提交前请填写：{names}。",
-    "locked": "合同 {code} 已提交，不能再修改。",
-}
 
+class ContractRefused(Refusal):
+    """A use case refused; services/texts/refusals.py words the code."""
 
-class ContractRefused(Exception):
-    """A use case refused; the message says why in Chinese."""
-
-    def __init__(self, reason: str, **detail):
-        super().__init__(REASONS[reason].format(**detail))
-        self.code = reason
+    domain = "contract"
 
 
 @dataclass

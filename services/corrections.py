@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from models import ConditionRecord, OutboundMessage, SamplingTrip, User
-from services import clock, confirmations, notify
+from services import clock, confirmations
 from states.conditions import WORKING_CONDITIONS
 from states.trip import bind, can
 
@@ -78,7 +78,7 @@ def resubmit(uow, trip: SamplingTrip, user: User) -> list[OutboundMessage]:
     bind(trip)
     trip.resubmit()
     confirmations.log(trip, user, "resubmit", "trip_resubmitted")
-    return notify.request_confirmation(uow, trip, resubmitted=True)
+    return confirmations.request(uow, trip, resubmitted=True)
 
 
 def _must_be_rejected(trip: SamplingTrip) -> None:

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from models import Agency, AgencyKind, Contract, CreditDocument, OmPlan, Polluter, TrainingRecord, User
 from services import clock, policy, uploads
+from services.refusal import Refusal
 
 OM_KINDS = (AgencyKind.OM, AgencyKind.SELF_MONITORING_OM)
 SUBMITTED = "submitted"  # services/contracts.py
@@ -93,27 +94,11 @@ RULES = {
         "该期限为本系统设定，现行标准未规定更新周期。"),
 }
 
-REASONS = {
-    "unknown_category": "未知的资料类别。",
-    "site_required": "请选择站点（排污单位）。",
-    "not_our_site": "该排污单位不是本机构的运维站点：只有已提交的运维合同或运维计划中的排污单位才能上传站点资料。",
-    "bad_year": "年度应为 {low}—{high} 年之间的年份。",
-    "file_required": "请选择要上传的文件。",
-    "bad_kind": "请选择记录类型：教育、培训或监督。",
-    "bad_date": "请填写正确的日期（例如 {today}）。",
-    "future_date": "日期不能晚于今天。",
-    "contents_required": "请填写教育、培训或监督的具体内容。",
-    "attendees_required": "请填写参加人员。",
-    "title_too_long": "标题不能超过 200 个字。",
-}
 
+class CreditRefused(Refusal):
+    """A use case refused; services/texts/refusals.py words the code."""
 
-class CreditRefused(Exception):
-    """A use case refused; the message says why in Chinese."""
-
-    def __init__(self, reason: str, **detail):
-        super().__init__(REASONS[reason].format(**detail))
-        self.code = reason
+    domain = "credit"
 
 
 # --- sites ------------------------------------------------------------------------------------------------

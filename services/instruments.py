@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from models import Instrument, InstrumentKind, MonitoringPoint, OmPlan, PointKind, Polluter, Role, User
 from services import clock, policy
+from services.refusal import Refusal
 from states.instrument_form import ANALYTE_CLASSES, INSTRUMENT, YES, tags
 
 # the points that carry automatic monitoring equipment (企业排口)
@@ -26,27 +27,11 @@ KINDS_ON = {PointKind.WASTEWATER: (InstrumentKind.ANALYSER, InstrumentKind.AUTO_
             PointKind.FLUE_GAS: (InstrumentKind.ANALYSER,)}
 READERS = (Role.AGENCY_ADMIN, Role.OM_CREW, Role.REGULATOR, Role.SYSTEM_ADMIN)
 
-REASONS = {
-    "missing": "请填写：{names}。",
-    "too_long": "「{label}」不能超过 {limit} 个字。",
-    "range_order": "量程上限必须大于量程下限。",
-    "bad_class": "请选择质控类别。",
-    "accepted_before_installed": "验收日期不能早于安装日期。",
-    "future_date": "{label}不能晚于今天（{today}）。",
-    "not_equipped": "测点 {point} 不是废水或废气排口，不能登记自动监测仪器。",
-    "sampler_on_gas": "自动采样器只能登记在废水测点上，{point} 是废气测点。",
-    "bad_kind": "仪器类型只能是分析仪器或自动采样器。",
-    "serial_taken": "测点 {point} 已登记出厂编号为 {serial} 的仪器（{name}），请勿重复备案。",
-    "inactive": "仪器 {name} 已停用，不能再修改。",
-}
 
+class InstrumentRefused(Refusal):
+    """A use case refused; services/texts/refusals.py words the code."""
 
-class InstrumentRefused(Exception):
-    """A use case refused; the message says why in Chinese."""
-
-    def __init__(self, reason: str, **detail):
-        super().__init__(REASONS[reason].format(**detail))
-        self.code = reason
+    domain = "instrument"
 
 
 @dataclass

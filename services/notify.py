@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from models import OmVisit, OutboundMessage, OutboundStatus, SamplingTrip
-from services import clock, confirmations, om_confirmations
+from services import clock
 from states.templates import Template
 
 SUBMITTED = "采样人员已提交现场采样记录，请在离场前核对确认。"
@@ -13,9 +13,9 @@ OM_SUBMITTED = "运维人员已提交现场运维记录，请于今日 24:00 前
 OM_RESUBMITTED = "运维机构已更正并重新提交运维记录，请核对并签名确认。"
 
 
-def request_confirmation(uow, trip: SamplingTrip, resubmitted: bool = False) -> list[OutboundMessage]:
-    """Ask every bound user of the polluter to confirm the trip: a new round of confirmation and a template
-    message each, linking to that user's own confirmation page."""
+def ask_to_confirm(uow, trip: SamplingTrip, invitations: list, resubmitted: bool = False) -> list[OutboundMessage]:
+    """A template message to each invited polluter user (a round just opened by services/confirmations.py),
+    linking to that user's own confirmation page of the trip."""
     task = trip.visit.task
     departure = trip.latest_check_in("departure")
     data = {
@@ -27,11 +27,12 @@ def request_confirmation(uow, trip: SamplingTrip, resubmitted: bool = False) -> 
     }
     return [_queue(uow, "template", invitation.openid, trip.id,
                    {"template_id": uow.config.wechat_trip_template_id, "url": invitation.url, "data": data})
-            for invitation in confirmations.open_round(uow, trip)]
+            for invitation in invitations]
 
 
-def request_om_confirmation(uow, visit: OmVisit, resubmitted: bool = False) -> list[OutboundMessage]:
-    """Ask every bound user of the polluter to check and sign the O&M visit's records the same day."""
+def ask_to_sign(uow, visit: OmVisit, invitations: list, resubmitted: bool = False) -> list[OutboundMessage]:
+    """A template message to each invited polluter user (a round just opened by services/om_confirmations.py),
+    asking to check and sign the O&M visit's records the same day."""
     plan = visit.plan
     data = {
         "keyword1": {"value": plan.name},
@@ -43,7 +44,7 @@ def request_om_confirmation(uow, visit: OmVisit, resubmitted: bool = False) -> l
     }
     return [_queue(uow, "template", invitation.openid, None,
                    {"template_id": uow.config.wechat_om_template_id, "url": invitation.url, "data": data})
-            for invitation in om_confirmations.open_round(uow, visit)]
+            for invitation in invitations]
 
 
 def tell(uow, openid: str, text: str, trip_id: int | None = None) -> OutboundMessage:

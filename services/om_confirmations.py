@@ -10,17 +10,25 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import ConfirmationLink, ConfirmationStatus, OmConfirmation, OmPlan, OmVisit, OmVisitEvent, Role, User
-from services import checkins, clock, signatures
-from services.confirmations import REASON_MAX, ConfirmationProblem, Invitation, bound_confirmers, issue_link
-from states.om_visit import Step, bind, can
+from services import checkins, clock, decisions, notify, signatures
+from services.confirmations import Invitation, bound_confirmers, issue_link
+from services.decisions import REASON_MAX, ConfirmationProblem
+from services.fieldwork import OM_VISIT
+from states.om_visit import Step
 
-PENDING, CONFIRMED, REJECTED = (str(s) for s in ConfirmationStatus)
+PENDING = str(ConfirmationStatus.PENDING)
 # who may resubmit a rejected visit for the agency (policy.AGENCY_ROLES also has samplers, who do no O&M)
 RESUBMITTERS = (Role.AGENCY_ADMIN, Role.OM_CREW)
+
+
+def request(uow, visit: OmVisit, resubmitted: bool = False) -> list:
+    """Ask every bound user of the polluter to check and sign the visit's records the same day: a new round,
+    and a template message each linking to that user's own page."""
+    return notify.ask_to_sign(uow, visit, open_round(uow, visit), resubmitted)
 
 
 def open_round(uow, visit: OmVisit) -> list[Invitation]:
@@ -91,73 +99,37 @@ def confirm(uow, confirmation: OmConfirmation, user: User, signature_url: str | 
     """确认签名: the visit is confirmed, with the signature drawn on the phone stored beside it. True when this
     call decided; False when the round was already decided (a double tap, a colleague first) — then nothing
     changes. SignatureProblem (nothing recorded) when the drawing is no usable signature."""
-    _check_yours(confirmation, user)
-    image = signatures.read(signature_url)
     visit = confirmation.visit
+    decisions.check_decider(user, visit.plan.polluter_id)
+    image = signatures.read(signature_url)
     now = clock.now()
     late = is_late(uow.session, visit, now)
     path = signatures.store(uow.config.media_root, _signature_path(confirmation, user, now), image)
-    if not _decide(uow.session, confirmation, user, CONFIRMED, now, late=late, signature_path=path,
-                   signature_hash=signatures.stroke_hash(image)):
+    if not decisions.decide(uow, OM_VISIT, visit, confirmation, user, "approve", link, now, late=late,
+                            signature_path=path, signature_hash=signatures.stroke_hash(image)):
         signatures.discard(uow.config.media_root, path)
         return False
-    bind(visit)
-    visit.approve()
-    _finish(visit, user, link, now, "approve", confirmation=confirmation.id, late=late, signature=path)
+    log(visit, user, "approve", via=decisions.via(link), confirmation=confirmation.id, late=late, signature=path)
     return True
 
 
 def reject(uow, confirmation: OmConfirmation, user: User, reason: str, link: ConfirmationLink | None = None) -> bool:
     """退回 with a reason: the visit goes back to the O&M agency to correct and resubmit. True when this call
     decided."""
-    _check_yours(confirmation, user)
-    reason = (reason or "").strip()
-    if not reason:
-        raise ConfirmationProblem("reason_needed")
-    if len(reason) > REASON_MAX:
-        raise ConfirmationProblem("reason_too_long")
     visit = confirmation.visit
+    decisions.check_decider(user, visit.plan.polluter_id)
+    reason = decisions.reason_given(reason)
     now = clock.now()
     late = is_late(uow.session, visit, now)
-    if not _decide(uow.session, confirmation, user, REJECTED, now, late=late, reason=reason):
+    if not decisions.decide(uow, OM_VISIT, visit, confirmation, user, "reject", link, now, late=late, reason=reason):
         return False
-    bind(visit)
-    visit.reject()
-    _finish(visit, user, link, now, "reject", confirmation=confirmation.id, late=late, reason=reason)
+    log(visit, user, "reject", via=decisions.via(link), confirmation=confirmation.id, late=late, reason=reason)
     return True
-
-
-def _check_yours(confirmation: OmConfirmation, user: User) -> None:
-    if user.role != Role.POLLUTER_CONFIRMER or user.polluter_id != confirmation.visit.plan.polluter_id:
-        raise ConfirmationProblem("not_yours")
 
 
 def _signature_path(confirmation: OmConfirmation, user: User, now: datetime) -> str:
     """One file per attempt, so a losing concurrent attempt never overwrites the winner's signature."""
     return f"om/{confirmation.visit_id}/signature_{confirmation.id}_{user.id}_{now.strftime('%Y%m%d%H%M%S%f')}.png"
-
-
-def _decide(db: Session, confirmation: OmConfirmation, user: User, status: str, now: datetime, **values) -> bool:
-    """Record the decision only if the round is still pending: one conditional UPDATE, so of two concurrent
-    decisions exactly one wins on every backend."""
-    visit = confirmation.visit
-    if confirmation is not latest(visit) or not can(visit, "approve"):
-        return False
-    won = db.execute(
-        update(OmConfirmation)
-        .where(OmConfirmation.id == confirmation.id, OmConfirmation.status == PENDING)
-        .values(status=status, decided_by_id=user.id, decided_at=now, **values)
-        .execution_options(synchronize_session=False)
-    ).rowcount == 1
-    db.refresh(confirmation)
-    return won
-
-
-def _finish(visit: OmVisit, user: User, link: ConfirmationLink | None, now: datetime, action: str,
-            **detail) -> None:
-    if link is not None:
-        link.used_at = now
-    log(visit, user, action, via="wechat" if link is not None else "web", **detail)
 
 
 def log(visit: OmVisit, user: User, action: str, key: str | None = None, **detail) -> None:
@@ -170,16 +142,14 @@ def log(visit: OmVisit, user: User, action: str, key: str | None = None, **detai
 def resubmit(uow, visit: OmVisit, user: User, note: str = "") -> list:
     """重新提交 a visit the polluter rejected (after correcting it): a new round, new template messages.
     ConfirmationProblem not_yours (another agency, or not its staff) or not_rejected."""
-    from services import notify  # notify opens rounds through this module
-
     if user.role not in RESUBMITTERS or user.agency_id != visit.plan.agency_id:
         raise ConfirmationProblem("not_yours")
-    if not can(visit, "resubmit"):
+    if not OM_VISIT.can(visit, "resubmit"):
         raise ConfirmationProblem("not_rejected")
-    visit.resubmit()
+    OM_VISIT.fire(visit, "resubmit")
     visit.submitted_at = clock.now()
     log(visit, user, "resubmit", note=(note or "").strip()[:REASON_MAX])
-    return notify.request_om_confirmation(uow, visit, resubmitted=True)
+    return request(uow, visit, resubmitted=True)
 
 
 # --- the polluter's desktop list (业务管理 → 污染源运维) ----------------------------------------------------------

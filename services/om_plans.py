@@ -33,6 +33,7 @@ from models import (
     User,
 )
 from services import clock
+from services.refusal import Refusal
 from states.om_frequencies import medium_of, standard_for
 from states.om_sheets import SHEETS
 from states.om_visit import FINAL, Step
@@ -42,33 +43,11 @@ OM_AGENCIES = (AgencyKind.OM, AgencyKind.SELF_MONITORING_OM)
 SUBMITTED = "submitted"
 FINAL_STATES = tuple(str(s) for s in FINAL)
 
-REASONS = {
-    "not_om": "只有运维机构可以制定运维计划。",
-    "name_required": "请填写计划名称。",
-    "contract_required": "请选择本机构已提交的运维合同。",
-    "contract_not_submitted": "合同 {code} 尚未提交，提交后才能制定运维计划。",
-    "period_required": "请填写计划的开始和结束日期。",
-    "period_order": "计划的结束日期不能早于开始日期。",
-    "outside_contract": "计划周期（{starts} 至 {ends}）须在合同 {code} 的周期（{period}）之内。",
-    "crew_required": "请至少选择一名本机构的运维人员。",
-    "not_crew": "{name} 不是本机构的运维人员，不能加入运维计划。",
-    "not_equipment": "所选设备不属于本机构或已停用。",
-    "items_required": "请至少选择一项运维内容（点位、仪器、记录单和频次）。",
-    "not_point": "所选点位不属于 {polluter}。",
-    "not_instrument": "所选仪器不在点位 {point} 上或已停用。",
-    "not_sheet": "没有名为“{sheet}”的运维记录单。",
-    "bad_frequency": "{what}的频次须为 1～366 天。",
-    "too_rare": "{what}的频次为每 {days} 天一次，超过标准要求的最长间隔 {maximum} 天（{clause}）。",
-    "item_in_use": "{what}已有现场运维记录，不能从计划中删除。",
-}
 
+class PlanRefused(Refusal):
+    """A use case refused; services/texts/refusals.py words the code."""
 
-class PlanRefused(Exception):
-    """A use case refused; the message says why in Chinese."""
-
-    def __init__(self, reason: str, **detail):
-        super().__init__(REASONS[reason].format(**detail))
-        self.code = reason
+    domain = "om_plan"
 
 
 @dataclass

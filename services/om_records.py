@@ -25,12 +25,11 @@ from models import (
 )
 from services import checkins, clock, qc
 from states import forms
-from states.om_sheets import SHEETS, cross_check, prefilled
+from states.om_sheets import SHEETS, cross_check, prefilled, sheet_tags
 from states.om_visit import FINAL
 
 SHEET_SAVED_ON_WEB = "sheet_saved_web"
 SHEET_CORRECTED = "sheet_corrected"
-MOBILE_SHEET_PATH = "/m/om/sheets/{sheet_id}"  # web/om_mobile
 
 
 class SheetLocked(Exception):
@@ -49,12 +48,6 @@ def form_of(sheet: OmSheet) -> forms.Form:
     return SHEETS[sheet.form]
 
 
-def tags(sheet: OmSheet) -> frozenset[str]:
-    """The point kind of the sheet ("flue_gas" / "wastewater"): which fields of the form apply."""
-    point = sheet.point or (sheet.instrument.point if sheet.instrument else None)
-    return frozenset({str(point.kind)}) if point is not None else frozenset()
-
-
 def answers(sheet: OmSheet) -> dict:
     """What the sheet holds: the answers entered (in chat or on the web) over what the register pre-fills."""
     known = {name: _as_answer(value) for name, value in prefilled(form_of(sheet), sheet.instrument).items()}
@@ -70,7 +63,7 @@ def lines(sheet: OmSheet) -> list[Line]:
     """Every applicable field of the sheet with its value, in form order; unanswered ones as （未填）."""
     held = answers(sheet)
     return [Line(f.label + (f"（{f.unit}）" if f.unit else ""), _value(f, held.get(f.name)))
-            for f in form_of(sheet).applicable(tags(sheet))]
+            for f in form_of(sheet).applicable(sheet_tags(sheet))]
 
 
 def _value(f: forms.Field, value) -> str:
@@ -127,11 +120,6 @@ def times(db: Session, visit: OmVisit) -> tuple:
 
 
 # --- the crew's own page ------------------------------------------------------------------------------
-
-def mobile_link(public_base_url: str, sheet_id: int) -> str:
-    """The link chat sends the crew to fill a sheet on the phone (opened through WeChat OAuth)."""
-    return public_base_url.rstrip("/") + MOBILE_SHEET_PATH.format(sheet_id=sheet_id)
-
 
 def editable(visit: OmVisit) -> bool:
     """Sheets can be changed until the visit is submitted to the polluter."""

@@ -21,25 +21,14 @@ from sqlalchemy.orm import Session
 
 from models import Instrument, InstrumentKind, MonitoringPoint, OmPlan, OmReport, User
 from services import clock, uploads
+from services.refusal import Refusal
 from states.om_frequencies import REPORT_KINDS, ReportRule, medium_of, report_rule
 
-REASONS = {
-    "not_our_point": "该点位不在本机构的运维计划内。",
-    "not_instrument": "所选仪器不在该点位上。",
-    "bad_kind": "报告类型只能是“比对”或“校验”。",
-    "number_required": "请填写报告编号。",
-    "number_taken": "报告编号 {number} 已上传过。",
-    "date_required": "请填写比对/校验实施日期。",
-    "date_future": "实施日期不能晚于今天。",
-    "file_required": "请上传报告文件（PDF）。",
-    "raw_required": "请上传原始记录。",
-}
 
+class ReportRefused(Refusal):
+    """A use case refused; services/texts/refusals.py words the code."""
 
-class ReportRefused(Exception):
-    def __init__(self, reason: str, **detail):
-        super().__init__(REASONS[reason].format(**detail))
-        self.code = reason
+    domain = "om_report"
 
 
 def add_months(day: date, months: int) -> date:

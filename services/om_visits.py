@@ -13,40 +13,21 @@ from datetime import date
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session, object_session
 
-from models import (
-    CheckIn,
-    CheckInKind,
-    Instrument,
-    OmPlanItem,
-    OmSheet,
-    OmVisit,
-    OmVisitEvent,
-    Photo,
-    PhotoPurpose,
-    User,
-)
+from models import CheckIn, Instrument, OmPlanItem, OmSheet, OmVisit, OmVisitEvent, Photo, PhotoPurpose, User
 from models.om import om_plan_crew
-from services import checkins, clock, notify, om_plans, qc
+from services import checkins, clock, fieldwork, links, om_confirmations, om_plans, qc
+from services.refusal import OmProblem
 from states import forms
-from states.om_sheets import SHEETS, cross_check, prefilled
-from states.om_visit import ACTIVE, Step, bind, can
+from states.om_sheets import SHEETS, cross_check, prefilled, sheet_tags
+from states.om_visit import ACTIVE, Step
 
-SHEET_PAGE = "/m/om/sheets/"  # the mobile page that fills a sheet from the same form definition
 PHOTO_PURPOSE = {
     Step.ARRIVAL_PHOTO: PhotoPurpose.ARRIVAL,
     Step.SHEET_PHOTO: PhotoPurpose.SHEET,
     Step.DEPARTURE_PHOTO: PhotoPurpose.DEPARTURE,
 }
-CHECK_IN_KIND = {Step.ARRIVAL_LOCATION: CheckInKind.ARRIVAL, Step.DEPARTURE_LOCATION: CheckInKind.DEPARTURE}
 
-
-class OmProblem(Exception):
-    """A use case refused; `code` says why (the handler words it for the user)."""
-
-    def __init__(self, code: str, **detail):
-        super().__init__(code)
-        self.code = code
-        self.detail = detail
+CORE = fieldwork.OM_VISIT
 
 
 @dataclass(frozen=True)
@@ -93,16 +74,15 @@ def open_visit(uow, user: User, visit_id: int, key: str | None = None) -> tuple[
         raise OmProblem("not_assigned")
     if visit.state not in ACTIVE:
         raise OmProblem("visit_closed", state=visit.state)
-    bind(visit)
     if visit.state == Step.NEW:
-        visit.start()
+        CORE.fire(visit, "start")
         visit.started_by, visit.started_at = user, clock.now()
         how = "started"
     elif db.scalar(select(exists().where(OmVisitEvent.visit_id == visit.id, OmVisitEvent.actor_id == user.id))):
         how = "resumed"
     else:
         how = "joined"
-    _log(visit, user, {"started": "start", "joined": "join", "resumed": "resume"}[how], key)
+    CORE.log(visit, user, {"started": "start", "joined": "join", "resumed": "resume"}[how], key)
     return visit, how
 
 
@@ -111,41 +91,26 @@ def open_visit(uow, user: User, visit_id: int, key: str | None = None) -> tuple[
 def check_in(uow, visit: OmVisit, user: User, latitude: float, longitude: float, precision: float | None = None,
              label: str | None = None, key: str | None = None) -> CheckIn:
     """进场/离场签到: outside the polluter's fence is accepted but flagged, as for sampling trips."""
-    kind = _expect(visit, CHECK_IN_KIND)
-    record = checkins.new_check_in(kind, user, latitude, longitude, visit.points(), visit.plan.polluter,
-                                   precision, label)
-    record.om_visit_id = visit.id
-    uow.session.add(record)
-    uow.session.flush()
-    bind(visit)
-    visit.check_in()
-    _log(visit, user, f"check_in_{kind}", key, distance_m=record.distance_m, inside_fence=record.inside_fence)
-    return record
+    return CORE.check_in(visit, user, (visit.points(), visit.plan.polluter), latitude, longitude, precision, label,
+                         key)
 
 
 def add_photo(uow, visit: OmVisit, user: User, media_id: str, pic_url: str | None = None, live: bool = False,
               key: str | None = None) -> Photo:
     """A photo of the current step (arrival, the current sheet's work, departure); fetched by a job after commit."""
-    purpose = _expect(visit, PHOTO_PURPOSE)
+    purpose = CORE.expect(visit, PHOTO_PURPOSE)
     sheet = visit.current_sheet() if purpose == PhotoPurpose.SHEET else None
-    photo = Photo(om_visit_id=visit.id, om_sheet_id=sheet.id if sheet else None, purpose=purpose,
-                  point_id=sheet.point_id if sheet else None, sent_by_id=user.id, received_at=clock.now(),
-                  media_id=media_id, pic_url=pic_url, live=live)
-    uow.session.add(photo)
-    uow.session.flush()
-    _log(visit, user, "photo", key, photo=photo.id, purpose=purpose, sheet=photo.om_sheet_id, live=live)
-    uow.after_commit("bot.jobs.fetch_photo", photo.id)
+    photo = fieldwork.add_photo(uow, user, media_id, pic_url, live, om_visit_id=visit.id, purpose=purpose,
+                                om_sheet_id=sheet.id if sheet else None, point_id=sheet.point_id if sheet else None)
+    CORE.log(visit, user, "photo", key, photo=photo.id, purpose=purpose, sheet=photo.om_sheet_id, live=live)
     return photo
 
 
 def proceed(uow, visit: OmVisit, user: User, key: str | None = None) -> None:
     """下一步 after photos: refused until the step has at least one photo."""
-    if visit.state not in PHOTO_PURPOSE:
-        raise OmProblem("wrong_step")
-    if not can(visit, "proceed"):
-        raise OmProblem("photo_needed")
-    visit.proceed()
-    _log(visit, user, "proceed", key, to=visit.state)
+    CORE.expect(visit, PHOTO_PURPOSE)
+    CORE.fire(visit, "proceed", "photo_needed")
+    CORE.log(visit, user, "proceed", key, to=visit.state)
 
 
 # --- record sheets ---------------------------------------------------------------------------------------
@@ -160,7 +125,7 @@ def pick_sheet(uow, visit: OmVisit, user: User, number: int, key: str | None = N
     """选择记录单 by its number in the menu. A planned item's sheet (or one of a site with a single instrument)
     opens at once; a kind asks for the instrument next. An unconfirmed sheet of the same kind and instrument
     is resumed where it stands."""
-    _expect(visit, {Step.CHOOSE_SHEET: True})
+    CORE.expect(visit, {Step.CHOOSE_SHEET: True})
     choices = sheet_choices(visit)
     if not 1 <= number <= len(choices):
         raise OmProblem("bad_choice", count=len(choices))
@@ -172,9 +137,8 @@ def pick_sheet(uow, visit: OmVisit, user: User, number: int, key: str | None = N
             raise OmProblem("no_instrument")
         instrument = site[0] if len(site) == 1 else None
     sheet = _draft(visit, choice.form, instrument, user)
-    bind(visit)
-    visit.pick_sheet()
-    _log(visit, user, "pick_sheet", key, sheet=sheet.id, form=sheet.form, instrument=sheet.instrument_id,
+    CORE.fire(visit, "pick_sheet")
+    CORE.log(visit, user, "pick_sheet", key, sheet=sheet.id, form=sheet.form, instrument=sheet.instrument_id,
          item=choice.item.id if choice.item else None)
     _finish_if_complete(visit, user, key)
     return sheet
@@ -182,7 +146,7 @@ def pick_sheet(uow, visit: OmVisit, user: User, number: int, key: str | None = N
 
 def pick_instrument(uow, visit: OmVisit, user: User, number: int, key: str | None = None) -> OmSheet:
     """The instrument of a sheet picked by kind, by its number in the site's list."""
-    _expect(visit, {Step.CHOOSE_INSTRUMENT: True})
+    CORE.expect(visit, {Step.CHOOSE_INSTRUMENT: True})
     site = visit.instruments()
     if not 1 <= number <= len(site):
         raise OmProblem("bad_choice", count=len(site))
@@ -191,9 +155,8 @@ def pick_instrument(uow, visit: OmVisit, user: User, number: int, key: str | Non
     sheet.instrument, sheet.instrument_id, sheet.point_id = instrument, instrument.id, instrument.point_id
     sheet.answers = {**prefilled(SHEETS[sheet.form], instrument), **sheet.answers}
     _touch(sheet, user)
-    bind(visit)
-    visit.pick_instrument()
-    _log(visit, user, "pick_instrument", key, sheet=sheet.id, instrument=instrument.id)
+    CORE.fire(visit, "pick_instrument")
+    CORE.log(visit, user, "pick_instrument", key, sheet=sheet.id, instrument=instrument.id)
     _finish_if_complete(visit, user, key)
     return sheet
 
@@ -225,7 +188,7 @@ def _drop_empty_drafts(visit: OmVisit, keep: tuple[str, int | None]) -> None:
 
 def answer(uow, visit: OmVisit, user: User, text: str, key: str | None = None) -> None:
     """One answer of the open sheet; FieldError tells what the field expects."""
-    _expect(visit, {Step.SHEET_FORM: True})
+    CORE.expect(visit, {Step.SHEET_FORM: True})
     sheet = visit.open_sheet()
     form, tags = SHEETS[sheet.form], sheet_tags(sheet)
     asked = forms.current_field(form, sheet.answers, tags)
@@ -234,14 +197,14 @@ def answer(uow, visit: OmVisit, user: User, text: str, key: str | None = None) -
         return
     sheet.answers = forms.answer(form, dict(sheet.answers), tags, text)
     _touch(sheet, user)
-    _log(visit, user, "answer", key, sheet=sheet.id, field=asked.name, value=sheet.answers[asked.name])
+    CORE.log(visit, user, "answer", key, sheet=sheet.id, field=asked.name, value=sheet.answers[asked.name])
     _finish_if_complete(visit, user, key)
 
 
 def _finish_if_complete(visit: OmVisit, user: User, key: str | None) -> None:
     sheet = visit.open_sheet()
     if visit.state == Step.SHEET_FORM and sheet is not None and current_field(sheet) is None:
-        visit.finish_form()
+        CORE.fire(visit, "finish_form")
 
 
 def problems(visit: OmVisit, sheet: OmSheet) -> list[str]:
@@ -256,101 +219,85 @@ def confirm(uow, visit: OmVisit, user: User, key: str | None = None) -> None:
         sheet = visit.open_sheet()
         found = problems(visit, sheet)
         if found:
-            _log(visit, user, "sheet_refused", key, sheet=sheet.id, problems=found)
+            CORE.log(visit, user, "sheet_refused", key, sheet=sheet.id, problems=found)
             raise OmProblem("check_failed", problems=found)
         sheet.confirmed_at = clock.now()
         _touch(sheet, user)
-        bind(visit)
-        visit.confirm()
-        _log(visit, user, "confirm_sheet", key, sheet=sheet.id, form=sheet.form)
+        CORE.fire(visit, "confirm")
+        CORE.log(visit, user, "confirm_sheet", key, sheet=sheet.id, form=sheet.form)
         qc.review_sheet(uow.session, sheet)
     elif visit.state == Step.REVIEW:
         visit.submitted_at = clock.now()
-        bind(visit)
-        visit.confirm()
-        _log(visit, user, "submit", key, to=visit.state)
+        CORE.fire(visit, "confirm")
+        CORE.log(visit, user, "submit", key, to=visit.state)
         qc.review_visit(uow.session, visit)
-        notify.request_om_confirmation(uow, visit)
+        om_confirmations.request(uow, visit)
     else:
         raise OmProblem("wrong_step")
 
 
 def leave(uow, visit: OmVisit, user: User, key: str | None = None) -> None:
     """离场: from the sheet menu, once at least one sheet is confirmed."""
-    _expect(visit, {Step.CHOOSE_SHEET: True})
-    if not can(visit, "leave"):
-        raise OmProblem("sheet_needed")
-    visit.leave()
-    _log(visit, user, "leave", key)
+    CORE.expect(visit, {Step.CHOOSE_SHEET: True})
+    CORE.fire(visit, "leave", "sheet_needed")
+    CORE.log(visit, user, "leave", key)
 
 
 def go_back(uow, visit: OmVisit, user: User, key: str | None = None) -> None:
     """上一步: one question or one step back; what was recorded stays in the log (and on the sheet rows)."""
     sheet = visit.current_sheet()
-    bind(visit)
     if visit.state in (Step.SHEET_FORM, Step.SHEET_CONFIRM) and sheet is not None:
         earlier = forms.back(SHEETS[sheet.form], dict(sheet.answers), sheet_tags(sheet), _prefilled(sheet))
         if earlier is not None:
             sheet.answers = earlier
             _touch(sheet, user)
             if visit.state == Step.SHEET_CONFIRM:
-                visit.back()
+                CORE.fire(visit, "back")
         else:
-            visit.back()  # nothing typed yet: back to the menu
+            CORE.fire(visit, "back")  # nothing typed yet: back to the menu
     elif visit.state == Step.SHEET_PHOTO and sheet is not None:
         sheet.confirmed_at = None  # the sheet is open again at its summary; its photos stay with it
         _touch(sheet, user)
-        visit.back()
+        CORE.fire(visit, "back")
     else:
-        if not can(visit, "back"):
-            raise OmProblem("cannot_go_back")
-        visit.back()
-    _log(visit, user, "back", key, to=visit.state)
+        CORE.fire(visit, "back", "cannot_go_back")
+    CORE.log(visit, user, "back", key, to=visit.state)
 
 
 def cancel(uow, visit: OmVisit, user: User, key: str | None = None) -> None:
     """取消: the visit ends unsubmitted; everything recorded on it is kept."""
-    if not can(visit, "cancel"):
-        raise OmProblem("wrong_step")
-    visit.cancel()
-    _log(visit, user, "cancel", key)
+    CORE.cancel(visit, user, key)
 
 
 def catch_up(uow, visit: OmVisit, user: User, key: str | None = None) -> bool:
     """Bring the machine in line with a sheet filled or confirmed on the mobile page meanwhile: a complete sheet
     goes to its summary, a confirmed one to its photos, one emptied again back to its questions. Returns whether
     the visit moved."""
-    bind(visit)
     before = visit.state
     sheet = visit.open_sheet()
     if visit.state in (Step.SHEET_FORM, Step.SHEET_CONFIRM) and sheet is None and visit.confirmed_sheets():
         if visit.state == Step.SHEET_FORM:
-            visit.finish_form()
-        visit.confirm()  # confirmed on the page: its photos are next
+            CORE.fire(visit, "finish_form")
+        CORE.fire(visit, "confirm")  # confirmed on the page: its photos are next
     elif visit.state == Step.SHEET_FORM:
         _finish_if_complete(visit, user, key)
     elif visit.state == Step.SHEET_CONFIRM and sheet is not None and current_field(sheet) is not None:
-        visit.back()
+        CORE.fire(visit, "back")
     if visit.state == before:
         return False
-    _log(visit, user, "catch_up", key, to=visit.state, sheet=sheet.id if sheet else None)
+    CORE.log(visit, user, "catch_up", key, to=visit.state, sheet=sheet.id if sheet else None)
     return True
 
 
 # --- reading ---------------------------------------------------------------------------------------------
-
-def sheet_tags(sheet: OmSheet) -> frozenset[str]:
-    """Form context: the kind of the instrument's point (flue-gas or wastewater fields)."""
-    point = sheet.instrument.point if sheet.instrument else sheet.point
-    return frozenset({str(point.kind)}) if point is not None else frozenset()
-
 
 def current_field(sheet: OmSheet) -> forms.Field | None:
     return forms.current_field(SHEETS[sheet.form], sheet.answers, sheet_tags(sheet))
 
 
 def sheet_url(config, sheet: OmSheet) -> str:
-    return config.public_base_url.rstrip("/") + SHEET_PAGE + str(sheet.id)
+    """The mobile page that fills the sheet from the same form definition (opened through WeChat OAuth)."""
+    return links.url(config.public_base_url, "om_sheet", sheet.id)
 
 
 def crew_on_visit(db: Session, visit: OmVisit) -> list[User]:
@@ -367,19 +314,3 @@ def _prefilled(sheet: OmSheet) -> dict:
 def _touch(sheet: OmSheet, user: User) -> None:
     sheet.updated_at = clock.now()
     sheet.filled_by = user
-
-
-def _expect(visit: OmVisit, mapping: dict):
-    if visit.state not in mapping:
-        raise OmProblem("wrong_step")
-    return mapping[visit.state]
-
-
-def _log(visit: OmVisit, user: User | None, action: str, key: str | None, **detail) -> None:
-    # added by foreign key: appending to visit.events would load the whole log on every message
-    object_session(visit).add(OmVisitEvent(visit_id=visit.id, at=clock.now(), actor_id=user.id if user else None,
-                                           action=action, detail=_plain(detail), message_key=key))
-
-
-def _plain(detail: dict) -> dict:
-    return {k: (str(v) if not isinstance(v, (int, float, bool, list, type(None))) else v) for k, v in detail.items()}

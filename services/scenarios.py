@@ -35,6 +35,7 @@ from services.accounts import hash_password
 from services.findings import engine
 from services.scenario_file import AgencySpec, PersonSpec, PointSpec, PolluterSpec, ScenarioProblem, VisitSpec, read
 from services.scenario_work import Builder
+from services.texts.refusals import say
 
 __all__ = ["ScenarioProblem", "load"]
 
@@ -233,8 +234,8 @@ class _World:
         try:
             plan = om_plans.save_agency_plan(self.db, agency, draft, today=spec.day)
         except om_plans.PlanRefused as refused:
-            raise ScenarioProblem(path, f"运维计划不成立：{refused}", f"the O&M plan is refused ({refused.code})") \
-                from None
+            english = f"the O&M plan is refused ({refused.code})"
+            raise ScenarioProblem(path, f"运维计划不成立：{say(refused)}", english) from None
         visit = next(v for v in plan.visits if v.due_on == spec.day)
         visit.ref = spec.key
         return visit

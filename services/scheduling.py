@@ -16,34 +16,17 @@ from sqlalchemy.orm import Session
 from models import Equipment, MonitoringTask, SamplingTrip, Staff, TaskStatus, User, Visit
 from models.tasks import visit_sampler
 from services import clock, filings
+from services.refusal import Refusal
 from services.tasks import log
 
 # visits may be added while the schedule is drawn up and while field work is under way (a further visit)
 OPEN = (TaskStatus.SCHEDULING, TaskStatus.SAMPLING)
 
-REASONS = {
-    "schedule_closed": "任务当前不在采样计划或现场采样阶段，不能安排采样。",
-    "day_past": "采样日期 {day} 已过，请选择今天或以后的日期。",
-    "window": "采样结束时间应晚于开始时间。",
-    "samplers_required": "请至少选择一名采样人员。",
-    "equipment_required": "请至少选择一台采样设备。",
-    "staff_not_filed": "{name} 不在审核通过的备案人员中，不能安排采样。",
-    "certificate_invalid": "{name} 的上岗证有效期至 {until}，{day} 不在有效期内，不能安排采样。",
-    "no_sampler_account": "{name} 没有采样人员账号，无法在微信中执行采样，请先为其开通账号。",
-    "equipment_not_filed": "设备 {name} 不在审核通过的备案设备中，不能安排采样。",
-    "calibration_invalid": "设备 {name} 的检定/校准有效期至 {until}，{day} 不在有效期内，不能安排采样。",
-    "double_booked": "{name} 在 {day} {starts}-{ends} 已安排了任务“{code} {task}”的采样，与本次时间重叠。",
-    "visit_not_found": "该采样安排不存在。",
-    "visit_started": "该次采样的行程已经开始，不能删除。",
-}
 
+class ScheduleRefused(Refusal):
+    """A use case refused; services/texts/refusals.py words the code."""
 
-class ScheduleRefused(Exception):
-    """A use case refused; the message says why in Chinese."""
-
-    def __init__(self, reason: str, **detail):
-        super().__init__(REASONS[reason].format(**detail))
-        self.code = reason
+    domain = "schedule"
 
 
 @dataclass

@@ -15,6 +15,7 @@ from pathlib import Path
 from PIL import Image
 
 from services.photos import dct_hash
+from services.refusal import Refusal
 
 PREFIX = "data:image/png;base64,"
 MAX_BYTES = 512 * 1024  # a phone canvas at 3x is ~1170×600; its strokes compress to tens of KB
@@ -28,12 +29,10 @@ MIN_INK_SHARE = 0.001
 MAX_INK_SHARE = 0.6
 
 
-class SignatureProblem(Exception):
+class SignatureProblem(Refusal):
     """Why a signature is refused; `code` is missing | not_png | too_big | bad_size | blank (the view words it)."""
 
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
+    domain = "signature"
 
 
 def read(data_url: str | None) -> Image.Image:

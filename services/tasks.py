@@ -28,6 +28,7 @@ from models import (
 )
 from services import clock, filings, policy
 from services.contracts import SUBMITTED
+from services.refusal import Refusal
 from states.task import STATUS_NAMES, TRANSITIONS, bind, can
 
 CATEGORIES = ("自行监测", "委托监测", "竣工验收监测", "环境影响评价监测", "其他")
@@ -35,44 +36,14 @@ MAX_SAMPLES_PER_VISIT = 50
 # the code of a point added to the directory, by its kind (DW001 废水总排口, DA001 废气排放口 ...)
 POINT_PREFIX = {PointKind.WASTEWATER: "DW", PointKind.FLUE_GAS: "DA", PointKind.FUGITIVE: "WZ", PointKind.NOISE: "ZS"}
 
-REASONS = {
-    "not_filed": "本机构尚无审核通过的备案，不能新建监测任务。",
-    "name_required": "请填写任务名称。",
-    "bad_category": "请选择任务类别。",
-    "polluter_required": "请从排污单位名录中选择监测对象。",
-    "own_site_missing": "名录中没有登记本企业的厂区，请联系管理员。",
-    "own_site_only": "自主检测企业只能为本企业的厂区申请监测任务。",
-    "contract_required": "请选择已提交的合同：非自主检测的任务必须关联合同。",
-    "contract_not_found": "所选合同不存在。",
-    "contract_not_submitted": "合同 {code} 尚未提交，只有已提交的合同可以关联任务。",
-    "contract_other_polluter": "合同 {code} 的委托方是 {polluter}，与所选监测对象不一致。",
-    "application_closed": "委托申请已提交，不能再修改。",
-    "plan_closed": "任务已不在方案编制阶段，方案不能修改。",
-    "point_not_listed": "所选点位不在该排污单位的名录中。",
-    "factor_not_listed": "名录中点位 {point} 没有监测因子“{factor}”。",
-    "duplicate_line": "点位 {point} 的因子“{factor}”重复。",
-    "method_required": "请填写点位 {point} “{factor}”的监测方法。",
-    "method_too_long": "点位 {point} “{factor}”的监测方法过长。",
-    "samples_range": "点位 {point} “{factor}”的每次样品数应为 1～{most} 的整数。",
-    "bad_kind": "请选择点位类型。",
-    "point_kind_exists": "名录中该排污单位已有同类点位（{points}），请从名录中选择；只有没有该类点位时才能新增。",
-    "point_name_required": "请填写新点位的名称。",
-    "point_factors_required": "请填写新点位的监测因子。",
-    "plan_empty": "方案中还没有点位和因子，请先编制方案。",
-    "no_visits": "还没有安排采样，请至少安排一次采样。",
-    "plan_has_visits": "已经安排了采样，请先删除采样安排再修改方案。",
-    "wrong_status": "任务当前处于“{status}”阶段，不能执行此操作。",
-}
 # why a trigger of the machine cannot fire from its own source status (its guard failed)
 BLOCKED = {"submit_plan": "plan_empty", "submit_schedule": "no_visits", "reopen_plan": "plan_has_visits"}
 
 
-class TaskRefused(Exception):
-    """A use case refused; the message says why in Chinese."""
+class TaskRefused(Refusal):
+    """A use case refused; services/texts/refusals.py words the code."""
 
-    def __init__(self, reason: str, **detail):
-        super().__init__(REASONS[reason].format(**detail))
-        self.code = reason
+    domain = "task"
 
 
 # --- the event log (任务日志) --------------------------------------------------------------------------

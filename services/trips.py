@@ -9,11 +9,10 @@ from datetime import date, datetime
 
 from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, joinedload, object_session
+from sqlalchemy.orm import Session, joinedload
 
 from models import (
     CheckIn,
-    CheckInKind,
     ConditionRecord,
     MonitoringPoint,
     MonitoringTask,
@@ -23,25 +22,17 @@ from models import (
     Sample,
     SamplingTrip,
     TaskStatus,
-    TripEvent,
     User,
     Visit,
 )
 from models.tasks import visit_sampler
-from services import checkins, clock, notify
+from services import clock, confirmations, fieldwork
+from services.refusal import TripProblem
 from states import forms
 from states.conditions import WORKING_CONDITIONS
-from states.trip import ACTIVE, Step, bind, can
+from states.trip import ACTIVE, Step
 
-
-class TripProblem(Exception):
-    """A use case refused; `code` says why (the handler words it for the user)."""
-
-    def __init__(self, code: str, **detail):
-        super().__init__(code)
-        self.code = code
-        self.detail = detail
-
+CORE = fieldwork.TRIP
 
 PHOTO_PURPOSE = {
     Step.ARRIVAL_PHOTO: PhotoPurpose.ARRIVAL,
@@ -49,7 +40,6 @@ PHOTO_PURPOSE = {
     Step.OUTPUT_PHOTO: PhotoPurpose.OUTPUT,
     Step.DEPARTURE_PHOTO: PhotoPurpose.DEPARTURE,
 }
-CHECK_IN_KIND = {Step.ARRIVAL_LOCATION: CheckInKind.ARRIVAL, Step.DEPARTURE_LOCATION: CheckInKind.DEPARTURE}
 NOW_WORDS = {"现在", "1", "now", "当前", "当前时间"}
 
 
@@ -138,9 +128,8 @@ def _create_trip(db: Session, visit: Visit, user: User, key: str | None) -> Samp
     except IntegrityError:
         # a colleague created it at the same moment: join theirs
         return db.scalar(select(SamplingTrip).where(SamplingTrip.visit_id == visit.id))
-    bind(trip)
-    trip.start()
-    _log(trip, user, "start", key)
+    CORE.fire(trip, "start")
+    CORE.log(trip, user, "start", key)
     return trip
 
 
@@ -149,53 +138,39 @@ def _create_trip(db: Session, visit: Visit, user: User, key: str | None) -> Samp
 def check_in(uow, trip: SamplingTrip, user: User, latitude: float, longitude: float,
              precision: float | None = None, label: str | None = None, key: str | None = None) -> CheckIn:
     """进场/离场签到: record where the sampler is; outside the fence is accepted but flagged."""
-    kind = _expect(trip, CHECK_IN_KIND)
-    record = checkins.new_check_in(kind, user, latitude, longitude, trip.points, trip.visit.task.polluter,
-                                   precision, label)
-    trip.check_ins.append(record)
-    bind(trip)
-    trip.check_in()
-    _log(trip, user, f"check_in_{kind}", key, distance_m=record.distance_m, inside_fence=record.inside_fence)
-    return record
+    site = (trip.points, trip.visit.task.polluter)
+    return CORE.check_in(trip, user, site, latitude, longitude, precision, label, key)
 
 
 def add_photo(uow, trip: SamplingTrip, user: User, media_id: str, pic_url: str | None = None,
               live: bool = False, key: str | None = None) -> Photo:
     """Record a photo for the current step; its media is fetched by a job after the commit."""
-    purpose = _expect(trip, PHOTO_PURPOSE)
+    purpose = CORE.expect(trip, PHOTO_PURPOSE)
     point = trip.current_point if purpose in (PhotoPurpose.SAMPLING, PhotoPurpose.OUTPUT) else None
-    # added by foreign key: appending to trip.photos would load every earlier photo first
-    photo = Photo(trip_id=trip.id, purpose=purpose, point_id=point.id if point else None, sent_by_id=user.id,
-                  received_at=clock.now(), media_id=media_id, pic_url=pic_url, live=live)
-    uow.session.add(photo)
-    uow.session.flush()
-    _log(trip, user, "photo", key, photo=photo.id, purpose=purpose, live=live)
-    uow.after_commit("bot.jobs.fetch_photo", photo.id)
+    photo = fieldwork.add_photo(uow, user, media_id, pic_url, live, trip_id=trip.id, purpose=purpose,
+                                point_id=point.id if point else None)
+    CORE.log(trip, user, "photo", key, photo=photo.id, purpose=purpose, live=live)
     return photo
 
 
 def proceed(uow, trip: SamplingTrip, user: User, key: str | None = None) -> None:
     """下一步 after photos: refused until the step has at least one photo."""
-    if trip.state not in PHOTO_PURPOSE:
-        raise TripProblem("wrong_step")
-    if not can(trip, "proceed"):
-        raise TripProblem("photo_needed")
-    trip.proceed()
+    CORE.expect(trip, PHOTO_PURPOSE)
+    CORE.fire(trip, "proceed", "photo_needed")
     _after_move(trip)
-    _log(trip, user, "proceed", key, to=trip.state)
+    CORE.log(trip, user, "proceed", key, to=trip.state)
 
 
 def record_sample_time(uow, trip: SamplingTrip, user: User, text: str, key: str | None = None) -> list:
     """The sampling time of the current point's samples: “现在” or a time of day such as 10:35."""
-    _expect(trip, {Step.SAMPLE_TIME: True})
+    CORE.expect(trip, {Step.SAMPLE_TIME: True})
     moment = _parse_moment(text)
     samples = [s for s in trip.samples if s.point_id == trip.current_point.id]
     for sample in samples:
         sample.sampled_at = moment
-    bind(trip)
-    trip.record_time()
+    CORE.fire(trip, "record_time")
     _after_move(trip)
-    _log(trip, user, "sample_time", key, at=moment.isoformat(), samples=[s.code for s in samples])
+    CORE.log(trip, user, "sample_time", key, at=moment.isoformat(), samples=[s.code for s in samples])
     return samples
 
 
@@ -215,15 +190,14 @@ def _parse_moment(text: str) -> datetime:
 
 def answer_condition(uow, trip: SamplingTrip, user: User, text: str, key: str | None = None) -> None:
     """One answer of the 采样工况 form; FieldError tells what the field expects."""
-    _expect(trip, {Step.CONDITIONS: True})
+    CORE.expect(trip, {Step.CONDITIONS: True})
     record = trip.conditions
     tags = visit_tags(trip)
     asked = forms.current_field(WORKING_CONDITIONS, record.answers, tags)
     record.answers = forms.answer(WORKING_CONDITIONS, dict(record.answers), tags, text)
-    _log(trip, user, "condition", key, field=asked.name, value=record.answers[asked.name])
+    CORE.log(trip, user, "condition", key, field=asked.name, value=record.answers[asked.name])
     if forms.current_field(WORKING_CONDITIONS, record.answers, tags) is None:
-        bind(trip)
-        trip.finish_form()
+        CORE.fire(trip, "finish_form")
 
 
 def confirm(uow, trip: SamplingTrip, user: User, key: str | None = None) -> None:
@@ -234,11 +208,10 @@ def confirm(uow, trip: SamplingTrip, user: User, key: str | None = None) -> None
         trip.submitted_at = clock.now()
     else:
         raise TripProblem("wrong_step")
-    bind(trip)
-    trip.confirm()
-    _log(trip, user, "confirm", key, to=trip.state)
+    CORE.fire(trip, "confirm")
+    CORE.log(trip, user, "confirm", key, to=trip.state)
     if trip.state == Step.AWAITING_CONFIRMATION:
-        notify.request_confirmation(uow, trip)
+        confirmations.request(uow, trip)
 
 
 def go_back(uow, trip: SamplingTrip, user: User, key: str | None = None) -> None:
@@ -249,21 +222,15 @@ def go_back(uow, trip: SamplingTrip, user: User, key: str | None = None) -> None
         record.answers = forms.back(WORKING_CONDITIONS, dict(record.answers), tags) or {}
         record.confirmed_at = None
         if trip.state == Step.CONDITIONS_CONFIRM:
-            bind(trip)
-            trip.back()
+            CORE.fire(trip, "back")
     else:
-        if not can(trip, "back"):
-            raise TripProblem("cannot_go_back")
-        trip.back()
-    _log(trip, user, "back", key, to=trip.state)
+        CORE.fire(trip, "back", "cannot_go_back")
+    CORE.log(trip, user, "back", key, to=trip.state)
 
 
 def cancel(uow, trip: SamplingTrip, user: User, key: str | None = None) -> None:
     """取消: the trip ends unsubmitted; everything recorded on it is kept."""
-    if not can(trip, "cancel"):
-        raise TripProblem("wrong_step")
-    trip.cancel()
-    _log(trip, user, "cancel", key)
+    CORE.cancel(trip, user, key)
 
 
 # --- helpers --------------------------------------------------------------------------------------------
@@ -302,19 +269,3 @@ def ensure_samples(trip: SamplingTrip) -> list[Sample]:
 def sample_code(trip: SamplingTrip, sequence: int) -> str:
     """Short, unique and printable on a bottle label: visit day, trip number, sequence."""
     return f"{trip.visit.day:%y%m%d}-{trip.id:05d}-{sequence:02d}"
-
-
-def _expect(trip: SamplingTrip, mapping: dict):
-    if trip.state not in mapping:
-        raise TripProblem("wrong_step")
-    return mapping[trip.state]
-
-
-def _log(trip: SamplingTrip, user: User | None, action: str, key: str | None, **detail) -> None:
-    # added by foreign key: appending to trip.events would load the whole log on every message
-    object_session(trip).add(TripEvent(trip_id=trip.id, at=clock.now(), actor_id=user.id if user else None,
-                                       action=action, detail=_plain(detail), message_key=key))
-
-
-def _plain(detail: dict) -> dict:
-    return {k: (str(v) if not isinstance(v, (int, float, bool, list, type(None))) else v) for k, v in detail.items()}

@@ -12,21 +12,17 @@ from __future__ import annotations
 from transitions import Machine, MachineError
 
 from models.filing import FilingState
+from states.machines import as_values, attach, may, state_names
 
 S = FilingState
-TRANSITIONS = [
+TRANSITIONS = as_values([
     {"trigger": "submit", "source": S.DRAFT, "dest": S.SUBMITTED},
     {"trigger": "resubmit", "source": S.RETURNED, "dest": S.SUBMITTED},
     {"trigger": "approve", "source": S.SUBMITTED, "dest": S.FIRST_APPROVED},  # 初审通过
     {"trigger": "approve", "source": S.FIRST_APPROVED, "dest": S.APPROVED},  # 二审通过: in force
     {"trigger": "send_back", "source": [S.SUBMITTED, S.FIRST_APPROVED], "dest": S.RETURNED},  # 退回
     {"trigger": "supersede", "source": S.APPROVED, "dest": S.SUPERSEDED},
-]
-
-# transitions treats Enum members by name; the database holds the values
-for _t in TRANSITIONS:
-    _t["source"] = [str(s) for s in _t["source"]] if isinstance(_t["source"], list) else str(_t["source"])
-    _t["dest"] = str(_t["dest"])
+])
 
 TRIGGERS = sorted({t["trigger"] for t in TRANSITIONS})
 # the review stage (FilingReview.stage) a decision taken in each state belongs to
@@ -37,38 +33,27 @@ EDITABLE = (S.DRAFT, S.RETURNED)
 # versions a regulator sees: everything once submitted
 SUBMITTED_ONCE = tuple(s for s in S if s != S.DRAFT)
 
-STATE_LABELS = {
+STATE_LABELS = state_names(S, {
     S.DRAFT: "草稿",
     S.SUBMITTED: "待初审",
     S.FIRST_APPROVED: "初审通过，待二审",
     S.APPROVED: "审核通过",
     S.RETURNED: "已退回",
     S.SUPERSEDED: "已被新版本替代",
-}
+})
 STAGE_LABELS = {"first": "初审", "second": "二审"}
 DECISION_LABELS = {"approve": "通过", "return": "退回"}
 
 
 def bind(filing) -> Machine:
     """Attach the review machine to a filing row (once per loaded row), starting from the state stored in it."""
-    machine = filing.__dict__.get("_machine")
-    if machine is None:
-        machine = filing.__dict__["_machine"] = Machine(
-            model=filing,
-            states=[s.value for s in S],
-            transitions=TRANSITIONS,
-            initial=str(filing.state or S.DRAFT),
-            model_attribute="state",
-            auto_transitions=False,
-            send_event=False,
-        )
-    return machine
+    return attach(filing, S, TRANSITIONS, S.DRAFT)
 
 
 def can(filing, trigger: str) -> bool:
     """Whether `trigger` is allowed from the filing's state."""
     bind(filing)
-    return getattr(filing, f"may_{trigger}")()
+    return may(filing, trigger)
 
 
 __all__ = ["DECISION_LABELS", "EDITABLE", "MachineError", "STAGE", "STAGE_LABELS", "STATE_LABELS",

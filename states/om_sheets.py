@@ -137,6 +137,15 @@ SHEETS: dict[str, Form] = {form.name: form for form in
                            (DAILY_INSPECTION, CALIBRATION, REPAIR, CONSUMABLES, STANDARD_MATERIALS)}
 
 
+def sheet_tags(sheet) -> frozenset[str]:
+    """Which fields of a filled sheet's form apply: the kind of its point ("flue_gas" / "wastewater"). The
+    sheet's own point comes first — it is what the sheet was filled for, and stays so if the instrument is
+    registered on another point later; a sheet without one (its instrument not yet chosen) has no kind yet,
+    unless its instrument has a point."""
+    point = sheet.point or (sheet.instrument.point if sheet.instrument is not None else None)
+    return frozenset({str(point.kind)}) if point is not None else frozenset()
+
+
 def prefilled(form: Form, instrument) -> dict:
     """Answers known before anyone types, from the instrument register (仪器备案): the crew confirms them in
     the summary instead of retyping them in the rain."""

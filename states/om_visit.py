@@ -11,7 +11,7 @@ from enum import StrEnum
 
 from transitions import Machine, MachineError
 
-from states.machines import as_values, attach, may
+from states.machines import as_values, attach, may, state_names
 
 
 class Step(StrEnum):
@@ -36,13 +36,13 @@ FINAL = (Step.AWAITING_CONFIRMATION, Step.CONFIRMED, Step.REJECTED, Step.CANCELL
 ACTIVE = tuple(s for s in Step if s not in FINAL)
 
 # the Chinese name of each step, as pages and event logs show it
-STATE_NAMES = {
+STATE_NAMES = state_names(Step, {
     Step.NEW: "未开始", Step.ARRIVAL_LOCATION: "进场签到（定位）", Step.ARRIVAL_PHOTO: "进场签到（照片）",
     Step.CHOOSE_SHEET: "选择记录单", Step.CHOOSE_INSTRUMENT: "选择仪器", Step.SHEET_FORM: "填写记录单",
     Step.SHEET_CONFIRM: "核对记录单", Step.SHEET_PHOTO: "记录单照片", Step.DEPARTURE_LOCATION: "离场签到（定位）",
     Step.DEPARTURE_PHOTO: "离场签到（照片）", Step.REVIEW: "提交前核对", Step.AWAITING_CONFIRMATION: "待排污单位签名确认",
     Step.CONFIRMED: "排污单位已确认", Step.REJECTED: "排污单位已退回", Step.CANCELLED: "已取消",
-}
+})
 
 # What each step waits for from the crew: "location", "image", "text", "choice" or "confirm".
 EXPECTS = {

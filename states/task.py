@@ -10,12 +10,13 @@ confirmed) are checked by the use case before it fires the trigger. Diagram: sta
 """
 from __future__ import annotations
 
-from transitions import Machine, MachineError
+from transitions import MachineError
 
 from models.tasks import TaskStatus
+from states.machines import as_values, attach, may, state_names
 
 S = TaskStatus
-TRANSITIONS = [
+TRANSITIONS = as_values([
     {"trigger": "submit_application", "source": S.APPLICATION, "dest": S.PLANNING},
     {"trigger": "submit_plan", "source": S.PLANNING, "dest": S.SCHEDULING,
      "conditions": ["has_plan", "needs_sampling"]},
@@ -32,17 +33,12 @@ TRANSITIONS = [
     # the report system number is recorded on the task; the status stays (internal transition)
     {"trigger": "issue_report_number", "source": S.REPORTING, "dest": None},
     {"trigger": "upload_report", "source": S.REPORTING, "dest": S.CLOSED, "conditions": "has_report_number"},
-]
-
-# transitions treats Enum members by name; the database holds the values
-for _t in TRANSITIONS:
-    _t["source"] = [str(s) for s in _t["source"]] if isinstance(_t["source"], list) else str(_t["source"])
-    _t["dest"] = None if _t["dest"] is None else str(_t["dest"])
+])
 
 TRIGGERS = sorted({t["trigger"] for t in TRANSITIONS})
 
 # the Chinese names of the statuses, as the panel shows them
-STATUS_NAMES = {
+STATUS_NAMES = state_names(S, {
     S.APPLICATION: "委托任务申请",
     S.PLANNING: "方案编制",
     S.SCHEDULING: "采样计划",
@@ -50,7 +46,7 @@ STATUS_NAMES = {
     S.REVIEW: "采样管理",
     S.REPORTING: "数据报告",
     S.CLOSED: "已结束",
-}
+})
 
 
 class TaskFlow:
@@ -92,15 +88,13 @@ def bind(task) -> TaskFlow:
     flow = task.__dict__.get("_flow")
     if flow is None:
         flow = task.__dict__["_flow"] = TaskFlow(task)
-        Machine(model=flow, states=[s.value for s in TaskStatus], transitions=TRANSITIONS,
-                initial=str(task.status or S.APPLICATION), model_attribute="status", auto_transitions=False,
-                send_event=False)
+        attach(flow, S, TRANSITIONS, S.APPLICATION, attribute="status")
     return flow
 
 
 def can(task, trigger: str) -> bool:
     """Whether `trigger` is allowed from the task's status and its guards pass."""
-    return getattr(bind(task), f"may_{trigger}")()
+    return may(bind(task), trigger)
 
 
 __all__ = ["MachineError", "STATUS_NAMES", "TRANSITIONS", "TRIGGERS", "TaskFlow", "bind", "can"]

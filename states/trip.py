@@ -10,7 +10,7 @@ from enum import StrEnum
 
 from transitions import Machine, MachineError
 
-from states.machines import as_values, attach, may
+from states.machines import as_values, attach, may, state_names
 
 
 class Step(StrEnum):
@@ -36,13 +36,13 @@ FINAL = (Step.AWAITING_CONFIRMATION, Step.REJECTED, Step.COMPLETED, Step.CANCELL
 ACTIVE = tuple(s for s in Step if s not in FINAL)
 
 # the Chinese name of each step, as pages and event logs show it
-STATE_NAMES = {
+STATE_NAMES = state_names(Step, {
     Step.NEW: "新建", Step.ARRIVAL_LOCATION: "进场签到（定位）", Step.ARRIVAL_PHOTO: "进场签到（照片）",
     Step.SAMPLE_PHOTO: "现场采样（照片）", Step.OUTPUT_PHOTO: "现场采样（仪器输出）", Step.SAMPLE_TIME: "现场采样（采样时间）",
     Step.CONDITIONS: "采样工况", Step.CONDITIONS_CONFIRM: "采样工况（核对）", Step.DEPARTURE_LOCATION: "离场签到（定位）",
     Step.DEPARTURE_PHOTO: "离场签到（照片）", Step.REVIEW: "提交前核对", Step.AWAITING_CONFIRMATION: "待排污单位确认",
     Step.REJECTED: "排污单位已退回", Step.COMPLETED: "已完成", Step.CANCELLED: "已取消",
-}
+})
 
 # What each step waits for from the sampler: "location", "image", "text" or "confirm".
 EXPECTS = {

@@ -51,7 +51,7 @@ def _web(app: Flask) -> None:
     import importlib
 
     from services.policy import scope_label
-    from web import db, nav
+    from web import db, links, nav
     from web.extensions import csrf, login_manager
 
     login_manager.init_app(app)
@@ -61,3 +61,4 @@ def _web(app: Flask) -> None:
                                  scope_label=scope_label)
     for name in AREAS:
         app.register_blueprint(importlib.import_module(name).bp)
+    links.install(app)

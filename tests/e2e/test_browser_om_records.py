@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from services import om_records
+from services import links
 from tests.support.browser import sign_in
 from tests.support.om_records import CREW_OPENID, bind_crew, recorded_visit
 
@@ -21,7 +21,7 @@ def test_the_crew_types_the_rest_of_a_sheet_on_the_phone(demo_world, live, confi
     bind_crew(runtime)
     recorded = recorded_visit(runtime, config.media_root, submitted=False)
     handset.context.add_cookies([{"name": "emss_sim_openid", "value": CREW_OPENID, "url": live}])
-    url = om_records.mobile_link(live, recorded.water_daily)
+    url = links.url(live, "om_sheet", recorded.water_daily)
     handset.goto(url)  # WeChat's silent OAuth, then back to the sheet
     assert handset.input_value("#f_reagent_left") == "800"  # answered in chat
     handset.fill("#f_reagent_left", "六百")

@@ -19,7 +19,7 @@ def _visit(runtime) -> OmVisit:
         visit = s.scalars(select(OmVisit).where(OmVisit.state != "new")).one()
         for relation in (visit.sheets, visit.events, visit.confirmations):
             list(relation)
-        visit.check_ins_loaded = visit.check_ins()
+        visit.check_ins_loaded = list(visit.check_ins)
         visit.photos_loaded = list(s.scalars(select(Photo).where(Photo.om_visit_id == visit.id).order_by(Photo.id)))
         return visit
 

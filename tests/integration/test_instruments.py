@@ -13,6 +13,7 @@ from services import clock, instruments
 from services.accounts import hash_password
 from services.demo import PASSWORD
 from services.instruments import InstrumentRefused, Particulars
+from services.texts.refusals import say
 from tests.support import desk
 
 
@@ -150,7 +151,7 @@ def test_the_service_says_which_required_particulars_are_missing(demo_world, db)
     with pytest.raises(InstrumentRefused) as refusal:
         instruments.register(db, polluter1, gas, Particulars(kind="analyser", name="  ", model="M",
                                                              manufacturer="厂", serial_no="S-1"))
-    assert str(refusal.value) == \
+    assert say(refusal.value) == \
         "请填写：仪器名称、测量因子、量程下限、量程上限、量程单位、测量原理、质控类别、安装日期。"
     sampler = Particulars(kind="auto_sampler", name="采样器", model="M", manufacturer="厂", serial_no="S-2",
                           range_high=10, installed_on=date(2024, 1, 1))

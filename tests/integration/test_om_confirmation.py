@@ -478,7 +478,8 @@ def test_the_om_agency_sees_the_unsigned_visit_and_resubmits_it_from_its_visits_
                                                                                     login, drain, monkeypatch):
     desk = login("om1")
     listing = desk.get("/om/tasks?show=all").get_data(as_text=True)
-    assert "待排污单位确认" in listing and "逾期未确认" not in listing and "重新提交排污单位确认" not in listing
+    # the state's one label, beside the visit machine (states/om_visit.py)
+    assert "待排污单位签名确认" in listing and "逾期未确认" not in listing and "重新提交排污单位确认" not in listing
     next_morning = at(1, 8, 0)
     monkeypatch.setattr(clock, "now", lambda: next_morning)
     assert "逾期未确认" in desk.get("/om/tasks?show=all").get_data(as_text=True)
@@ -488,7 +489,7 @@ def test_the_om_agency_sees_the_unsigned_visit_and_resubmits_it_from_its_visits_
     reject(client, url, html, "站房温度有误")
     listing = desk.get("/om/tasks?show=all").get_data(as_text=True)
     action = f'action="/om/visits/{submitted}/resubmit?show=all"'
-    assert "排污单位退回" in listing and action in listing and "重新提交排污单位确认" in listing
+    assert "排污单位已退回" in listing and action in listing and "重新提交排污单位确认" in listing
 
     done = desk.post(f"/om/visits/{submitted}/resubmit?show=all", data={"csrf_token": csrf_token(listing)})
     assert done.status_code == 303 and done.headers["Location"].endswith("/om/tasks?show=all")

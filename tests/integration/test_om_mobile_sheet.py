@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from models import OmSheet, OmVisitEvent, Role, User, WechatBinding
-from services import demo, om_records
+from services import demo, links
 from tests.conftest import BASE, csrf_token
 from tests.support.om_records import CREW_OPENID, WATER_DAILY_IN_CHAT, bind_crew, recorded_visit
 
@@ -32,8 +32,8 @@ def open_as(client, url: str, openid: str):
 
 
 def sheet_url(sheet_id: int) -> str:
-    """The link chat sends (services.om_records.mobile_link)."""
-    return om_records.mobile_link(BASE, sheet_id)
+    """The link chat sends (services.om_visits.sheet_url)."""
+    return links.url(BASE, "om_sheet", sheet_id)
 
 
 def answers(runtime, sheet_id: int) -> dict:

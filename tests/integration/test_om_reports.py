@@ -9,6 +9,7 @@ import pytest
 
 from services import clock, om_reports, uploads
 from services.om_reports import ReportDraft, ReportRefused, add_months
+from services.texts.refusals import say
 from services.uow import UnitOfWork
 from tests.support import files
 from tests.support.om_world import om_world, other_om_agency
@@ -37,7 +38,7 @@ def upload(unit, world, point=None, pdf=PDF, raw=RAW, **values):
 def refusal(unit, world, **kwargs) -> str:
     with pytest.raises((ReportRefused, uploads.UploadRefused)) as caught:
         upload(unit, world, **kwargs)
-    return str(caught.value)
+    return say(caught.value)
 
 
 def due(unit, world, point, instrument, kind, today=None):
@@ -78,8 +79,9 @@ def test_number_date_and_kind_are_checked(unit, world):
 
 def test_only_points_of_the_agencys_plans(unit, world):
     other = other_om_agency(unit.session)
-    with pytest.raises(ReportRefused, match="该点位不在本机构的运维计划内。"):
+    with pytest.raises(ReportRefused) as refused:
         om_reports.upload(unit, other, world.gas_point, ReportDraft("verification", "X-1", clock.today()), PDF, RAW)
+    assert say(refused.value) == "该点位不在本机构的运维计划内。"
     assert om_reports.points_of(unit.session, other.agency_id) == []
     assert {p.code for p in om_reports.points_of(unit.session, world.admin.agency_id)} == {"DA001", "DW001"}
 

@@ -88,7 +88,7 @@ def test_the_admin_makes_a_plan_from_the_sites_instruments(app, runtime, ids):
     page = om1.get(f"/om/plans/{plan.id}").get_data(as_text=True)
     assert "日常巡检记录单" in page and "校准记录单" in page and "每 7 天" in page and "刘洋" in page
     first = one(runtime, OmVisit, OmVisit.plan_id == plan.id, OmVisit.due_on == clock.today())
-    assert f'href="/om/visits/{first.id}"' in page and "待执行" in page
+    assert f'href="/om/visits/{first.id}"' in page and "未开始" in page  # the state's one label (states/om_visit.py)
 
 
 def test_a_plan_too_rare_for_the_standard_is_refused_and_the_form_keeps_what_was_typed(app, runtime, ids):

@@ -15,7 +15,7 @@ from PIL import Image, ImageDraw
 from sqlalchemy import select
 
 from models import CheckIn, CheckInKind, OmPlan, OmSheet, OmVisit, Photo, PhotoPurpose, PhotoStatus, User
-from services import clock, notify
+from services import clock, om_confirmations
 from services.photos import Watermark, process_photo
 from services.scenario_work import sheet_answers
 from services.uow import UnitOfWork
@@ -73,7 +73,7 @@ def awaiting_visit(app, drain=None, day: date | None = None, arrival: time = tim
         bind(visit)
         visit.confirm()  # 提交: to the polluter, who signs the same day
         visit.submitted_at = started + timedelta(hours=3, minutes=5)
-        notify.request_om_confirmation(uow, visit)
+        om_confirmations.request(uow, visit)
         uow.commit()
         visit_id = visit.id
     if drain is not None:

@@ -5,7 +5,7 @@ from datetime import date
 from types import SimpleNamespace
 
 from states import forms
-from states.om_sheets import CALIBRATION, DAILY_INSPECTION, STANDARD_MATERIALS, cross_check, prefilled
+from states.om_sheets import CALIBRATION, DAILY_INSPECTION, STANDARD_MATERIALS, cross_check, prefilled, sheet_tags
 
 DAY = date(2026, 11, 25)
 
@@ -42,3 +42,13 @@ def test_the_register_prefills_the_calibration_and_back_passes_over_it():
     earlier = forms.back(CALIBRATION, answers, tags, known)
     assert "standard_name" not in earlier and "unit" in earlier
     assert forms.back(CALIBRATION, forms.back(CALIBRATION, earlier, tags, known), tags, known) is None
+
+
+def test_a_sheet_keeps_the_fields_of_the_point_it_was_filled_for_even_if_its_instrument_moved():
+    Row = SimpleNamespace
+    stack, outfall = Row(kind="flue_gas"), Row(kind="wastewater")
+    moved = Row(point=stack, instrument=Row(point=outfall))
+    assert sheet_tags(moved) == {"flue_gas"}
+    # picked by kind, its instrument chosen from the register: the instrument's point says which fields apply
+    assert sheet_tags(Row(point=None, instrument=Row(point=outfall))) == {"wastewater"}
+    assert sheet_tags(Row(point=None, instrument=None)) == frozenset()

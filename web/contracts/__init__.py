@@ -3,11 +3,13 @@ read-only; the polluter concerned (and the district's regulator) may read it."""
 from __future__ import annotations
 
 from dataclasses import fields
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from models import Contract, Role
 from services import clock, contracts, policy, uploads
 from services.contracts import ContractRefused, Terms
+from services.texts.refusals import SENTENCES, say
 from web.access import me, role_required
 from web.contracts.forms import ContractForm
 from web.db import db, get_or_404, uow
@@ -62,8 +64,8 @@ def edit(contract_id: int):
     contract = get_or_404(Contract, contract_id)
     if contract.status != contracts.DRAFT:
         if request.method == "POST":
-            abort(400, contracts.REASONS["locked"].format(code=contract.code))
-        flash(contracts.REASONS["locked"].format(code=contract.code), "error")
+            abort(400, SENTENCES["contract"]["locked"].format(code=contract.code))
+        flash(SENTENCES["contract"]["locked"].format(code=contract.code), "error")
         return redirect(url_for("contracts.view", contract_id=contract.id))
     return _save(contract)
 
@@ -75,7 +77,7 @@ def submit(contract_id: int):
     try:
         contracts.submit(uow(), me(), contract)
     except ContractRefused as refused:
-        flash(str(refused), "error")
+        flash(say(refused), "error")
         return _render_view(contract, 400)
     uow().commit()
     flash(f"合同 {contract.code} 已提交，现在可以关联监测任务。", "success")
@@ -95,7 +97,7 @@ def _save(contract: Contract | None):
         if attachment is not None:
             contracts.attach(uow(), saved, attachment, form.attachment.data.filename)
     except (ContractRefused, uploads.UploadRefused) as refused:
-        flash(str(refused), "error")
+        flash(say(refused), "error")
         return _render_form(form, contract, 400)
     uow().commit()
     contract = saved
@@ -105,7 +107,7 @@ def _save(contract: Contract | None):
     try:
         contracts.submit(uow(), me(), contract)
     except ContractRefused as refused:
-        flash(f"草稿已保存，但未能提交：{refused}", "error")
+        flash(f"草稿已保存，但未能提交：{say(refused)}", "error")
         return _render_form(form, contract, 400)
     uow().commit()
     flash(f"合同 {contract.code} 已提交，现在可以关联监测任务。", "success")

@@ -11,6 +11,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from models import CreditDocument, Polluter, Role, TrainingRecord
 from services import clock, credit, uploads
 from services.credit import CATEGORIES, TRAINING_KINDS, CreditRefused
+from services.texts.refusals import say
 from web.access import me, role_required
 from web.db import db, get_or_404, uow
 from web.files import read_upload, send_media
@@ -103,7 +104,7 @@ def upload():
         document = credit.upload(uow(), me(), category, _file("file"), _filename("file"),
                                  request.form.get("title", ""), polluter_id=polluter_id, year=year)
     except (CreditRefused, uploads.UploadRefused) as refused:
-        flash(str(refused), "error")
+        flash(say(refused), "error")
         return _back(category, polluter_id, year, 400)
     uow().commit()
     flash(f"已上传{CATEGORIES[category].name}（第 {document.version} 版）。", "success")
@@ -145,7 +146,7 @@ def record_training():
                                         form.get("contents", ""), form.get("attendees", ""),
                                         _file("evidence"))
     except (CreditRefused, uploads.UploadRefused) as refused:
-        flash(str(refused), "error")
+        flash(say(refused), "error")
         year = _year_of(held_on)
         return _annual(year, 400, typed=form.to_dict())
     uow().commit()
@@ -168,7 +169,7 @@ def attach_evidence(record_id: int):
     try:
         credit.attach_evidence(uow(), record, _file("evidence"))
     except (CreditRefused, uploads.UploadRefused) as refused:
-        flash(str(refused), "error")
+        flash(say(refused), "error")
         return _annual(record.held_on.year, 400)
     uow().commit()
     flash(f"已上传 {record.held_on} {TRAINING_KINDS[record.kind]}记录的证书或记录文件。", "success")

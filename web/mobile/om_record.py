@@ -6,48 +6,19 @@ from __future__ import annotations
 import base64
 from collections.abc import Callable
 
-from flask import abort, request
-
 from handlers import texts as T
-from models import ConfirmationLink, OmConfirmation, OmSheet, OmVisit, Photo, User
-from services import clock, confirmations, om_confirmations, om_records
-from services.confirmations import ConfirmationProblem
-from services.signatures import SignatureProblem
+from models import OmConfirmation, OmSheet, OmVisit, Photo
+from services import clock, om_confirmations, om_records
 from states import forms
-from states.om_sheets import SHEETS
-from web.db import uow
+from states.om_sheets import SHEETS, sheet_tags
+from states.om_visit import STATE_NAMES
 from web.files import media_root, send_media
-from web.mobile.record import PHOTO_VARIANTS, STATUS_NAMES, announce
+from web.mobile.decision import STATUS_NAMES
+from web.mobile.record import PHOTO_VARIANTS
 
-VISIT_STATES = {
-    "awaiting_confirmation": "待排污单位签名确认",
-    "confirmed": "排污单位已确认",
-    "rejected": "排污单位已退回",
-    "cancelled": "已取消",
-}
 PHOTO_NAMES = {"arrival": "进场", "departure": "离场", "sheet": "运维作业"}
 LATE = "逾期确认"
 OVERDUE = "逾期未确认"
-DECISION_PROBLEMS = {
-    "reason_needed": "退回时请填写退回理由。",
-    "reason_too_long": f"退回理由请不超过 {confirmations.REASON_MAX} 个字。",
-    "bad_verdict": "请选择“确认签名”或“退回”。",
-}
-SIGNATURE_PROBLEMS = {
-    "missing": "请先在签名框内手写签名，再点击“确认签名”。",
-    "not_png": "签名图片无效，请点击“清除”后重新签名。",
-    "too_big": "签名图片过大，请点击“清除”后重新签名。",
-    "bad_size": "签名图片尺寸异常，请点击“清除”后重新签名。",
-    "blank": "未识别到有效的手写签名（空白或涂满），请点击“清除”后重新签名。",
-}
-DECIDED = {"confirm": "您已签名确认该运维记录，谢谢。", "reject": "已退回该运维记录，运维机构将更正后重新提交。"}
-ALREADY_DECIDED = "该运维记录已由{name}于 {at} 处理（{status}），本次操作未生效。"
-
-
-def sheet_tags(sheet: OmSheet) -> frozenset[str]:
-    """The tags selecting the sheet's fields: the kind of its instrument's point."""
-    point = sheet.instrument.point if sheet.instrument is not None else sheet.point
-    return frozenset({str(point.kind)}) if point is not None else frozenset()
 
 
 def sheet_rows(sheet: OmSheet) -> list[tuple[str, str]]:
@@ -58,7 +29,7 @@ def sheet_rows(sheet: OmSheet) -> list[tuple[str, str]]:
 
 def context(db, visit: OmVisit, photo_url: Callable[[Photo, str], str], signature_url: Callable[[OmConfirmation], str],
             decide_url: str | None = None, reason: str = "", error: str | None = None) -> dict:
-    """What mobile/_om_visit.html and mobile/_om_decision.html need."""
+    """What mobile/_om_visit.html and mobile/_decision.html need."""
     photos = om_records.photos(db, visit)
     confirmation = om_confirmations.latest(visit)
     items = [i for i in visit.plan.items if i.id in (visit.planned or [])]
@@ -88,34 +59,15 @@ def context(db, visit: OmVisit, photo_url: Callable[[Photo, str], str], signatur
         "error": error,
         "fmt": clock.fmt,
         "names": T,
-        "visit_states": VISIT_STATES,
+        "visit_states": STATE_NAMES,
         "photo_names": PHOTO_NAMES,
         "statuses": STATUS_NAMES,
         "late_name": LATE,
         "overdue_name": OVERDUE,
+        "signed": True,
+        "subject_name": visit.plan.name,
+        "record_template": "mobile/_om_visit.html",
     }
-
-
-def decide(confirmation: OmConfirmation, user: User, link: ConfirmationLink | None = None) -> str | None:
-    """Apply the posted decision (verdict = confirm with signature | reject with reason) and commit; returns
-    the problem to show with the form again (400), or None once the round is decided — by this request or
-    an earlier one."""
-    verdict = request.form.get("verdict", "")
-    try:
-        if verdict == "confirm":
-            made = om_confirmations.confirm(uow(), confirmation, user, request.form.get("signature"), link)
-        elif verdict == "reject":
-            made = om_confirmations.reject(uow(), confirmation, user, request.form.get("reason", ""), link)
-        else:
-            raise ConfirmationProblem("bad_verdict")
-    except SignatureProblem as problem:
-        return SIGNATURE_PROBLEMS[problem.code]
-    except ConfirmationProblem as problem:
-        if problem.code == "not_yours":
-            abort(404)
-        return DECISION_PROBLEMS[problem.code]
-    announce(made, verdict, confirmation, DECIDED, ALREADY_DECIDED)
-    return None
 
 
 def send_photo(db, visit: OmVisit, photo_id: int, variant: str):

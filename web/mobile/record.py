@@ -5,29 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import abort, flash, request
-
 from handlers import texts as T
-from models import Confirmation, ConfirmationLink, ConfirmationStatus, Photo, PhotoStatus, SamplingTrip, User
+from models import ConfirmationStatus, Photo, PhotoStatus, SamplingTrip
 from services import clock, confirmations, media, trips
-from services.confirmations import ConfirmationProblem
 from states import forms
 from states.conditions import WORKING_CONDITIONS
+from states.trip import STATE_NAMES
 from web.db import uow
 from web.files import send_media
+from web.mobile.decision import STATUS_NAMES
 
-STATUS_NAMES = {
-    ConfirmationStatus.PENDING: "待确认",
-    ConfirmationStatus.CONFIRMED: "已确认",
-    ConfirmationStatus.REJECTED: "已退回",
-}
-DECISION_PROBLEMS = {
-    "reason_needed": "退回时请填写退回理由。",
-    "reason_too_long": f"退回理由请不超过 {confirmations.REASON_MAX} 个字。",
-    "bad_verdict": "请选择“确认”或“退回”。",
-}
-DECIDED = {"confirm": "您已确认该采样行程，谢谢。", "reject": "已退回该采样行程，监测机构将更正后重新提交。"}
-ALREADY_DECIDED = "该采样行程已由{name}于 {at} 处理（{status}），本次操作未生效。"
 PHOTO_VARIANTS = {"thumb": "thumbnail_path", "watermarked": "watermarked_path"}
 
 
@@ -51,36 +38,11 @@ def context(trip: SamplingTrip, photo_url: Callable[[Photo, str], str], decide_u
         "names": T,
         "purposes": media.STEP_NAMES,
         "statuses": STATUS_NAMES,
+        "state_names": STATE_NAMES,
+        "signed": False,
+        "subject_name": trip.visit.task.code,
+        "record_template": "mobile/_trip.html",
     }
-
-
-def decide(confirmation: Confirmation, user: User, link: ConfirmationLink | None = None) -> str | None:
-    """Apply the posted decision (verdict = confirm | reject, reason) and commit; returns the problem to show
-    with the form again (400), or None once the round is decided — by this request or an earlier one."""
-    verdict = request.form.get("verdict", "")
-    try:
-        if verdict == "confirm":
-            made = confirmations.confirm(uow(), confirmation, user, link)
-        elif verdict == "reject":
-            made = confirmations.reject(uow(), confirmation, user, request.form.get("reason", ""), link)
-        else:
-            raise ConfirmationProblem("bad_verdict")
-    except ConfirmationProblem as problem:
-        if problem.code == "not_yours":
-            abort(404)
-        return DECISION_PROBLEMS[problem.code]
-    announce(made, verdict, confirmation, DECIDED, ALREADY_DECIDED)
-    return None
-
-
-def announce(made: bool, verdict: str, confirmation, decided: dict, already: str) -> None:
-    """Commit the decision and say how it went: decided now, or already decided by someone first."""
-    uow().commit()
-    if made:
-        flash(decided[verdict], "success")
-    else:
-        flash(already.format(name=confirmation.decided_by.display_name, at=clock.fmt(confirmation.decided_at),
-                             status=STATUS_NAMES[confirmation.status]), "error")
 
 
 def send_photo(trip: SamplingTrip, photo_id: int, variant: str):

@@ -13,6 +13,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from models import OmSheet, User
 from services import clock, om_records
 from services.om_records import SheetLocked
+from states.om_sheets import sheet_tags
 from web import formview, oauth
 from web.db import db, uow
 from web.mobile import VERIFIED_OPENID
@@ -43,7 +44,7 @@ def save(sheet_id: int):
     user = _crew_member(found)
     if not om_records.editable(found.visit):
         return _page(found, status=409)
-    form, tags = om_records.form_of(found), om_records.tags(found)
+    form, tags = om_records.form_of(found), sheet_tags(found)
     answers, errors = formview.parse_posted(form, tags, request.form)
     # a required field left empty is still to be answered (here or in chat); only wrong input is refused
     errors = {name: reason for name, reason in errors.items() if formview.PREFIX + name in request.form
@@ -92,7 +93,7 @@ def _authorize(sheet_id: int):
 
 def _page(found: OmSheet, typed=None, errors=None, notice: str | None = None, status: int = 200):
     editable = om_records.editable(found.visit)
-    form, tags = om_records.form_of(found), om_records.tags(found)
+    form, tags = om_records.form_of(found), sheet_tags(found)
     answers = om_records.answers(found)
     fields = formview.widgets(form, tags, answers, typed, errors) if editable else []
     missing = [f.label for f in form.applicable(tags) if f.required and answers.get(f.name) is None]

@@ -15,6 +15,7 @@ from models import OmConfirmation, OmSheet, OmVisit, Photo, Role
 from services import clock, om_pdf, om_records, policy
 from services.findings import summary as findings_summary
 from services.findings.facts import Subject
+from states.om_sheets import sheet_tags
 from states.qc_limits import rule_title
 from web import formview
 from web.access import me, role_required
@@ -141,7 +142,7 @@ def sheet(sheet_id: int):
 def correct(sheet_id: int):
     """更正: the O&M agency corrects a sheet of a visit the polluter rejected, before resubmitting it."""
     found = get_or_404(OmSheet, sheet_id)
-    form, tags = om_records.form_of(found), om_records.tags(found)
+    form, tags = om_records.form_of(found), sheet_tags(found)
     if not om_records.correctable(found.visit):
         return _correction(found, form, tags, notice=T.NOT_CORRECTABLE, status=409)
     if request.method == "GET":

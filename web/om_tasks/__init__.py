@@ -14,8 +14,10 @@ from models import Contract, Instrument, MonitoringPoint, OmPlan, OmReport, OmVi
 from services import clock, om_plans, om_reports, policy, uploads
 from services.om_plans import ItemDraft, PlanDraft, PlanRefused
 from services.om_reports import ReportDraft, ReportRefused
+from services.texts.refusals import say
 from states.om_frequencies import REPORT_KINDS
 from states.om_sheets import SHEETS
+from states.om_visit import ACTIVE, STATE_NAMES, Step
 from web.access import me, role_required
 from web.db import db, get_or_404, uow
 from web.files import read_upload, send_media
@@ -23,13 +25,13 @@ from web.ids import record_id
 
 bp = Blueprint("om_tasks", __name__, url_prefix="/om", template_folder="templates")
 
-STATE_NAMES = {"new": "待执行", "awaiting_confirmation": "待排污单位确认", "confirmed": "已确认",
-               "rejected": "排污单位退回", "cancelled": "已取消"}
 SHOWS = {"open": "待完成", "overdue": "逾期未完成", "all": "全部"}
+IN_PROGRESS = "现场运维中"
 
 
 def visit_state(state: str) -> str:
-    return STATE_NAMES.get(state, "现场运维中")
+    """The agency's list says where a visit stands; the steps of one under way are the crew's business."""
+    return STATE_NAMES[state] if state == Step.NEW or state not in ACTIVE else IN_PROGRESS
 
 
 def om_admin(view):
@@ -107,7 +109,7 @@ def _plan_form(contract: Contract, plan: OmPlan | None):
             draft = _draft(contract, plan, rows)
             saved = om_plans.save_plan(uow(), me(), draft, plan)
         except PlanRefused as refused:
-            flash(str(refused), "error")
+            flash(say(refused), "error")
             return _render_plan_form(contract, plan, rows, 400)
         uow().commit()
         flash(f"运维计划“{saved.name}”已保存，现场运维任务已生成到 {om_plans.HORIZON_DAYS} 天后。", "success")
@@ -230,7 +232,7 @@ def point_reports(point_id: int):
             om_reports.upload(uow(), me(), point, _report_draft(), read_upload("report", uploads.REPORT),
                               read_upload("raw", uploads.RAW_RECORD))
         except (ReportRefused, uploads.UploadRefused) as refused:
-            flash(str(refused), "error")
+            flash(say(refused), "error")
             status = 400
         else:
             uow().commit()

@@ -7,13 +7,13 @@ from sqlalchemy import select
 
 from models import OmPlan, OmVisit
 from services import om_confirmations, policy
-from services.confirmations import ConfirmationProblem
+from services.decisions import ConfirmationProblem
+from services.texts.refusals import say
 from web.access import me
 from web.db import db, uow
 from web.om_tasks import bp, om_admin
 
 RESUBMITTED = "已重新提交排污单位签名确认，排污单位已绑定微信的账号将收到新的模板消息。"
-NOT_REJECTED = "该运维记录未被排污单位退回，无需重新提交。"
 
 
 @bp.post("/visits/<int:visit_id>/resubmit")
@@ -28,7 +28,7 @@ def resubmit(visit_id: int):
     except ConfirmationProblem as problem:
         if problem.code == "not_yours":
             abort(404)
-        flash(NOT_REJECTED, "error")
+        flash(say(problem), "error")
     else:
         uow().commit()
         flash(RESUBMITTED, "success")

@@ -13,7 +13,7 @@ from services.polluter_accounts import AccountProblem
 from states.trip import Step
 from web.access import me, role_required
 from web.db import db, get_or_404, uow
-from web.mobile import record
+from web.mobile import decision, record
 
 bp = Blueprint("polluter", __name__, url_prefix="/polluter", template_folder="templates")
 
@@ -25,7 +25,6 @@ ACCOUNT_PROBLEMS = {
     "weak_password": f"密码至少 {polluter_accounts.PASSWORD_MIN} 位。",
     "not_manager": "只有本单位的账号管理人（如环保负责人）可以开通或停用同事的账号。",
 }
-NOTHING_PENDING = "该采样行程当前没有待确认的请求。"
 
 
 class ConfirmerForm(FlaskForm):
@@ -60,13 +59,9 @@ def trip(trip_id: int):
 def decide(trip_id: int):
     """The same decision as on the phone, by the signed-in polluter user."""
     found = get_or_404(SamplingTrip, trip_id)
-    confirmation = confirmations.pending(found)
-    if confirmation is None:
-        flash(NOTHING_PENDING, "error")
-    else:
-        error = record.decide(confirmation, me())
-        if error:
-            return _trip_page(found, reason=request.form.get("reason", ""), error=error, status=400)
+    error = decision.decide_on_desk(decision.TRIP, confirmations.pending(found), me())
+    if error:
+        return _trip_page(found, reason=request.form.get("reason", ""), error=error, status=400)
     return redirect(url_for(".trip", trip_id=trip_id), code=303)
 
 

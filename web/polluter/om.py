@@ -3,16 +3,14 @@ overdue ones marked), the latest decisions, and each visit's record with the sam
 as the phone page."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 
 from models import Role
 from services import clock, om_confirmations
 from web.access import me, role_required
 from web.db import db
-from web.mobile import om_record
+from web.mobile import decision, om_record
 from web.polluter import bp
-
-NOTHING_PENDING = "该运维记录当前没有待确认的请求。"
 
 
 @bp.get("/om/")
@@ -39,13 +37,9 @@ def om_visit(visit_id: int):
 def om_decide(visit_id: int):
     """The same decision as on the phone, by the signed-in polluter user."""
     visit = _visit(visit_id)
-    confirmation = om_confirmations.pending(visit)
-    if confirmation is None:
-        flash(NOTHING_PENDING, "error")
-    else:
-        error = om_record.decide(confirmation, me())
-        if error:
-            return _page(visit, reason=request.form.get("reason", ""), error=error, status=400)
+    error = decision.decide_on_desk(decision.OM, om_confirmations.pending(visit), me())
+    if error:
+        return _page(visit, reason=request.form.get("reason", ""), error=error, status=400)
     return redirect(url_for(".om_visit", visit_id=visit_id), code=303)
 
 

@@ -9,6 +9,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from models import Instrument, InstrumentKind, MonitoringPoint, Polluter, Role
 from services import clock, instruments
 from services.instruments import InstrumentRefused, Particulars
+from services.texts.refusals import say
 from states.instrument_form import ANALYTE_CLASSES, INSTRUMENT, KIND_NAMES, tags
 from web import formview
 from web.access import me, role_required
@@ -60,7 +61,7 @@ def register(point_id: int):
     try:
         instrument = instruments.register(db(), me(), point, Particulars.from_answers(asked, answers))
     except InstrumentRefused as refusal:
-        return _page(me().polluter, point, manage=True, kind=kind, typed=request.form, refusal=str(refusal),
+        return _page(me().polluter, point, manage=True, kind=kind, typed=request.form, refusal=say(refusal),
                      status=400)
     uow().commit()
     flash(f"已备案{KIND_NAMES[instrument.kind]}：{instrument.name}（出厂编号 {instrument.serial_no}）。", "success")
@@ -79,7 +80,7 @@ def save(instrument_id: int):
         try:
             instruments.edit(db(), instrument, Particulars.from_answers(instrument.kind, answers))
         except InstrumentRefused as refusal:
-            problem = str(refusal)
+            problem = say(refusal)
     if errors or problem:  # the row changes only once every check has passed
         return _page(me().polluter, point, manage=True, kind=instrument.kind, editing=instrument,
                      typed=request.form, errors=errors, refusal=problem, status=400)
@@ -96,7 +97,7 @@ def deactivate(instrument_id: int):
     try:
         instruments.deactivate(db(), instrument, request.form.get("reason"))
     except InstrumentRefused as refusal:
-        flash(str(refusal), "error")
+        flash(say(refusal), "error")
     else:
         uow().commit()
         flash(f"已停用：{instrument.name}（出厂编号 {instrument.serial_no}），历史记录仍保留。", "success")

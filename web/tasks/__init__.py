@@ -11,6 +11,7 @@ from services import clock, filings
 from services import tasks as task_service
 from services.contracts import linkable
 from services.tasks import Application, TaskFilter, TaskRefused
+from services.texts.refusals import SENTENCES, say
 from states.task import STATUS_NAMES, TRANSITIONS
 from web.access import me, role_required
 from web.db import db, get_or_404, uow
@@ -116,7 +117,7 @@ def new():
     """新建委托任务: only an agency whose filing is in force."""
     user = me()
     if not filings.may_run_tasks(db(), user.agency_id):
-        flash(task_service.REASONS["not_filed"], "error")
+        flash(SENTENCES["task"]["not_filed"], "error")
         return redirect(url_for("tasks.index"))
     form = _application_form(ApplicationForm())
     if not form.validate_on_submit():
@@ -124,7 +125,7 @@ def new():
     try:
         task = task_service.apply(uow(), user, _application(form))
     except TaskRefused as refused:
-        flash(str(refused), "error")
+        flash(say(refused), "error")
         return _render_application(form, None, 400)
     uow().commit()
     flash(T.FLASH["applied"].format(code=task.code), "success")
@@ -138,8 +139,8 @@ def edit(task_id: int):
     task = get_or_404(MonitoringTask, task_id)
     if task.status != TaskStatus.APPLICATION:
         if request.method == "POST":
-            abort(400, task_service.REASONS["application_closed"])
-        flash(task_service.REASONS["application_closed"], "error")
+            abort(400, SENTENCES["task"]["application_closed"])
+        flash(SENTENCES["task"]["application_closed"], "error")
         return redirect(url_for("tasks.view", task_id=task.id))
     form = _application_form(ApplicationForm(obj=task if request.method == "GET" else None))
     if request.method == "GET":
@@ -149,7 +150,7 @@ def edit(task_id: int):
     try:
         task_service.revise_application(uow(), me(), task, _application(form))
     except TaskRefused as refused:
-        flash(str(refused), "error")
+        flash(say(refused), "error")
         return _render_application(form, task, 400)
     uow().commit()
     flash(T.FLASH["application_revised"], "success")
@@ -190,12 +191,12 @@ def advance(task_id: int):
     task = get_or_404(MonitoringTask, task_id)
     trigger = request.form.get("trigger", "")
     if trigger not in PAGE_TRIGGERS:
-        flash(task_service.REASONS["wrong_status"].format(status=T.status_name(task.status)), "error")
+        flash(SENTENCES["task"]["wrong_status"].format(status=T.status_name(task.status)), "error")
         return _render_task(task, 400)
     try:
         task_service.advance(task, me(), trigger)
     except TaskRefused as refused:
-        flash(str(refused), "error")
+        flash(say(refused), "error")
         return _render_task(task, 400)
     uow().commit()
     flash(T.FLASH[trigger], "success")

@@ -11,6 +11,7 @@ from services import clock, filings, scheduling
 from services import tasks as task_service
 from services.scheduling import ScheduleRefused, VisitRequest
 from services.tasks import NewPoint, PlanLine, TaskRefused
+from services.texts.refusals import say
 from web.access import me, role_required
 from web.db import db, get_or_404, uow
 from web.tasks import CLERK, bp
@@ -32,7 +33,7 @@ def plan(task_id: int):
     try:
         task_service.save_plan(uow(), me(), task, _posted_lines(task))
     except TaskRefused as refused:
-        flash(str(refused), "error")
+        flash(say(refused), "error")
         return _render_plan(task, NewPointForm(prefix="point"), request.form, 400)
     uow().commit()
     flash(T.FLASH["plan_saved"], "success")
@@ -67,7 +68,7 @@ def add_point(task_id: int):
     try:
         point = task_service.add_point(uow(), me(), task, new)
     except TaskRefused as refused:
-        flash(str(refused), "error")
+        flash(say(refused), "error")
         return _render_plan(task, form, None, 400)
     uow().commit()
     flash(T.FLASH["point_added"].format(code=point.code), "success")
@@ -123,7 +124,7 @@ def schedule(task_id: int):
     try:
         visit = scheduling.schedule(uow(), me(), task, request_)
     except ScheduleRefused as refused:
-        flash(str(refused), "error")
+        flash(say(refused), "error")
         return _render_schedule(task, form, 400)
     uow().commit()
     flash(T.FLASH["visit_scheduled"].format(day=visit.day, starts=f"{visit.starts:%H:%M}",
@@ -159,7 +160,7 @@ def unschedule(task_id: int, visit_id: int):
     except ScheduleRefused as refused:
         if refused.code == "visit_not_found":
             abort(404)
-        flash(str(refused), "error")
+        flash(say(refused), "error")
         return _render_schedule(task, _visit_form(task), 400)
     uow().commit()
     flash(T.FLASH["visit_removed"], "success")

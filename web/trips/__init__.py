@@ -11,7 +11,7 @@ from models import ConfirmationStatus, Role, SamplingTrip
 from services import clock, confirmations, corrections, event_text, trips
 from services.corrections import CorrectionProblem
 from states.conditions import WORKING_CONDITIONS
-from states.trip import Step
+from states.trip import STATE_NAMES, Step
 from web import formview
 from web.access import me, role_required
 from web.db import get_or_404, uow
@@ -95,7 +95,8 @@ def _page(trip: SamplingTrip, errors: dict | None = None, time_errors: dict | No
         "trips/correct.html", trip=trip, task=trip.visit.task, fields=fields, samples=samples,
         rejection=rejected[-1] if rejected else None, correctable=trip.state == Step.REJECTED,
         current=confirmations.latest(trip), corrections=[e for e in trip.events if e.action == "correct"],
-        note=posted.get("note", "") if posted else "", fmt=clock.fmt, names=T, what=event_text.what,
+        note=posted.get("note", "") if posted else "", fmt=clock.fmt, names=T, state_names=STATE_NAMES,
+        what=event_text.what,
     ), status
 
 

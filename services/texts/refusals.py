@@ -1,0 +1,187 @@
+"""Every refusal's Chinese sentence (拒绝原因), in one catalogue: domain → code → sentence, filled with the
+refusal's details. Services raise a `Refusal` (services/refusal.py) with a code; the edge — a chat handler or a
+web view — words it with `say`. Where one code reads differently on two pages (a dead link of a trip's or an O&M
+visit's round), the page names the domain it speaks for."""
+from __future__ import annotations
+
+from services.decisions import REASON_MAX
+from services.refusal import Refusal
+
+NOTHING_TO_GO_BACK = "当前没有可以返回的步骤。"
+PHOTO_NEEDED = "本步骤至少需要 1 张照片，请点击“现场 → 拍照”。"
+# a dead confirmation link: the same for both kinds of round, but where it was resubmitted or where to go instead
+LINK = {
+    "unknown": "此确认链接无效，请从微信模板消息中打开。",
+    "used": "此确认链接已使用过，不能重复使用。处理结果已记录。",
+}
+
+SENTENCES: dict[str, dict[str, str]] = {
+    # a sampler's trip in chat (services/trips.py)
+    "trip": {
+        "not_assigned": "这项任务没有分配给您，请重新发送“采样任务”选择。",
+        "photo_needed": PHOTO_NEEDED,
+        "bad_time": "时间格式不正确。请回复如 10:35 的时间，或回复 1 使用当前时间。",
+        "future_time": "采样时间不能晚于现在，请重新输入。",
+        "cannot_go_back": NOTHING_TO_GO_BACK,
+    },
+    # an O&M crew member's visit in chat (services/om_visits.py)
+    "om_visit": {
+        "not_assigned": "这项运维任务没有分配给您，请重新发送“污染源运维”选择。",
+        "photo_needed": PHOTO_NEEDED,
+        "cannot_go_back": NOTHING_TO_GO_BACK,
+        "bad_choice": "请回复列表中的序号（1～{count}）。",
+        "no_instrument": "该排污单位尚未备案自动监测仪器，无法填写记录单，请联系排污单位完成仪器备案。",
+        "sheet_needed": "离场前请至少填写并确认 1 份记录单。",
+    },
+    # the link of a trip's round (services/confirmations.py), as its page says it
+    "trip_link": {
+        **LINK,
+        "superseded": "此链接已失效：监测机构已更正并重新提交了该采样行程，请打开最新收到的模板消息。",
+        "expired": "此确认链接已过期。请登录网页端“待确认采样行程”进行确认，或联系监测机构。",
+    },
+    # the link of an O&M visit's round (services/om_confirmations.py)
+    "om_link": {
+        **LINK,
+        "superseded": "此链接已失效：运维机构已更正并重新提交了该运维记录，请打开最新收到的模板消息。",
+        "expired": "此确认链接已过期。请在公众号菜单点击“污染源运维”获取新的确认链接，或联系运维机构。",
+    },
+    # the polluter's decision on a round (services/decisions.py)
+    "confirmation": {
+        "reason_needed": "退回时请填写退回理由。",
+        "reason_too_long": f"退回理由请不超过 {REASON_MAX} 个字。",
+        "bad_verdict": "请选择“{button}”或“退回”。",
+        "not_rejected": "该运维记录未被排污单位退回，无需重新提交。",
+    },
+    # the handwritten signature of an O&M visit's confirmation (services/signatures.py)
+    "signature": {
+        "missing": "请先在签名框内手写签名，再点击“确认签名”。",
+        "not_png": "签名图片无效，请点击“清除”后重新签名。",
+        "too_big": "签名图片过大，请点击“清除”后重新签名。",
+        "bad_size": "签名图片尺寸异常，请点击“清除”后重新签名。",
+        "blank": "未识别到有效的手写签名（空白或涂满），请点击“清除”后重新签名。",
+    },
+    # services/contracts.py
+    "contract": {
+        "code_required": "请填写合同编号。",
+        "code_taken": "合同编号 {code} 已被本机构的其他合同使用。",
+        "polluter_required": "请从排污单位名录中选择委托方。",
+        "period_order": "合同周期的结束日期不能早于开始日期。",
+        "bad_source": "样品获取方式只能是“现场采样”或“送样”。",
+        "missing_terms": "提交前请填写：{names}。",
+        "locked": "合同 {code} 已提交，不能再修改。",
+    },
+    # services/instruments.py
+    "instrument": {
+        "missing": "请填写：{names}。",
+        "too_long": "「{label}」不能超过 {limit} 个字。",
+        "range_order": "量程上限必须大于量程下限。",
+        "bad_class": "请选择质控类别。",
+        "accepted_before_installed": "验收日期不能早于安装日期。",
+        "future_date": "{label}不能晚于今天（{today}）。",
+        "not_equipped": "测点 {point} 不是废水或废气排口，不能登记自动监测仪器。",
+        "sampler_on_gas": "自动采样器只能登记在废水测点上，{point} 是废气测点。",
+        "bad_kind": "仪器类型只能是分析仪器或自动采样器。",
+        "serial_taken": "测点 {point} 已登记出厂编号为 {serial} 的仪器（{name}），请勿重复备案。",
+        "inactive": "仪器 {name} 已停用，不能再修改。",
+    },
+    # services/om_plans.py
+    "om_plan": {
+        "not_om": "只有运维机构可以制定运维计划。",
+        "name_required": "请填写计划名称。",
+        "contract_required": "请选择本机构已提交的运维合同。",
+        "contract_not_submitted": "合同 {code} 尚未提交，提交后才能制定运维计划。",
+        "period_required": "请填写计划的开始和结束日期。",
+        "period_order": "计划的结束日期不能早于开始日期。",
+        "outside_contract": "计划周期（{starts} 至 {ends}）须在合同 {code} 的周期（{period}）之内。",
+        "crew_required": "请至少选择一名本机构的运维人员。",
+        "not_crew": "{name} 不是本机构的运维人员，不能加入运维计划。",
+        "not_equipment": "所选设备不属于本机构或已停用。",
+        "items_required": "请至少选择一项运维内容（点位、仪器、记录单和频次）。",
+        "not_point": "所选点位不属于 {polluter}。",
+        "not_instrument": "所选仪器不在点位 {point} 上或已停用。",
+        "not_sheet": "没有名为“{sheet}”的运维记录单。",
+        "bad_frequency": "{what}的频次须为 1～366 天。",
+        "too_rare": "{what}的频次为每 {days} 天一次，超过标准要求的最长间隔 {maximum} 天（{clause}）。",
+        "item_in_use": "{what}已有现场运维记录，不能从计划中删除。",
+    },
+    # services/om_reports.py
+    "om_report": {
+        "not_our_point": "该点位不在本机构的运维计划内。",
+        "not_instrument": "所选仪器不在该点位上。",
+        "bad_kind": "报告类型只能是“比对”或“校验”。",
+        "number_required": "请填写报告编号。",
+        "number_taken": "报告编号 {number} 已上传过。",
+        "date_required": "请填写比对/校验实施日期。",
+        "date_future": "实施日期不能晚于今天。",
+        "file_required": "请上传报告文件（PDF）。",
+        "raw_required": "请上传原始记录。",
+    },
+    # services/scheduling.py
+    "schedule": {
+        "schedule_closed": "任务当前不在采样计划或现场采样阶段，不能安排采样。",
+        "day_past": "采样日期 {day} 已过，请选择今天或以后的日期。",
+        "window": "采样结束时间应晚于开始时间。",
+        "samplers_required": "请至少选择一名采样人员。",
+        "equipment_required": "请至少选择一台采样设备。",
+        "staff_not_filed": "{name} 不在审核通过的备案人员中，不能安排采样。",
+        "certificate_invalid": "{name} 的上岗证有效期至 {until}，{day} 不在有效期内，不能安排采样。",
+        "no_sampler_account": "{name} 没有采样人员账号，无法在微信中执行采样，请先为其开通账号。",
+        "equipment_not_filed": "设备 {name} 不在审核通过的备案设备中，不能安排采样。",
+        "calibration_invalid": "设备 {name} 的检定/校准有效期至 {until}，{day} 不在有效期内，不能安排采样。",
+        "double_booked": "{name} 在 {day} {starts}-{ends} 已安排了任务“{code} {task}”的采样，与本次时间重叠。",
+        "visit_not_found": "该采样安排不存在。",
+        "visit_started": "该次采样的行程已经开始，不能删除。",
+    },
+    # services/credit.py
+    "credit": {
+        "unknown_category": "未知的资料类别。",
+        "site_required": "请选择站点（排污单位）。",
+        "not_our_site": "该排污单位不是本机构的运维站点：只有已提交的运维合同或运维计划中的排污单位才能上传站点资料。",
+        "bad_year": "年度应为 {low}—{high} 年之间的年份。",
+        "file_required": "请选择要上传的文件。",
+        "bad_kind": "请选择记录类型：教育、培训或监督。",
+        "bad_date": "请填写正确的日期（例如 {today}）。",
+        "future_date": "日期不能晚于今天。",
+        "contents_required": "请填写教育、培训或监督的具体内容。",
+        "attendees_required": "请填写参加人员。",
+        "title_too_long": "标题不能超过 200 个字。",
+    },
+    # services/tasks.py
+    "task": {
+        "not_filed": "本机构尚无审核通过的备案，不能新建监测任务。",
+        "name_required": "请填写任务名称。",
+        "bad_category": "请选择任务类别。",
+        "polluter_required": "请从排污单位名录中选择监测对象。",
+        "own_site_missing": "名录中没有登记本企业的厂区，请联系管理员。",
+        "own_site_only": "自主检测企业只能为本企业的厂区申请监测任务。",
+        "contract_required": "请选择已提交的合同：非自主检测的任务必须关联合同。",
+        "contract_not_found": "所选合同不存在。",
+        "contract_not_submitted": "合同 {code} 尚未提交，只有已提交的合同可以关联任务。",
+        "contract_other_polluter": "合同 {code} 的委托方是 {polluter}，与所选监测对象不一致。",
+        "application_closed": "委托申请已提交，不能再修改。",
+        "plan_closed": "任务已不在方案编制阶段，方案不能修改。",
+        "point_not_listed": "所选点位不在该排污单位的名录中。",
+        "factor_not_listed": "名录中点位 {point} 没有监测因子“{factor}”。",
+        "duplicate_line": "点位 {point} 的因子“{factor}”重复。",
+        "method_required": "请填写点位 {point} “{factor}”的监测方法。",
+        "method_too_long": "点位 {point} “{factor}”的监测方法过长。",
+        "samples_range": "点位 {point} “{factor}”的每次样品数应为 1～{most} 的整数。",
+        "bad_kind": "请选择点位类型。",
+        "point_kind_exists": "名录中该排污单位已有同类点位（{points}），请从名录中选择；只有没有该类点位时才能新增。",
+        "point_name_required": "请填写新点位的名称。",
+        "point_factors_required": "请填写新点位的监测因子。",
+        "plan_empty": "方案中还没有点位和因子，请先编制方案。",
+        "no_visits": "还没有安排采样，请至少安排一次采样。",
+        "plan_has_visits": "已经安排了采样，请先删除采样安排再修改方案。",
+        "wrong_status": "任务当前处于“{status}”阶段，不能执行此操作。",
+    },
+}
+
+
+def say(refusal: Exception, domain: str | None = None) -> str:
+    """The refusal in the user's words: its domain's sentence for its code (or `domain`'s, where the page
+    speaks for one), filled with its details. The refusals that still carry their own sentence — an upload's,
+    a directory file's, a filing's, whose wording is built where the check runs — say themselves."""
+    if not isinstance(refusal, Refusal):
+        return str(refusal)
+    return SENTENCES[domain or refusal.domain][refusal.code].format(**refusal.details)

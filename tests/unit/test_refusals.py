@@ -1,0 +1,77 @@
+"""Every refusal a service raises reads as a Chinese sentence from the one catalogue
+(services/texts/refusals.py): a code without a sentence would show the user a bare English code."""
+from __future__ import annotations
+
+import ast
+import importlib
+import pkgutil
+from pathlib import Path
+
+import services
+from services.refusal import Refusal, TripProblem
+from services.texts.refusals import SENTENCES, say
+
+SERVICES = Path(services.__file__).parent
+# codes the edges answer otherwise: the step's own prompt, a 404, the closed visit's state, the sheet's problems
+ANSWERED_OTHERWISE = {("trip", "wrong_step"), ("trip", "trip_closed"), ("om_visit", "wrong_step"),
+                      ("om_visit", "visit_closed"), ("om_visit", "check_failed"), ("confirmation", "not_yours")}
+# a dead link is worded by the page it was opened on: a trip's or an O&M visit's
+LINK_CODES = {"unknown", "superseded", "expired", "used"}
+
+
+def _refusal_classes() -> dict[str, type[Refusal]]:
+    for module in pkgutil.walk_packages([str(SERVICES)], "services."):
+        importlib.import_module(module.name)
+    found, todo = {}, [Refusal]
+    while todo:
+        for sub in todo.pop().__subclasses__():
+            todo.append(sub)
+            if sub.__module__.startswith("services."):  # not a test's own subclass
+                found[sub.__name__] = sub
+    return found
+
+
+def _raised_codes(classes: dict[str, type[Refusal]]) -> set[tuple[str, str, str]]:
+    """(class, code, where) of every refusal built with a literal code anywhere in services/."""
+    raised = set()
+    for path in SERVICES.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if not isinstance(node, ast.Call) or not node.args:
+                continue
+            name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", None)
+            code = node.args[0]
+            if name in classes and isinstance(code, ast.Constant) and isinstance(code.value, str):
+                raised.add((name, code.value, f"{path.name}:{node.lineno}"))
+    return raised
+
+
+def test_every_code_a_service_refuses_with_has_a_chinese_sentence():
+    classes = _refusal_classes()
+    raised = _raised_codes(classes)
+    assert len(raised) > 100  # the scan sees the services' refusals
+    missing = []
+    for name, code, where in raised:
+        domain = classes[name].domain
+        if (domain, code) in ANSWERED_OTHERWISE:
+            continue
+        domains = ("trip_link", "om_link") if domain == "confirmation" and code in LINK_CODES else (domain,)
+        missing += [(where, d, code) for d in domains if code not in SENTENCES.get(d, {})]
+    assert missing == []
+
+
+def test_every_refusal_class_names_a_section_of_the_catalogue():
+    unnamed = [name for name, cls in _refusal_classes().items() if cls.domain not in SENTENCES]
+    assert unnamed == []
+
+
+def test_a_sentence_is_filled_with_the_refusals_details():
+    from services.om_visits import OmProblem
+
+    assert say(OmProblem("bad_choice", count=8)) == "请回复列表中的序号（1～8）。"
+    assert say(TripProblem("photo_needed")) == "本步骤至少需要 1 张照片，请点击“现场 → 拍照”。"
+
+
+def test_every_sentence_is_chinese():
+    english = [(domain, code) for domain, codes in SENTENCES.items() for code, sentence in codes.items()
+               if not any("\u4e00" <= ch <= "\u9fff" for ch in sentence)]
+    assert english == []
