@@ -11,8 +11,8 @@ from handlers import om_polluter
 from handlers import om_views as views
 from handlers import texts as T
 from handlers.turn import Picture, Place, Turn
-from models import Role
-from services import clock, om_visits
+from models import Role, clock
+from services import om_visits
 from services.om_visits import OmProblem
 from states import forms
 from states.om_sheets import SHEETS

@@ -8,8 +8,8 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from models import clock
 from models.audit import CHAINED, GENESIS, AuditRoot, Chained, entry_hash
-from services import clock
 
 BATCH = 1000  # rows streamed at a time while walking the chains
 

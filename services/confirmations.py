@@ -27,8 +27,8 @@ from models import (
     TripEvent,
     User,
     WechatBinding,
+    clock,
 )
-from services import clock
 from states.trip import Step, bind, can
 
 # long enough for a polluter who only sees the message the next working day; a later link is refused and

@@ -33,8 +33,9 @@ from models import (
     User,
     Visit,
     WechatBinding,
+    clock,
 )
-from services import clock, filings
+from services import filings
 from services.accounts import hash_password
 
 PASSWORD = "demo1234"

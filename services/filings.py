@@ -30,8 +30,10 @@ from models import (
     Staff,
     User,
     Vehicle,
+    clock,
 )
-from services import certificates, clock, uploads
+from services import certificates, uploads
+from services.uow import UnitOfWork
 from states import filing as machine
 from states.filing_forms import (
     AGENCY_COLUMNS,
@@ -195,7 +197,8 @@ def update_basic(db: Session, agency: Agency, values: Mapping) -> Filing:
     return draft
 
 
-def save_staff(uow, agency: Agency, values: Mapping, certificate: bytes | None, staff: Staff | None = None) -> Staff:
+def save_staff(uow: UnitOfWork, agency: Agency, values: Mapping, certificate: bytes | None,
+               staff: Staff | None = None) -> Staff:
     """Add a person (人员) or correct one, with their certificate; the next version will carry the change.
     `values` are the STAFF form's answers."""
     db = uow.session
@@ -212,7 +215,7 @@ def save_staff(uow, agency: Agency, values: Mapping, certificate: bytes | None, 
     return _store(uow, agency, staff or Staff(agency_id=agency.id), values, certificate, "staff")
 
 
-def save_equipment(uow, agency: Agency, values: Mapping, certificate: bytes | None,
+def save_equipment(uow: UnitOfWork, agency: Agency, values: Mapping, certificate: bytes | None,
                    equipment: Equipment | None = None) -> Equipment:
     """Add an instrument (设备) or correct one, with its calibration certificate (检定/校准证书).
     `values` are the EQUIPMENT form's answers."""
@@ -243,7 +246,7 @@ def _certificate_problem(section: Section, certificate: bytes | None, row) -> di
     return {}
 
 
-def _store(uow, agency: Agency, row, values: dict, certificate: bytes | None, section: str):
+def _store(uow: UnitOfWork, agency: Agency, row, values: dict, certificate: bytes | None, section: str):
     for name, value in values.items():
         setattr(row, name, date.fromisoformat(value) if name.endswith("_valid_until") and value else value)
     if certificate:

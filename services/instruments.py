@@ -15,8 +15,8 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import Instrument, InstrumentKind, MonitoringPoint, OmPlan, PointKind, Polluter, Role, User
-from services import clock, policy
+from models import Instrument, InstrumentKind, MonitoringPoint, OmPlan, PointKind, Polluter, Role, User, clock
+from services import policy
 from states.instrument_form import ANALYTE_CLASSES, INSTRUMENT, YES, tags
 
 # the points that carry automatic monitoring equipment (企业排口)

@@ -13,8 +13,18 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from models import ConfirmationLink, ConfirmationStatus, OmConfirmation, OmPlan, OmVisit, OmVisitEvent, Role, User
-from services import checkins, clock, signatures
+from models import (
+    ConfirmationLink,
+    ConfirmationStatus,
+    OmConfirmation,
+    OmPlan,
+    OmVisit,
+    OmVisitEvent,
+    Role,
+    User,
+    clock,
+)
+from services import checkins, signatures
 from services.confirmations import REASON_MAX, ConfirmationProblem, Invitation, bound_confirmers, issue_link
 from states.om_visit import Step, bind, can
 

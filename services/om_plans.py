@@ -31,8 +31,9 @@ from models import (
     Polluter,
     Role,
     User,
+    clock,
 )
-from services import clock
+from services.uow import UnitOfWork
 from states.om_frequencies import medium_of, standard_for
 from states.om_sheets import SHEETS
 from states.om_visit import FINAL, Step
@@ -134,7 +135,8 @@ def describe(point: MonitoringPoint, instrument: Instrument | None, sheet: str) 
     return f"{what}的{SHEETS[sheet].title}" if sheet in SHEETS else what
 
 
-def save_plan(uow, user: User, draft: PlanDraft, plan: OmPlan | None = None, today: date | None = None) -> OmPlan:
+def save_plan(uow: UnitOfWork, user: User, draft: PlanDraft, plan: OmPlan | None = None,
+              today: date | None = None) -> OmPlan:
     """新建/修改运维计划: checked against the contract, the agency's crew and equipment, the site's points and
     instruments, and the standards' frequencies; then its visits are generated through the horizon."""
     db = uow.session

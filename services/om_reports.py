@@ -19,8 +19,9 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import Instrument, InstrumentKind, MonitoringPoint, OmPlan, OmReport, User
-from services import clock, uploads
+from models import Instrument, InstrumentKind, MonitoringPoint, OmPlan, OmReport, User, clock
+from services import uploads
+from services.uow import UnitOfWork
 from states.om_frequencies import REPORT_KINDS, ReportRule, medium_of, report_rule
 
 REASONS = {
@@ -126,7 +127,7 @@ class ReportDraft:
     instrument_id: int | None = None
 
 
-def upload(uow, user: User, point: MonitoringPoint, draft: ReportDraft, pdf: bytes | None,
+def upload(uow: UnitOfWork, user: User, point: MonitoringPoint, draft: ReportDraft, pdf: bytes | None,
            raw: bytes | None) -> OmReport:
     """上传报告: the report PDF and the raw records of a comparison or verification done on the point; both
     judged by content under the upload policy (UploadRefused), the raw records stored with the extension of

@@ -24,9 +24,10 @@ from models import (
     Photo,
     PhotoPurpose,
     User,
+    clock,
 )
 from models.om import om_plan_crew
-from services import checkins, clock, notify, om_plans, qc
+from services import checkins, notify, om_plans, qc
 from states import forms
 from states.om_sheets import SHEETS, cross_check, prefilled
 from states.om_visit import ACTIVE, Step, bind, can
@@ -62,10 +63,9 @@ class SheetChoice:
 
 def visits_due(db: Session, user: User, today: date | None = None) -> list[OmVisit]:
     """The crew member's visits due today and the overdue ones: of active plans they are crew of, not yet
-    submitted or cancelled. The plans' visits are generated first (idempotent), so a visit falls due even
-    on a day the agency's pages were not opened."""
+    submitted or cancelled. A read: the visits were generated when the plan was saved and by the daily job
+    (`emss om-visits`)."""
     today = today or clock.today()
-    om_plans.generate_all(db, today, agency_id=user.agency_id)
     return om_plans.open_visits(db, user.agency_id, today, crew=user)
 
 
@@ -134,7 +134,7 @@ def add_photo(uow, visit: OmVisit, user: User, media_id: str, pic_url: str | Non
     uow.session.add(photo)
     uow.session.flush()
     _log(visit, user, "photo", key, photo=photo.id, purpose=purpose, sheet=photo.om_sheet_id, live=live)
-    uow.after_commit("bot.jobs.fetch_photo", photo.id)
+    uow.after_commit("services.wechat.jobs.fetch_photo", photo.id)
     return photo
 
 

@@ -9,8 +9,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 
-from models import PointKind
-from services import clock
+from models import PointKind, clock
 from states.om_sheets import SHEETS
 
 KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")

@@ -29,8 +29,9 @@ from models import (
     User,
     Visit,
     WechatBinding,
+    clock,
 )
-from services import clock, demo, om_plans
+from services import demo, om_plans
 from services.accounts import hash_password
 from services.scenario_file import AgencySpec, PersonSpec, PointSpec, PolluterSpec, ScenarioProblem, VisitSpec, read
 

@@ -14,8 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash
 
-from models import User
-from services import clock
+from models import User, clock
 
 LOCK_SECONDS = 15 * 60
 ACCOUNT_ATTEMPTS = 5

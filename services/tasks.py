@@ -25,9 +25,11 @@ from models import (
     TaskEvent,
     TaskStatus,
     User,
+    clock,
 )
-from services import clock, filings, policy
+from services import filings, policy
 from services.contracts import SUBMITTED
+from services.uow import UnitOfWork
 from states.task import STATUS_NAMES, TRANSITIONS, bind, can
 
 CATEGORIES = ("自行监测", "委托监测", "竣工验收监测", "环境影响评价监测", "其他")
@@ -142,7 +144,7 @@ def choosable_polluters(db: Session, user: User) -> list[Polluter]:
     return list(db.scalars(select(Polluter).where(Polluter.id.in_(contracted)).order_by(Polluter.name)))
 
 
-def apply(uow, user: User, application: Application) -> MonitoringTask:
+def apply(uow: UnitOfWork, user: User, application: Application) -> MonitoringTask:
     """新建委托任务: only an agency with a filing in force; the task starts at the application step."""
     db = uow.session
     if not filings.may_run_tasks(db, user.agency_id):
@@ -157,7 +159,7 @@ def apply(uow, user: User, application: Application) -> MonitoringTask:
     return task
 
 
-def revise_application(uow, user: User, task: MonitoringTask, application: Application) -> None:
+def revise_application(uow: UnitOfWork, user: User, task: MonitoringTask, application: Application) -> None:
     """修改委托申请: only before it is submitted."""
     if task.status != TaskStatus.APPLICATION:
         raise TaskRefused("application_closed")
@@ -240,7 +242,7 @@ class PlanLine:
     preservative: str | None = None
 
 
-def save_plan(uow, user: User, task: MonitoringTask, lines: list[PlanLine]) -> None:
+def save_plan(uow: UnitOfWork, user: User, task: MonitoringTask, lines: list[PlanLine]) -> None:
     """保存方案: the plan becomes exactly `lines`; points and factors only from the polluter's directory lists."""
     if task.status != TaskStatus.PLANNING:
         raise TaskRefused("plan_closed")
@@ -316,7 +318,7 @@ class NewPoint:
     longitude: float | None = None
 
 
-def add_point(uow, user: User, task: MonitoringTask, new: NewPoint) -> MonitoringPoint:
+def add_point(uow: UnitOfWork, user: User, task: MonitoringTask, new: NewPoint) -> MonitoringPoint:
     """新增点位: allowed only when the polluter has no point of that kind in the directory."""
     if task.status != TaskStatus.PLANNING:
         raise TaskRefused("plan_closed")

@@ -26,9 +26,10 @@ from models import (
     TripEvent,
     User,
     Visit,
+    clock,
 )
 from models.tasks import visit_sampler
-from services import checkins, clock, notify
+from services import checkins, notify
 from states import forms
 from states.conditions import WORKING_CONDITIONS
 from states.trip import ACTIVE, Step, bind, can
@@ -170,7 +171,7 @@ def add_photo(uow, trip: SamplingTrip, user: User, media_id: str, pic_url: str |
     uow.session.add(photo)
     uow.session.flush()
     _log(trip, user, "photo", key, photo=photo.id, purpose=purpose, live=live)
-    uow.after_commit("bot.jobs.fetch_photo", photo.id)
+    uow.after_commit("services.wechat.jobs.fetch_photo", photo.id)
     return photo
 
 

@@ -14,16 +14,16 @@ from rq import SimpleWorker
 from sqlalchemy import text
 
 import models
-from bot.jobs import client as wechat_client
 from migrations import upgrade
 from services import demo
+from services.config import Config
 from services.jobs import QUEUE
 from services.runtime import make_engine
 from services.uow import UnitOfWork
+from services.wechat.jobs import client as wechat_client
 from tests.support.phone import Phone
 from tests.support.wsgi_transport import WSGIAdapter
 from web import create_app
-from web.config import Config
 
 DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "")

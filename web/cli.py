@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from web.config import Config, ConfigError
+from services.config import Config, ConfigError
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -135,8 +135,8 @@ def _directory(args, config: Config) -> int:
 
 def _menu(args, config: Config) -> int:
     from bot.menu import push
-    from bot.wechat_client import WeChatClient
     from services.runtime import make_redis
+    from services.wechat.client import WeChatClient
 
     config.require_secrets("WECHAT_APP_SECRET")  # only the API credentials: no cookie, link or callback here
     print(push(WeChatClient(config, make_redis(config))))
@@ -148,7 +148,7 @@ def _worker(args, config: Config) -> int:
     # new database connection for every photo (measured: ~230 ms of CPU per job against ~25 ms)
     from rq import SimpleWorker
 
-    import bot.jobs  # noqa: F401 - imported once, here, rather than in each job
+    import services.wechat.jobs  # noqa: F401 - imported once, here, rather than in each job
     from services import photo_sweep
     from services.jobs import QUEUE
     from web import create_app
@@ -231,7 +231,8 @@ def _audit_verify(runtime, since) -> int:
 def _audit_seal(runtime, day) -> int:
     from datetime import timedelta
 
-    from services import audit, clock
+    from models import clock
+    from services import audit
     from services.uow import UnitOfWork
 
     with UnitOfWork(runtime) as uow:

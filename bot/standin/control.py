@@ -11,7 +11,8 @@ from datetime import datetime
 from flask import Blueprint, current_app, jsonify, request
 
 from bot.standin.simulator import BadInput
-from services import clock, scenarios
+from models import clock
+from services import scenarios
 from services.uow import UnitOfWork
 
 bp = Blueprint("standin_control", __name__, url_prefix="/fake-wechat")

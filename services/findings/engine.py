@@ -13,9 +13,8 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from models import CheckIn, Finding, FindingStatus, OmVisit, Photo, SamplingTrip, Visit
+from models import CheckIn, Finding, FindingStatus, OmVisit, Photo, SamplingTrip, Visit, clock
 from models.tasks import visit_sampler
-from services import clock
 from services.findings import rules
 from services.findings.facts import Facts, Subject, load
 from states.findings import ACTIVE, BY_CODE

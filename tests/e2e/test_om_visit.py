@@ -320,7 +320,7 @@ def test_a_sheet_confirmed_on_the_mobile_page_moves_the_chat_on_to_its_photos(de
     crew.text("1")  # 易耗品更换记录单 on the COD analyser
     crew.text("1")  # 过滤器
     with runtime.sessions() as s:  # the page fills in the rest and confirms
-        from services import clock
+        from models import clock
         sheet = s.scalars(select(OmSheet)).one()
         sheet.answers = {**sheet.answers, "specification": "0.45μm", "quantity": 1, "reason": "定期更换",
                          "old_batch": None, "new_batch": None, "remarks": None}
@@ -356,8 +356,7 @@ def test_a_visit_falls_due_from_the_plan_even_when_no_page_generated_it(demo_wor
 
     from sqlalchemy import delete
 
-    from models import OmPlan
-    from services import clock
+    from models import OmPlan, clock
     with runtime.sessions() as s:
         s.execute(delete(OmVisit))
         plan = s.scalars(select(OmPlan)).one()

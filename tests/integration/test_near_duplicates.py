@@ -8,8 +8,8 @@ from datetime import time, timedelta
 import pytest
 from sqlalchemy import select
 
-from models import MonitoringTask, Photo, PhotoBand, PhotoPurpose, SamplingTrip, User, Visit
-from services import clock, media, neardup
+from models import MonitoringTask, Photo, PhotoBand, PhotoPurpose, SamplingTrip, User, Visit, clock
+from services import media, neardup
 from services.uow import UnitOfWork
 from states.neardup import BANDS, MAX_DISTANCE
 from tests.support.lookalikes import COPIES, bottle, chimney, encode, printout

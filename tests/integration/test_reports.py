@@ -8,8 +8,8 @@ import threading
 import pytest
 from sqlalchemy import select
 
-from models import ClientSampling, ClientSamplingFile, MonitoringTask, ReceiptCheck, ReportCounter, TaskStatus
-from services import clock, reports, uploads
+from models import ClientSampling, ClientSamplingFile, MonitoringTask, ReceiptCheck, ReportCounter, TaskStatus, clock
+from services import reports, uploads
 from services.records import RecordsProblem
 from services.uow import UnitOfWork
 from tests.conftest import csrf_token

@@ -92,7 +92,7 @@ def _absolute(name: str, is_package: bool, node: ast.ImportFrom) -> str:
 
 
 def _resolve(target: str, known: Mapping[str, bool]) -> str | None:
-    """The longest project module `target` names (`services.clock.now` -> `services.clock`); None if not ours."""
+    """The longest project module `target` names (`models.clock.now` -> `models.clock`); None if not ours."""
     while target and target not in known:
         target = target.rpartition(".")[0]
     return target or None

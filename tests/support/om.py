@@ -14,8 +14,8 @@ from pathlib import Path
 from PIL import Image, ImageDraw
 from sqlalchemy import select
 
-from models import CheckIn, CheckInKind, OmPlan, OmSheet, OmVisit, Photo, PhotoPurpose, PhotoStatus, User
-from services import clock, notify
+from models import CheckIn, CheckInKind, OmPlan, OmSheet, OmVisit, Photo, PhotoPurpose, PhotoStatus, User, clock
+from services import notify
 from services.photos import Watermark, process_photo
 from services.uow import UnitOfWork
 from states import forms

@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from web.config import Config
+from services.config import Config
 
 
 def test_nothing_configured_means_the_embedded_default(tmp_path):

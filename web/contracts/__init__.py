@@ -3,14 +3,15 @@ read-only; the polluter concerned (and the district's regulator) may read it."""
 from __future__ import annotations
 
 from dataclasses import fields
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
-from models import Contract, Role
-from services import clock, contracts, policy, uploads
+from models import Contract, Role, clock
+from services import contracts, policy, uploads
 from services.contracts import ContractRefused, Terms
-from web.access import me, role_required
+from web.access import get_or_404, me, role_required
 from web.contracts.forms import ContractForm
-from web.db import db, get_or_404, uow
+from web.db import db, uow
 from web.files import read_upload, send_media
 
 bp = Blueprint("contracts", __name__, url_prefix="/agency/contracts", template_folder="templates")

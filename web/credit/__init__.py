@@ -8,11 +8,11 @@ from functools import wraps
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
-from models import CreditDocument, Polluter, Role, TrainingRecord
-from services import clock, credit, uploads
+from models import CreditDocument, Polluter, Role, TrainingRecord, clock
+from services import credit, uploads
 from services.credit import CATEGORIES, TRAINING_KINDS, CreditRefused
-from web.access import me, role_required
-from web.db import db, get_or_404, uow
+from web.access import get_or_404, me, role_required
+from web.db import db, uow
 from web.files import read_upload, send_media
 from web.ids import record_id
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from sqlalchemy.orm import selectinload
 
-from models import DirectoryChange, MonitoringPoint, Polluter, Role
-from services import clock, directory, directory_import, geo, uploads
+from models import DirectoryChange, MonitoringPoint, Polluter, Role, clock
+from services import directory, directory_import, geo, uploads
 from services.directory_file import FileRefused, RowProblem, frequency_text
 from services.directory_report import counts, summary
 from services.directory_view import KIND_NAMES

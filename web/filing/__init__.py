@@ -5,21 +5,11 @@ from __future__ import annotations
 
 import time
 
-from flask import (
-    Blueprint,
-    abort,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    session,
-    url_for,
-)
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import login_user
 
-from models import Capability, Filing, Role, Staff
-from services import clock, filings, identity, registration, staff_accounts, uploads
+from models import Capability, Filing, Role, Staff, clock
+from services import filings, identity, registration, staff_accounts, uploads
 from services.filings import FilingRefused, FormInvalid
 from states import filing as machine
 from states.filing_forms import (
@@ -34,8 +24,8 @@ from states.filing_forms import (
 )
 from states.forms import display
 from web import formview
-from web.access import Principal, me, role_required
-from web.db import db, get_or_404, uow
+from web.access import Principal, get_or_404, me, role_required
+from web.db import db, uow
 from web.files import read_upload, send_media
 
 bp = Blueprint("filing", __name__, url_prefix="/agency/filing", template_folder="templates")

@@ -9,8 +9,8 @@ from services import filings, uploads, vehicles
 from services.filings import FormInvalid
 from states.filing_forms import OWNERSHIP, SECTION_BY_KEY, tags_of
 from web import formview
-from web.access import me, role_required
-from web.db import db, get_or_404, uow
+from web.access import get_or_404, me, role_required
+from web.db import db, uow
 from web.files import read_upload
 from web.filing import _active, bp, send_certificate
 from web.ids import record_id

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 from flask import Blueprint, Response, abort, make_response, redirect, render_template, request, session, url_for
 
-from models import Confirmation, ConfirmationLink, ConfirmationStatus
-from services import clock, confirmations
+from models import Confirmation, ConfirmationLink, ConfirmationStatus, clock
+from services import confirmations
 from services.confirmations import ConfirmationProblem
 from web import oauth
 from web.db import db

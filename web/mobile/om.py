@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import abort, render_template, request, url_for
 
-from models import ConfirmationLink, OmConfirmation
-from services import clock, om_confirmations
+from models import ConfirmationLink, OmConfirmation, clock
+from services import om_confirmations
 from web.db import db
 from web.mobile import (
     LINK_PROBLEMS,

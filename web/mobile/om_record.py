@@ -8,11 +8,11 @@ from collections.abc import Callable
 
 from flask import abort, request
 
-from handlers import texts as T
-from models import ConfirmationLink, OmConfirmation, OmSheet, OmVisit, Photo, User
-from services import clock, confirmations, om_confirmations, om_records
+from models import ConfirmationLink, OmConfirmation, OmSheet, OmVisit, Photo, User, clock
+from services import confirmations, om_confirmations, om_records
 from services.confirmations import ConfirmationProblem
 from services.signatures import SignatureProblem
+from services.texts import names
 from states import forms
 from states.om_sheets import SHEETS
 from web.db import uow
@@ -87,7 +87,7 @@ def context(db, visit: OmVisit, photo_url: Callable[[Photo, str], str], signatur
         "reason": reason,
         "error": error,
         "fmt": clock.fmt,
-        "names": T,
+        "names": names,
         "visit_states": VISIT_STATES,
         "photo_names": PHOTO_NAMES,
         "statuses": STATUS_NAMES,

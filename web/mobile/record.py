@@ -7,10 +7,10 @@ from collections.abc import Callable
 
 from flask import abort, flash, request
 
-from handlers import texts as T
-from models import Confirmation, ConfirmationLink, ConfirmationStatus, Photo, PhotoStatus, SamplingTrip, User
-from services import clock, confirmations, media, trips
+from models import Confirmation, ConfirmationLink, ConfirmationStatus, Photo, PhotoStatus, SamplingTrip, User, clock
+from services import confirmations, media, trips
 from services.confirmations import ConfirmationProblem
+from services.texts import names
 from states import forms
 from states.conditions import WORKING_CONDITIONS
 from web.db import uow
@@ -48,7 +48,7 @@ def context(trip: SamplingTrip, photo_url: Callable[[Photo, str], str], decide_u
         "reason": reason,
         "error": error,
         "fmt": clock.fmt,
-        "names": T,
+        "names": names,
         "purposes": media.STEP_NAMES,
         "statuses": STATUS_NAMES,
     }

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 
-from models import OmSheet, User
-from services import clock, om_records
+from models import OmSheet, User, clock
+from services import om_records
 from services.om_records import SheetLocked
 from web import formview, oauth
 from web.db import db, uow

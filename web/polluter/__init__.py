@@ -7,12 +7,12 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from models import Confirmation, ConfirmationStatus, Role, SamplingTrip
-from services import clock, confirmations, policy, polluter_accounts
+from models import Confirmation, ConfirmationStatus, Role, SamplingTrip, clock
+from services import confirmations, policy, polluter_accounts
 from services.polluter_accounts import AccountProblem
 from states.trip import Step
-from web.access import me, role_required
-from web.db import db, get_or_404, uow
+from web.access import get_or_404, me, role_required
+from web.db import db, uow
 from web.mobile import record
 
 bp = Blueprint("polluter", __name__, url_prefix="/polluter", template_folder="templates")

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 
-from models import Instrument, InstrumentKind, MonitoringPoint, Polluter, Role
-from services import clock, instruments
+from models import Instrument, InstrumentKind, MonitoringPoint, Polluter, Role, clock
+from services import instruments
 from services.instruments import InstrumentRefused, Particulars
 from states.instrument_form import ANALYTE_CLASSES, INSTRUMENT, KIND_NAMES, tags
 from web import formview

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 
-from models import MonitoringTask, Role
-from services import client_sampling, clock, uploads
+from models import MonitoringTask, Role, clock
+from services import client_sampling, uploads
 from services.records import RecordsProblem
 from web import formview
-from web.access import me, role_required
-from web.db import get_or_404, uow
+from web.access import get_or_404, me, role_required
+from web.db import uow
 from web.files import read_uploads, send_media
 from web.records import texts as T
 from web.records.blueprint import bp

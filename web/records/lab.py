@@ -8,8 +8,8 @@ from models import Role, SamplingTrip
 from services import lab_receipts
 from services.records import RecordsProblem
 from web import formview
-from web.access import me, role_required
-from web.db import get_or_404, uow
+from web.access import get_or_404, me, role_required
+from web.db import uow
 from web.records import texts as T
 from web.records.blueprint import bp
 from web.records.sampling import trip_page

@@ -7,14 +7,13 @@ from dataclasses import fields
 from flask import Response, render_template, request
 from sqlalchemy import select
 
-from models import Agency, MonitoringTask, Polluter
-from services import clock, exports, policy, supervision
+from models import Agency, MonitoringTask, Polluter, clock
+from services import exports, policy, supervision
 from services.supervision import FilterError, TaskFilter, TripFilter
 from web.access import me
 from web.db import db
 from web.files import XLSX, send_generated
 from web.records import texts as T
-
 
 
 def read_trip_filter(args) -> tuple[TripFilter, dict[str, str]]:

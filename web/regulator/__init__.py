@@ -6,8 +6,8 @@ from datetime import date
 
 from flask import Blueprint, render_template, request
 
-from models import Role
-from services import audit, clock, coverage, supervision
+from models import Role, clock
+from services import audit, coverage, supervision
 from services.supervision import TripFilter
 from web.access import me, role_required
 from web.db import db

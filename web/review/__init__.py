@@ -9,8 +9,8 @@ from models import Filing, FilingState, Role
 from services import filings, policy
 from services.filings import FilingRefused
 from states import filing as machine
-from web.access import me, role_required
-from web.db import db, get_or_404, uow
+from web.access import get_or_404, me, role_required
+from web.db import db, uow
 from web.filing import FILE, FILED, labels, send_filed_certificate
 
 bp = Blueprint("review", __name__, url_prefix="/regulator/filings", template_folder="templates")

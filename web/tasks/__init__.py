@@ -6,14 +6,14 @@ from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
-from models import MonitoringTask, Role, TaskStatus
-from services import clock, filings
+from models import MonitoringTask, Role, TaskStatus, clock
+from services import filings
 from services import tasks as task_service
 from services.contracts import linkable
 from services.tasks import Application, TaskFilter, TaskRefused
 from states.task import STATUS_NAMES, TRANSITIONS
-from web.access import me, role_required
-from web.db import db, get_or_404, uow
+from web.access import get_or_404, me, role_required
+from web.db import db, uow
 from web.files import XLSX, send_generated
 from web.tasks import texts as T
 from web.tasks.export import workbook

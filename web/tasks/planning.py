@@ -6,13 +6,13 @@ import re
 
 from flask import abort, flash, redirect, render_template, request, url_for
 
-from models import MonitoringTask, TaskStatus
-from services import clock, filings, scheduling
+from models import MonitoringTask, TaskStatus, clock
+from services import filings, scheduling
 from services import tasks as task_service
 from services.scheduling import ScheduleRefused, VisitRequest
 from services.tasks import NewPoint, PlanLine, TaskRefused
-from web.access import me, role_required
-from web.db import db, get_or_404, uow
+from web.access import get_or_404, me, role_required
+from web.db import db, uow
 from web.tasks import CLERK, bp
 from web.tasks import texts as T
 from web.tasks.forms import NewPointForm, VisitForm

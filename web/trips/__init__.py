@@ -6,15 +6,15 @@ from datetime import datetime
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
-from handlers import texts as T
-from models import ConfirmationStatus, Role, SamplingTrip
-from services import clock, confirmations, corrections, event_text, trips
+from models import ConfirmationStatus, Role, SamplingTrip, clock
+from services import confirmations, corrections, event_text, trips
 from services.corrections import CorrectionProblem
+from services.texts import names
 from states.conditions import WORKING_CONDITIONS
 from states.trip import Step
 from web import formview
-from web.access import me, role_required
-from web.db import get_or_404, uow
+from web.access import get_or_404, me, role_required
+from web.db import uow
 
 bp = Blueprint("trips", __name__, url_prefix="/agency/trips", template_folder="templates")
 
@@ -95,7 +95,7 @@ def _page(trip: SamplingTrip, errors: dict | None = None, time_errors: dict | No
         "trips/correct.html", trip=trip, task=trip.visit.task, fields=fields, samples=samples,
         rejection=rejected[-1] if rejected else None, correctable=trip.state == Step.REJECTED,
         current=confirmations.latest(trip), corrections=[e for e in trip.events if e.action == "correct"],
-        note=posted.get("note", "") if posted else "", fmt=clock.fmt, names=T, what=event_text.what,
+        note=posted.get("note", "") if posted else "", fmt=clock.fmt, names=names, what=event_text.what,
     ), status
 
 
