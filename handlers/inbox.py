@@ -11,7 +11,7 @@ from handlers import account, om, receipt, sampling
 from handlers import texts as T
 from handlers.turn import Turn
 from services import notify
-from services.uow import UnitOfWork
+from services.uow import UnitOfWork, use_case
 from states import forms
 
 log = logging.getLogger(__name__)
@@ -40,8 +40,8 @@ def handles(func):
             turn = Turn(uow=uow, message=message, session=session, openid=message.source,
                         key=getattr(g, "message_key", None))
             try:
-                reply = func(turn)
-                uow.commit()
+                with use_case(uow.session):  # the turn is one use case: the services it calls commit once, at its end
+                    reply = func(turn)
             except Exception:
                 log.exception("handling %s failed", getattr(message, "type", "?"))
                 return T.SORRY

@@ -16,7 +16,7 @@ from pathlib import Path
 from models import ClientSampling, ClientSamplingFile, MonitoringTask, User, clock
 from services import tasks, uploads
 from services.records import RecordsProblem
-from services.uow import UnitOfWork
+from services.uow import UnitOfWork, transaction
 
 POLICY = uploads.Policy("采样记录", uploads.CERTIFICATE_TYPES, 20 * uploads.MB)
 MAX_FILES = 10  # per upload: the sheets of one sampling, not an archive
@@ -38,6 +38,7 @@ def ready(task: MonitoringTask) -> bool:
     return task.client_sampling is not None and bool(task.client_sampling.files)
 
 
+@transaction
 def save(uow: UnitOfWork, task: MonitoringTask, user: User, info: Info, files: list[bytes]) -> ClientSampling:
     """Record (or correct) the information and add the uploaded sheets; every file is checked first, so a bad
     one refuses the whole upload and nothing of it is stored."""

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from models import ConditionRecord, OutboundMessage, SamplingTrip, User, clock
 from services import confirmations, notify
-from services.uow import UnitOfWork
+from services.uow import UnitOfWork, transaction
 from states.conditions import WORKING_CONDITIONS
 from states.trip import bind, can
 
@@ -26,6 +26,7 @@ class CorrectionProblem(Exception):
         self.code = code
 
 
+@transaction
 def correct(uow: UnitOfWork, trip: SamplingTrip, user: User, answers: dict, sample_times: dict[int, datetime],
             note: str) -> list[dict]:
     """Change the operating conditions and the samples' times as given; returns the changes logged."""
@@ -72,6 +73,7 @@ def _iso(moment: datetime | None) -> str | None:
     return clock.local(moment).isoformat(timespec="minutes") if moment else None
 
 
+@transaction
 def resubmit(uow: UnitOfWork, trip: SamplingTrip, user: User) -> list[OutboundMessage]:
     """重新提交: the trip waits for the polluter again; returns the template messages queued (none when no
     polluter user is bound to WeChat — the polluter can still decide on its desktop page)."""

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from models import Agency, AgencyKind, Contract, CreditDocument, OmPlan, Polluter, TrainingRecord, User, clock
 from services import policy, uploads
-from services.uow import UnitOfWork
+from services.uow import UnitOfWork, transaction
 
 OM_KINDS = (AgencyKind.OM, AgencyKind.SELF_MONITORING_OM)
 SUBMITTED = "submitted"  # services/contracts.py
@@ -163,6 +163,7 @@ def current(db: Session, agency_id: int, category: str, polluter_id: int | None 
     return versions[0] if versions else None
 
 
+@transaction
 def upload(uow: UnitOfWork, user: User, category: str, data: bytes | None, filename: str = "", title: str = "",
            polluter_id: int | None = None, year: int | None = None) -> CreditDocument:
     """上传: a PDF as the next version of `category` for the site (`polluter_id`) or the `year` the category is
@@ -228,6 +229,7 @@ def parse_day(text: str | None) -> date:
         raise CreditRefused("bad_date", today=clock.today().isoformat()) from None
 
 
+@transaction
 def record_training(uow: UnitOfWork, user: User, kind: str, held_on: date, contents: str, attendees: str,
                     evidence: bytes | None = None) -> TrainingRecord:
     """登记教育、培训或监督: when, what, who attended, and (optionally) the certificate or supervision record."""
@@ -248,6 +250,7 @@ def record_training(uow: UnitOfWork, user: User, kind: str, held_on: date, conte
     return record
 
 
+@transaction
 def attach_evidence(uow: UnitOfWork, record: TrainingRecord, data: bytes | None) -> None:
     """补传证书或监督记录: a record's evidence added later; a replaced file stays on disk."""
     record.evidence_path = _store(uow, record.agency_id, "training", data)

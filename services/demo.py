@@ -37,6 +37,7 @@ from models import (
 )
 from services import filings
 from services.accounts import hash_password
+from services.uow import transaction
 
 PASSWORD = "demo1234"
 POLLUTER_OPENID = "o_demo_polluter"
@@ -53,6 +54,7 @@ def _demo_hash() -> str:
     return hash_password(PASSWORD)
 
 
+@transaction
 def load(db: Session) -> bool:
     """Create the demo world once; on later calls only make sure today's visits exist."""
     created = db.scalar(select(User).where(User.username == "agency1")) is None

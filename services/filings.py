@@ -33,7 +33,7 @@ from models import (
     clock,
 )
 from services import certificates, uploads
-from services.uow import UnitOfWork
+from services.uow import UnitOfWork, transaction
 from states import filing as machine
 from states.filing_forms import (
     AGENCY_COLUMNS,
@@ -188,6 +188,7 @@ def filed_entry(filing: Filing, section: str, item_id: int) -> dict:
 
 # --- the working copy ------------------------------------------------------------------------------------
 
+@transaction
 def update_basic(db: Session, agency: Agency, values: Mapping) -> Filing:
     """Save the basic information (基本信息, parsed by the BASIC form) into the working draft; the Agency row
     changes only when a version is approved."""
@@ -197,6 +198,7 @@ def update_basic(db: Session, agency: Agency, values: Mapping) -> Filing:
     return draft
 
 
+@transaction
 def save_staff(uow: UnitOfWork, agency: Agency, values: Mapping, certificate: bytes | None,
                staff: Staff | None = None) -> Staff:
     """Add a person (人员) or correct one, with their certificate; the next version will carry the change.
@@ -215,6 +217,7 @@ def save_staff(uow: UnitOfWork, agency: Agency, values: Mapping, certificate: by
     return _store(uow, agency, staff or Staff(agency_id=agency.id), values, certificate, "staff")
 
 
+@transaction
 def save_equipment(uow: UnitOfWork, agency: Agency, values: Mapping, certificate: bytes | None,
                    equipment: Equipment | None = None) -> Equipment:
     """Add an instrument (设备) or correct one, with its calibration certificate (检定/校准证书).
@@ -256,12 +259,14 @@ def _store(uow: UnitOfWork, agency: Agency, row, values: dict, certificate: byte
     return row
 
 
+@transaction
 def deactivate(row: Staff | Equipment | Capability | Vehicle | SparePart) -> None:
     """Take a person, instrument, capability, vehicle or spare part off the working copy (停用); filed versions
     keep it."""
     row.active = False
 
 
+@transaction
 def save_spare_part(db: Session, agency: Agency, values: Mapping, part: SparePart | None = None) -> SparePart:
     """Add a spare part (运维备品备件: name, quantity, value, where it is kept) or correct one; the SPARE_PART
     form's answers."""
@@ -273,6 +278,7 @@ def save_spare_part(db: Session, agency: Agency, values: Mapping, part: SparePar
     return row
 
 
+@transaction
 def add_capability(db: Session, agency: Agency, values: Mapping) -> Capability:
     """Add a monitoring capability (监测能力): factor × method standard (the CAPABILITY form's answers)."""
     row = db.scalar(select(Capability).where(Capability.agency_id == agency.id,
@@ -290,6 +296,7 @@ def add_capability(db: Session, agency: Agency, values: Mapping) -> Capability:
 
 # --- submission and review --------------------------------------------------------------------------------
 
+@transaction
 def submit(db: Session, agency: Agency) -> Filing:
     """提交审核: freeze basic information and the working copy into the working draft and send it for review."""
     _lock(db, agency)
@@ -317,6 +324,7 @@ def submit(db: Session, agency: Agency) -> Filing:
     return draft
 
 
+@transaction
 def approve(db: Session, filing: Filing, reviewer: User) -> FilingReview:
     """初审 or 二审 通过. The second approval puts the version in force, and must come from another reviewer."""
     agency = _lock(db, filing.agency)
@@ -338,6 +346,7 @@ def approve(db: Session, filing: Filing, reviewer: User) -> FilingReview:
     return _record(db, filing, reviewer, stage, "approve", None)
 
 
+@transaction
 def send_back(db: Session, filing: Filing, reviewer: User, reason: str) -> FilingReview:
     """退回: the version goes back to the agency with a reason; the version in force, if any, stays."""
     reason = normalise(reason)

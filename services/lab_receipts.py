@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from models import CheckInKind, LabReceipt, MonitoringTask, Sample, SamplingTrip, User, clock
 from services import records, tasks
 from services.records import RecordsProblem
-from services.uow import UnitOfWork
+from services.uow import UnitOfWork, transaction
 from states.holding_times import ON_SITE, HoldingTime, holding_time
 from states.trip import ACTIVE
 
@@ -35,6 +35,7 @@ class Held:
         return self.limit is not None and self.hours is not None and self.hours > self.limit.hours
 
 
+@transaction
 def record(uow: UnitOfWork, trip: SamplingTrip, user: User, received_at: datetime, temperature: float,
            received_by: str) -> LabReceipt:
     """接收样品: once the crew has left the site; the receipt time cannot precede the departure or be ahead of

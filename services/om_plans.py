@@ -33,7 +33,7 @@ from models import (
     User,
     clock,
 )
-from services.uow import UnitOfWork
+from services.uow import UnitOfWork, transaction
 from states.om_frequencies import medium_of, standard_for
 from states.om_sheets import SHEETS
 from states.om_visit import FINAL, Step
@@ -135,6 +135,7 @@ def describe(point: MonitoringPoint, instrument: Instrument | None, sheet: str) 
     return f"{what}的{SHEETS[sheet].title}" if sheet in SHEETS else what
 
 
+@transaction
 def save_plan(uow: UnitOfWork, user: User, draft: PlanDraft, plan: OmPlan | None = None,
               today: date | None = None) -> OmPlan:
     """新建/修改运维计划: checked against the contract, the agency's crew and equipment, the site's points and
@@ -295,6 +296,7 @@ def due_dates(item: OmPlanItem, plan: OmPlan, since: date, until: date) -> list[
     return days
 
 
+@transaction
 def generate(db: Session, plan: OmPlan, today: date | None = None, horizon_days: int = HORIZON_DAYS) -> list[OmVisit]:
     """生成现场运维任务: visits for every item's due dates from the day the plan was made (or its start, if
     later) through today + horizon; items due on one day share one visit. Idempotent: an existing visit of

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from models import Instrument, InstrumentKind, MonitoringPoint, OmPlan, OmReport, User, clock
 from services import uploads
-from services.uow import UnitOfWork
+from services.uow import UnitOfWork, transaction
 from states.om_frequencies import REPORT_KINDS, ReportRule, medium_of, report_rule
 
 REASONS = {
@@ -127,6 +127,7 @@ class ReportDraft:
     instrument_id: int | None = None
 
 
+@transaction
 def upload(uow: UnitOfWork, user: User, point: MonitoringPoint, draft: ReportDraft, pdf: bytes | None,
            raw: bytes | None) -> OmReport:
     """上传报告: the report PDF and the raw records of a comparison or verification done on the point; both

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from models import Role, User
 from services import accounts
+from services.uow import transaction
 
 USERNAME = re.compile(r"^[A-Za-z0-9_.-]{3,64}$")
 PASSWORD_MIN = 8
@@ -37,6 +38,7 @@ def colleague(db: Session, me: User, user_id: int) -> User | None:
     return next((u for u in colleagues(db, me) if u.id == user_id), None)
 
 
+@transaction
 def add_confirmer(db: Session, me: User, username: str, display_name: str, password: str) -> User:
     """Another confirmer for `me`'s polluter; the person binds it in WeChat (账户信息) with these credentials."""
     username, display_name = username.strip(), display_name.strip()
@@ -57,6 +59,7 @@ def add_confirmer(db: Session, me: User, username: str, display_name: str, passw
     return user
 
 
+@transaction
 def unbind(db: Session, user: User) -> bool:
     """解绑: the account's WeChat user no longer receives messages nor opens confirmation links."""
     return user.binding is not None and accounts.unbind(db, user.binding.openid)

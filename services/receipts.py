@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from models import MonitoringTask, Photo, PhotoPurpose, PhotoStatus, ReceiptCheck, TaskStatus, User, clock
 from services import media, records, tasks, uploads
 from services.photos import PhotoRejected
-from services.uow import UnitOfWork
+from services.uow import UnitOfWork, transaction
 from states import forms
 from states.receipt import RECEIPT_CHECK, TAGS
 
@@ -52,6 +52,7 @@ def photos(db: Session, task: MonitoringTask) -> list[Photo]:
 
 # --- the answers ---------------------------------------------------------------------------------------
 
+@transaction
 def save(uow: UnitOfWork, task: MonitoringTask, user: User, answers: dict) -> ReceiptCheck:
     """The web form, all fields at once (already parsed by the form engine)."""
     check = check_of(task)
@@ -89,6 +90,7 @@ def back(uow: UnitOfWork, task: MonitoringTask, user: User) -> None:
     tasks.log(task, user, "receipt_back")
 
 
+@transaction
 def confirm(uow: UnitOfWork, task: MonitoringTask, user: User) -> ReceiptCheck:
     """确认: every required field answered and at least one photo of the samples; then it is final."""
     check = check_of(task)
@@ -126,6 +128,7 @@ def add_chat_photo(uow: UnitOfWork, task: MonitoringTask, user: User, media_id: 
     return photo
 
 
+@transaction
 def add_upload(uow: UnitOfWork, task: MonitoringTask, user: User, data: bytes) -> Photo:
     """A photo uploaded on the web: checked under the upload policy (UploadRefused), processed at once; an
     unusable picture is refused and not kept."""

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from models import Confirmation, ConfirmationStatus, MonitoringTask, Photo, SamplingTrip, User, Visit, clock
 from services import tasks
-from services.uow import UnitOfWork
+from services.uow import UnitOfWork, transaction
 from states.task import can
 from states.trip import ACTIVE, Step
 
@@ -105,6 +105,7 @@ def field_work_done(db: Session, task: MonitoringTask) -> None:
 
 # --- the agency's decisions --------------------------------------------------------------------------------
 
+@transaction
 def submit(uow: UnitOfWork, task: MonitoringTask, user: User) -> None:
     """提交采样管理: every planned visit completed (or the receipt confirmed); the task goes to its report."""
     if not task.analysis_needed:
@@ -114,6 +115,7 @@ def submit(uow: UnitOfWork, task: MonitoringTask, user: User) -> None:
     fire(task, user, "submit_sampling", visits=len(task.visits))
 
 
+@transaction
 def close(uow: UnitOfWork, task: MonitoringTask, user: User) -> None:
     """结束任务: a task with no analysis ends at sampling management, once the field work is done."""
     if task.analysis_needed:
@@ -123,6 +125,7 @@ def close(uow: UnitOfWork, task: MonitoringTask, user: User) -> None:
     fire(task, user, "close", visits=len(task.visits))
 
 
+@transaction
 def original_viewed(uow: UnitOfWork, photo: Photo, user: User) -> None:
     """Opening an unwatermarked original is on the record (查看原图)."""
     task_id = photo.task_id if photo.trip is None else photo.trip.visit.task_id

@@ -34,6 +34,7 @@ from models import (
 from services import demo, om_plans
 from services.accounts import hash_password
 from services.scenario_file import AgencySpec, PersonSpec, PointSpec, PolluterSpec, ScenarioProblem, VisitSpec, read
+from services.uow import transaction
 
 __all__ = ["ScenarioProblem", "load"]
 
@@ -43,6 +44,7 @@ AGENCY_KINDS = {"monitoring": AgencyKind.MONITORING, "om": AgencyKind.OM}
 OM_POINT_KINDS = ("flue_gas", "wastewater")  # the points with automatic monitoring instruments to maintain
 
 
+@transaction
 def load(db: Session, data) -> dict:
     """Check the scenario, then create or update its rows; {section: {key: id}}. Raises ScenarioProblem."""
     scenario = read(data)

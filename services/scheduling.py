@@ -17,7 +17,7 @@ from models import Equipment, MonitoringTask, SamplingTrip, Staff, TaskStatus, U
 from models.tasks import visit_sampler
 from services import filings
 from services.tasks import log
-from services.uow import UnitOfWork
+from services.uow import UnitOfWork, transaction
 
 # visits may be added while the schedule is drawn up and while field work is under way (a further visit)
 OPEN = (TaskStatus.SCHEDULING, TaskStatus.SAMPLING)
@@ -73,6 +73,7 @@ def _filed(db: Session, agency_id: int, model, key: str) -> list:
     return list(db.scalars(select(model).where(model.id.in_(ids), model.active).order_by(model.id))) if ids else []
 
 
+@transaction
 def schedule(uow: UnitOfWork, user: User, task: MonitoringTask, request: VisitRequest) -> Visit:
     """安排采样: one visit of the task, after every check on people, equipment and double booking."""
     db = uow.session
@@ -156,6 +157,7 @@ def _check_free(db: Session, samplers: list[User], request: VisitRequest) -> Non
                               ends=f"{visit.ends:%H:%M}", code=visit.task.code, task=visit.task.name)
 
 
+@transaction
 def unschedule(uow: UnitOfWork, user: User, task: MonitoringTask, visit_id: int) -> None:
     """删除采样安排: only a visit whose trip has not started; the removal stays in the event log."""
     db = uow.session

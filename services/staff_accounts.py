@@ -16,6 +16,7 @@ from models import Role, Staff, User
 from services.accounts import hash_password
 from services.filings import FormInvalid
 from services.registration import USERNAME
+from services.uow import transaction
 
 MIN_PASSWORD = 8
 
@@ -31,6 +32,7 @@ class AccountRefused(Exception):
     """The person cannot be given an account at all (already has one); the message says why, in Chinese."""
 
 
+@transaction
 def open_account(db: Session, staff: Staff, raw: Mapping[str, str]) -> User:
     """Create the sampler account (采样人员账号) of `staff`, an active person of the caller's agency, and link
     it; the caller commits. Raises AccountRefused or FormInvalid (per field) and creates nothing then."""

@@ -65,7 +65,6 @@ def _demo(args, config: Config) -> int:
 
     with UnitOfWork(build_runtime(config)) as uow:
         created = demo.load(uow.session)
-        uow.commit()
     print("演示数据已加载。" if created else "演示数据已存在，未重复加载。")
     print(demo.ACCOUNTS_NOTE)
     return 0
@@ -92,7 +91,6 @@ def _scenario(args, config: Config) -> int:
     try:
         with UnitOfWork(runtime) as uow:
             ids = scenarios.load(uow.session, data)
-            uow.commit()
     except scenarios.ScenarioProblem as problem:
         print(f"场景文件有误，未加载任何内容：{problem.chinese}\n"
               f"The scenario file is wrong, nothing was loaded: {problem.english}", file=sys.stderr)
@@ -121,8 +119,6 @@ def _directory(args, config: Config) -> int:
     try:
         with UnitOfWork(runtime) as uow:
             report = directory_import.run(uow.session, data, dry_run=args.dry_run)
-            if report.applied:
-                uow.commit()
     except FileRefused as refused:
         print(refused, file=sys.stderr)
         return 2
@@ -189,7 +185,6 @@ def _photos(args, config: Config) -> int:
     while after is not None:  # one transaction per batch: a long backfill keeps what it has done
         with UnitOfWork(runtime) as uow:
             done, after = neardup.rehash(uow.session, config.media_root, after)
-            uow.commit()
         total += done
     print(f"已为 {total} 张照片补算感知哈希并加入近似重复索引。")
     runtime.engine.dispose()
@@ -241,7 +236,6 @@ def _audit_seal(runtime, day) -> int:
         except audit.NotOver as refused:
             print(refused, file=sys.stderr)
             return 2
-        uow.commit()
     print(f"{sealed.day.isoformat()} 记录根哈希{'已封存' if new else '此前已封存，未改动'}：{sealed.root}"
           f"（{sealed.chains} 条记录链）")
     return 0
@@ -256,7 +250,6 @@ def _findings(args, config: Config) -> int:
     try:
         with UnitOfWork(runtime) as uow:
             scanned = engine.rescan_since(uow.session, args.since)
-            uow.commit()
     finally:
         runtime.engine.dispose()
     print(f"已重新检查 {scanned} 个采样行程和现场运维任务的异常线索。")

@@ -85,5 +85,4 @@ def load_scenario():
             ids = scenarios.load(uow.session, request.get_json(silent=True))
         except scenarios.ScenarioProblem as problem:
             return jsonify(error=problem.chinese, error_en=problem.english, path=problem.path), 400
-        uow.commit()
     return jsonify(ids)

@@ -17,6 +17,7 @@ from models import CheckIn, Finding, FindingStatus, OmVisit, Photo, SamplingTrip
 from models.tasks import visit_sampler
 from services.findings import rules
 from services.findings.facts import Facts, Subject, load
+from services.uow import transaction
 from states.findings import ACTIVE, BY_CODE
 
 ACTIVE_CODES = {r.code for r in ACTIVE}
@@ -58,6 +59,7 @@ def rescan(db: Session, subject: Subject) -> None:
         scan(db, other)
 
 
+@transaction
 def rescan_since(db: Session, day: date | None = None) -> int:
     """Every trip and O&M visit of `day` onwards (all when None); returns how many were scanned."""
     trips = select(SamplingTrip.id).join(Visit, Visit.id == SamplingTrip.visit_id)

@@ -78,7 +78,6 @@ def submit(contract_id: int):
     except ContractRefused as refused:
         flash(str(refused), "error")
         return _render_view(contract, 400)
-    uow().commit()
     flash(f"合同 {contract.code} 已提交，现在可以关联监测任务。", "success")
     return redirect(url_for("contracts.view", contract_id=contract.id))
 
@@ -91,14 +90,12 @@ def _save(contract: Contract | None):
     if not form.validate_on_submit():
         return _render_form(form, contract, 400 if request.method == "POST" else 200)
     try:
-        saved = contracts.save_draft(uow(), me(), _terms(form), contract)
         attachment = read_upload("attachment", uploads.CONTRACT)
-        if attachment is not None:
-            contracts.attach(uow(), saved, attachment, form.attachment.data.filename)
+        saved = contracts.save_draft(uow(), me(), _terms(form), contract, attachment,
+                                     form.attachment.data.filename if attachment is not None else "")
     except (ContractRefused, uploads.UploadRefused) as refused:
         flash(str(refused), "error")
         return _render_form(form, contract, 400)
-    uow().commit()
     contract = saved
     if request.form.get("action") != "submit":
         flash(f"合同 {contract.code} 已保存为草稿。", "success")
@@ -108,7 +105,6 @@ def _save(contract: Contract | None):
     except ContractRefused as refused:
         flash(f"草稿已保存，但未能提交：{refused}", "error")
         return _render_form(form, contract, 400)
-    uow().commit()
     flash(f"合同 {contract.code} 已提交，现在可以关联监测任务。", "success")
     return redirect(url_for("contracts.view", contract_id=contract.id))
 

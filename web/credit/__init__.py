@@ -105,7 +105,6 @@ def upload():
     except (CreditRefused, uploads.UploadRefused) as refused:
         flash(str(refused), "error")
         return _back(category, polluter_id, year, 400)
-    uow().commit()
     flash(f"已上传{CATEGORIES[category].name}（第 {document.version} 版）。", "success")
     return redirect(_page_of(document.category, document.polluter_id, document.year))
 
@@ -148,7 +147,6 @@ def record_training():
         flash(str(refused), "error")
         year = _year_of(held_on)
         return _annual(year, 400, typed=form.to_dict())
-    uow().commit()
     flash(f"已登记 {record.held_on} 的{TRAINING_KINDS[record.kind]}记录。", "success")
     return redirect(url_for("credit.annual", year=record.held_on.year))
 
@@ -170,7 +168,6 @@ def attach_evidence(record_id: int):
     except (CreditRefused, uploads.UploadRefused) as refused:
         flash(str(refused), "error")
         return _annual(record.held_on.year, 400)
-    uow().commit()
     flash(f"已上传 {record.held_on} {TRAINING_KINDS[record.kind]}记录的证书或记录文件。", "success")
     return redirect(url_for("credit.annual", year=record.held_on.year))
 

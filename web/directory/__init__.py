@@ -40,8 +40,6 @@ def import_file():
     except (uploads.UploadRefused, FileRefused) as refused:
         flash(str(refused), "error")
         return render_template("directory/import.html", report=None), 400
-    if report.applied:
-        uow().commit()
     return render_template("directory/import.html", report=report, summary=summary(report),
                            counts=counts(report)), 400 if report.rejections else 200
 
@@ -61,7 +59,6 @@ def correct(polluter_id: int):
     except RowProblem as problem:
         flash(f"未保存：{problem}。", "error")
         return _entry_page(polluter, typed=request.form), 400
-    uow().commit()
     flash(f"已保存 {len(changes)} 处更正。" if changes else "没有修改任何内容。", "success")
     return redirect(url_for("directory.entry", polluter_id=polluter.id))
 

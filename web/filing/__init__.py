@@ -85,7 +85,6 @@ def save_basic():
         flash("基本信息未保存，请按提示修改。", "error")
         return _page(400, basic_typed=request.form, basic_errors=errors)
     filings.update_basic(db(), agency, values)
-    uow().commit()
     flash("基本信息已保存，提交审核并通过后生效。", "success")
     return redirect(url_for("filing.edit"))
 
@@ -103,7 +102,6 @@ def add_capability():
         db().rollback()
         flash("监测能力未添加，请按提示修改。", "error")
         return _page(400, capability_typed=request.form, capability_errors=invalid.errors)
-    uow().commit()
     flash("监测能力已添加。", "success")
     return redirect(url_for("filing.edit") + "#capabilities")
 
@@ -113,7 +111,6 @@ def add_capability():
 def remove_capability(capability_id: int):
     row = _active(Capability, capability_id)
     filings.deactivate(row)
-    uow().commit()
     flash(f"已删除监测能力“{row.factor}（{row.method}）”，提交审核并通过后生效。", "success")
     return redirect(url_for("filing.edit") + "#capabilities")
 
@@ -127,7 +124,6 @@ def submit():
         db().rollback()
         flash(str(refused), "error")
         return _page(400)
-    uow().commit()
     flash(f"第 {version.version} 版备案已提交，等待管理部门审核。", "success")
     return redirect(url_for("filing.edit"))
 
@@ -163,7 +159,6 @@ def _entry_page(section: str, row):
         flash("未保存，请按提示修改。", "error")
         fields = formview.widgets(form, tags, None, request.form, invalid.errors)
         return _render_entry(section, row, fields, invalid.errors.get("certificate")), 400
-    uow().commit()
     flash(f"“{saved.name}”已保存，提交审核并通过后生效。", "success")
     return redirect(url_for("filing.edit") + f"#{section}")
 
@@ -183,7 +178,6 @@ def _upload() -> bytes | None:
 def deactivate_entry(section: str, item_id: int):
     row = _active(ENTRIES[section], item_id)
     filings.deactivate(row)
-    uow().commit()
     flash(f"“{row.name}”已停用，提交审核并通过后从备案中移除。", "success")
     return redirect(url_for("filing.edit") + f"#{section}")
 
@@ -205,7 +199,6 @@ def staff_account(item_id: int):
         db().rollback()
         flash("采样账号未开通，请按提示修改。", "error")
         return _staff_account_page(staff, {"username": request.form.get("username", "")}, invalid.errors), 400
-    uow().commit()
     flash(f"已为“{staff.name}”开通采样账号 {user.username}，可在微信中绑定后执行采样。", "success")
     return redirect(url_for("filing.edit") + "#staff")
 
@@ -298,7 +291,6 @@ def register_account():
         db().rollback()
         flash("注册未完成，请按提示修改。", "error")
         return _account_page(entity, request.form, invalid.errors), 400
-    uow().commit()
     session.pop("registration", None)
     login_user(Principal(admin.id))
     flash("注册成功。请填写备案信息并提交审核，审核通过后即可开展监测任务。", "success")

@@ -52,7 +52,6 @@ def save(sheet_id: int):
         changed = om_records.save(uow(), found, user, answers)
     except SheetLocked:
         return _page(found, status=409)
-    uow().commit()
     if errors:
         return _page(found, typed=request.form, errors=errors, notice=PARTLY_SAVED.format(n=len(changed)),
                      status=400)

@@ -153,7 +153,6 @@ def correct(sheet_id: int):
         changed = om_records.correct(uow(), found, me(), answers)
     except om_records.CorrectionRefused as refused:
         return _correction(found, form, tags, typed=request.form, notice="；".join(refused.problems), status=400)
-    uow().commit()
     flash(T.CORRECTED.format(n=len(changed)) if changed else T.NOTHING_CORRECTED, "success")
     return redirect(url_for(".visit", visit_id=found.visit_id), code=303)
 

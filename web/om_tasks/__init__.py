@@ -90,7 +90,6 @@ def edit_plan(plan_id: int):
 def generate(plan_id: int):
     row = get_or_404(OmPlan, plan_id)
     created = om_plans.generate(db(), row)
-    uow().commit()
     flash(f"已生成 {len(created)} 个现场运维任务（未来 {om_plans.HORIZON_DAYS} 天）。" if created
           else "未来的现场运维任务均已生成，没有新增。", "success")
     return redirect(url_for("om_tasks.plan", plan_id=row.id))
@@ -109,7 +108,6 @@ def _plan_form(contract: Contract, plan: OmPlan | None):
         except PlanRefused as refused:
             flash(str(refused), "error")
             return _render_plan_form(contract, plan, rows, 400)
-        uow().commit()
         flash(f"运维计划“{saved.name}”已保存，现场运维任务已生成到 {om_plans.HORIZON_DAYS} 天后。", "success")
         return redirect(url_for("om_tasks.plan", plan_id=saved.id))
     return _render_plan_form(contract, plan, rows, 200)
@@ -231,7 +229,6 @@ def point_reports(point_id: int):
             flash(str(refused), "error")
             status = 400
         else:
-            uow().commit()
             flash("报告已上传。", "success")
             return redirect(url_for("om_tasks.point_reports", point_id=point.id))
     return render_template("om_tasks/point_reports.html", point=point,

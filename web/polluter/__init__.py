@@ -101,7 +101,6 @@ def add_user():
     except AccountProblem as problem:
         flash(ACCOUNT_PROBLEMS[problem.code], "error")
         return _account_page(form, 400)
-    uow().commit()
     flash(f"已创建账号 {created.username}。请其关注公众号，在“账户信息”中用此账号和密码绑定微信。", "success")
     return redirect(url_for(".account"), code=303)
 
@@ -114,7 +113,6 @@ def unbind(user_id: int):
     if colleague is None:
         abort(404)
     if polluter_accounts.unbind(db(), colleague):
-        uow().commit()
         flash(f"已解除 {colleague.display_name} 的微信绑定。", "success")
     else:
         flash(f"{colleague.display_name} 尚未绑定微信。", "error")

@@ -47,7 +47,6 @@ def save_receipt(task_id: int):
     except RecordsProblem as refused:
         flash(T.problem(refused), "error")
         return _page(task, 400, typed=request.form)
-    uow().commit()
     flash("送样接收检查已保存。上传样品照片后即可确认。", "success")
     return redirect(url_for("records.receipt", task_id=task_id))
 
@@ -71,6 +70,5 @@ def confirm_receipt(task_id: int):
     except RecordsProblem as refused:
         flash(T.problem(refused), "error")
         return _page(task, 400)
-    uow().commit()
     flash("送样接收检查已确认。", "success")
     return redirect(url_for("records.task", task_id=task_id))

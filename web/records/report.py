@@ -24,7 +24,6 @@ def report_number(task_id: int):
     except RecordsProblem as refused:
         flash(T.problem(refused), "error")
         return task_page(task, 400)
-    uow().commit()
     flash(f"报告系统编号：{number}", "success")
     return redirect(url_for("records.task", task_id=task_id))
 

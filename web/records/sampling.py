@@ -86,7 +86,6 @@ def _decide(task_id: int, use_case, done: str):
     except RecordsProblem as refused:
         flash(T.problem(refused), "error")
         return task_page(found, 400)
-    uow().commit()
     flash(done, "success")
     return redirect(url_for("records.task", task_id=task_id))
 
@@ -140,5 +139,4 @@ def original(photo_id: int):
     if not found.original_path:
         abort(404)
     records.original_viewed(uow(), found, me())
-    uow().commit()
     return send_media(found.original_path, evidence=True)

@@ -126,7 +126,6 @@ def new():
     except TaskRefused as refused:
         flash(str(refused), "error")
         return _render_application(form, None, 400)
-    uow().commit()
     flash(T.FLASH["applied"].format(code=task.code), "success")
     return redirect(url_for("tasks.view", task_id=task.id))
 
@@ -151,7 +150,6 @@ def edit(task_id: int):
     except TaskRefused as refused:
         flash(str(refused), "error")
         return _render_application(form, task, 400)
-    uow().commit()
     flash(T.FLASH["application_revised"], "success")
     return redirect(url_for("tasks.view", task_id=task.id))
 
@@ -197,7 +195,6 @@ def advance(task_id: int):
     except TaskRefused as refused:
         flash(str(refused), "error")
         return _render_task(task, 400)
-    uow().commit()
     flash(T.FLASH[trigger], "success")
     return redirect(url_for("tasks.view", task_id=task.id))
 

@@ -34,7 +34,6 @@ def plan(task_id: int):
     except TaskRefused as refused:
         flash(str(refused), "error")
         return _render_plan(task, NewPointForm(prefix="point"), request.form, 400)
-    uow().commit()
     flash(T.FLASH["plan_saved"], "success")
     return redirect(url_for("tasks.plan", task_id=task.id))
 
@@ -69,7 +68,6 @@ def add_point(task_id: int):
     except TaskRefused as refused:
         flash(str(refused), "error")
         return _render_plan(task, form, None, 400)
-    uow().commit()
     flash(T.FLASH["point_added"].format(code=point.code), "success")
     return redirect(url_for("tasks.plan", task_id=task.id))
 
@@ -125,7 +123,6 @@ def schedule(task_id: int):
     except ScheduleRefused as refused:
         flash(str(refused), "error")
         return _render_schedule(task, form, 400)
-    uow().commit()
     flash(T.FLASH["visit_scheduled"].format(day=visit.day, starts=f"{visit.starts:%H:%M}",
                                             ends=f"{visit.ends:%H:%M}"), "success")
     return redirect(url_for("tasks.schedule", task_id=task.id))
@@ -161,6 +158,5 @@ def unschedule(task_id: int, visit_id: int):
             abort(404)
         flash(str(refused), "error")
         return _render_schedule(task, _visit_form(task), 400)
-    uow().commit()
     flash(T.FLASH["visit_removed"], "success")
     return redirect(url_for("tasks.schedule", task_id=task.id))

@@ -47,7 +47,6 @@ def correct(trip_id: int):
     except CorrectionProblem as problem:
         flash(PROBLEMS[problem.code], "error")
         return _page(trip, status=409 if problem.code == "not_rejected" else 400)
-    uow().commit()
     flash(f"已更正 {len(changes)} 项，更正记录已写入行程日志。核对无误后请重新提交排污单位确认。", "success")
     return redirect(url_for(".correct", trip_id=trip.id), code=303)
 
@@ -62,7 +61,6 @@ def resubmit(trip_id: int):
     except CorrectionProblem as problem:
         flash(PROBLEMS[problem.code], "error")
         return redirect(url_for(".correct", trip_id=trip.id), code=303)
-    uow().commit()
     if messages:
         flash(f"已重新提交，已向排污单位 {len(messages)} 位已绑定微信的用户发送确认消息。", "success")
     else:
