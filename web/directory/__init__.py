@@ -11,7 +11,7 @@ from services.directory_file import FileRefused, RowProblem, frequency_text
 from services.directory_report import counts, summary
 from services.directory_view import KIND_NAMES
 from web.access import me, role_required
-from web.db import db, uow
+from web.db import db
 from web.files import read_upload
 
 bp = Blueprint("directory", __name__, url_prefix="/admin/directory", template_folder="templates")

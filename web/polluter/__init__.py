@@ -12,7 +12,7 @@ from services import confirmations, policy, polluter_accounts
 from services.polluter_accounts import AccountProblem
 from states.trip import Step
 from web.access import get_or_404, me, role_required
-from web.db import db, uow
+from web.db import db
 from web.mobile import record
 
 bp = Blueprint("polluter", __name__, url_prefix="/polluter", template_folder="templates")

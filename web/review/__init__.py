@@ -10,7 +10,7 @@ from services import filings, policy
 from services.filings import FilingRefused
 from states import filing as machine
 from web.access import get_or_404, me, role_required
-from web.db import db, uow
+from web.db import db
 from web.filing import FILE, FILED, labels, send_filed_certificate
 
 bp = Blueprint("review", __name__, url_prefix="/regulator/filings", template_folder="templates")
