@@ -327,6 +327,7 @@ def generate(db: Session, plan: OmPlan, today: date | None = None, horizon_days:
     return created
 
 
+@transaction
 def generate_all(db: Session, today: date | None = None, agency_id: int | None = None) -> int:
     """Generate for every active plan (of one agency, if given): what a daily run or a page opening calls."""
     query = select(OmPlan).where(OmPlan.active.is_(True))
