@@ -68,7 +68,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 HOST = "127.0.0.1"
-# production-strength values, not web/config.py's development defaults (which production refuses); every app
+# production-strength values, not services/config.py's development defaults (which production refuses); every app
 # gets the token through WECHAT_TOKEN, EMSS also the app secret (the fake WeChat API checks it) and SECRET_KEY
 TOKEN = "emss-bench-token-" + secrets.token_hex(8)
 APP_ID, APP_SECRET = "wx0000000000emss", "emss-bench-secret-" + secrets.token_hex(8)
@@ -477,8 +477,8 @@ def prepare(url: str, openids: list[str]) -> dict:
     from sqlalchemy.orm import sessionmaker
 
     from migrations import upgrade
-    from models import MonitoringTask, Role, User, Visit, WechatBinding
-    from services import clock, demo
+    from models import MonitoringTask, Role, User, Visit, WechatBinding, clock
+    from services import demo
     from services.accounts import hash_password
     from services.runtime import make_engine
 
@@ -764,7 +764,7 @@ def main(argv=None) -> int:
 
     from sqlalchemy.engine import make_url
 
-    from web.config import Config
+    from services.config import Config
 
     args.database_url = Config(database_url=args.database_url).database_url
     args.db_name = make_url(args.database_url).database

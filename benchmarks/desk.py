@@ -107,8 +107,8 @@ def main() -> int:
 
 
 def _app(url: str):
+    from services.config import Config
     from web import create_app
-    from web.config import Config
 
     instance = Path("/tmp/emss-bench-desk")
     instance.mkdir(exist_ok=True)

@@ -24,10 +24,10 @@ from sqlalchemy.engine import make_url  # noqa: E402
 
 from migrations import upgrade  # noqa: E402
 from services import directory_import  # noqa: E402
+from services.config import Config  # noqa: E402
 from services.runtime import build_runtime  # noqa: E402
 from services.uow import UnitOfWork  # noqa: E402
 from tests.support.directory_book import book, credit_code  # noqa: E402
-from web.config import Config  # noqa: E402
 
 TARGET_S = 60.0
 POINTS = (("DW001", "废水总排口", "废水"), ("DW002", "雨水排口", "废水"), ("DA001", "锅炉废气排放口", "废气"),

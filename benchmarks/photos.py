@@ -9,7 +9,7 @@ A program, not a test:
 What it does:
 1. processes one 50 MP photo (8160x6120, a 50 MP phone sensor's size, under the 20 MB cap), once upright and
    once stored sideways (EXIF orientation 6, as many phones store portraits), each in a fresh subprocess that
-   first imports what the RQ worker holds (the web app, bot.jobs, rq) and writes the three files as
+   first imports what the RQ worker holds (the web app, services.wechat.jobs, rq) and writes the three files as
    services.media does; reports the child's peak RSS (ru_maxrss, as getrusage RUSAGE_CHILDREN has it, taken
    per child with wait4) against the target. It runs first, while this process is small: a child's ru_maxrss
    starts from its parent's peak;
@@ -204,7 +204,7 @@ def process_one(path: Path, code: Path) -> None:
     sys.path.insert(0, str(ROOT))
     import rq  # noqa: F401
 
-    import bot.jobs  # noqa: F401
+    import services.wechat.jobs  # noqa: F401
     import web  # noqa: F401
 
     pipeline = load_pipeline(code, "photos_in_child")

@@ -11,7 +11,7 @@ from handlers import texts as T
 from handlers.flows import ANYONE, STRANGER
 from handlers.turn import Turn
 from services import notify
-from services.uow import UnitOfWork
+from services.uow import UnitOfWork, use_case
 from states import forms
 
 log = logging.getLogger(__name__)
@@ -30,8 +30,8 @@ def handles(func, context):
         with UnitOfWork(runtime) as uow:
             turn = Turn(uow=uow, message=message, session=session, openid=message.source, key=key)
             try:
-                reply = func(turn)
-                uow.commit()
+                with use_case(uow.session):  # the turn is one use case: the services it calls commit once, at its end
+                    reply = func(turn)
             except Exception:
                 log.exception("handling %s failed", getattr(message, "type", "?"))
                 return T.SORRY

@@ -10,8 +10,8 @@ from __future__ import annotations
 from handlers import om_views as views
 from handlers import texts as T
 from handlers.turn import Picture, Place, Turn
-from models import Role
-from services import clock, om_visits
+from models import Role, clock
+from services import om_visits
 from services.om_visits import OmProblem
 from services.texts.refusals import say
 from states import forms

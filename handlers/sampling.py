@@ -6,8 +6,8 @@ from __future__ import annotations
 from handlers import texts as T
 from handlers import views
 from handlers.turn import Picture, Place, Turn
-from models import Role
-from services import clock, confirmations, trips
+from models import Role, clock
+from services import confirmations, trips
 from services.texts.refusals import say
 from services.trips import TripProblem
 from states import forms

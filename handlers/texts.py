@@ -1,4 +1,6 @@
 """Every sentence the official account says, in one place so the wording is easy to review."""
+# the names the web pages show too live below both (services/texts/names.py); the chat reads them as T.ROLE_NAMES
+from services.texts.names import CHECK_IN_NAMES, KIND_NAMES, ROLE_NAMES, STATE_NAMES  # noqa: F401
 
 WELCOME = "欢迎关注上海市环境监测社会化服务监管公众号。"
 UNBOUND = ("您尚未绑定账户。请点击菜单“我的信息 → 账户信息”，或回复“绑定”，"
@@ -36,17 +38,6 @@ BOUND_INFO = "您已绑定账户：\n姓名：{name}\n账号：{username}\n单�
 ASK_UNBIND = "确定要解除微信与账号 {username} 的绑定吗？回复 1 确认，回复其他内容放弃。"
 UNBOUND_OK = "已解除绑定。"
 UNBIND_KEPT = "已保留绑定。"
-ROLE_NAMES = {
-    "agency_admin": "机构管理员",
-    "sampler": "采样人员",
-    "om_crew": "运维人员",
-    "technical_lead": "技术负责人",
-    "quality_lead": "质量负责人",
-    "quality_supervisor": "质量监督员",
-    "polluter_confirmer": "排污单位",
-    "regulator": "管理部门",
-    "system_admin": "系统管理员",
-}
 NEXT_FOR_ROLE = {
     "sampler": "点击“业务管理 → 采样任务”开始今天的采样。",
     "polluter_confirmer": "采样人员提交记录后，您会收到模板消息，点击即可查看和确认。",
@@ -118,8 +109,6 @@ INPUT_PROBLEMS = {
 }
 EXPECT_CONFIRM = "请回复 1 确认，或回复“上一步”返回修改。"
 
-KIND_NAMES = {"wastewater": "废水", "flue_gas": "有组织废气", "fugitive": "无组织废气", "noise": "噪声"}
-CHECK_IN_NAMES = {"arrival": "进场签到", "departure": "离场签到"}
 
 # --- receipt check of delivered samples (送样接收检查) -----------------------------------------------------
 RECEIPT_ONLY_AGENCY = "送样接收检查仅对监测机构管理员开放。"

@@ -1,11 +1,11 @@
 """How a trip reads in chat: the prompt for its step and the summary before submitting."""
 from __future__ import annotations
 
-from handlers import texts as T
 from sqlalchemy.orm import object_session
 
-from models import CheckInKind, PhotoPurpose, PhotoStatus
-from services import clock, media, trips
+from handlers import texts as T
+from models import CheckInKind, PhotoPurpose, PhotoStatus, clock
+from services import media, trips
 from states import forms
 from states.conditions import WORKING_CONDITIONS
 from states.trip import FINAL, Step

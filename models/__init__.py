@@ -32,14 +32,8 @@ from models.fieldwork import (
 from models.filing import Capability, Filing, FilingReview, FilingState, Staff
 from models.findings import Finding, FindingStatus
 from models.help import Feedback, HelpCentre
-from models.inspections import (
-    DrawKind,
-    Inspection,
-    InspectionFile,
-    InspectionVerdict,
-    Outcome,
-    SpotCheckDraw,
-)
+from models.inspections import DrawKind, Inspection, InspectionFile, InspectionVerdict, Outcome, SpotCheckDraw
+from models.notices import Notice, Urging
 from models.om import (
     CreditDocument,
     Instrument,
@@ -56,7 +50,6 @@ from models.om import (
     TrainingRecord,
     Vehicle,
 )
-from models.notices import Notice, Urging
 from models.outbound import OutboundMessage, OutboundStatus
 from models.tasks import (
     ClientSampling,

@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 from sqlalchemy import DateTime, MetaData, TypeDecorator, event
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
-from services import clock  # a leaf module (standard library only): the one source of time
+from models import clock  # a leaf module (standard library only): the one source of time
 
 # Stable constraint names, so Alembic migrations are the same on SQLite and PostgreSQL.
 NAMING = {

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, ForeignKey, Index, SmallInteger, String, Text
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
@@ -15,9 +14,9 @@ from models.audit import Chained
 from models.base import AppendOnly, Base, utcnow
 from models.directory import MonitoringPoint, User
 
-if TYPE_CHECKING:
-    from models.om import OmConfirmation, OmVisit
-    from models.trips import Confirmation, SamplingTrip
+# The rows a check-in, photo or link belongs to (models/trips.py, models/om.py) are named as strings and left
+# unannotated: an import of those modules here, even for type checking only, would make the modules import
+# each other.
 
 
 class VisitEvent(AppendOnly, Chained):
@@ -94,8 +93,8 @@ class CheckIn(Base):
     distance_m: Mapped[float]
     inside_fence: Mapped[bool]
 
-    trip: Mapped[SamplingTrip | None] = relationship(back_populates="check_ins")
-    om_visit: Mapped[OmVisit | None] = relationship(back_populates="check_ins")
+    trip = relationship("SamplingTrip", back_populates="check_ins")
+    om_visit = relationship("OmVisit", back_populates="check_ins")
     user: Mapped[User] = relationship()
 
 
@@ -134,8 +133,8 @@ class Photo(Base):
     thumbnail_path: Mapped[str | None] = mapped_column(String(255))
     watermarked_path: Mapped[str | None] = mapped_column(String(255))
 
-    trip: Mapped[SamplingTrip | None] = relationship(back_populates="photos")
-    om_visit: Mapped[OmVisit | None] = relationship(back_populates="photos")
+    trip = relationship("SamplingTrip", back_populates="photos")
+    om_visit = relationship("OmVisit", back_populates="photos")
     point: Mapped[MonitoringPoint | None] = relationship()
     sent_by: Mapped[User] = relationship()
 
@@ -154,8 +153,8 @@ class ConfirmationLink(Base):
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]
 
-    confirmation: Mapped[Confirmation | None] = relationship(back_populates="links")
-    om_confirmation: Mapped[OmConfirmation | None] = relationship(back_populates="links")
+    confirmation = relationship("Confirmation", back_populates="links")
+    om_confirmation = relationship("OmConfirmation", back_populates="links")
     user: Mapped[User] = relationship()
 
 

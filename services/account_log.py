@@ -7,8 +7,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from handlers.texts import ROLE_NAMES
 from models import AccountEvent, User
+from services.texts.names import ROLE_NAMES
 
 ACTIONS = {
     "created": "开通账号",

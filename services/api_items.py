@@ -11,8 +11,7 @@ from datetime import date, datetime, time
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import Agency, CheckIn, Finding, OmVisit, Polluter, SamplingTrip, User, Visit
-from services import clock
+from models import Agency, CheckIn, Finding, OmVisit, Polluter, SamplingTrip, User, Visit, clock
 from services.findings.summary import KIND_NAMES, SENTENCES, STATUS_NAMES
 from states.findings import BY_CODE, SEVERITY_NAMES
 from states.om_visit import STATE_NAMES as VISIT_STATES

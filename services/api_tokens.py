@@ -11,8 +11,7 @@ import secrets
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import ApiToken, Role, User
-from services import clock
+from models import ApiToken, Role, User, clock
 
 HOLDERS = (Role.REGULATOR,)  # the API is the regulator's desk for machines
 TOKEN_BYTES = 32

@@ -8,8 +8,9 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from models import clock
 from models.audit import CHAINED, GENESIS, AuditRoot, Chained, entry_hash
-from services import clock
+from services.uow import transaction
 
 BATCH = 1000  # rows streamed at a time while walking the chains
 
@@ -94,6 +95,7 @@ class NotOver(ValueError):
     """A day can be sealed only once it is over: later entries of it would change its root."""
 
 
+@transaction
 def seal(session: Session, day: date) -> tuple[AuditRoot, bool]:
     """Store the day's root (idempotent: a sealed day keeps its first root); (root, newly sealed)."""
     if day >= clock.today():

@@ -8,8 +8,8 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import CheckIn, CheckInKind, MonitoringPoint, OmVisit, Polluter, User
-from services import clock, geo
+from models import CheckIn, CheckInKind, MonitoringPoint, OmVisit, Polluter, User, clock
+from services import geo
 
 
 def distance_to_site(latitude: float, longitude: float, points: Iterable[MonitoringPoint], polluter: Polluter) -> float:

@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from models import ClientSampling, ClientSamplingFile, MonitoringTask, User
-from services import clock, tasks, uploads
+from models import ClientSampling, ClientSamplingFile, MonitoringTask, User, clock
+from services import tasks, uploads
 from services.records import RecordsProblem
+from services.uow import UnitOfWork, transaction
 
 POLICY = uploads.Policy("采样记录", uploads.CERTIFICATE_TYPES, 20 * uploads.MB)
 MAX_FILES = 10  # per upload: the sheets of one sampling, not an archive
@@ -37,7 +38,8 @@ def ready(task: MonitoringTask) -> bool:
     return task.client_sampling is not None and bool(task.client_sampling.files)
 
 
-def save(uow, task: MonitoringTask, user: User, info: Info, files: list[bytes]) -> ClientSampling:
+@transaction
+def save(uow: UnitOfWork, task: MonitoringTask, user: User, info: Info, files: list[bytes]) -> ClientSampling:
     """Record (or correct) the information and add the uploaded sheets; every file is checked first, so a bad
     one refuses the whole upload and nothing of it is stored."""
     _check_open(task)
@@ -76,7 +78,7 @@ def _check_info(info: Info) -> None:
         raise RecordsProblem("client_sampling_future")
 
 
-def _store(uow, task: MonitoringTask, data: bytes, kind: str) -> ClientSamplingFile:
+def _store(uow: UnitOfWork, task: MonitoringTask, data: bytes, kind: str) -> ClientSamplingFile:
     relative = Path("client-sampling") / str(task.id) / f"{uuid.uuid4().hex}.{kind}"
     path = uploads.write(uow.config.media_root, relative, data)
     return ClientSamplingFile(path=path, kind=kind, size=len(data), uploaded_at=clock.now())

@@ -27,8 +27,9 @@ from models import (
     TripEvent,
     User,
     WechatBinding,
+    clock,
 )
-from services import clock, decisions, links, notify
+from services import decisions, links, notify
 from services.decisions import ConfirmationProblem
 from services.fieldwork import TRIP
 from states.trip import Step

@@ -14,9 +14,10 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import Contract, Polluter, User
-from services import clock, uploads
+from models import Contract, Polluter, User, clock
+from services import uploads
 from services.refusal import Refusal
+from services.uow import UnitOfWork, transaction
 
 DRAFT, SUBMITTED = "draft", "submitted"
 SAMPLE_SOURCES = {"sampling": "现场采样", "delivered": "送样"}
@@ -63,8 +64,11 @@ def directory(db: Session) -> list[Polluter]:
     return list(db.scalars(select(Polluter).order_by(Polluter.name)))
 
 
-def save_draft(uow, user: User, terms: Terms, contract: Contract | None = None) -> Contract:
-    """保存草稿: a new contract, or changes to a draft; a submitted contract is read-only."""
+@transaction
+def save_draft(uow: UnitOfWork, user: User, terms: Terms, contract: Contract | None = None,
+               attachment: bytes | None = None, filename: str = "") -> Contract:
+    """保存草稿: a new contract, or changes to a draft (with its attachment, if one was uploaded: both or
+    neither are saved); a submitted contract is read-only."""
     db = uow.session
     if contract is not None and contract.status != DRAFT:
         raise ContractRefused("locked", code=contract.code)
@@ -76,6 +80,8 @@ def save_draft(uow, user: User, terms: Terms, contract: Contract | None = None) 
         value = getattr(terms, f.name)
         setattr(contract, f.name, (value.strip() or None) if isinstance(value, str) else value)
     db.flush()
+    if attachment is not None:
+        attach(uow, contract, attachment, filename)
     return contract
 
 
@@ -96,7 +102,8 @@ def _check_draft(db: Session, agency_id: int, terms: Terms, contract: Contract |
         raise ContractRefused("bad_source")
 
 
-def submit(uow, user: User, contract: Contract) -> None:
+@transaction
+def submit(uow: UnitOfWork, user: User, contract: Contract) -> None:
     """提交: every term of the notice stated; from now on the contract can be linked to tasks."""
     if contract.status != DRAFT:
         raise ContractRefused("locked", code=contract.code)
@@ -107,7 +114,8 @@ def submit(uow, user: User, contract: Contract) -> None:
     contract.submitted_at = clock.now()
 
 
-def attach(uow, contract: Contract, data: bytes, filename: str) -> None:
+@transaction
+def attach(uow: UnitOfWork, contract: Contract, data: bytes, filename: str) -> None:
     """合同附件: a PDF (checked by its content) of at most 20 MB, stored under a name of our own.
     A replaced attachment's file stays on disk: nothing uploaded is thrown away."""
     if contract.status != DRAFT:

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from models import ConditionRecord, OutboundMessage, SamplingTrip, User
-from services import clock, confirmations
+from models import ConditionRecord, OutboundMessage, SamplingTrip, User, clock
+from services import confirmations
+from services.uow import UnitOfWork, transaction
 from states.conditions import WORKING_CONDITIONS
 from states.trip import bind, can
 
@@ -25,7 +26,8 @@ class CorrectionProblem(Exception):
         self.code = code
 
 
-def correct(uow, trip: SamplingTrip, user: User, answers: dict, sample_times: dict[int, datetime],
+@transaction
+def correct(uow: UnitOfWork, trip: SamplingTrip, user: User, answers: dict, sample_times: dict[int, datetime],
             note: str) -> list[dict]:
     """Change the operating conditions and the samples' times as given; returns the changes logged."""
     _must_be_rejected(trip)
@@ -71,7 +73,8 @@ def _iso(moment: datetime | None) -> str | None:
     return clock.local(moment).isoformat(timespec="minutes") if moment else None
 
 
-def resubmit(uow, trip: SamplingTrip, user: User) -> list[OutboundMessage]:
+@transaction
+def resubmit(uow: UnitOfWork, trip: SamplingTrip, user: User) -> list[OutboundMessage]:
     """重新提交: the trip waits for the polluter again; returns the template messages queued (none when no
     polluter user is bound to WeChat — the polluter can still decide on its desktop page)."""
     _must_be_rejected(trip)

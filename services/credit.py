@@ -24,9 +24,10 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models import Agency, AgencyKind, Contract, CreditDocument, OmPlan, Polluter, TrainingRecord, User
-from services import clock, policy, uploads
+from models import Agency, AgencyKind, Contract, CreditDocument, OmPlan, Polluter, TrainingRecord, User, clock
+from services import policy, uploads
 from services.refusal import Refusal
+from services.uow import UnitOfWork, transaction
 
 OM_KINDS = (AgencyKind.OM, AgencyKind.SELF_MONITORING_OM)
 SUBMITTED = "submitted"  # services/contracts.py
@@ -147,7 +148,8 @@ def current(db: Session, agency_id: int, category: str, polluter_id: int | None 
     return versions[0] if versions else None
 
 
-def upload(uow, user: User, category: str, data: bytes | None, filename: str = "", title: str = "",
+@transaction
+def upload(uow: UnitOfWork, user: User, category: str, data: bytes | None, filename: str = "", title: str = "",
            polluter_id: int | None = None, year: int | None = None) -> CreditDocument:
     """上传: a PDF as the next version of `category` for the site (`polluter_id`) or the `year` the category is
     kept per. Earlier versions are kept; the file is stored under a name of our own."""
@@ -195,7 +197,7 @@ def _stem(filename: str) -> str:
     return (name[:-4] if name.lower().endswith(".pdf") else name).strip()[:200]
 
 
-def _store(uow, agency_id: int, folder: str, data: bytes | None) -> str:
+def _store(uow: UnitOfWork, agency_id: int, folder: str, data: bytes | None) -> str:
     if data is None:
         raise CreditRefused("file_required")
     uploads.check(data, uploads.CREDIT)
@@ -212,7 +214,8 @@ def parse_day(text: str | None) -> date:
         raise CreditRefused("bad_date", today=clock.today().isoformat()) from None
 
 
-def record_training(uow, user: User, kind: str, held_on: date, contents: str, attendees: str,
+@transaction
+def record_training(uow: UnitOfWork, user: User, kind: str, held_on: date, contents: str, attendees: str,
                     evidence: bytes | None = None) -> TrainingRecord:
     """登记教育、培训或监督: when, what, who attended, and (optionally) the certificate or supervision record."""
     if kind not in TRAINING_KINDS:
@@ -232,7 +235,8 @@ def record_training(uow, user: User, kind: str, held_on: date, contents: str, at
     return record
 
 
-def attach_evidence(uow, record: TrainingRecord, data: bytes | None) -> None:
+@transaction
+def attach_evidence(uow: UnitOfWork, record: TrainingRecord, data: bytes | None) -> None:
     """补传证书或监督记录: a record's evidence added later; a replaced file stays on disk."""
     record.evidence_path = _store(uow, record.agency_id, "training", data)
 

@@ -33,9 +33,11 @@ from models import (
     User,
     Visit,
     WechatBinding,
+    clock,
 )
-from services import clock, filings
+from services import filings
 from services.accounts import hash_method, hash_password
+from services.uow import transaction
 
 PASSWORD = "demo1234"
 POLLUTER_OPENID = "o_demo_polluter"
@@ -56,6 +58,7 @@ def _password_hash(method: str) -> str:
     return hash_password(PASSWORD, method)
 
 
+@transaction
 def load(db: Session) -> bool:
     """Create the demo world once; on later calls only make sure today's visits exist."""
     created = db.scalar(select(User).where(User.username == "agency1")) is None

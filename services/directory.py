@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from models import DirectoryChange, Polluter
 from services.directory_file import POLLUTERS, polluter_values
 from services.directory_view import differences
+from services.uow import transaction
 
 PAGE = 100
 # what the correction form edits: the polluter's own fields (its credit code is its key and stays)
@@ -29,6 +30,7 @@ def districts(db: Session) -> list[str]:
     return list(db.scalars(select(Polluter.district).distinct().order_by(Polluter.district)))
 
 
+@transaction
 def correct(db: Session, polluter: Polluter, form: dict[str, str], actor_id: int) -> list[tuple[str, str, str]]:
     """Apply the corrected fields (checked as an import checks a row: RowProblem says why not); the differences,
     logged as one change when there are any."""

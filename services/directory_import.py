@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from models import DirectoryChange, MonitoringPoint, PointFactor, Polluter, SchemeItem, utcnow
 from services.directory_file import POINTS, POLLUTERS, SCHEME, Directory, Rejection, Row, read
 from services.directory_view import differences
+from services.uow import transaction
 
 # sheet -> the stored columns compared and written
 COLUMNS = {
@@ -59,6 +60,7 @@ class _Plan:
     changed: dict[str, list[tuple[int, Row]]] = field(default_factory=lambda: defaultdict(list))
 
 
+@transaction
 def run(db: Session, data: bytes, actor_id: int | None = None, dry_run: bool = False) -> Report:
     """Check the file against the directory and, unless dry or rejected, write it. Raises FileRefused."""
     directory = read(data)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from services import clock
+from models import clock
 from states.conditions import WORKING_CONDITIONS
 from states.om_sheets import SHEETS
 from states.om_visit import STATE_NAMES as VISIT_STATES

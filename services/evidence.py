@@ -11,8 +11,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import OmVisit, Photo, SamplingTrip, User
-from services import clock, event_text, geo, neardup, om_records, policy, site_plan
+from models import OmVisit, Photo, SamplingTrip, User, clock
+from services import event_text, geo, neardup, om_records, policy, site_plan
 from services.findings import facts as findings_facts
 from services.findings import summary
 from services.findings.facts import Subject

@@ -13,7 +13,8 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Table
 
-from services import clock, event_text, site_plan
+from models import clock
+from services import event_text, site_plan
 from services.evidence import Evidence
 from services.om_pdf import PAGE_MARGIN, _cell, _grid, _image, _styles, _table, font
 

@@ -12,7 +12,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from services import clock
+from models import clock
 
 
 def workbook(title: str, filters: Sequence[tuple[str, str]], headers: Sequence[str],

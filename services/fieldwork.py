@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from sqlalchemy.orm import object_session
 from transitions import MachineError
 
-from models import CheckIn, CheckInKind, OmVisitEvent, Photo, TripEvent, User
-from services import checkins, clock
+from models import CheckIn, CheckInKind, OmVisitEvent, Photo, TripEvent, User, clock
+from services import checkins
 from services.refusal import OmProblem, Refusal, TripProblem
 from states import om_visit, trip
 from states.machines import may
@@ -88,7 +88,7 @@ def add_photo(uow, user: User, media_id: str, pic_url: str | None, live: bool, *
                   **owner)
     uow.session.add(photo)
     uow.session.flush()
-    uow.after_commit("bot.jobs.fetch_photo", photo.id)
+    uow.after_commit("services.wechat.jobs.fetch_photo", photo.id)
     return photo
 
 

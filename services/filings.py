@@ -30,8 +30,10 @@ from models import (
     Staff,
     User,
     Vehicle,
+    clock,
 )
-from services import certificates, clock, uploads
+from services import certificates, uploads
+from services.uow import UnitOfWork, transaction
 from states import filing as machine
 from states.filing_forms import (
     AGENCY_COLUMNS,
@@ -186,6 +188,7 @@ def filed_entry(filing: Filing, section: str, item_id: int) -> dict:
 
 # --- the working copy ------------------------------------------------------------------------------------
 
+@transaction
 def update_basic(db: Session, agency: Agency, values: Mapping) -> Filing:
     """Save the basic information (基本信息, parsed by the BASIC form) into the working draft; the Agency row
     changes only when a version is approved."""
@@ -195,7 +198,9 @@ def update_basic(db: Session, agency: Agency, values: Mapping) -> Filing:
     return draft
 
 
-def save_staff(uow, agency: Agency, values: Mapping, certificate: bytes | None, staff: Staff | None = None) -> Staff:
+@transaction
+def save_staff(uow: UnitOfWork, agency: Agency, values: Mapping, certificate: bytes | None,
+               staff: Staff | None = None) -> Staff:
     """Add a person (人员) or correct one, with their certificate; the next version will carry the change.
     `values` are the STAFF form's answers."""
     db = uow.session
@@ -212,7 +217,8 @@ def save_staff(uow, agency: Agency, values: Mapping, certificate: bytes | None, 
     return _store(uow, agency, staff or Staff(agency_id=agency.id), values, certificate, "staff")
 
 
-def save_equipment(uow, agency: Agency, values: Mapping, certificate: bytes | None,
+@transaction
+def save_equipment(uow: UnitOfWork, agency: Agency, values: Mapping, certificate: bytes | None,
                    equipment: Equipment | None = None) -> Equipment:
     """Add an instrument (设备) or correct one, with its calibration certificate (检定/校准证书).
     `values` are the EQUIPMENT form's answers."""
@@ -243,7 +249,7 @@ def _certificate_problem(section: Section, certificate: bytes | None, row) -> di
     return {}
 
 
-def _store(uow, agency: Agency, row, values: dict, certificate: bytes | None, section: str):
+def _store(uow: UnitOfWork, agency: Agency, row, values: dict, certificate: bytes | None, section: str):
     for name, value in values.items():
         setattr(row, name, date.fromisoformat(value) if name.endswith("_valid_until") and value else value)
     if certificate:
@@ -253,12 +259,14 @@ def _store(uow, agency: Agency, row, values: dict, certificate: bytes | None, se
     return row
 
 
+@transaction
 def deactivate(row: Staff | Equipment | Capability | Vehicle | SparePart) -> None:
     """Take a person, instrument, capability, vehicle or spare part off the working copy (停用); filed versions
     keep it."""
     row.active = False
 
 
+@transaction
 def save_spare_part(db: Session, agency: Agency, values: Mapping, part: SparePart | None = None) -> SparePart:
     """Add a spare part (运维备品备件: name, quantity, value, where it is kept) or correct one; the SPARE_PART
     form's answers."""
@@ -270,6 +278,7 @@ def save_spare_part(db: Session, agency: Agency, values: Mapping, part: SparePar
     return row
 
 
+@transaction
 def add_capability(db: Session, agency: Agency, values: Mapping) -> Capability:
     """Add a monitoring capability (监测能力): factor × method standard (the CAPABILITY form's answers)."""
     row = db.scalar(select(Capability).where(Capability.agency_id == agency.id,
@@ -287,6 +296,7 @@ def add_capability(db: Session, agency: Agency, values: Mapping) -> Capability:
 
 # --- submission and review --------------------------------------------------------------------------------
 
+@transaction
 def submit(db: Session, agency: Agency) -> Filing:
     """提交审核: freeze basic information and the working copy into the working draft and send it for review."""
     _lock(db, agency)
@@ -314,6 +324,7 @@ def submit(db: Session, agency: Agency) -> Filing:
     return draft
 
 
+@transaction
 def approve(db: Session, filing: Filing, reviewer: User) -> FilingReview:
     """初审 or 二审 通过. The second approval puts the version in force, and must come from another reviewer."""
     agency = _lock(db, filing.agency)
@@ -335,6 +346,7 @@ def approve(db: Session, filing: Filing, reviewer: User) -> FilingReview:
     return _record(db, filing, reviewer, stage, "approve", None)
 
 
+@transaction
 def send_back(db: Session, filing: Filing, reviewer: User, reason: str) -> FilingReview:
     """退回: the version goes back to the agency with a reason; the version in force, if any, stays."""
     reason = normalise(reason)

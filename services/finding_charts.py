@@ -8,8 +8,7 @@ from datetime import date, time, timedelta
 from sqlalchemy import func
 from sqlalchemy.orm import Session
 
-from models import Agency, Finding, FindingStatus, Polluter, User
-from services import clock
+from models import Agency, Finding, FindingStatus, Polluter, User, clock
 from services.worklist import joined
 
 WEEKS = 12

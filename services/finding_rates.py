@@ -21,8 +21,9 @@ from models import (
     SamplingTrip,
     User,
     Visit,
+    clock,
 )
-from services import clock, policy
+from services import policy
 
 WINDOW = timedelta(days=365)
 

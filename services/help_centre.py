@@ -8,8 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import Feedback, HelpCentre, User
-from services import clock
+from models import Feedback, HelpCentre, User, clock
 from services.uow import UnitOfWork
 
 # the two contacts the notice (沪环监测〔2024〕59号) itself publishes

@@ -23,8 +23,9 @@ from models import (
     SamplingTrip,
     SpotCheckDraw,
     User,
+    clock,
 )
-from services import clock, policy, uploads
+from services import policy, uploads
 from services.findings import decisions
 from services.uow import UnitOfWork
 from states.findings import RULES

@@ -15,9 +15,10 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import Instrument, InstrumentKind, MonitoringPoint, OmPlan, PointKind, Polluter, Role, User
-from services import clock, policy
+from models import Instrument, InstrumentKind, MonitoringPoint, OmPlan, PointKind, Polluter, Role, User, clock
+from services import policy
 from services.refusal import Refusal
+from services.uow import transaction
 from states.instrument_form import ANALYTE_CLASSES, INSTRUMENT, YES, tags
 
 # the points that carry automatic monitoring equipment (企业排口)
@@ -135,6 +136,7 @@ def on_point(db: Session, point: MonitoringPoint, in_service_only: bool = True) 
 
 # --- use cases -----------------------------------------------------------------------------------------
 
+@transaction
 def register(db: Session, user: User, point: MonitoringPoint, particulars: Particulars) -> Instrument:
     """新增仪器备案 on one of the user's own points (see `managed_point`)."""
     cleaned = _checked(db, point, particulars, None)
@@ -145,6 +147,7 @@ def register(db: Session, user: User, point: MonitoringPoint, particulars: Parti
     return instrument
 
 
+@transaction
 def edit(db: Session, instrument: Instrument, particulars: Particulars) -> Instrument:
     """Correct a registered instrument's particulars; its kind stays, a deactivated one is history."""
     if not instrument.active:
@@ -157,6 +160,7 @@ def edit(db: Session, instrument: Instrument, particulars: Particulars) -> Instr
     return instrument
 
 
+@transaction
 def deactivate(db: Session, instrument: Instrument, reason: str | None = None) -> Instrument:
     """停用: out of service from now; the row stays for the sheets, plans and reports that refer to it."""
     if not instrument.active:

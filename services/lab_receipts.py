@@ -11,9 +11,10 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from models import CheckInKind, LabReceipt, MonitoringTask, Sample, SamplingTrip, User
-from services import clock, records, tasks
+from models import CheckInKind, LabReceipt, MonitoringTask, Sample, SamplingTrip, User, clock
+from services import records, tasks
 from services.records import RecordsProblem
+from services.uow import UnitOfWork, transaction
 from states.holding_times import ON_SITE, HoldingTime, holding_time
 from states.trip import ACTIVE
 
@@ -34,7 +35,8 @@ class Held:
         return self.limit is not None and self.hours is not None and self.hours > self.limit.hours
 
 
-def record(uow, trip: SamplingTrip, user: User, received_at: datetime, temperature: float,
+@transaction
+def record(uow: UnitOfWork, trip: SamplingTrip, user: User, received_at: datetime, temperature: float,
            received_by: str) -> LabReceipt:
     """接收样品: once the crew has left the site; the receipt time cannot precede the departure or be ahead of
     now. Recorded again, it is corrected (and logged again)."""

@@ -8,11 +8,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import object_session
+from sqlalchemy.orm import Session, object_session
 
-from models import CheckInKind, MonitoringTask, OmSheet, OmVisit, Photo, PhotoStatus
-from services import clock, neardup, notify
+from models import CheckInKind, MonitoringTask, OmSheet, OmVisit, Photo, PhotoStatus, clock
+from services import neardup, notify
 from services.photos import PhotoRejected, Watermark, process_photo
+from services.uow import UnitOfWork
 from states.om_sheets import SHEETS
 
 TEXTS = {
@@ -23,7 +24,7 @@ STEP_NAMES = {"arrival": "进场签到", "sampling": "现场采样", "output": "
               "receipt": "送样接收检查", "sheet": "运维记录单"}
 
 
-def save(uow, photo: Photo, data: bytes) -> None:
+def save(uow: UnitOfWork, photo: Photo, data: bytes) -> None:
     """Process the downloaded bytes into the photo's files; an unusable picture is refused, not stored."""
     try:
         store(uow, photo, data)
@@ -31,7 +32,7 @@ def save(uow, photo: Photo, data: bytes) -> None:
         give_up(uow, photo, PhotoStatus.REJECTED, str(exc))
 
 
-def store(uow, photo: Photo, data: bytes) -> None:
+def store(uow: UnitOfWork, photo: Photo, data: bytes) -> None:
     """Write the original, thumbnail and watermarked copy; PhotoRejected (nothing written) when unusable."""
     processed = process_photo(data, watermark_for(photo))
     folder = _folder(photo)
@@ -61,7 +62,7 @@ def _folder(photo: Photo) -> Path:
     return Path("tasks") / str(photo.task_id)
 
 
-def give_up(uow, photo: Photo, status: PhotoStatus, reason: str) -> None:
+def give_up(uow: UnitOfWork, photo: Photo, status: PhotoStatus, reason: str) -> None:
     """Mark the photo unusable and tell the sender, who can simply send another one."""
     photo.status = status
     photo.error = reason[:255]
@@ -70,7 +71,7 @@ def give_up(uow, photo: Photo, status: PhotoStatus, reason: str) -> None:
         notify.tell(uow, photo.sent_by.binding.openid, text, photo.trip_id)
 
 
-def unfinished(db, *, trip_id: int | None = None, om_visit_id: int | None = None) -> dict[PhotoStatus, int]:
+def unfinished(db: Session, *, trip_id: int | None = None, om_visit_id: int | None = None) -> dict[PhotoStatus, int]:
     """How many of a trip's or a visit's photos are still being received (pending) or could not be (failed)."""
     owner = Photo.trip_id == trip_id if trip_id is not None else Photo.om_visit_id == om_visit_id
     query = select(Photo.status, func.count()).where(

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from models import Photo, PhotoBand, PhotoStatus, SamplingTrip
 from services.photos import PhotoRejected, dct_hash_of
+from services.uow import transaction
 from states.neardup import BANDS, HASH_BITS, MAX_DISTANCE, PROBE_RADIUS
 
 # band i covers bits [_EDGES[i], _EDGES[i + 1]) counted from the most significant one
@@ -58,6 +59,7 @@ def index_photo(session: Session, photo: Photo) -> None:
                         for band, value in enumerate(bands(photo.dct_hash)))
 
 
+@transaction
 def rehash(session: Session, media_root: Path, after_id: int = 0, limit: int = 1000) -> tuple[int, int | None]:
     """Give up to `limit` photos (ids above after_id) stored before the DCT hash existed their hash and bands,
     from the original file. Returns (how many were done, the last id looked at - None when none was left);

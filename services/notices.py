@@ -6,8 +6,8 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from models import Notice, Urging, User
-from services import clock, notify
+from models import Notice, Urging, User, clock
+from services import notify
 from services.uow import UnitOfWork
 from states.templates import WORK_NOTICE
 

@@ -3,8 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from models import OmVisit, OutboundMessage, OutboundStatus, SamplingTrip
-from services import clock
+from models import OmVisit, OutboundMessage, OutboundStatus, SamplingTrip, clock
 from states.templates import Template
 
 SUBMITTED = "采样人员已提交现场采样记录，请在离场前核对确认。"
@@ -56,7 +55,7 @@ def _queue(uow, kind: str, openid: str, trip_id: int | None, payload: dict) -> O
     message = OutboundMessage(kind=kind, openid=openid, trip_id=trip_id, payload=payload)
     uow.session.add(message)
     uow.session.flush()
-    uow.after_commit("bot.jobs.send_outbound", message.id)
+    uow.after_commit("services.wechat.jobs.send_outbound", message.id)
     return message
 
 

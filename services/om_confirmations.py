@@ -13,8 +13,18 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import ConfirmationLink, ConfirmationStatus, OmConfirmation, OmPlan, OmVisit, OmVisitEvent, Role, User
-from services import checkins, clock, decisions, notify, signatures
+from models import (
+    ConfirmationLink,
+    ConfirmationStatus,
+    OmConfirmation,
+    OmPlan,
+    OmVisit,
+    OmVisitEvent,
+    Role,
+    User,
+    clock,
+)
+from services import checkins, decisions, notify, signatures
 from services.confirmations import Invitation, bound_confirmers, issue_link
 from services.decisions import REASON_MAX, ConfirmationProblem
 from services.fieldwork import OM_VISIT

@@ -23,8 +23,8 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 from sqlalchemy.orm import Session
 
-from models import OmSheet
-from services import clock, om_records
+from models import OmSheet, clock
+from services import om_records
 from states.qc_limits import SEVERITY_NAMES
 
 TRUETYPE_FONTS = (Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"),

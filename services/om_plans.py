@@ -31,9 +31,10 @@ from models import (
     Polluter,
     Role,
     User,
+    clock,
 )
-from services import clock
 from services.refusal import Refusal
+from services.uow import UnitOfWork, transaction
 from states.om_frequencies import medium_of, standard_for
 from states.om_sheets import SHEETS
 from states.om_visit import FINAL, Step
@@ -113,7 +114,9 @@ def describe(point: MonitoringPoint, instrument: Instrument | None, sheet: str) 
     return f"{what}的{SHEETS[sheet].title}" if sheet in SHEETS else what
 
 
-def save_plan(uow, user: User, draft: PlanDraft, plan: OmPlan | None = None, today: date | None = None) -> OmPlan:
+@transaction
+def save_plan(uow: UnitOfWork, user: User, draft: PlanDraft, plan: OmPlan | None = None,
+              today: date | None = None) -> OmPlan:
     """新建/修改运维计划: checked against the contract, the agency's crew and equipment, the site's points and
     instruments, and the standards' frequencies; then its visits are generated through the horizon."""
     db = uow.session
@@ -272,6 +275,7 @@ def due_dates(item: OmPlanItem, plan: OmPlan, since: date, until: date) -> list[
     return days
 
 
+@transaction
 def generate(db: Session, plan: OmPlan, today: date | None = None, horizon_days: int = HORIZON_DAYS) -> list[OmVisit]:
     """生成现场运维任务: visits for every item's due dates from the day the plan was made (or its start, if
     later) through today + horizon; items due on one day share one visit. Idempotent: an existing visit of
@@ -302,6 +306,7 @@ def generate(db: Session, plan: OmPlan, today: date | None = None, horizon_days:
     return created
 
 
+@transaction
 def generate_all(db: Session, today: date | None = None, agency_id: int | None = None) -> int:
     """Generate for every active plan (of one agency, if given): what a daily run or a page opening calls."""
     query = select(OmPlan).where(OmPlan.active.is_(True))

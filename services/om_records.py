@@ -22,8 +22,10 @@ from models import (
     Role,
     User,
     WechatBinding,
+    clock,
 )
-from services import checkins, clock, qc
+from services import checkins, qc
+from services.uow import UnitOfWork, transaction
 from states import forms
 from states.om_sheets import SHEETS, cross_check, prefilled, sheet_tags
 from states.om_visit import FINAL
@@ -136,7 +138,8 @@ def crew_member(db: Session, visit: OmVisit, openid: str | None) -> User | None:
     return user if any(member.id == user.id for member in visit.plan.crew) else None
 
 
-def save(uow, sheet: OmSheet, user: User, valid: Mapping) -> list[str]:
+@transaction
+def save(uow: UnitOfWork, sheet: OmSheet, user: User, valid: Mapping) -> list[str]:
     """Store the valid answers posted on the mobile page over what the sheet holds (chat answers and fields
     not posted stay); returns the names of the fields that changed. Saving does not confirm the sheet."""
     if not editable(sheet.visit):
@@ -170,7 +173,8 @@ def correctable(visit: OmVisit) -> bool:
     return visit.state == "rejected"
 
 
-def correct(uow, sheet: OmSheet, user: User, corrected: Mapping) -> list[str]:
+@transaction
+def correct(uow: UnitOfWork, sheet: OmSheet, user: User, corrected: Mapping) -> list[str]:
     """更正 a sheet of a rejected visit: its answers replaced by the agency's (every field of the form checked by
     the caller, the cross-field checks here). What it said before stays in the visit's log, and the QC reviews
     the sheet again. Returns the names of the fields that changed."""

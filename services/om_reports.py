@@ -19,9 +19,10 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import Instrument, InstrumentKind, MonitoringPoint, OmPlan, OmReport, User
-from services import clock, uploads
+from models import Instrument, InstrumentKind, MonitoringPoint, OmPlan, OmReport, User, clock
+from services import uploads
 from services.refusal import Refusal
+from services.uow import UnitOfWork, transaction
 from states.om_frequencies import REPORT_KINDS, ReportRule, medium_of, report_rule
 
 
@@ -115,7 +116,8 @@ class ReportDraft:
     instrument_id: int | None = None
 
 
-def upload(uow, user: User, point: MonitoringPoint, draft: ReportDraft, pdf: bytes | None,
+@transaction
+def upload(uow: UnitOfWork, user: User, point: MonitoringPoint, draft: ReportDraft, pdf: bytes | None,
            raw: bytes | None) -> OmReport:
     """上传报告: the report PDF and the raw records of a comparison or verification done on the point; both
     judged by content under the upload policy (UploadRefused), the raw records stored with the extension of

@@ -13,9 +13,9 @@ from datetime import date
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session, object_session
 
-from models import CheckIn, Instrument, OmPlanItem, OmSheet, OmVisit, OmVisitEvent, Photo, PhotoPurpose, User
+from models import CheckIn, Instrument, OmPlanItem, OmSheet, OmVisit, OmVisitEvent, Photo, PhotoPurpose, User, clock
 from models.om import om_plan_crew
-from services import checkins, clock, fieldwork, links, om_confirmations, om_plans, qc
+from services import checkins, fieldwork, links, om_confirmations, om_plans, qc
 from services.refusal import OmProblem
 from states import forms
 from states.om_sheets import SHEETS, cross_check, prefilled, sheet_tags
@@ -43,10 +43,9 @@ class SheetChoice:
 
 def visits_due(db: Session, user: User, today: date | None = None) -> list[OmVisit]:
     """The crew member's visits due today and the overdue ones: of active plans they are crew of, not yet
-    submitted or cancelled. The plans' visits are generated first (idempotent), so a visit falls due even
-    on a day the agency's pages were not opened."""
+    submitted or cancelled. A read: the visits were generated when the plan was saved and by the daily job
+    (`emss om-visits`)."""
     today = today or clock.today()
-    om_plans.generate_all(db, today, agency_id=user.agency_id)
     return om_plans.open_visits(db, user.agency_id, today, crew=user)
 
 

@@ -13,8 +13,8 @@ from datetime import timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from models import PasswordReset, User
-from services import account_log, accounts, clock
+from models import PasswordReset, User, clock
+from services import account_log, accounts
 from services.filings import FormInvalid
 
 LINK_HOURS = 24

@@ -3,7 +3,7 @@ lost — Redis flushed or failed over, the worker killed mid-job — is found st
 
 `emss worker` sweeps at start and every `photo_sweep_every` seconds; so does `emss serve` on the embedded
 default, where jobs run inline and a process that died mid-job left its photo pending. Processing a photo twice
-is harmless: `bot.jobs.fetch_photo` row-locks the photo and skips one that is no longer pending.
+is harmless: `services.wechat.jobs.fetch_photo` row-locks the photo and skips one that is no longer pending.
 """
 from __future__ import annotations
 
@@ -12,15 +12,16 @@ import threading
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from models import Photo, PhotoStatus
-from services import clock, periodic
+from models import Photo, PhotoStatus, clock
+from services import periodic
 from services.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
 
-def stale(db, older_than: datetime) -> list[int]:
+def stale(db: Session, older_than: datetime) -> list[int]:
     """Ids of the photos still pending that were received before `older_than`, oldest first."""
     query = select(Photo.id).where(Photo.status == PhotoStatus.PENDING, Photo.received_at < older_than)
     return list(db.scalars(query.order_by(Photo.id)))
@@ -32,7 +33,7 @@ def sweep(runtime, now: datetime | None = None) -> int:
     with UnitOfWork(runtime) as uow:
         ids = stale(uow.session, older_than)
     for photo_id in ids:
-        runtime.jobs.enqueue("bot.jobs.fetch_photo", photo_id)
+        runtime.jobs.enqueue("services.wechat.jobs.fetch_photo", photo_id)
     if ids:
         log.warning("queued %d pending photos again: %s", len(ids), ids[:20])
     return len(ids)

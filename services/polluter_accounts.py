@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from models import Polluter, Role, User
 from services import account_log, accounts
+from services.uow import transaction
 
 USERNAME = re.compile(r"^[A-Za-z0-9_.-]{3,64}$")
 PASSWORD_MIN = 8
@@ -38,6 +39,7 @@ def colleague(db: Session, me: User, user_id: int) -> User | None:
     return next((u for u in colleagues(db, me) if u.id == user_id), None)
 
 
+@transaction
 def add_confirmer(db: Session, me: User, username: str, display_name: str, password: str,
                   post: str | None = None) -> User:
     """Another confirmer for `me`'s polluter (e.g. 环保负责人 or anyone else who may confirm), opened by its
@@ -64,6 +66,7 @@ def add_confirmer(db: Session, me: User, username: str, display_name: str, passw
     return user
 
 
+@transaction
 def deactivate(db: Session, me: User, user: User) -> None:
     """停用 a colleague's account (not one's own): WeChat unbound and web sessions ended at once."""
     if not me.manages_accounts or user.id == me.id:
@@ -71,6 +74,7 @@ def deactivate(db: Session, me: User, user: User) -> None:
     accounts.deactivate(db, me, user)
 
 
+@transaction
 def unbind(db: Session, user: User) -> bool:
     """解绑: the account's WeChat user no longer receives messages nor opens confirmation links."""
     return user.binding is not None and accounts.unbind(db, user.binding.openid)

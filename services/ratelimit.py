@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import math
 
-from services import clock
+from models import clock
 
 
 def spend(redis, key: str, limit: int, window_s: int) -> int | None:

@@ -8,9 +8,10 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import MonitoringTask, Photo, PhotoPurpose, PhotoStatus, ReceiptCheck, TaskStatus, User
-from services import clock, media, records, tasks, uploads
+from models import MonitoringTask, Photo, PhotoPurpose, PhotoStatus, ReceiptCheck, TaskStatus, User, clock
+from services import media, records, tasks, uploads
 from services.photos import PhotoRejected
+from services.uow import UnitOfWork, transaction
 from states import forms
 from states.receipt import RECEIPT_CHECK, TAGS
 
@@ -57,7 +58,8 @@ def photos(db: Session, task: MonitoringTask) -> list[Photo]:
 
 # --- the answers ---------------------------------------------------------------------------------------
 
-def save(uow, task: MonitoringTask, user: User, answers: dict) -> ReceiptCheck:
+@transaction
+def save(uow: UnitOfWork, task: MonitoringTask, user: User, answers: dict) -> ReceiptCheck:
     """The web form, all fields at once (already parsed by the form engine)."""
     check = check_of(task)
     check.answers = dict(answers)
@@ -72,7 +74,7 @@ def current_field(task: MonitoringTask) -> forms.Field | None:
     return forms.current_field(RECEIPT_CHECK, answers, TAGS)
 
 
-def answer(uow, task: MonitoringTask, user: User, text: str) -> forms.Field:
+def answer(uow: UnitOfWork, task: MonitoringTask, user: User, text: str) -> forms.Field:
     """One chat answer for the current field; FieldError tells what the field expects."""
     check = check_of(task)
     asked = forms.current_field(RECEIPT_CHECK, check.answers, TAGS)
@@ -84,7 +86,7 @@ def answer(uow, task: MonitoringTask, user: User, text: str) -> forms.Field:
     return asked
 
 
-def back(uow, task: MonitoringTask, user: User) -> None:
+def back(uow: UnitOfWork, task: MonitoringTask, user: User) -> None:
     """上一步: the last answer is removed and asked again."""
     check = check_of(task)
     answers = forms.back(RECEIPT_CHECK, dict(check.answers), TAGS)
@@ -94,7 +96,8 @@ def back(uow, task: MonitoringTask, user: User) -> None:
     tasks.log(task, user, "receipt_back")
 
 
-def confirm(uow, task: MonitoringTask, user: User) -> ReceiptCheck:
+@transaction
+def confirm(uow: UnitOfWork, task: MonitoringTask, user: User) -> ReceiptCheck:
     """确认: every required field answered and at least one photo of the samples; then it is final."""
     check = check_of(task)
     if forms.current_field(RECEIPT_CHECK, check.answers, TAGS) is not None:
@@ -113,7 +116,7 @@ def summary(task: MonitoringTask) -> str:
 
 # --- photos -------------------------------------------------------------------------------------------
 
-def _new_photo(uow, task: MonitoringTask, user: User, media_id: str, **extra) -> Photo:
+def _new_photo(uow: UnitOfWork, task: MonitoringTask, user: User, media_id: str, **extra) -> Photo:
     check_of(task)
     photo = Photo(task_id=task.id, purpose=PhotoPurpose.RECEIPT, sent_by=user, received_at=clock.now(),
                   media_id=media_id, **extra)
@@ -122,16 +125,17 @@ def _new_photo(uow, task: MonitoringTask, user: User, media_id: str, **extra) ->
     return photo
 
 
-def add_chat_photo(uow, task: MonitoringTask, user: User, media_id: str, pic_url: str | None = None,
+def add_chat_photo(uow: UnitOfWork, task: MonitoringTask, user: User, media_id: str, pic_url: str | None = None,
                    live: bool = False) -> Photo:
     """A photo sent in chat: recorded now, its media fetched and processed by a job after the commit."""
     photo = _new_photo(uow, task, user, media_id, pic_url=pic_url, live=live)
     tasks.log(task, user, "receipt_photo", photo=photo.id)
-    uow.after_commit("bot.jobs.fetch_photo", photo.id)
+    uow.after_commit("services.wechat.jobs.fetch_photo", photo.id)
     return photo
 
 
-def add_upload(uow, task: MonitoringTask, user: User, data: bytes) -> Photo:
+@transaction
+def add_upload(uow: UnitOfWork, task: MonitoringTask, user: User, data: bytes) -> Photo:
     """A photo uploaded on the web: checked under the upload policy (UploadRefused), processed at once; an
     unusable picture is refused and not kept."""
     uploads.check(data, uploads.PHOTO)

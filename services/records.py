@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import Confirmation, ConfirmationStatus, MonitoringTask, Photo, SamplingTrip, User, Visit
-from services import clock, tasks
+from models import Confirmation, ConfirmationStatus, MonitoringTask, Photo, SamplingTrip, User, Visit, clock
+from services import tasks
+from services.uow import UnitOfWork, transaction
 from states.task import can
 from states.trip import ACTIVE, Step
 
@@ -104,7 +105,8 @@ def field_work_done(db: Session, task: MonitoringTask) -> None:
 
 # --- the agency's decisions --------------------------------------------------------------------------------
 
-def submit(uow, task: MonitoringTask, user: User) -> None:
+@transaction
+def submit(uow: UnitOfWork, task: MonitoringTask, user: User) -> None:
     """提交采样管理: every planned visit completed (or the receipt confirmed); the task goes to its report."""
     if not task.analysis_needed:
         raise RecordsProblem("no_analysis")
@@ -113,7 +115,8 @@ def submit(uow, task: MonitoringTask, user: User) -> None:
     fire(task, user, "submit_sampling", visits=len(task.visits))
 
 
-def close(uow, task: MonitoringTask, user: User) -> None:
+@transaction
+def close(uow: UnitOfWork, task: MonitoringTask, user: User) -> None:
     """结束任务: a task with no analysis ends at sampling management, once the field work is done."""
     if task.analysis_needed:
         raise RecordsProblem("analysis_needed")
@@ -122,7 +125,8 @@ def close(uow, task: MonitoringTask, user: User) -> None:
     fire(task, user, "close", visits=len(task.visits))
 
 
-def original_viewed(uow, photo: Photo, user: User) -> None:
+@transaction
+def original_viewed(uow: UnitOfWork, photo: Photo, user: User) -> None:
     """Opening an unwatermarked original is on the record (查看原图)."""
     task_id = photo.task_id if photo.trip is None else photo.trip.visit.task_id
     task = uow.session.get(MonitoringTask, task_id)

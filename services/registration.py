@@ -16,6 +16,7 @@ from models import Agency, AgencyKind, FilingStatus, Polluter, Role, User
 from services.accounts import hash_password
 from services.filings import FormInvalid
 from services.identity import LegalEntity
+from services.uow import transaction
 from states.filing_forms import DISTRICTS, KIND_LABELS
 
 USERNAME = re.compile(r"^[A-Za-z0-9_.-]{3,32}$")
@@ -43,6 +44,7 @@ def registered(db: Session, credit_code: str) -> bool:
     return db.scalar(select(Agency.id).where(Agency.credit_code == credit_code)) is not None
 
 
+@transaction
 def register(db: Session, entity: LegalEntity, raw: Mapping[str, str]) -> User:
     """Create the agency (its filing still a draft) and its administrator; the caller commits and signs in."""
     if registered(db, entity.credit_code):

@@ -25,8 +25,9 @@ from models import (
     Role,
     SamplingTrip,
     User,
+    clock,
 )
-from services import clock, notices, om_reports, periodic, receipts
+from services import notices, om_reports, periodic, receipts
 from services.uow import UnitOfWork
 from states.om_visit import Step as OmStep
 from states.trip import Step as TripStep

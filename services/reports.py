@@ -21,9 +21,10 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from models import MonitoringTask, ReportCounter, User
-from services import client_sampling, clock, uploads
+from models import MonitoringTask, ReportCounter, User, clock
+from services import client_sampling, uploads
 from services.records import RecordsProblem, fire, may
+from services.uow import UnitOfWork, transaction
 
 INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
@@ -45,7 +46,8 @@ def report_number(code: str, year: int, sequence: int) -> str:
     return f"{code}-{year}-{sequence:05d}"
 
 
-def issue_number(uow, task: MonitoringTask, user: User) -> str:
+@transaction
+def issue_number(uow: UnitOfWork, task: MonitoringTask, user: User) -> str:
     """生成报告系统编号: once per task, at the report step; delivered samples need their receipt check and
     the client's sampling record (3.2.6) first."""
     db = uow.session
@@ -68,7 +70,8 @@ def issue_number(uow, task: MonitoringTask, user: User) -> str:
     return task.report_number
 
 
-def upload_report(uow, task: MonitoringTask, user: User, data: bytes) -> None:
+@transaction
+def upload_report(uow: UnitOfWork, task: MonitoringTask, user: User, data: bytes) -> None:
     """上传报告: a PDF (checked by its content) of at most 20 MB, after the number; the task is then closed."""
     if not task.report_number:
         raise RecordsProblem("number_first")

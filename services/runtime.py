@@ -12,10 +12,11 @@ import requests
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
-from services import accounts, clock
+from models import clock
+from services import accounts
+from services.config import Config
 from services.findings import hooks as findings_hooks
 from services.jobs import Jobs
-from web.config import Config
 
 POOL_RECYCLE = 1800  # seconds
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from datetime import date, time, timedelta
 
-from services import clock
+from models import clock
 
 KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 RELATIVE_DAY = re.compile(r"^today([+-]\d{1,3})?$")

@@ -27,8 +27,9 @@ from models import (
     SamplingTrip,
     User,
     Visit,
+    clock,
 )
-from services import checkins, clock, confirmations, media, om_confirmations, signatures
+from services import checkins, confirmations, media, om_confirmations, signatures
 from services.field_pictures import COPIES, SCENES, camera_exif, encode, scaled_signature, signature
 from services.findings.facts import Subject
 from services.scenario_work_file import DecisionSpec, PhotoSpec, StopSpec

@@ -29,13 +29,15 @@ from models import (
     User,
     Visit,
     WechatBinding,
+    clock,
 )
-from services import api_tokens, clock, demo, om_plans
+from services import api_tokens, demo, om_plans
 from services.accounts import hash_password
 from services.findings import engine
 from services.scenario_file import AgencySpec, PersonSpec, PointSpec, PolluterSpec, ScenarioProblem, VisitSpec, read
 from services.scenario_work import Builder
 from services.texts.refusals import say
+from services.uow import transaction
 
 __all__ = ["ScenarioProblem", "load"]
 
@@ -45,9 +47,10 @@ AGENCY_KINDS = {"monitoring": AgencyKind.MONITORING, "om": AgencyKind.OM}
 OM_POINT_KINDS = ("flue_gas", "wastewater")  # the points with automatic monitoring instruments to maintain
 
 
+@transaction
 def load(uow, data) -> dict:
     """Check the scenario, then create or update its rows, record what happened on its visits (once) and find
-    their findings; {section: {key: id}}. Raises ScenarioProblem. The caller commits."""
+    their findings; {section: {key: id}}. Raises ScenarioProblem (nothing kept)."""
     scenario = read(data)
     db = uow.session
     world = _World(db)

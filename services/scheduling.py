@@ -13,11 +13,12 @@ from datetime import date, time
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import Equipment, MonitoringTask, SamplingTrip, Staff, TaskStatus, User, Visit
+from models import Equipment, MonitoringTask, SamplingTrip, Staff, TaskStatus, User, Visit, clock
 from models.tasks import visit_sampler
-from services import clock, filings
+from services import filings
 from services.refusal import Refusal
 from services.tasks import log
+from services.uow import UnitOfWork, transaction
 
 # visits may be added while the schedule is drawn up and while field work is under way (a further visit)
 OPEN = (TaskStatus.SCHEDULING, TaskStatus.SAMPLING)
@@ -55,7 +56,8 @@ def _filed(db: Session, agency_id: int, model, key: str) -> list:
     return list(db.scalars(select(model).where(model.id.in_(ids), model.active).order_by(model.id))) if ids else []
 
 
-def schedule(uow, user: User, task: MonitoringTask, request: VisitRequest) -> Visit:
+@transaction
+def schedule(uow: UnitOfWork, user: User, task: MonitoringTask, request: VisitRequest) -> Visit:
     """安排采样: one visit of the task, after every check on people, equipment and double booking."""
     db = uow.session
     if task.status not in OPEN:
@@ -138,7 +140,8 @@ def _check_free(db: Session, samplers: list[User], request: VisitRequest) -> Non
                               ends=f"{visit.ends:%H:%M}", code=visit.task.code, task=visit.task.name)
 
 
-def unschedule(uow, user: User, task: MonitoringTask, visit_id: int) -> None:
+@transaction
+def unschedule(uow: UnitOfWork, user: User, task: MonitoringTask, visit_id: int) -> None:
     """删除采样安排: only a visit whose trip has not started; the removal stays in the event log."""
     db = uow.session
     if task.status not in OPEN:

@@ -14,8 +14,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash
 
-from models import User
-from services import clock, pollution_source
+from models import User, clock
+from services import pollution_source
 
 LOCK_SECONDS = 15 * 60
 ACCOUNT_ATTEMPTS = 5

@@ -29,8 +29,9 @@ from models import (
     SpotCheckDraw,
     User,
     Visit,
+    clock,
 )
-from services import clock, policy
+from services import policy
 from services.uow import UnitOfWork
 from states.findings import HIGH, LOW, MEDIUM
 

@@ -14,10 +14,11 @@ from collections.abc import Mapping
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from handlers.texts import ROLE_NAMES
-from models import AgencyKind, Role, Staff, User
-from services import account_log, accounts, clock, filings
+from models import AgencyKind, Role, Staff, User, clock
+from services import account_log, accounts, filings
 from services.filings import FormInvalid
+from services.texts.names import ROLE_NAMES
+from services.uow import transaction
 
 SAMPLING_ROLES = (Role.SAMPLER, Role.TECHNICAL_LEAD, Role.QUALITY_LEAD)
 OM_ROLES = (Role.OM_CREW, Role.TECHNICAL_LEAD, Role.QUALITY_LEAD, Role.QUALITY_SUPERVISOR)
@@ -58,6 +59,7 @@ def suggested_role(staff: Staff) -> Role | None:
     return by_post if by_post in allowed else (allowed[0] if allowed else None)
 
 
+@transaction
 def open_account(db: Session, actor: User, staff: Staff, raw: Mapping[str, str]) -> User:
     """Create the account of `staff`, an active person of the actor's agency, with the role chosen, and link
     it; the caller commits. Raises AccountRefused or FormInvalid (per field) and creates nothing then."""

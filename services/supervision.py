@@ -22,8 +22,9 @@ from models import (
     SamplingTrip,
     User,
     Visit,
+    clock,
 )
-from services import clock, policy
+from services import policy
 from services.records import latest_confirmation
 from states.trip import Step
 

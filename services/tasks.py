@@ -25,10 +25,12 @@ from models import (
     TaskEvent,
     TaskStatus,
     User,
+    clock,
 )
-from services import clock, filings, policy
+from services import filings, policy
 from services.contracts import SUBMITTED
 from services.refusal import Refusal
+from services.uow import UnitOfWork, transaction
 from states.task import STATUS_NAMES, TRANSITIONS, bind, can
 
 CATEGORIES = ("自行监测", "委托监测", "竣工验收监测", "环境影响评价监测", "其他")
@@ -66,6 +68,7 @@ def _plain(value):
 
 # --- moving the task along ------------------------------------------------------------------------------
 
+@transaction
 def advance(task: MonitoringTask, actor: User, trigger: str, **detail) -> None:
     """Fire one trigger of the task machine and log the move; refused with the reason when it cannot fire."""
     if not can(task, trigger):
@@ -113,7 +116,8 @@ def choosable_polluters(db: Session, user: User) -> list[Polluter]:
     return list(db.scalars(select(Polluter).where(Polluter.id.in_(contracted)).order_by(Polluter.name)))
 
 
-def apply(uow, user: User, application: Application) -> MonitoringTask:
+@transaction
+def apply(uow: UnitOfWork, user: User, application: Application) -> MonitoringTask:
     """新建委托任务: only an agency with a filing in force; the task starts at the application step."""
     db = uow.session
     if not filings.may_run_tasks(db, user.agency_id):
@@ -128,7 +132,8 @@ def apply(uow, user: User, application: Application) -> MonitoringTask:
     return task
 
 
-def revise_application(uow, user: User, task: MonitoringTask, application: Application) -> None:
+@transaction
+def revise_application(uow: UnitOfWork, user: User, task: MonitoringTask, application: Application) -> None:
     """修改委托申请: only before it is submitted."""
     if task.status != TaskStatus.APPLICATION:
         raise TaskRefused("application_closed")
@@ -211,7 +216,8 @@ class PlanLine:
     preservative: str | None = None
 
 
-def save_plan(uow, user: User, task: MonitoringTask, lines: list[PlanLine]) -> None:
+@transaction
+def save_plan(uow: UnitOfWork, user: User, task: MonitoringTask, lines: list[PlanLine]) -> None:
     """保存方案: the plan becomes exactly `lines`; points and factors only from the polluter's directory lists."""
     if task.status != TaskStatus.PLANNING:
         raise TaskRefused("plan_closed")
@@ -287,7 +293,8 @@ class NewPoint:
     longitude: float | None = None
 
 
-def add_point(uow, user: User, task: MonitoringTask, new: NewPoint) -> MonitoringPoint:
+@transaction
+def add_point(uow: UnitOfWork, user: User, task: MonitoringTask, new: NewPoint) -> MonitoringPoint:
     """新增点位: allowed only when the polluter has no point of that kind in the directory."""
     if task.status != TaskStatus.PLANNING:
         raise TaskRefused("plan_closed")

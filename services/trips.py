@@ -24,9 +24,10 @@ from models import (
     TaskStatus,
     User,
     Visit,
+    clock,
 )
 from models.tasks import visit_sampler
-from services import clock, confirmations, fieldwork
+from services import confirmations, fieldwork
 from services.refusal import TripProblem
 from states import forms
 from states.conditions import WORKING_CONDITIONS

@@ -6,8 +6,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import Agency, Notice, Polluter, Role, Urging, User
-from services import clock, notices, policy
+from models import Agency, Notice, Polluter, Role, Urging, User, clock
+from services import notices, policy
 from services.uow import UnitOfWork
 
 REASONS = {

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from models import Agency, Contract, Vehicle
 from services import certificates, uploads
 from services.filings import FormInvalid
+from services.uow import UnitOfWork, transaction
 from states.filing_forms import OWNERSHIP
 from states.forms import normalise
 
@@ -83,7 +84,8 @@ def _name(text: str) -> str:
     return re.sub(r"\s", "", normalise(text))
 
 
-def save_vehicle(uow, agency: Agency, values: Mapping, contract_id: int | None, licence: bytes | None,
+@transaction
+def save_vehicle(uow: UnitOfWork, agency: Agency, values: Mapping, contract_id: int | None, licence: bytes | None,
                  lease: bytes | None, vehicle: Vehicle | None = None) -> Vehicle:
     """Add an O&M vehicle (运维车辆) or correct one. `values` are the VEHICLE form's answers; `contract_id` the
     contract a leased vehicle's lease must cover; `licence` and `lease` the uploaded files, if any (a correction

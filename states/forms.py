@@ -12,7 +12,7 @@ from datetime import datetime, time
 from enum import StrEnum
 from typing import Any
 
-from services import clock  # a leaf module (standard library only): the one source of time
+from models import clock  # a leaf module (standard library only): the one source of time
 
 
 class Kind(StrEnum):

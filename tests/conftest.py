@@ -12,16 +12,16 @@ import pytest
 import redis as redis_lib
 from rq import SimpleWorker
 
-from bot.jobs import client as wechat_client
 from migrations import upgrade
 from services import demo
+from services.config import Config
 from services.jobs import QUEUE
 from services.uow import UnitOfWork
+from services.wechat.jobs import client as wechat_client
 from tests.support.database import CleanDatabase, create_database, drop_database, worker_database_url, worker_redis_url
 from tests.support.phone import Phone
 from tests.support.wsgi_transport import WSGIAdapter
 from web import create_app
-from web.config import Config
 
 # under pytest-xdist each worker process (gw0, gw1, ...) has its own database and Redis DB
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")

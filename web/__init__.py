@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from web.config import Config
+from services.config import Config
 from web.ids import IdConverter
 
 # one blueprint per area; each module's `bp`

@@ -7,6 +7,7 @@ from flask import abort, flash, g, redirect, url_for
 from flask_login import UserMixin, current_user, login_required
 
 from models import User
+from services import policy
 from web.db import db
 from web.extensions import login_manager
 
@@ -60,3 +61,11 @@ def role_required(*roles: str):
             return view(*args, **kwargs)
         return wrapped
     return decorator
+
+
+def get_or_404(model, ident: int):
+    """A row the signed-in user may see (services/policy.py), or 404 — also for other tenants' rows."""
+    row = policy.get(db(), me(), model, ident)
+    if row is None:
+        abort(404)
+    return row

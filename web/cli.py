@@ -6,7 +6,7 @@ import argparse
 import sys
 from contextlib import contextmanager
 
-from web.config import Config, ConfigError
+from services.config import Config, ConfigError
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -103,7 +103,6 @@ def _demo(args, config: Config) -> int:
         return 2
     with _unit_of_work(config) as uow:
         created = demo.load(uow.session)
-        uow.commit()
     print("演示数据已加载。" if created else "演示数据已存在，未重复加载。")
     print(demo.ACCOUNTS_NOTE)
     return 0
@@ -125,7 +124,6 @@ def _scenario(args, config: Config) -> int:
     try:
         with _unit_of_work(config) as uow:
             ids = scenarios.load(uow, data)
-            uow.commit()
     except scenarios.ScenarioProblem as problem:
         print(f"场景文件有误，未加载任何内容：{problem.chinese}\n"
               f"The scenario file is wrong, nothing was loaded: {problem.english}", file=sys.stderr)
@@ -148,8 +146,6 @@ def _directory(args, config: Config) -> int:
     try:
         with _unit_of_work(config) as uow:
             report = directory_import.run(uow.session, data, dry_run=args.dry_run)
-            if report.applied:
-                uow.commit()
     except FileRefused as refused:
         print(refused, file=sys.stderr)
         return 2
@@ -159,8 +155,8 @@ def _directory(args, config: Config) -> int:
 
 def _menu(args, config: Config) -> int:
     from bot.menu import push
-    from bot.wechat_client import WeChatClient
     from services.runtime import make_redis
+    from services.wechat.client import WeChatClient
 
     config.require_secrets("WECHAT_APP_SECRET")  # only the API credentials: no cookie, link or callback here
     print(push(WeChatClient(config, make_redis(config))))
@@ -172,7 +168,6 @@ def _worker(args, config: Config) -> int:
     # new database connection for every photo (measured: ~230 ms of CPU per job against ~25 ms)
     from rq import SimpleWorker
 
-    import bot.jobs  # noqa: F401 - imported once, here, rather than in each job
     from services import photo_sweep, reminders
     from services.jobs import QUEUE
     from web import create_app
@@ -222,7 +217,6 @@ def _photos(args, config: Config) -> int:
         while after is not None:  # one transaction per batch: a long backfill keeps what it has done
             with UnitOfWork(runtime) as uow:
                 done, after = neardup.rehash(uow.session, config.media_root, after)
-                uow.commit()
             total += done
     print(f"已为 {total} 张照片补算感知哈希并加入近似重复索引。")
     return 0
@@ -256,7 +250,8 @@ def _audit_verify(config: Config, since) -> int:
 def _audit_seal(config: Config, day) -> int:
     from datetime import timedelta
 
-    from services import audit, clock
+    from models import clock
+    from services import audit
 
     with _unit_of_work(config) as uow:
         try:
@@ -264,7 +259,6 @@ def _audit_seal(config: Config, day) -> int:
         except audit.NotOver as refused:
             print(refused, file=sys.stderr)
             return 2
-        uow.commit()
     print(f"{sealed.day.isoformat()} 记录根哈希{'已封存' if new else '此前已封存，未改动'}：{sealed.root}"
           f"（{sealed.chains} 条记录链）")
     return 0
@@ -275,7 +269,6 @@ def _findings(args, config: Config) -> int:
 
     with _unit_of_work(config) as uow:
         scanned = engine.rescan_since(uow.session, args.since)
-        uow.commit()
     print(f"已重新检查 {scanned} 个采样行程和现场运维任务的异常线索。")
     return 0
 

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from services import clock
+from models import clock
 from states import forms
 from states.forms import Kind
 

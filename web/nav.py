@@ -1,8 +1,8 @@
 """The panel's navigation per role: (endpoint, label)."""
 from __future__ import annotations
 
-from handlers.texts import ROLE_NAMES
 from services import notices
+from services.texts.names import ROLE_NAMES
 from web.access import me
 from web.db import db
 

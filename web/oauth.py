@@ -7,8 +7,8 @@ from urllib.parse import urlencode
 
 from flask import abort, current_app, redirect, request, session, url_for
 
-from bot.jobs import client
-from bot.wechat_client import WeChatError
+from services.wechat.client import WeChatError
+from services.wechat.jobs import client
 
 OAUTH_PENDING = "wechat_oauth"
 OAUTH_EXPIRED = "微信授权已失效，请从微信消息重新打开链接。"

@@ -11,7 +11,8 @@ from datetime import datetime
 from flask import Blueprint, current_app, jsonify, request
 
 from bot.standin.simulator import BadInput
-from services import clock, scenarios
+from models import clock
+from services import scenarios
 from services.uow import UnitOfWork
 
 bp = Blueprint("standin_control", __name__, url_prefix="/fake-wechat")
@@ -84,5 +85,4 @@ def load_scenario():
             ids = scenarios.load(uow, request.get_json(silent=True))
         except scenarios.ScenarioProblem as problem:
             return jsonify(error=problem.chinese, error_en=problem.english, path=problem.path), 400
-        uow.commit()
     return jsonify(ids)

@@ -17,7 +17,7 @@ from werobot.parser import parse_xml
 from bot.endpoint import sign
 from bot.menu import MENU
 from bot.standin.store import PREFIX, FakeWeChat
-from services import clock
+from models import clock
 from states.templates import TEMPLATES
 
 bp = Blueprint("simulator", __name__, template_folder="templates")

@@ -3,8 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from models import Finding, FindingStatus, Role, User
-from services import clock
+from models import Finding, FindingStatus, Role, User, clock
 
 REASON_MAX = 500
 DECIDERS = (Role.REGULATOR, Role.SYSTEM_ADMIN)

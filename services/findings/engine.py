@@ -13,11 +13,24 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from models import CheckIn, Finding, FindingStatus, OmConfirmation, OmPlan, OmSheet, OmVisit, Photo, SamplingTrip, Visit
+from models import (
+    CheckIn,
+    Finding,
+    FindingStatus,
+    OmConfirmation,
+    OmPlan,
+    OmSheet,
+    OmVisit,
+    Photo,
+    SamplingTrip,
+    Visit,
+    clock,
+)
 from models.tasks import visit_sampler
-from services import clock, neardup
+from services import neardup
 from services.findings import readings, rules
 from services.findings.facts import Facts, Subject, load
+from services.uow import transaction
 from states.findings import ACTIVE, BY_CODE
 
 ACTIVE_CODES = {r.code for r in ACTIVE}
@@ -61,6 +74,7 @@ def rescan(db: Session, subject: Subject) -> None:
         scan(db, other)
 
 
+@transaction
 def rescan_since(db: Session, day: date | None = None) -> int:
     """Every trip and O&M visit of `day` onwards (all when None); returns how many were scanned."""
     trips = select(SamplingTrip.id).join(Visit, Visit.id == SamplingTrip.visit_id)

@@ -10,8 +10,7 @@ from datetime import date, datetime, time
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import CheckIn, CheckInKind, ConfirmationStatus, OmVisit, Photo, PhotoStatus, SamplingTrip
-from services import clock
+from models import CheckIn, CheckInKind, ConfirmationStatus, OmVisit, Photo, PhotoStatus, SamplingTrip, clock
 from states import om_visit as om_states
 from states import trip as trip_states
 from states.findings import OM, TRIP

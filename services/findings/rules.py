@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from services import clock, geo
+from models import clock
+from services import geo
 from services.findings.facts import CONFIRMED, Facts, Subject
 from states.findings import rule
 from states.neardup import MAX_DISTANCE

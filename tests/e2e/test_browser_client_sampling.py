@@ -2,8 +2,7 @@
 refused with what was typed kept), then generates the report number."""
 from __future__ import annotations
 
-from models import ReceiptCheck, TaskStatus
-from services import clock
+from models import ReceiptCheck, TaskStatus, clock
 from tests.support import records as R
 from tests.support.browser import sign_in
 from tests.support.images import jpeg

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from services import clock
+from models import clock
 from tests.support import records as R
 from tests.support.browser import sign_in
 from web import formview

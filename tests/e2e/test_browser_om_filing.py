@@ -2,7 +2,7 @@
 accepted once corrected — and the regulator reviews the vehicle in the submitted version."""
 from __future__ import annotations
 
-from services import clock
+from models import clock
 from tests.e2e.test_browser_review import sign_out
 from tests.support import files
 from tests.support.browser import sign_in

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from services import clock
+from models import clock
 from tests.support import files
 from tests.support.browser import sign_in
 

@@ -320,7 +320,7 @@ def test_a_sheet_confirmed_on_the_mobile_page_moves_the_chat_on_to_its_photos(de
     crew.text("1")  # 易耗品更换记录单 on the COD analyser
     crew.text("1")  # 过滤器
     with runtime.sessions() as s:  # the page fills in the rest and confirms
-        from services import clock
+        from models import clock
         sheet = s.scalars(select(OmSheet)).one()
         sheet.answers = {**sheet.answers, "specification": "0.45μm", "quantity": 1, "reason": "定期更换",
                          "old_batch": None, "new_batch": None, "remarks": None}
@@ -351,13 +351,14 @@ def test_an_abandoned_empty_sheet_does_not_pile_up(demo_world, phone, runtime):
         assert [sheet.form for sheet in s.scalars(select(OmSheet))] == ["consumables"]
 
 
-def test_a_visit_falls_due_from_the_plan_even_when_no_page_generated_it(demo_world, phone, runtime):
+def test_a_visit_falls_due_from_the_plan_once_the_daily_job_has_run(demo_world, phone, runtime):
     from datetime import timedelta
 
     from sqlalchemy import delete
 
-    from models import OmPlan
-    from services import clock
+    from models import OmPlan, clock
+    from services import om_plans
+    from services.uow import UnitOfWork
     with runtime.sessions() as s:
         s.execute(delete(OmVisit))
         plan = s.scalars(select(OmPlan)).one()
@@ -366,6 +367,11 @@ def test_a_visit_falls_due_from_the_plan_even_when_no_page_generated_it(demo_wor
         s.commit()
     crew = phone(script.CREW)
     script.bind(crew)
+    assert "示范化工自动监控设施运维｜上海示范化工有限公司" not in crew.tap("OM_TASKS")  # the list only reads
+    with runtime.sessions() as s:
+        assert s.scalars(select(OmVisit.due_on)).all() == []
+    with UnitOfWork(runtime) as uow:
+        om_plans.generate_all(uow.session)  # what `emss om-visits` runs every day
     assert "示范化工自动监控设施运维｜上海示范化工有限公司" in crew.tap("OM_TASKS")
     with runtime.sessions() as s:
         assert clock.today() in s.scalars(select(OmVisit.due_on)).all()

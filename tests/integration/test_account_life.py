@@ -8,8 +8,8 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
-from models import AccountEvent, PasswordReset, Polluter, User, WechatBinding
-from services import clock, demo
+from models import AccountEvent, PasswordReset, Polluter, User, WechatBinding, clock
+from services import demo
 from tests.support.accounts import NEW_PASSWORD, account, first_login, post_form
 
 PLATING_CODE = "91310117MA1SELF001"  # 上海自测示范电镀有限公司: no account yet

@@ -7,8 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from models import ClientSampling, ClientSamplingFile, MonitoringTask, ReceiptCheck, ReportCounter, TaskStatus
-from services import clock
+from models import ClientSampling, ClientSamplingFile, MonitoringTask, ReceiptCheck, ReportCounter, TaskStatus, clock
 from tests.conftest import csrf_token
 from tests.support import records as R
 from tests.support.images import jpeg

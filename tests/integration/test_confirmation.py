@@ -18,8 +18,9 @@ from models import (
     TaskEvent,
     User,
     WechatBinding,
+    clock,
 )
-from services import clock, confirmations, demo
+from services import confirmations, demo
 from services.uow import UnitOfWork
 from tests.conftest import BASE, csrf_token
 from tests.e2e import trip_script as script

@@ -5,8 +5,8 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from models import SamplingTrip, User, Visit
-from services import clock, coverage
+from models import SamplingTrip, User, Visit, clock
+from services import coverage
 from tests.support import directory_book as books
 
 

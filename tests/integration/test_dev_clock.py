@@ -7,8 +7,7 @@ from datetime import datetime, time, timedelta
 
 from sqlalchemy import select
 
-from models import CheckIn
-from services import clock
+from models import CheckIn, clock
 from tests.e2e import trip_script as script
 from tests.integration.test_confirmation import wechat_open  # noqa: F401
 from tests.integration.test_om_confirmation import opened, outcome, sign, submitted, visit_row  # noqa: F401

@@ -10,8 +10,8 @@ from datetime import timedelta
 import pytest
 from pypdf import PdfReader
 
-from models import Role
-from services import clock, confirmations, corrections
+from models import Role, clock
+from services import confirmations, corrections
 from services.uow import UnitOfWork
 from tests.e2e import trip_script as script
 from tests.support import records

@@ -9,8 +9,8 @@ from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from models import Agency, Capability, Equipment, Filing, FilingState, FilingStatus, Role, Staff, User
-from services import clock, demo, filings
+from models import Agency, Capability, Equipment, Filing, FilingState, FilingStatus, Role, Staff, User, clock
+from services import demo, filings
 from services.accounts import hash_password
 from tests.conftest import csrf_token
 from tests.support import files

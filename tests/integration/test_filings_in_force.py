@@ -2,8 +2,8 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from models import Agency, Equipment, Staff
-from services import clock, filings
+from models import Agency, Equipment, Staff, clock
+from services import filings
 
 
 def test_only_filed_people_with_valid_certificates_can_be_scheduled(demo_world, runtime):

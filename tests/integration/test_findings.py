@@ -7,8 +7,8 @@ from datetime import datetime, time, timedelta
 import pytest
 from sqlalchemy import select
 
-from models import CheckIn, CheckInKind, Finding, FindingStatus, OmConfirmation, OmSheet, OmVisit, SamplingTrip
-from services import clock, confirmations, signatures
+from models import CheckIn, CheckInKind, Finding, FindingStatus, OmConfirmation, OmSheet, OmVisit, SamplingTrip, clock
+from services import confirmations, signatures
 from services import field_pictures as pictures
 from services.findings import engine
 from services.findings.decisions import FindingProblem, decide
@@ -24,7 +24,7 @@ pytestmark = pytest.mark.usefixtures("demo_world")
 
 
 class FakeClock:
-    """The time every use case reads (services/clock.py), moved on by the test as the crew works."""
+    """The time every use case reads (models/clock.py), moved on by the test as the crew works."""
 
     def __init__(self, monkeypatch, start: datetime):
         self.moment = start
@@ -368,7 +368,7 @@ def test_the_cli_rescans_from_a_day(app, runtime, drain, monkeypatch, capsys):
     with runtime.sessions() as s:
         s.get(OmVisit, visit.id).confirmations[-1].status = "pending"
         s.commit()
-    monkeypatch.setattr("web.config.Config.from_env", classmethod(lambda cls: runtime.config))
+    monkeypatch.setattr("services.config.Config.from_env", classmethod(lambda cls: runtime.config))
     assert cli.main(["findings", "rescan", "--since", clock.today().isoformat()]) == 0
     assert "已重新检查" in capsys.readouterr().out
     assert findings(runtime, visit) == [("confirmation_missing", "open")]

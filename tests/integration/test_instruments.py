@@ -8,8 +8,8 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from models import Instrument, MonitoringPoint, OmPlanItem, Polluter, Role, User
-from services import clock, instruments
+from models import Instrument, MonitoringPoint, OmPlanItem, Polluter, Role, User, clock
+from services import instruments
 from services.accounts import hash_password
 from services.demo import PASSWORD
 from services.instruments import InstrumentRefused, Particulars

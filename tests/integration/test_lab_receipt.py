@@ -7,8 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from models import ReceiptCheck, SamplingTrip, TaskStatus
-from services import clock
+from models import ReceiptCheck, SamplingTrip, TaskStatus, clock
 from states.holding_times import HOLDING_TIMES
 from tests.conftest import csrf_token
 from tests.support import records as R

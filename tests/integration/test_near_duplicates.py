@@ -8,13 +8,13 @@ from datetime import time, timedelta
 import pytest
 from sqlalchemy import select
 
-from models import Finding, MonitoringTask, Photo, PhotoBand, PhotoPurpose, SamplingTrip, User, Visit
-from services import clock, media, neardup
+from models import Finding, MonitoringTask, Photo, PhotoBand, PhotoPurpose, SamplingTrip, User, Visit, clock
+from services import media, neardup
+from services.field_pictures import COPIES, bottle, chimney, encode, printout
 from services.findings import engine
 from services.findings.facts import Subject
 from services.uow import UnitOfWork
 from states.neardup import BANDS, MAX_DISTANCE
-from services.field_pictures import COPIES, bottle, chimney, encode, printout
 
 
 @pytest.fixture

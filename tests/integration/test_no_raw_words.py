@@ -11,8 +11,8 @@ from urllib.parse import urldefrag, urlsplit
 
 import pytest
 
-from models import SamplingTrip
-from services import clock, confirmations, corrections
+from models import SamplingTrip, clock
+from services import confirmations, corrections
 from services.uow import UnitOfWork
 from tests.e2e import trip_script as script
 from tests.support import desk

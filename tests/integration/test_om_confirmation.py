@@ -15,8 +15,8 @@ from sqlalchemy import select
 from bot.standin.store import FakeWeChat
 from handlers import om_polluter
 from handlers.turn import Turn
-from models import ConfirmationLink, OmConfirmation, OmVisit, OmVisitEvent, Polluter, Role, User
-from services import clock, demo, om_confirmations, signatures
+from models import ConfirmationLink, OmConfirmation, OmVisit, OmVisitEvent, Polluter, Role, User, clock
+from services import demo, om_confirmations, signatures
 from services.confirmations import ConfirmationProblem
 from services.uow import UnitOfWork
 from tests.conftest import BASE, csrf_token

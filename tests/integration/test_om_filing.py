@@ -8,8 +8,8 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from models import Agency, Contract, Filing, FilingState, Role, SparePart, User, Vehicle
-from services import clock, demo
+from models import Agency, Contract, Filing, FilingState, Role, SparePart, User, Vehicle, clock
+from services import demo
 from services.accounts import hash_password
 from tests.integration.test_filing import PDF, approve_twice, decide, post, staff_form
 from tests.support import files

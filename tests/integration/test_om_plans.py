@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from models import Contract, Equipment, OmPlan, OmVisit, User
-from services import clock, om_plans
+from models import Contract, Equipment, OmPlan, OmVisit, User, clock
+from services import om_plans
 from services.om_plans import ItemDraft, PlanRefused
 from services.texts.refusals import say
 from services.uow import UnitOfWork

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from services import clock, om_reports, uploads
+from models import clock
+from services import om_reports, uploads
 from services.om_reports import ReportDraft, ReportRefused, add_months
 from services.texts.refusals import say
 from services.uow import UnitOfWork

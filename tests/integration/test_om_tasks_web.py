@@ -12,8 +12,7 @@ from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from models import Contract, Instrument, MonitoringPoint, OmPlan, OmReport, OmVisit
-from services import clock
+from models import Contract, Instrument, MonitoringPoint, OmPlan, OmReport, OmVisit, clock
 from services.uow import UnitOfWork
 from tests.conftest import csrf_token
 from tests.support import desk, files
@@ -129,7 +128,21 @@ def test_the_visits_list_flags_the_overdue(app, runtime, ids):
     assert "逾期 2 天" in page and f'href="/om/visits/{visit.id}"' in page and "上海示范化工有限公司" in page
     assert len(re.findall(r'href="/om/visits/\d+"', page)) == 1
     everything = om1.get("/om/tasks").get_data(as_text=True)
+    assert len(re.findall(r'href="/om/visits/\d+"', everything)) == 1  # a list is a read: it generates nothing
+    assert desk.post(om1, f"/om/plans/{ids['plan']}/generate").status_code == 302  # 生成 (or the daily job)
+    everything = om1.get("/om/tasks").get_data(as_text=True)
     assert len(re.findall(r'href="/om/visits/\d+"', everything)) > 1  # the horizon's visits were generated
+
+
+def test_opening_the_visits_list_writes_nothing(app, runtime, ids):
+    def visits() -> int:
+        with runtime.sessions() as s:
+            return len(s.scalars(select(OmVisit.id)).all())
+    before = visits()
+    om1 = desk.sign_in(app, "om1")
+    for show in ("open", "overdue", "all"):
+        assert om1.get(f"/om/tasks?show={show}").status_code == 200
+    assert visits() == before
 
 
 def test_reports_per_point_with_upload_and_overdue(app, runtime, ids, config):

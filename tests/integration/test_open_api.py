@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from models import ApiToken, Finding, SamplingTrip, User, Visit
-from services import clock
+from models import ApiToken, Finding, SamplingTrip, User, Visit, clock
 from services.findings.decisions import decide
 from services.uow import UnitOfWork
 from tests.support.openapi import mismatches, structural_problems

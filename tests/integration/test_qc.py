@@ -8,8 +8,21 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import select
 
-from models import CheckIn, CheckInKind, Equipment, Instrument, OmPlan, OmSheet, OmVisit, QcFinding, Role, Staff, User
-from services import checkins, clock, qc
+from models import (
+    CheckIn,
+    CheckInKind,
+    Equipment,
+    Instrument,
+    OmPlan,
+    OmSheet,
+    OmVisit,
+    QcFinding,
+    Role,
+    Staff,
+    User,
+    clock,
+)
+from services import checkins, qc
 from tests.support import records as R
 
 PLAN = "示范化工自动监控设施运维"

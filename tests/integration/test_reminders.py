@@ -6,8 +6,8 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 
-from models import Notice, OmPlan, OmVisit, OutboundMessage
-from services import clock, reminders
+from models import Notice, OmPlan, OmVisit, OutboundMessage, clock
+from services import reminders
 from services.uow import UnitOfWork
 from tests.e2e import trip_script as script
 from tests.support.om import awaiting_visit

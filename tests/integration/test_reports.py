@@ -8,10 +8,10 @@ import threading
 import pytest
 from sqlalchemy import select
 
-from models import ClientSampling, ClientSamplingFile, MonitoringTask, ReceiptCheck, ReportCounter, TaskStatus
-from services import clock, reports, uploads
+from models import ClientSampling, ClientSamplingFile, MonitoringTask, ReceiptCheck, ReportCounter, TaskStatus, clock
+from services import reports, uploads
 from services.records import RecordsProblem
-from services.uow import UnitOfWork
+from services.uow import UnitOfWork, use_case
 from tests.conftest import csrf_token
 from tests.support import records as R
 
@@ -60,12 +60,17 @@ def test_numbers_are_sequential_per_agency_and_asking_twice_gives_the_same_numbe
         assert sorted((c.year, c.last) for c in s.scalars(select(ReportCounter))) == [(YEAR, 1), (YEAR, 2)]
 
 
+class Interrupted(Exception):
+    pass
+
+
 def test_a_rolled_back_request_leaves_no_gap_and_no_number_is_handed_out_twice(demo_world, runtime):
     first, second = R.new_task(runtime, "T-1"), R.new_task(runtime, "T-2")
-    with UnitOfWork(runtime) as uow:
-        task = uow.session.get(MonitoringTask, first)
-        assert reports.issue_number(uow, task, R.user(uow.session, "agency1")) == f"LC-{YEAR}-00001"
-        # no commit: the request failed after taking the number
+    with UnitOfWork(runtime) as uow, pytest.raises(Interrupted):
+        with use_case(uow.session):  # a larger use case that fails after taking the number: nothing is committed
+            task = uow.session.get(MonitoringTask, first)
+            assert reports.issue_number(uow, task, R.user(uow.session, "agency1")) == f"LC-{YEAR}-00001"
+            raise Interrupted
     assert _issue(runtime, second) == f"LC-{YEAR}-00001"
     assert _issue(runtime, first) == f"LC-{YEAR}-00002"
 

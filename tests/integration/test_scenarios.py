@@ -22,8 +22,8 @@ from models import (
     User,
     Visit,
     WechatBinding,
+    clock,
 )
-from services import clock
 from tests.conftest import REDIS_URL
 from tests.e2e import trip_script as script
 from web import cli

@@ -7,8 +7,8 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from models import AccountEvent, Agency, Role, Staff, User, WechatBinding
-from services import clock, demo, filings
+from models import AccountEvent, Agency, Role, Staff, User, WechatBinding, clock
+from services import demo, filings
 from services.uow import UnitOfWork
 from tests.e2e.trip_script import bind
 from tests.integration.test_staff_accounts import INITIAL_PASSWORD

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash
 
-from models import Agency, Equipment, Filing, FilingState, MonitoringTask, Role, Staff, User
-from services import clock, filings, scheduling
+from models import Agency, Equipment, Filing, FilingState, MonitoringTask, Role, Staff, User, clock
+from services import filings, scheduling
 from services.scheduling import ScheduleRefused, VisitRequest
 from services.uow import UnitOfWork
 from tests.conftest import csrf_token

@@ -25,8 +25,8 @@ from models import (
     TaskStatus,
     User,
     Visit,
+    clock,
 )
-from services import clock
 from services.uow import UnitOfWork
 from tests.support import desk, files
 

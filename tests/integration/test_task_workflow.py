@@ -24,8 +24,9 @@ from models import (
     TaskEvent,
     User,
     Visit,
+    clock,
 )
-from services import clock, scheduling, trips
+from services import scheduling, trips
 from services import tasks as task_service
 from services.tasks import PlanLine, TaskRefused
 from services.texts.refusals import say

@@ -6,7 +6,7 @@ import requests
 
 from bot.menu import MENU
 from bot.standin.store import FakeWeChat
-from bot.wechat_client import TOKEN_KEY, WeChatClient, WeChatError
+from services.wechat.client import TOKEN_KEY, WeChatClient, WeChatError
 from tests.conftest import BASE
 from tests.support.wsgi_transport import WSGIAdapter
 

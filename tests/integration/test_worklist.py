@@ -8,8 +8,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from models import Agency, Finding, MonitoringTask, OmVisit, Role, User, Visit
-from services import clock, worklist
+from models import Agency, Finding, MonitoringTask, OmVisit, Role, User, Visit, clock
+from services import worklist
 from services.worklist import WorkFilter
 from tests.support import records as R
 

@@ -8,9 +8,9 @@ from datetime import time, timedelta
 import pytest
 from sqlalchemy import select, text
 
-from models import OmVisitEvent, TripEvent
+from models import OmVisitEvent, TripEvent, clock
 from models.audit import GENESIS
-from services import audit, clock
+from services import audit
 from tests.support import om as om_support
 from tests.support import records
 from web import cli

@@ -10,10 +10,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from bot import jobs as bot_jobs
 from bot.standin.store import FakeWeChat
-from models import Photo, SamplingTrip
-from services import clock, photo_sweep
+from models import Photo, SamplingTrip, clock
+from services import photo_sweep
+from services.wechat import jobs as bot_jobs
 from tests.conftest import DATABASE_URL
 from tests.e2e import om_script
 from tests.e2e import trip_script as script

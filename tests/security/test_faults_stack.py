@@ -16,8 +16,8 @@ import pytest
 from rq import Queue
 from sqlalchemy import update
 
-from models import Photo
-from services import clock, photo_sweep
+from models import Photo, clock
+from services import photo_sweep
 from services.jobs import QUEUE
 from tests.conftest import REDIS_URL
 from tests.e2e import trip_script as script

@@ -9,12 +9,19 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from models import ConfirmationLink, SamplingTrip, User
-from services import clock, confirmations, corrections, om_confirmations
+from models import ConfirmationLink, SamplingTrip, User, clock
+from services import confirmations, corrections, om_confirmations
 from services.uow import UnitOfWork
 from tests.conftest import BASE
-from tests.integration.test_confirmation import POLLUTER, add_colleague, decide, links, open_as, submit_trip
-from tests.integration.test_confirmation import wechat_open  # noqa: F401
+from tests.integration.test_confirmation import (
+    POLLUTER,
+    add_colleague,
+    decide,
+    links,
+    open_as,
+    submit_trip,
+    wechat_open,  # noqa: F401
+)
 from tests.integration.test_om_confirmation import om_links, sign
 from tests.support.om import awaiting_visit, signature_url
 

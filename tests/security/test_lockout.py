@@ -13,8 +13,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from models import WechatBinding
-from services import clock, signin
+from models import WechatBinding, clock
+from services import signin
 from tests.conftest import csrf_token
 
 RIGHT = "demo1234"

@@ -25,8 +25,13 @@ from models import (
 )
 from services import om_confirmations
 from services.uow import UnitOfWork
-from tests.integration.test_confirmation import POLLUTER, links, open_as, submit_trip
-from tests.integration.test_confirmation import wechat_open  # noqa: F401
+from tests.integration.test_confirmation import (
+    POLLUTER,
+    links,
+    open_as,
+    submit_trip,
+    wechat_open,  # noqa: F401
+)
 from tests.integration.test_om_confirmation import om_links
 from tests.security.test_uploads import FORMS, png, post
 from tests.support import desk, files

@@ -18,9 +18,9 @@ from flask.sessions import SecureCookieSessionInterface
 from sqlalchemy import select
 
 from models import User
+from services.config import Config, ConfigError
 from tests.support.deployment import STRONG_SECRETS, production_config
 from web import cli, create_app
-from web.config import Config, ConfigError
 
 STRONG_ENV = STRONG_SECRETS
 DEVELOPMENT = {"SECRET_KEY": Config.secret_key, "WECHAT_TOKEN": Config.wechat_token,

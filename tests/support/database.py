@@ -13,7 +13,8 @@ from datetime import date
 from sqlalchemy import Connection, create_engine, literal, make_url, or_, select, text
 
 import models
-from services import clock, demo
+from models import clock
+from services import demo
 from services.runtime import make_engine
 from services.uow import UnitOfWork
 

@@ -10,8 +10,7 @@ from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from models import Contract, Equipment, MonitoringPoint, Polluter, Staff, User
-from services import clock
+from models import Contract, Equipment, MonitoringPoint, Polluter, Staff, User, clock
 from services.demo import PASSWORD
 from tests.conftest import csrf_token
 

@@ -9,10 +9,10 @@ import time
 
 from rq import SimpleWorker
 
-import bot.jobs
+import services.wechat.jobs
+from services.config import Config
 from services.jobs import QUEUE
 from web import create_app
-from web.config import Config
 
 
 class HangingWeChat:
@@ -26,8 +26,8 @@ def main() -> None:
     config = Config(**json.loads(os.environ["EMSS_DOOMED_CONFIG"]))
     app = create_app(config)
     runtime = app.extensions["emss"]
-    runtime.__dict__["wechat"] = HangingWeChat()  # bot.jobs.client() hands this process's client out
-    assert bot.jobs.client(runtime).__class__ is HangingWeChat
+    runtime.__dict__["wechat"] = HangingWeChat()  # services.wechat.jobs.client() hands this process's client out
+    assert services.wechat.jobs.client(runtime).__class__ is HangingWeChat
     with app.app_context():
         SimpleWorker([QUEUE], connection=runtime.redis).work(burst=True)
 

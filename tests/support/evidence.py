@@ -7,8 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from models import OmVisit, Photo
-from services import clock
+from models import OmVisit, Photo, clock
 from services.findings import engine
 from services.findings.facts import Subject
 from services.photos import dct_hash_of

@@ -9,7 +9,7 @@ from models import Photo
 from tests.e2e import trip_script as script
 
 SAMPLER = "o_sampler1"
-FETCH = "bot.jobs.fetch_photo"
+FETCH = "services.wechat.jobs.fetch_photo"
 
 
 def on_site(phone):

@@ -6,9 +6,7 @@ from datetime import time, timedelta
 
 from sqlalchemy import select
 
-from models import Finding, MonitoringTask, SamplingTrip, User, Visit
-from services import clock
-
+from models import Finding, MonitoringTask, SamplingTrip, User, Visit, clock
 
 # what the engine records for each code used here (the desk words every finding from its evidence)
 EVIDENCE = {

@@ -14,8 +14,8 @@ from pathlib import Path
 from PIL import Image, ImageDraw
 from sqlalchemy import select
 
-from models import CheckIn, CheckInKind, OmPlan, OmSheet, OmVisit, Photo, PhotoPurpose, PhotoStatus, User
-from services import clock, om_confirmations
+from models import CheckIn, CheckInKind, OmPlan, OmSheet, OmVisit, Photo, PhotoPurpose, PhotoStatus, User, clock
+from services import om_confirmations
 from services.photos import Watermark, process_photo
 from services.scenario_work import sheet_answers
 from services.uow import UnitOfWork

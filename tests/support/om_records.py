@@ -23,8 +23,8 @@ from models import (
     QcFinding,
     User,
     WechatBinding,
+    clock,
 )
-from services import clock
 from tests.support.images import jpeg
 
 CREW_OPENID = "o_omcrew1"

@@ -8,8 +8,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import Agency, AgencyKind, Contract, Equipment, Instrument, MonitoringPoint, Polluter, Role, User
-from services import clock
+from models import Agency, AgencyKind, Contract, Equipment, Instrument, MonitoringPoint, Polluter, Role, User, clock
 from services.accounts import hash_password
 from services.demo import PASSWORD
 from services.om_plans import ItemDraft, PlanDraft

@@ -23,8 +23,9 @@ from models import (
     TaskStatus,
     User,
     Visit,
+    clock,
 )
-from services import clock, demo
+from services import demo
 from states.trip import bind
 from tests.conftest import csrf_token
 from tests.e2e import trip_script as script

@@ -20,7 +20,7 @@ BUILT = {"start", "join", "resume", "check_in_arrival", "check_in_departure", "s
 def written_actions(root: Path = Path("services")) -> set[str]:
     """The action codes the services write into the logs, read from their source, and the task machine's."""
     found = set(task.TRIGGERS) | BUILT
-    for path in root.glob("*.py"):
+    for path in root.rglob("*.py"):  # every package of services/, however it is grouped
         text = path.read_text(encoding="utf-8")
         found |= {code for pattern in PATTERNS for pair in re.findall(pattern, text) for code in pair if code}
     return found

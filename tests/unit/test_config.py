@@ -3,8 +3,8 @@ from pathlib import Path
 from werkzeug.security import check_password_hash
 
 from services.accounts import hash_password
+from services.config import Config
 from services.runtime import build_runtime
-from web.config import Config
 
 
 def test_nothing_configured_means_the_embedded_default(tmp_path):

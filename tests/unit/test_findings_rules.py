@@ -4,7 +4,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
-from services import clock, geo
+from models import clock
+from services import geo
 from services.findings import readings, rules
 from services.findings.facts import (
     ConfirmationFact,

@@ -8,10 +8,10 @@ from functools import lru_cache
 
 import pytest
 
+from services.field_pictures import COPIES, SCENES, encode
 from services.neardup import distance
 from services.photos import dct_hash_of
 from states.neardup import MAX_DISTANCE
-from services.field_pictures import COPIES, SCENES, encode
 
 LOOKALIKE_SEEDS = range(4)
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import login_required, login_user
 
-from services import account_log, accounts, clock, password_resets, signin
+from models import clock
+from services import account_log, accounts, password_resets, signin
 from services.filings import FormInvalid
 from web.access import Principal, me
 from web.db import db, uow

@@ -4,8 +4,8 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 from sqlalchemy import select
 
-from handlers.texts import ROLE_NAMES
 from models import Agency, Polluter, Role, User
+from services.texts.names import ROLE_NAMES
 from states.filing import STATE_LABELS
 from states.filing_forms import KIND_LABELS
 from web.access import role_required

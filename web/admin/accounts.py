@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from handlers.texts import ROLE_NAMES
-from models import Park, Polluter, Role, User
-from services import account_log, accounts, clock, password_resets, polluter_accounts, regulator_accounts
+from models import Park, Polluter, Role, User, clock
+from services import account_log, accounts, password_resets, polluter_accounts, regulator_accounts
 from services.filings import FormInvalid
 from services.policy import SCOPES, scope_label
+from services.texts.names import ROLE_NAMES
 from states.filing_forms import DISTRICTS
 from web.access import me, role_required
 from web.admin import bp

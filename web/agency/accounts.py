@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 
-from handlers.texts import ROLE_NAMES
 from models import Role, Staff
 from services import accounts, filings, policy, staff_accounts
 from services.filings import FormInvalid
+from services.texts.names import ROLE_NAMES
 from web.access import me, role_required
 from web.agency import bp
 from web.db import db, get_or_404, uow

@@ -6,13 +6,13 @@ from dataclasses import fields
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
-from models import Contract, Role
-from services import clock, contracts, policy, uploads
+from models import Contract, Role, clock
+from services import contracts, policy, uploads
 from services.contracts import ContractRefused, Terms
 from services.texts.refusals import SENTENCES, say
-from web.access import me, role_required
+from web.access import get_or_404, me, role_required
 from web.contracts.forms import ContractForm
-from web.db import db, get_or_404, uow
+from web.db import db, uow
 from web.files import read_upload, send_media
 
 bp = Blueprint("contracts", __name__, url_prefix="/agency/contracts", template_folder="templates")
@@ -79,7 +79,6 @@ def submit(contract_id: int):
     except ContractRefused as refused:
         flash(say(refused), "error")
         return _render_view(contract, 400)
-    uow().commit()
     flash(f"合同 {contract.code} 已提交，现在可以关联监测任务。", "success")
     return redirect(url_for("contracts.view", contract_id=contract.id))
 
@@ -92,14 +91,12 @@ def _save(contract: Contract | None):
     if not form.validate_on_submit():
         return _render_form(form, contract, 400 if request.method == "POST" else 200)
     try:
-        saved = contracts.save_draft(uow(), me(), _terms(form), contract)
         attachment = read_upload("attachment", uploads.CONTRACT)
-        if attachment is not None:
-            contracts.attach(uow(), saved, attachment, form.attachment.data.filename)
+        saved = contracts.save_draft(uow(), me(), _terms(form), contract, attachment,
+                                     form.attachment.data.filename if attachment is not None else "")
     except (ContractRefused, uploads.UploadRefused) as refused:
         flash(say(refused), "error")
         return _render_form(form, contract, 400)
-    uow().commit()
     contract = saved
     if request.form.get("action") != "submit":
         flash(f"合同 {contract.code} 已保存为草稿。", "success")
@@ -109,7 +106,6 @@ def _save(contract: Contract | None):
     except ContractRefused as refused:
         flash(f"草稿已保存，但未能提交：{say(refused)}", "error")
         return _render_form(form, contract, 400)
-    uow().commit()
     flash(f"合同 {contract.code} 已提交，现在可以关联监测任务。", "success")
     return redirect(url_for("contracts.view", contract_id=contract.id))
 

@@ -8,12 +8,12 @@ from functools import wraps
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
-from models import CreditDocument, Polluter, Role, TrainingRecord
-from services import clock, credit, uploads
+from models import CreditDocument, Polluter, Role, TrainingRecord, clock
+from services import credit, uploads
 from services.credit import CATEGORIES, TRAINING_KINDS, CreditRefused
 from services.texts.refusals import say
-from web.access import me, role_required
-from web.db import db, get_or_404, uow
+from web.access import get_or_404, me, role_required
+from web.db import db, uow
 from web.files import read_upload, send_media
 from web.ids import record_id
 
@@ -106,7 +106,6 @@ def upload():
     except (CreditRefused, uploads.UploadRefused) as refused:
         flash(say(refused), "error")
         return _back(category, polluter_id, year, 400)
-    uow().commit()
     flash(f"已上传{CATEGORIES[category].name}（第 {document.version} 版）。", "success")
     return redirect(_page_of(document.category, document.polluter_id, document.year))
 
@@ -149,7 +148,6 @@ def record_training():
         flash(say(refused), "error")
         year = _year_of(held_on)
         return _annual(year, 400, typed=form.to_dict())
-    uow().commit()
     flash(f"已登记 {record.held_on} 的{TRAINING_KINDS[record.kind]}记录。", "success")
     return redirect(url_for("credit.annual", year=record.held_on.year))
 
@@ -171,7 +169,6 @@ def attach_evidence(record_id: int):
     except (CreditRefused, uploads.UploadRefused) as refused:
         flash(say(refused), "error")
         return _annual(record.held_on.year, 400)
-    uow().commit()
     flash(f"已上传 {record.held_on} {TRAINING_KINDS[record.kind]}记录的证书或记录文件。", "success")
     return redirect(url_for("credit.annual", year=record.held_on.year))
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from sqlalchemy.orm import selectinload
 
-from models import DirectoryChange, MonitoringPoint, Polluter, Role
-from services import clock, directory, directory_import, geo, uploads
+from models import DirectoryChange, MonitoringPoint, Polluter, Role, clock
+from services import directory, directory_import, geo, uploads
 from services.directory_file import FileRefused, RowProblem, frequency_text
 from services.directory_report import counts, summary
 from services.directory_view import KIND_NAMES
 from web.access import me, role_required
-from web.db import db, uow
+from web.db import db
 from web.files import read_upload
 
 bp = Blueprint("directory", __name__, url_prefix="/admin/directory", template_folder="templates")
@@ -40,8 +40,6 @@ def import_file():
     except (uploads.UploadRefused, FileRefused) as refused:
         flash(str(refused), "error")
         return render_template("directory/import.html", report=None), 400
-    if report.applied:
-        uow().commit()
     return render_template("directory/import.html", report=report, summary=summary(report),
                            counts=counts(report)), 400 if report.rejections else 200
 
@@ -61,7 +59,6 @@ def correct(polluter_id: int):
     except RowProblem as problem:
         flash(f"未保存：{problem}。", "error")
         return _entry_page(polluter, typed=request.form), 400
-    uow().commit()
     flash(f"已保存 {len(changes)} 处更正。" if changes else "没有修改任何内容。", "success")
     return redirect(url_for("directory.entry", polluter_id=polluter.id))
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, url_for
 
-from models import OmVisit, Photo, Role, SamplingTrip
-from services import clock, event_text, evidence, evidence_pdf
+from models import OmVisit, Photo, Role, SamplingTrip, clock
+from services import event_text, evidence, evidence_pdf
 from web.access import me, role_required
 from web.db import db, get_or_404
 from web.files import media_root, send_generated

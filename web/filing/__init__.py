@@ -9,15 +9,15 @@ import time
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import login_user
 
-from models import Capability, Filing, Role
-from services import accounts, clock, filings, identity, registration, uploads
+from models import Capability, Filing, Role, clock
+from services import accounts, filings, identity, registration, uploads
 from services.filings import FilingRefused, FormInvalid
 from states import filing as machine
 from states.filing_forms import BASIC, CAPABILITY, DISTRICTS, KIND_LABELS, SECTION_BY_KEY, sections_of, tags_of
 from states.forms import display
 from web import formview
-from web.access import Principal, me, role_required
-from web.db import db, get_or_404, uow
+from web.access import Principal, get_or_404, me, role_required
+from web.db import db, uow
 from web.files import read_upload, send_media
 
 bp = Blueprint("filing", __name__, url_prefix="/agency/filing", template_folder="templates")
@@ -78,7 +78,6 @@ def save_basic():
         flash("基本信息未保存，请按提示修改。", "error")
         return _page(400, basic_typed=request.form, basic_errors=errors)
     filings.update_basic(db(), agency, values)
-    uow().commit()
     flash("基本信息已保存，提交审核并通过后生效。", "success")
     return redirect(url_for("filing.edit"))
 
@@ -96,7 +95,6 @@ def add_capability():
         db().rollback()
         flash("监测能力未添加，请按提示修改。", "error")
         return _page(400, capability_typed=request.form, capability_errors=invalid.errors)
-    uow().commit()
     flash("监测能力已添加。", "success")
     return redirect(url_for("filing.edit") + "#capabilities")
 
@@ -106,7 +104,6 @@ def add_capability():
 def remove_capability(capability_id: int):
     row = _active(Capability, capability_id)
     filings.deactivate(row)
-    uow().commit()
     flash(f"已删除监测能力“{row.factor}（{row.method}）”，提交审核并通过后生效。", "success")
     return redirect(url_for("filing.edit") + "#capabilities")
 
@@ -120,7 +117,6 @@ def submit():
         db().rollback()
         flash(str(refused), "error")
         return _page(400)
-    uow().commit()
     flash(f"第 {version.version} 版备案已提交，等待管理部门审核。", "success")
     return redirect(url_for("filing.edit"))
 
@@ -156,7 +152,6 @@ def _entry_page(section: str, row):
         flash("未保存，请按提示修改。", "error")
         fields = formview.widgets(form, tags, None, request.form, invalid.errors)
         return _render_entry(section, row, fields, invalid.errors.get("certificate")), 400
-    uow().commit()
     flash(f"“{saved.name}”已保存，提交审核并通过后生效。", "success")
     return redirect(url_for("filing.edit") + f"#{section}")
 
@@ -300,7 +295,6 @@ def register_account():
         db().rollback()
         flash("注册未完成，请按提示修改。", "error")
         return _account_page(entity, request.form, invalid.errors), 400
-    uow().commit()
     session.pop("registration", None)
     login_user(Principal.of(admin))
     flash("注册成功。请填写备案信息并提交审核，审核通过后即可开展监测任务。", "success")

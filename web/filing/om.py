@@ -9,8 +9,8 @@ from services import filings, uploads, vehicles
 from services.filings import FormInvalid
 from states.filing_forms import OWNERSHIP, SECTION_BY_KEY, tags_of
 from web import formview
-from web.access import me, role_required
-from web.db import db, get_or_404, uow
+from web.access import get_or_404, me, role_required
+from web.db import db, uow
 from web.files import read_upload
 from web.filing import _active, bp, send_certificate
 from web.ids import record_id
@@ -63,7 +63,6 @@ def _vehicle_page(row: Vehicle | None):
         flash("车辆未保存，请按提示修改。", "error")
         fields = formview.widgets(VEHICLES.form, tags, None, request.form, invalid.errors)
         return _render_vehicle(row, fields, contract_id, invalid.errors), 400
-    uow().commit()
     flash(f"车辆“{saved.plate}”已保存，提交审核并通过后生效。", "success")
     return redirect(url_for("filing.edit") + "#vehicles")
 
@@ -85,7 +84,6 @@ def deactivate_vehicle(item_id: int):
     _agency_filing(VEHICLES)
     row = _active(Vehicle, item_id)
     filings.deactivate(row)
-    uow().commit()
     flash(f"车辆“{row.plate}”已停用，提交审核并通过后从备案中移除。", "success")
     return redirect(url_for("filing.edit") + "#vehicles")
 
@@ -125,7 +123,6 @@ def _spare_part_page(row: SparePart | None):
         return render_template("filing/spare_part.html", section=SPARE_PARTS, row=row,
                                fields=formview.widgets(form, tags, None, request.form, errors)), 400
     saved = filings.save_spare_part(db(), agency, values, row)
-    uow().commit()
     flash(f"备品备件“{saved.name}”已保存，提交审核并通过后生效。", "success")
     return redirect(url_for("filing.edit") + "#spare_parts")
 
@@ -136,6 +133,5 @@ def deactivate_spare_part(item_id: int):
     _agency_filing(SPARE_PARTS)
     row = _active(SparePart, item_id)
     filings.deactivate(row)
-    uow().commit()
     flash(f"备品备件“{row.name}”已停用，提交审核并通过后从备案中移除。", "success")
     return redirect(url_for("filing.edit") + "#spare_parts")

@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from models import Role
-from services import clock, help_centre
+from models import Role, clock
+from services import help_centre
 from web.access import me, role_required
 from web.db import db, uow
 

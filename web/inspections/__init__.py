@@ -6,8 +6,8 @@ from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
-from models import Agency, DrawKind, Inspection, InspectionFile, OmVisit, Role, SamplingTrip, SpotCheckDraw
-from services import clock, exports, inspections, policy, spot_checks
+from models import Agency, DrawKind, Inspection, InspectionFile, OmVisit, Role, SamplingTrip, SpotCheckDraw, clock
+from services import exports, inspections, policy, spot_checks
 from states.findings import RULES
 from web.access import me, role_required
 from web.db import db, uow

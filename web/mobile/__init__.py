@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 from flask import Blueprint, Response, abort, make_response, redirect, render_template, request, session, url_for
 
-from models import Confirmation, ConfirmationLink, ConfirmationStatus, OmConfirmation
-from services import clock, confirmations, om_confirmations
+from models import Confirmation, ConfirmationLink, ConfirmationStatus, OmConfirmation, clock
+from services import confirmations, om_confirmations
 from services.decisions import ConfirmationProblem
 from services.texts.refusals import say
 from web import oauth

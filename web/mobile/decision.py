@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from flask import abort, flash, request
 
-from services import clock, confirmations, om_confirmations
+from models import clock
+from services import confirmations, om_confirmations
 from services.decisions import ConfirmationProblem
 from services.signatures import SignatureProblem
 from services.texts.refusals import say

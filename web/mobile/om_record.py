@@ -6,9 +6,9 @@ from __future__ import annotations
 import base64
 from collections.abc import Callable
 
-from handlers import texts as T
-from models import OmConfirmation, OmSheet, OmVisit, Photo
-from services import clock, om_confirmations, om_records
+from models import OmConfirmation, OmSheet, OmVisit, Photo, clock
+from services import om_confirmations, om_records
+from services.texts import names
 from states import forms
 from states.om_sheets import SHEETS, sheet_tags
 from states.om_visit import STATE_NAMES
@@ -58,7 +58,7 @@ def context(db, visit: OmVisit, photo_url: Callable[[Photo, str], str], signatur
         "reason": reason,
         "error": error,
         "fmt": clock.fmt,
-        "names": T,
+        "names": names,
         "visit_states": STATE_NAMES,
         "photo_names": PHOTO_NAMES,
         "statuses": STATUS_NAMES,

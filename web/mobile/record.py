@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from handlers import texts as T
-from models import ConfirmationStatus, Photo, PhotoStatus, SamplingTrip
-from services import clock, confirmations, media, trips
+from models import ConfirmationStatus, Photo, PhotoStatus, SamplingTrip, clock
+from services import confirmations, media, trips
+from services.texts import names
 from states import forms
 from states.conditions import WORKING_CONDITIONS
 from states.trip import STATE_NAMES
@@ -35,7 +35,7 @@ def context(trip: SamplingTrip, photo_url: Callable[[Photo, str], str], decide_u
         "reason": reason,
         "error": error,
         "fmt": clock.fmt,
-        "names": T,
+        "names": names,
         "purposes": media.STEP_NAMES,
         "statuses": STATUS_NAMES,
         "state_names": STATE_NAMES,

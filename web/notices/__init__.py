@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
-from models import Role
-from services import clock, notices, urgings
+from models import Role, clock
+from services import notices, urgings
 from web.access import me, role_required
 from web.db import db, uow
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 
-from models import OmSheet, User
-from services import clock, om_records
+from models import OmSheet, User, clock
+from services import om_records
 from services.om_records import SheetLocked
 from states.om_sheets import sheet_tags
 from web import formview, oauth
@@ -53,7 +53,6 @@ def save(sheet_id: int):
         changed = om_records.save(uow(), found, user, answers)
     except SheetLocked:
         return _page(found, status=409)
-    uow().commit()
     if errors:
         return _page(found, typed=request.form, errors=errors, notice=PARTLY_SAVED.format(n=len(changed)),
                      status=400)

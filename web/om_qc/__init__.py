@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template, request
 from sqlalchemy.orm import selectinload
 
-from models import OmPlan, OmSheet, OmVisit, QcFinding, Role
-from services import clock, policy
+from models import OmPlan, OmSheet, OmVisit, QcFinding, Role, clock
+from services import policy
 from states.om_sheets import SHEETS
 from states.qc_limits import SEVERITY_NAMES, rule_title
 from web.access import me, role_required

@@ -11,15 +11,15 @@ from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
-from models import OmConfirmation, OmSheet, OmVisit, Photo, Role
-from services import clock, om_pdf, om_records, policy
+from models import OmConfirmation, OmSheet, OmVisit, Photo, Role, clock
+from services import om_pdf, om_records, policy
 from services.findings import summary as findings_summary
 from services.findings.facts import Subject
 from states.om_sheets import sheet_tags
 from states.qc_limits import rule_title
 from web import formview
-from web.access import me, role_required
-from web.db import db, get_or_404, uow
+from web.access import get_or_404, me, role_required
+from web.db import db, uow
 from web.files import media_root, send_generated, send_media
 from web.om_records import texts as T
 from web.records.listing import xlsx
@@ -154,7 +154,6 @@ def correct(sheet_id: int):
         changed = om_records.correct(uow(), found, me(), answers)
     except om_records.CorrectionRefused as refused:
         return _correction(found, form, tags, typed=request.form, notice="；".join(refused.problems), status=400)
-    uow().commit()
     flash(T.CORRECTED.format(n=len(changed)) if changed else T.NOTHING_CORRECTED, "success")
     return redirect(url_for(".visit", visit_id=found.visit_id), code=303)
 

@@ -7,12 +7,12 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from models import Confirmation, ConfirmationStatus, Role, SamplingTrip
-from services import clock, confirmations, policy, polluter_accounts
+from models import Confirmation, ConfirmationStatus, Role, SamplingTrip, clock
+from services import confirmations, policy, polluter_accounts
 from services.polluter_accounts import AccountProblem
 from states.trip import Step
-from web.access import me, role_required
-from web.db import db, get_or_404, uow
+from web.access import get_or_404, me, role_required
+from web.db import db, uow
 from web.mobile import decision, record
 
 bp = Blueprint("polluter", __name__, url_prefix="/polluter", template_folder="templates")
@@ -98,7 +98,6 @@ def add_user():
     except AccountProblem as problem:
         flash(ACCOUNT_PROBLEMS[problem.code], "error")
         return _account_page(form, 400)
-    uow().commit()
     flash(f"已创建账号 {created.username}。请其关注公众号，在“账户信息”中用此账号和密码绑定微信。", "success")
     return redirect(url_for(".account"), code=303)
 
@@ -111,7 +110,6 @@ def unbind(user_id: int):
     if colleague is None:
         abort(404)
     if polluter_accounts.unbind(db(), colleague):
-        uow().commit()
         flash(f"已解除 {colleague.display_name} 的微信绑定。", "success")
     else:
         flash(f"{colleague.display_name} 尚未绑定微信。", "error")

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from flask import abort, redirect, render_template, request, url_for
 
-from models import Role
-from services import clock, om_confirmations
+from models import Role, clock
+from services import om_confirmations
 from web.access import me, role_required
 from web.db import db
 from web.mobile import decision, om_record

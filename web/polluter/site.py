@@ -6,14 +6,14 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 
-from models import Instrument, InstrumentKind, MonitoringPoint, Polluter, Role
-from services import clock, instruments
+from models import Instrument, InstrumentKind, MonitoringPoint, Polluter, Role, clock
+from services import instruments
 from services.instruments import InstrumentRefused, Particulars
 from services.texts.refusals import say
 from states.instrument_form import ANALYTE_CLASSES, INSTRUMENT, KIND_NAMES, tags
 from web import formview
 from web.access import me, role_required
-from web.db import db, uow
+from web.db import db
 from web.ids import record_id
 from web.polluter import bp
 
@@ -63,7 +63,6 @@ def register(point_id: int):
     except InstrumentRefused as refusal:
         return _page(me().polluter, point, manage=True, kind=kind, typed=request.form, refusal=say(refusal),
                      status=400)
-    uow().commit()
     flash(f"已备案{KIND_NAMES[instrument.kind]}：{instrument.name}（出厂编号 {instrument.serial_no}）。", "success")
     return redirect(url_for(".site", point=point.id), code=303)
 
@@ -84,7 +83,6 @@ def save(instrument_id: int):
     if errors or problem:  # the row changes only once every check has passed
         return _page(me().polluter, point, manage=True, kind=instrument.kind, editing=instrument,
                      typed=request.form, errors=errors, refusal=problem, status=400)
-    uow().commit()
     flash(f"已保存仪器信息：{instrument.name}。", "success")
     return redirect(url_for(".site", point=point.id), code=303)
 
@@ -99,7 +97,6 @@ def deactivate(instrument_id: int):
     except InstrumentRefused as refusal:
         flash(say(refusal), "error")
     else:
-        uow().commit()
         flash(f"已停用：{instrument.name}（出厂编号 {instrument.serial_no}），历史记录仍保留。", "success")
     return redirect(url_for(".site", point=instrument.point_id), code=303)
 

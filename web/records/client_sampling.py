@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 
-from models import MonitoringTask, Role
-from services import client_sampling, clock, uploads
+from models import MonitoringTask, Role, clock
+from services import client_sampling, uploads
 from services.records import RecordsProblem
 from web import formview
-from web.access import me, role_required
-from web.db import get_or_404, uow
+from web.access import get_or_404, me, role_required
+from web.db import uow
 from web.files import read_uploads, send_media
 from web.records import texts as T
 from web.records.blueprint import bp
@@ -55,7 +55,6 @@ def save_client_sampling(task_id: int):
     except uploads.UploadRefused as refused:
         flash(f"{refused}（本次提交未保存，请更换文件后重新提交）", "error")
         return _page(task, 400, typed=form)
-    uow().commit()
     flash(f"委托方采样记录已保存（本次上传 {len(files)} 个文件）。", "success")
     return redirect(url_for("records.client_sampling_page", task_id=task_id))
 

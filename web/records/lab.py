@@ -8,8 +8,8 @@ from models import Role, SamplingTrip
 from services import lab_receipts
 from services.records import RecordsProblem
 from web import formview
-from web.access import me, role_required
-from web.db import get_or_404, uow
+from web.access import get_or_404, me, role_required
+from web.db import uow
 from web.records import texts as T
 from web.records.blueprint import bp
 from web.records.sampling import trip_page
@@ -35,7 +35,6 @@ def lab_receipt(trip_id: int):
         lab_receipts.record(uow(), trip, me(), received_at, temperature, form.get("received_by", "").strip())
     except RecordsProblem as refused:
         return _refused(trip, T.problem(refused))
-    uow().commit()
     late = [h for h in lab_receipts.held(trip) if h.overdue]
     flash(f"实验室接收已记录。{len(late)} 个样品超过保存时限，已标记。" if late else "实验室接收已记录。",
           "error" if late else "success")

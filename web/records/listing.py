@@ -8,8 +8,8 @@ from datetime import date
 from flask import Response, render_template, request
 from sqlalchemy import select
 
-from models import Agency, MonitoringTask, Polluter
-from services import clock, exports, policy, supervision
+from models import Agency, MonitoringTask, Polluter, clock
+from services import exports, policy, supervision
 from services.supervision import FilterError, TaskFilter, TripFilter
 from web.access import me
 from web.db import db

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 
-from models import MonitoringTask, Role
-from services import clock, lab_receipts, receipts, uploads
+from models import MonitoringTask, Role, clock
+from services import lab_receipts, receipts, uploads
 from services.records import RecordsProblem
 from states.receipt import RECEIPT_CHECK, TAGS
 from web import formview
-from web.access import me, role_required
-from web.db import db, get_or_404, uow
+from web.access import get_or_404, me, role_required
+from web.db import db, uow
 from web.records import texts as T
 from web.records import upload
 from web.records.blueprint import bp
@@ -47,7 +47,6 @@ def save_receipt(task_id: int):
     except RecordsProblem as refused:
         flash(T.problem(refused), "error")
         return _page(task, 400, typed=request.form)
-    uow().commit()
     flash("送样接收检查已保存。上传样品照片后即可确认。", "success")
     return redirect(url_for("records.receipt", task_id=task_id))
 
@@ -71,6 +70,5 @@ def confirm_receipt(task_id: int):
     except RecordsProblem as refused:
         flash(T.problem(refused), "error")
         return _page(task, 400)
-    uow().commit()
     flash("送样接收检查已确认。", "success")
     return redirect(url_for("records.task", task_id=task_id))

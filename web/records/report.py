@@ -6,8 +6,8 @@ from flask import flash, redirect, url_for
 from models import MonitoringTask, Role
 from services import reports, uploads
 from services.records import RecordsProblem
-from web.access import me, role_required
-from web.db import get_or_404, uow
+from web.access import get_or_404, me, role_required
+from web.db import uow
 from web.files import send_media
 from web.records import texts as T
 from web.records import upload
@@ -24,7 +24,6 @@ def report_number(task_id: int):
     except RecordsProblem as refused:
         flash(T.problem(refused), "error")
         return task_page(task, 400)
-    uow().commit()
     flash(f"报告系统编号：{number}", "success")
     return redirect(url_for("records.task", task_id=task_id))
 

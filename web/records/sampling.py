@@ -6,16 +6,16 @@ from collections import Counter
 from flask import abort, flash, redirect, render_template, url_for
 from sqlalchemy import select
 
-from models import MonitoringTask, Photo, Role, SamplingTrip, User
-from services import clock, lab_receipts, records, trips
+from models import MonitoringTask, Photo, Role, SamplingTrip, User, clock
+from services import lab_receipts, records, trips
 from services.findings import summary as findings_summary
 from services.findings.facts import Subject
 from services.records import RecordsProblem
 from states import forms
 from states.conditions import WORKING_CONDITIONS
 from web import formview
-from web.access import me, role_required
-from web.db import db, get_or_404, uow
+from web.access import get_or_404, me, role_required
+from web.db import db, uow
 from web.files import send_media
 from web.records import texts as T
 from web.records.blueprint import bp
@@ -86,7 +86,6 @@ def _decide(task_id: int, use_case, done: str):
     except RecordsProblem as refused:
         flash(T.problem(refused), "error")
         return task_page(found, 400)
-    uow().commit()
     flash(done, "success")
     return redirect(url_for("records.task", task_id=task_id))
 
@@ -140,5 +139,4 @@ def original(photo_id: int):
     if not found.original_path:
         abort(404)
     records.original_viewed(uow(), found, me())
-    uow().commit()
     return send_media(found.original_path, evidence=True)

@@ -3,8 +3,6 @@ from __future__ import annotations
 
 from services import event_text
 from services.records import RecordsProblem
-from states import forms
-from states.conditions import WORKING_CONDITIONS
 from states.task import STATUS_NAMES
 from states.trip import STATE_NAMES
 

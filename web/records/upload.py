@@ -8,7 +8,6 @@ from flask import flash, redirect
 
 from services import uploads
 from services.records import RecordsProblem
-from web.db import uow
 from web.files import read_upload
 from web.records import texts as T
 
@@ -29,6 +28,5 @@ def handle(field: str, policy: uploads.Policy, missing: str, store: Callable[[by
     except uploads.UploadRefused as refused:
         flash(str(refused), "error")
         return refused_page(400)
-    uow().commit()
     flash(done, "success")
     return redirect(then)

@@ -6,8 +6,8 @@ from datetime import date
 
 from flask import Blueprint, render_template, request
 
-from models import Role
-from services import audit, clock, coverage, supervision, worklist
+from models import Role, clock
+from services import audit, coverage, supervision, worklist
 from services.worklist import WorkFilter
 from web.access import me, role_required
 from web.db import db

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask import abort, render_template
 
-from models import Agency
-from services import clock, credit
-from web.access import me, role_required
+from models import Agency, clock
+from services import credit
+from web.access import get_or_404, me, role_required
 from web.credit import labels
-from web.db import db, get_or_404
+from web.db import db
 from web.regulator import REGULATORS, bp
 
 

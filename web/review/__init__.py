@@ -9,8 +9,8 @@ from models import Filing, FilingState, Role
 from services import filings, policy
 from services.filings import FilingRefused
 from states import filing as machine
-from web.access import me, role_required
-from web.db import db, get_or_404, uow
+from web.access import get_or_404, me, role_required
+from web.db import db
 from web.filing import FILE, FILED, labels, send_filed_certificate
 
 bp = Blueprint("review", __name__, url_prefix="/regulator/filings", template_folder="templates")
@@ -52,7 +52,6 @@ def approve(filing_id: int):
         review = filings.approve(db(), filing, me())
     except FilingRefused as refused:
         return _refused(filing, refused)
-    uow().commit()
     flash(DONE[review.stage].format(version=filing.version), "success")
     return redirect(url_for("review.show", filing_id=filing.id))
 
@@ -66,7 +65,6 @@ def send_back(filing_id: int):
         filings.send_back(db(), filing, me(), reason)
     except FilingRefused as refused:
         return _refused(filing, refused, reason)
-    uow().commit()
     flash(f"第 {filing.version} 版备案已退回，机构修改后可重新提交。", "success")
     return redirect(url_for("review.show", filing_id=filing.id))
 

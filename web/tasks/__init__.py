@@ -6,15 +6,15 @@ from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
-from models import MonitoringTask, Role, TaskStatus
-from services import clock, filings
+from models import MonitoringTask, Role, TaskStatus, clock
+from services import filings
 from services import tasks as task_service
 from services.contracts import linkable
 from services.tasks import Application, TaskFilter, TaskRefused
 from services.texts.refusals import SENTENCES, say
 from states.task import STATUS_NAMES, TRANSITIONS
-from web.access import me, role_required
-from web.db import db, get_or_404, uow
+from web.access import get_or_404, me, role_required
+from web.db import db, uow
 from web.files import XLSX, send_generated
 from web.tasks import texts as T
 from web.tasks.export import workbook
@@ -127,7 +127,6 @@ def new():
     except TaskRefused as refused:
         flash(say(refused), "error")
         return _render_application(form, None, 400)
-    uow().commit()
     flash(T.FLASH["applied"].format(code=task.code), "success")
     return redirect(url_for("tasks.view", task_id=task.id))
 
@@ -152,7 +151,6 @@ def edit(task_id: int):
     except TaskRefused as refused:
         flash(say(refused), "error")
         return _render_application(form, task, 400)
-    uow().commit()
     flash(T.FLASH["application_revised"], "success")
     return redirect(url_for("tasks.view", task_id=task.id))
 
@@ -198,7 +196,6 @@ def advance(task_id: int):
     except TaskRefused as refused:
         flash(say(refused), "error")
         return _render_task(task, 400)
-    uow().commit()
     flash(T.FLASH[trigger], "success")
     return redirect(url_for("tasks.view", task_id=task.id))
 

@@ -6,8 +6,7 @@ from io import BytesIO
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from models import MonitoringTask
-from services import clock
+from models import MonitoringTask, clock
 from web.tasks import texts as T
 
 WIDTHS = (18, 36, 12, 30, 30, 16, 12, 10, 12, 12, 18, 18)

@@ -17,8 +17,8 @@ from wtforms.meta import DefaultMeta
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from handlers.texts import KIND_NAMES
 from services.tasks import CATEGORIES
+from services.texts.names import KIND_NAMES
 
 
 class ChineseForm(FlaskForm):

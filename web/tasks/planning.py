@@ -6,14 +6,14 @@ import re
 
 from flask import abort, flash, redirect, render_template, request, url_for
 
-from models import MonitoringTask, TaskStatus
-from services import clock, filings, scheduling
+from models import MonitoringTask, TaskStatus, clock
+from services import filings, scheduling
 from services import tasks as task_service
 from services.scheduling import ScheduleRefused, VisitRequest
 from services.tasks import NewPoint, PlanLine, TaskRefused
 from services.texts.refusals import say
-from web.access import me, role_required
-from web.db import db, get_or_404, uow
+from web.access import get_or_404, me, role_required
+from web.db import db, uow
 from web.tasks import CLERK, bp
 from web.tasks import texts as T
 from web.tasks.forms import NewPointForm, VisitForm
@@ -35,7 +35,6 @@ def plan(task_id: int):
     except TaskRefused as refused:
         flash(say(refused), "error")
         return _render_plan(task, NewPointForm(prefix="point"), request.form, 400)
-    uow().commit()
     flash(T.FLASH["plan_saved"], "success")
     return redirect(url_for("tasks.plan", task_id=task.id))
 
@@ -70,7 +69,6 @@ def add_point(task_id: int):
     except TaskRefused as refused:
         flash(say(refused), "error")
         return _render_plan(task, form, None, 400)
-    uow().commit()
     flash(T.FLASH["point_added"].format(code=point.code), "success")
     return redirect(url_for("tasks.plan", task_id=task.id))
 
@@ -126,7 +124,6 @@ def schedule(task_id: int):
     except ScheduleRefused as refused:
         flash(say(refused), "error")
         return _render_schedule(task, form, 400)
-    uow().commit()
     flash(T.FLASH["visit_scheduled"].format(day=visit.day, starts=f"{visit.starts:%H:%M}",
                                             ends=f"{visit.ends:%H:%M}"), "success")
     return redirect(url_for("tasks.schedule", task_id=task.id))
@@ -162,6 +159,5 @@ def unschedule(task_id: int, visit_id: int):
             abort(404)
         flash(say(refused), "error")
         return _render_schedule(task, _visit_form(task), 400)
-    uow().commit()
     flash(T.FLASH["visit_removed"], "success")
     return redirect(url_for("tasks.schedule", task_id=task.id))

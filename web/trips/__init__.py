@@ -6,15 +6,15 @@ from datetime import datetime
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
-from handlers import texts as T
-from models import ConfirmationStatus, Role, SamplingTrip
-from services import clock, confirmations, corrections, event_text, trips
+from models import ConfirmationStatus, Role, SamplingTrip, clock
+from services import confirmations, corrections, event_text, trips
 from services.corrections import CorrectionProblem
+from services.texts import names
 from states.conditions import WORKING_CONDITIONS
 from states.trip import STATE_NAMES, Step
 from web import formview
-from web.access import me, role_required
-from web.db import get_or_404, uow
+from web.access import get_or_404, me, role_required
+from web.db import uow
 
 bp = Blueprint("trips", __name__, url_prefix="/agency/trips", template_folder="templates")
 
@@ -47,7 +47,6 @@ def correct(trip_id: int):
     except CorrectionProblem as problem:
         flash(PROBLEMS[problem.code], "error")
         return _page(trip, status=409 if problem.code == "not_rejected" else 400)
-    uow().commit()
     flash(f"已更正 {len(changes)} 项，更正记录已写入行程日志。核对无误后请重新提交排污单位确认。", "success")
     return redirect(url_for(".correct", trip_id=trip.id), code=303)
 
@@ -62,7 +61,6 @@ def resubmit(trip_id: int):
     except CorrectionProblem as problem:
         flash(PROBLEMS[problem.code], "error")
         return redirect(url_for(".correct", trip_id=trip.id), code=303)
-    uow().commit()
     if messages:
         flash(f"已重新提交，已向排污单位 {len(messages)} 位已绑定微信的用户发送确认消息。", "success")
     else:
@@ -95,7 +93,7 @@ def _page(trip: SamplingTrip, errors: dict | None = None, time_errors: dict | No
         "trips/correct.html", trip=trip, task=trip.visit.task, fields=fields, samples=samples,
         rejection=rejected[-1] if rejected else None, correctable=trip.state == Step.REJECTED,
         current=confirmations.latest(trip), corrections=[e for e in trip.events if e.action == "correct"],
-        note=posted.get("note", "") if posted else "", fmt=clock.fmt, names=T, state_names=STATE_NAMES,
+        note=posted.get("note", "") if posted else "", fmt=clock.fmt, names=names, state_names=STATE_NAMES,
         what=event_text.what,
     ), status
 

@@ -3,14 +3,14 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from models import OutboundMessage, OutboundStatus, Photo, PhotoStatus
-from services import clock, media
+from models import OutboundMessage, OutboundStatus, Photo, PhotoStatus, clock
+from services import media
 from services.uow import UnitOfWork
 
 
 def client(runtime):
     """The outbound client of this process (built once, shared with the app)."""
-    from bot.wechat_client import WeChatClient
+    from services.wechat.client import WeChatClient
 
     cached = runtime.__dict__.get("wechat")
     if cached is None:
@@ -36,7 +36,7 @@ def fetch_photo(runtime, photo_id: int, last_attempt: bool = True) -> None:
         uow.commit()
 
 
-def _claim(uow, photo_id: int) -> Photo | None:
+def _claim(uow: UnitOfWork, photo_id: int) -> Photo | None:
     """The photo, row-locked for this job: the sweeper may queue a photo whose first job is still running, and
     only one of them may process it. The lock is the database's, so it dies with a killed worker's connection."""
     query = select(Photo).where(Photo.id == photo_id).with_for_update(skip_locked=True)

@@ -1,0 +1,22 @@
+"""The Chinese names both the chat (handlers/) and the web pages (web/) show: roles, point kinds, check-ins and
+the sampling trip's closing states. Here, below both, so neither imports the other."""
+
+ROLE_NAMES = {
+    "agency_admin": "机构管理员",
+    "sampler": "采样人员",
+    "om_crew": "运维人员",
+    "technical_lead": "技术负责人",
+    "quality_lead": "质量负责人",
+    "quality_supervisor": "质量监督员",
+    "polluter_confirmer": "排污单位",
+    "regulator": "管理部门",
+    "system_admin": "系统管理员",
+}
+KIND_NAMES = {"wastewater": "废水", "flue_gas": "有组织废气", "fugitive": "无组织废气", "noise": "噪声"}
+CHECK_IN_NAMES = {"arrival": "进场签到", "departure": "离场签到"}
+STATE_NAMES = {
+    "awaiting_confirmation": "待排污单位确认",
+    "rejected": "排污单位已退回",
+    "completed": "已完成",
+    "cancelled": "已取消",
+}
