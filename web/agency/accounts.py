@@ -8,9 +8,9 @@ from models import Role, Staff
 from services import accounts, filings, policy, staff_accounts
 from services.filings import FormInvalid
 from services.texts.names import ROLE_NAMES
-from web.access import me, role_required
+from web.access import get_or_404, me, role_required
 from web.agency import bp
-from web.db import db, get_or_404, uow
+from web.db import db, uow
 
 CHANGES = {
     "deactivate": "已停用 {name} 的账号 {username}：微信绑定已解除，已登录的会话已退出。",

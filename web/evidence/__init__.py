@@ -10,8 +10,8 @@ from flask import Blueprint, render_template, url_for
 
 from models import OmVisit, Photo, Role, SamplingTrip, clock
 from services import event_text, evidence, evidence_pdf
-from web.access import me, role_required
-from web.db import db, get_or_404
+from web.access import get_or_404, me, role_required
+from web.db import db
 from web.files import media_root, send_generated
 
 bp = Blueprint("evidence", __name__, url_prefix="/evidence", template_folder="templates")
