@@ -35,11 +35,15 @@ ROUTES = {
 }
 
 
+# token routes of another kind, whose dead links are tested where they are made
+ELSEWHERE = {"account.reset": "tests/integration/test_account_life.py: 410 once used, expired or replaced"}
+
+
 def test_every_route_under_a_token_is_in_the_table(app):
     under_token = {rule.endpoint for rule in app.url_map.iter_rules() if "<token>" in rule.rule
                    and "GET" in rule.methods}
     listed = {endpoint.split("[")[0] for kind in ROUTES.values() for endpoint in kind}
-    assert under_token == listed
+    assert under_token == listed | set(ELSEWHERE)
 
 
 def served(html: str, url: str, kind: str, round_id: int) -> dict[str, str]:

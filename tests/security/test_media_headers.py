@@ -1,6 +1,7 @@
 """Every route that serves a user's file answers with `X-Content-Type-Options: nosniff`, as a download unless
-it is a picture (or the record sheet we print ourselves), and with `Cache-Control: no-store` where the file is evidence (photos, signatures, record
-sheets, raw records): one scene with one file of each kind, then a walk over the routes."""
+it is a picture (or the record sheet we print ourselves), and with `Cache-Control: no-store` where the file is
+evidence (photos, signatures, record sheets, raw records): one scene with one file of each kind, then a walk over
+the routes."""
 from __future__ import annotations
 
 import inspect
@@ -12,6 +13,7 @@ from models import (
     ClientSamplingFile,
     Contract,
     CreditDocument,
+    InspectionFile,
     MonitoringTask,
     OmConfirmation,
     OmReport,
@@ -63,6 +65,8 @@ ROUTES = {
     "filing.entry_certificate": ("agency1", DOWNLOAD, False),  # a picture too, offered under its own name
     "filing.vehicle_file": ("om1", DOWNLOAD, False),
     "tasks.export": ("agency1", DOWNLOAD, False),
+    "inspections.inspection_file": ("regulator1", DOWNLOAD, True),  # the signed inspection record (PDF)
+    "inspections.draw_export": ("regulator1", DOWNLOAD, False),
 }
 # served by the same helper as filing.entry_certificate (send_certificate), from a filed version's snapshot
 SAME_HELPER = {"filing.version_file", "review.certificate"}
@@ -93,8 +97,16 @@ def scene(app, runtime, client, phone, drain) -> dict[str, str]:
         url, values = form.prepare(runtime)
         response = post(desk.sign_in(app, form.user), url, values, {**form.other_files, form.field: (good, "f")})
         assert response.status_code in (302, 303), name
+    inspector = desk.sign_in(app, "regulator1")
+    with runtime.sessions() as s:
+        inspected = s.scalar(select(SamplingTrip.id))
+    drawn = desk.post(inspector, "/regulator/spot-checks", {"kind": "trip", "size": "1"})
+    recorded = desk.upload(inspector, f"/regulator/inspections/new?kind=trip&id={inspected}", {
+        "inspected_on": "2026-11-20", "inspectors": "王检", "outcome": "true"}, "files", files.pdf(), "笔录.pdf")
+    assert drawn.status_code == recorded.status_code == 302
     with runtime.sessions() as s:
         trip = s.scalar(select(SamplingTrip))
+        inspection_file = s.scalar(select(InspectionFile))
         trip_photo = s.scalars(select(Photo.id).where(Photo.trip_id == trip.id)).first()
         om_photo, visit = s.execute(select(Photo.id, Photo.om_visit_id).where(Photo.om_visit_id.is_not(None))).first()
         signed = s.scalar(select(OmConfirmation.id))
@@ -128,6 +140,9 @@ def scene(app, runtime, client, phone, drain) -> dict[str, str]:
             "filing.entry_certificate": f"/agency/filing/staff/{staff}/certificate",
             "filing.vehicle_file": f"/agency/filing/vehicles/{s.scalar(select(Vehicle.id))}/lease",
             "tasks.export": "/agency/tasks/export.xlsx",
+            "inspections.inspection_file":
+                f"/regulator/inspections/{inspection_file.inspection_id}/files/{inspection_file.id}",
+            "inspections.draw_export": drawn.headers["Location"] + ".xlsx",
         }
 
 

@@ -29,8 +29,8 @@ def problem(status: int, error: str, message: str, field: str | None = None, hea
 
 @bp.before_request
 def authenticate():
-    if request.endpoint == "api.openapi":
-        return None  # the description of the API is public; the data is not
+    if request.endpoint in ("api.openapi", "api.elsewhere"):
+        return None  # the description of the API (which paths exist) is public; the data is not
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     found = api_tokens.holder(db(), token.strip()) if scheme.lower() == "bearer" and token.strip() else None
     if found is None:
