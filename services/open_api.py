@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from models import Finding, FindingStatus, MonitoringTask, OmPlan, OmVisit, Polluter, SamplingTrip, User, Visit
 from services import policy
-from services.supervision import FilterError, check_range, parse_date, parse_id
+from services.supervision import FilterError, check_range, owner_filters, parse_date, parse_id
 from states.findings import BY_CODE
 
 DEFAULT_LIMIT = 50
@@ -93,7 +93,7 @@ def trip_ids(user: User, flt: ApiFilter) -> Select:
                           .join(Visit, Visit.id == SamplingTrip.visit_id)
                           .join(MonitoringTask, MonitoringTask.id == Visit.task_id)
                           .join(Polluter, Polluter.id == MonitoringTask.polluter_id))
-    return _where(query, flt, Visit.day, MonitoringTask.agency_id, MonitoringTask.polluter_id)
+    return _where(query, flt, Visit.day, MonitoringTask)
 
 
 def om_visit_ids(user: User, flt: ApiFilter) -> Select:
@@ -101,21 +101,13 @@ def om_visit_ids(user: User, flt: ApiFilter) -> Select:
     query = policy.scoped(user, OmVisit, select(OmVisit.id)
                           .join(OmPlan, OmPlan.id == OmVisit.plan_id)
                           .join(Polluter, Polluter.id == OmPlan.polluter_id))
-    return _where(query, flt, OmVisit.due_on, OmPlan.agency_id, OmPlan.polluter_id)
+    return _where(query, flt, OmVisit.due_on, OmPlan)
 
 
-def _where(query: Select, flt: ApiFilter, day, agency, polluter) -> Select:
-    if flt.date_from:
-        query = query.where(day >= flt.date_from)
-    if flt.date_to:
-        query = query.where(day <= flt.date_to)
-    if flt.district:
-        query = query.where(Polluter.district == flt.district)
-    if flt.agency_id:
-        query = query.where(agency == flt.agency_id)
-    if flt.polluter_id:
-        query = query.where(polluter == flt.polluter_id)
-    return query
+def _where(query: Select, flt: ApiFilter, day, owner) -> Select:
+    """The desk's filters (services/supervision.py), and the polluter's district the API also takes."""
+    query = owner_filters(query, flt, day, owner)
+    return query.where(Polluter.district == flt.district) if flt.district else query
 
 
 def _finding_terms(flt: ApiFilter) -> list:
