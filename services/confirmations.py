@@ -29,7 +29,7 @@ from models import (
     WechatBinding,
     clock,
 )
-from services import decisions, links, notify
+from services import decisions, links, notify, rejections
 from services.decisions import ConfirmationProblem
 from services.fieldwork import TRIP
 from states.trip import Step
@@ -160,6 +160,7 @@ def reject(uow, confirmation: Confirmation, user: User, reason: str, link: Confi
     if not decisions.decide(uow, TRIP, trip, confirmation, user, "reject", link, clock.now(), reason=reason):
         return False
     log(trip, user, "reject", "trip_rejected", via=decisions.via(link), confirmation=confirmation.id, reason=reason)
+    rejections.trip_rejected(uow, trip, confirmation.id, reason)
     return True
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from models import ConditionRecord, OutboundMessage, SamplingTrip, User, clock
-from services import confirmations
+from services import confirmations, rejections
 from services.uow import UnitOfWork, transaction
 from states.conditions import WORKING_CONDITIONS
 from states.trip import bind, can
@@ -81,7 +81,9 @@ def resubmit(uow: UnitOfWork, trip: SamplingTrip, user: User) -> list[OutboundMe
     bind(trip)
     trip.resubmit()
     confirmations.log(trip, user, "resubmit", "trip_resubmitted")
-    return confirmations.request(uow, trip, resubmitted=True)
+    messages = confirmations.request(uow, trip, resubmitted=True)
+    rejections.trip_resubmitted(uow, trip, trip.confirmations[-1].id)
+    return messages
 
 
 def _must_be_rejected(trip: SamplingTrip) -> None:

@@ -24,7 +24,7 @@ from models import (
     User,
     clock,
 )
-from services import checkins, decisions, notify, signatures
+from services import checkins, decisions, notify, rejections, signatures
 from services.confirmations import Invitation, bound_confirmers, issue_link
 from services.decisions import REASON_MAX, ConfirmationProblem
 from services.fieldwork import OM_VISIT
@@ -134,6 +134,7 @@ def reject(uow, confirmation: OmConfirmation, user: User, reason: str, link: Con
     if not decisions.decide(uow, OM_VISIT, visit, confirmation, user, "reject", link, now, late=late, reason=reason):
         return False
     log(visit, user, "reject", via=decisions.via(link), confirmation=confirmation.id, late=late, reason=reason)
+    rejections.visit_rejected(uow, visit, confirmation.id, reason)
     return True
 
 
@@ -159,7 +160,9 @@ def resubmit(uow, visit: OmVisit, user: User, note: str = "") -> list:
     OM_VISIT.fire(visit, "resubmit")
     visit.submitted_at = clock.now()
     log(visit, user, "resubmit", note=(note or "").strip()[:REASON_MAX])
-    return request(uow, visit, resubmitted=True)
+    messages = request(uow, visit, resubmitted=True)
+    rejections.visit_resubmitted(uow, visit, visit.confirmations[-1].id)
+    return messages
 
 
 # --- the polluter's desktop list (业务管理 → 污染源运维) ----------------------------------------------------------

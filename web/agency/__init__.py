@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 
-from models import MonitoringTask, Role, Visit
-from services import filings, policy, trips
+from models import MonitoringTask, Role, Visit, clock
+from services import filings, policy, rejections, trips
 from web.access import me, role_required
 from web.db import db
 
@@ -18,8 +18,9 @@ def home():
     tasks = db().scalars(policy.scoped(user, MonitoringTask).order_by(MonitoringTask.id.desc()).limit(20)).all()
     visits: list[Visit] = trips.visits_due(db(), user) if user.role == Role.SAMPLER else []
     in_force = filings.in_force(db(), user.agency_id)
+    waiting = rejections.awaiting_correction(db(), user.agency_id) if user.role == Role.AGENCY_ADMIN else []
     return render_template("agency/home.html", user=user, tasks=tasks, visits=visits, in_force=in_force,
-                           agency=user.agency)
+                           agency=user.agency, waiting=waiting, when=clock.fmt)
 
 
 from web.agency import accounts  # noqa: E402,F401  (its routes are on this blueprint)
