@@ -20,7 +20,7 @@ from models import (
     WechatBinding,
     clock,
 )
-from services import confirmations, demo
+from services import confirmations, demo, notify
 from services.uow import UnitOfWork
 from tests.conftest import BASE, csrf_token
 from tests.e2e import trip_script as script
@@ -112,6 +112,15 @@ def test_the_template_message_links_to_the_users_own_confirmation_page(demo_worl
     assert token not in link.token_hash and len(link.token_hash) == 64
     assert timedelta(hours=71) < link.expires_at - clock.now() <= timedelta(hours=72)
     assert link.used_at is None and trip.confirmations[0].status == "pending"
+
+
+def test_the_template_message_says_what_is_true_once_the_crew_has_checked_out(demo_world, phone, runtime):
+    submit_trip(phone)  # the chat's trip checks out (离场签到) before it is submitted
+    message = next(m for m in FakeWeChat(runtime.redis).inbox(POLLUTER) if m["kind"] == "template")
+    departure = trip_row(runtime).latest_check_in("departure")
+    assert message["data"]["keyword4"]["value"] == clock.fmt(departure.at)
+    assert "离场前" not in message["data"]["keyword5"]["value"]
+    assert message["data"]["keyword5"]["value"] == notify.LEFT
 
 
 def test_opening_the_link_asks_wechat_who_holds_the_phone(demo_world, phone, runtime, client, wechat_open):
