@@ -23,6 +23,20 @@ def account_info(turn: Turn) -> str:
     return T.ASK_USERNAME
 
 
+def unbound_text(turn: Turn, text: str) -> str:
+    """A text from an OpenID bound to no account: one that looks like an account name starts the binding with it
+    (people type their account before they find the menu); anything else is told how to bind."""
+    name = text.strip()
+    if not accounts.USERNAME.match(name):
+        return T.UNBOUND
+    try:
+        signin.check(turn.uow.redis, name, _source(turn))
+    except signin.Locked as locked:
+        return str(locked)
+    turn.enter(NAME, step="password", username=name)
+    return T.ASK_PASSWORD_FOR.format(username=name)
+
+
 def answer(turn: Turn, text: str, command: str | None) -> str:
     """Every text answers the open question while it is asked; 取消 abandons binding."""
     if turn.flow(NAME)["step"] == "unbind":

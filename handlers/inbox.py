@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import time
 
-from handlers import flows
+from handlers import account, flows
 from handlers import texts as T
 from handlers.flows import ANYONE, STRANGER
 from handlers.turn import Turn
@@ -96,7 +96,7 @@ def on_text(turn: Turn) -> str:
         _leave_list(turn)
         return command(turn, word)
     if turn.user is None:
-        return T.UNBOUND
+        return account.unbound_text(turn, text)
     flow = _active(turn)
     if flow is not None and flow.work is not None and "choices" in turn.flow() and word.isdigit():
         return flow.work.choose(turn, word)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from handlers import texts as T
 from models import WechatBinding
 from tests.e2e import trip_script as script
 
@@ -100,3 +101,16 @@ def test_a_visit_on_a_task_not_yet_in_sampling_is_not_listed(demo_world, phone, 
     sampler = phone("o_sampler1")
     script.bind(sampler)
     assert "没有分配" in sampler.tap("SAMPLING_TASKS")
+
+
+def test_an_account_name_typed_before_finding_the_menu_starts_the_binding(demo_world, phone):
+    sampler = phone("o_sampler1")
+    assert sampler.text("sampler1") == T.ASK_PASSWORD_FOR.format(username="sampler1")
+    assert "绑定成功" in sampler.text("demo1234")
+
+
+def test_a_greeting_from_an_unbound_user_is_told_how_to_bind(demo_world, phone):
+    stranger = phone("o_stranger")
+    assert stranger.text("你好") == T.UNBOUND
+    assert stranger.text("sampler1") == T.ASK_PASSWORD_FOR.format(username="sampler1")
+    assert stranger.text("取消") == T.BIND_CANCELLED  # not their account after all
