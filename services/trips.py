@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from models import (
     CheckIn,
+    CheckInKind,
     ConditionRecord,
     MonitoringPoint,
     MonitoringTask,
@@ -166,6 +167,7 @@ def record_sample_time(uow, trip: SamplingTrip, user: User, text: str, key: str 
     """The sampling time of the current point's samples: “现在” or a time of day such as 10:35."""
     CORE.expect(trip, {Step.SAMPLE_TIME: True})
     moment = _parse_moment(text)
+    _not_before_arrival(trip, moment)
     samples = [s for s in trip.samples if s.point_id == trip.current_point.id]
     for sample in samples:
         sample.sampled_at = moment
@@ -173,6 +175,14 @@ def record_sample_time(uow, trip: SamplingTrip, user: User, text: str, key: str 
     _after_move(trip)
     CORE.log(trip, user, "sample_time", key, at=moment.isoformat(), samples=[s.code for s in samples])
     return samples
+
+
+def _not_before_arrival(trip: SamplingTrip, moment: datetime) -> None:
+    """A sample is taken on site: a time before the arrival check-in's minute is a typing slip (or worse)."""
+    arrival = trip.latest_check_in(CheckInKind.ARRIVAL)
+    if arrival is not None and moment < arrival.at.replace(second=0, microsecond=0):
+        raise TripProblem("before_arrival", typed=clock.local(moment).strftime("%H:%M"),
+                          arrival=clock.local(arrival.at).strftime("%H:%M"))
 
 
 def _parse_moment(text: str) -> datetime:

@@ -22,6 +22,7 @@ SENTENCES: dict[str, dict[str, str]] = {
         "photo_needed": PHOTO_NEEDED,
         "bad_time": "时间格式不正确。请回复如 10:35 的时间，或回复 1 使用当前时间。",
         "future_time": "采样时间不能晚于现在，请重新输入。",
+        "before_arrival": "采样时间 {typed} 早于您的进场签到时间 {arrival}，请核对后重新输入，或回复 1 使用当前时间。",
         "cannot_go_back": NOTHING_TO_GO_BACK,
     },
     # an O&M crew member's visit in chat (services/om_visits.py)

@@ -290,3 +290,27 @@ def test_samples_get_unique_printable_codes(demo_world, phone, runtime):
         codes = list(s.scalars(select(Sample.code)))
     assert len(codes) == 3 and all(code in reply for code in codes)
     assert all(code.replace("-", "").isalnum() and len(code) <= 16 for code in codes)
+
+
+def test_a_sampling_time_before_the_arrival_check_in_is_refused_with_the_arrival_time(demo_world, phone, runtime,
+                                                                                      client):
+    from datetime import time
+
+    from models import clock
+
+    assert client.put("/fake-wechat/clock", json={
+        "now": clock.at_local(clock.today(), time(16, 54, 30)).isoformat()}).status_code == 200
+    sampler = phone("o_sampler1")
+    script.bind(sampler)
+    script.start(sampler)
+    script.arrive(sampler)
+    assert "采样过程照片" in sampler.text("1")
+    sampler.photo(jpeg(10))
+    sampler.text("1")
+    sampler.photo(jpeg(110))
+    assert "采样时间" in sampler.text("1")
+    refused = sampler.text("10:35")
+    assert "采样时间 10:35 早于您的进场签到时间 16:54" in refused
+    with runtime.sessions() as s:
+        assert all(sample.sampled_at is None for sample in s.scalars(select(Sample)))
+    assert "16:54" in sampler.text("16:54")  # the arrival's own minute is on site
