@@ -150,16 +150,22 @@ def test_only_a_regulator_decides_and_always_with_a_reason(runtime, phone, morni
             decide(uow.session, row, records.user(uow.session, "agency1"), "cleared", "理由")
 
 
-def test_a_sampling_time_typed_before_arrival_is_found(runtime, phone, morning):
-    sampler = checked_in(phone, script.SITE)
-    sampler.photo(jpeg(1))
-    morning.advance(60)
-    sampler.text("1")
-    sampler.photo(jpeg(10))
-    sampler.text("1")
-    sampler.photo(jpeg(110))
-    sampler.text("1")
-    sampler.text(clock.local(morning.moment - timedelta(hours=2)).strftime("%H:%M"))
+def test_a_sampling_time_before_arrival_that_reaches_the_record_by_a_correction_is_found(app, runtime, phone,
+                                                                                         morning):
+    """The chat refuses such a time (tests/e2e/test_sampling_trip.py); a desk correction can still write one."""
+    from services import confirmations, corrections
+    from tests.support import records
+
+    sampled_trip(phone("o_sampler1"), morning)
+    with app.app_context(), UnitOfWork(runtime) as uow:
+        trip = records.trip_of(uow.session)
+        assert confirmations.reject(uow, trip.confirmations[-1], records.user(uow.session, "polluter1"), "时间有误")
+        uow.commit()
+    with app.app_context(), UnitOfWork(runtime) as uow:
+        trip = records.trip_of(uow.session)
+        before = trip.latest_check_in("arrival").at - timedelta(hours=2)
+        corrections.correct(uow, trip, records.user(uow.session, "agency1"), {}, {trip.samples[0].id: before},
+                            "按原始记录更正")
     assert ("sample_time_outside_visit", "open") in findings(runtime, Subject("trip", trip_id(runtime)))
 
 
