@@ -520,3 +520,16 @@ def test_the_daily_run_marks_a_round_left_unsigned_after_midnight_late(demo_worl
         confirmation = uow.session.scalars(select(OmConfirmation)).one()
         assert confirmation.late and confirmation.status == "pending"
         assert om_confirmations.mark_late(uow.session, deadline) == 0  # marked once
+
+
+def test_the_polluter_sees_the_qc_warnings_of_what_it_signs_above_the_pad(submitted, runtime, client):
+    from models import QcFinding
+
+    with runtime.sessions() as s:
+        visit = s.get(OmVisit, submitted)
+        s.add(QcFinding(visit_id=visit.id, agency_id=visit.plan.agency_id, rule="zero_drift", severity="warning",
+                        clause="HJ 75-2017 表 1", message="SO2 零点漂移 3.1%，超过 ±2.5% 的限值"))
+        s.commit()
+    _url, html = opened(client, runtime)
+    assert "系统质控发现以下问题，请核实后再签名" in html
+    assert html.index("SO2 零点漂移 3.1%，超过 ±2.5% 的限值") < html.index("<canvas")
