@@ -24,11 +24,14 @@ from models import (
     WechatBinding,
     clock,
 )
-from services import checkins, qc
+from services import checkins, notify, om_visits, qc
 from services.uow import UnitOfWork, transaction
 from states import forms
 from states.om_sheets import SHEETS, cross_check, prefilled, sheet_tags
 from states.om_visit import FINAL
+
+# the chat's own message after a sheet was filled on the mobile page (customer-service message)
+CHAT_MOVED_ON = "《{sheet}》已在网页上填写，现场运维已进入下一步。回复“状态”查看接下来要做的事。"
 
 SHEET_SAVED_ON_WEB = "sheet_saved_web"
 SHEET_CORRECTED = "sheet_corrected"
@@ -155,7 +158,15 @@ def save(uow: UnitOfWork, sheet: OmSheet, user: User, valid: Mapping) -> list[st
     sheet.updated_at = clock.now()
     uow.session.add(OmVisitEvent(visit_id=sheet.visit_id, actor_id=user.id, action=SHEET_SAVED_ON_WEB,
                                  detail={"sheet": sheet.id, "fields": changed}))
+    _tell_chat(uow, sheet, user)
     return changed
+
+
+def _tell_chat(uow: UnitOfWork, sheet: OmSheet, user: User) -> None:
+    """The chat moves on with what the page filled in, and says so by itself: the crew member, back in WeChat,
+    is not left looking at a question already answered."""
+    if om_visits.catch_up(uow, sheet.visit, user) and user.binding is not None:
+        notify.tell(uow, user.binding.openid, CHAT_MOVED_ON.format(sheet=SHEETS[sheet.form].title))
 
 
 # --- the agency's correction after the polluter's rejection -------------------------------------------------

@@ -160,3 +160,25 @@ def test_a_forged_oauth_return_is_refused(filling, client):
 
 def test_an_unknown_sheet_is_not_found(filling, client):
     assert client.get(sheet_url(9999)).status_code == 404
+
+
+def test_once_the_page_completes_the_sheet_the_chat_moves_on_and_says_so(filling, runtime, client):
+    from bot.standin.store import FakeWeChat
+    from models import OmVisit
+    from services.om_records import CHAT_MOVED_ON
+    from states.om_sheets import SHEETS
+
+    from services.scenario_work import sheet_answers
+
+    with runtime.sessions() as s:
+        sheet = s.get(OmSheet, filling.water_daily)
+        title, before = SHEETS[sheet.form].title, s.get(OmVisit, sheet.visit_id).state
+        whole = sheet_answers(sheet.form, sheet.instrument, dict(sheet.answers))  # the rest, as a crew would
+    html = open_as(client, sheet_url(filling.water_daily), CREW_OPENID).get_data(as_text=True)
+    assert post(client, filling.water_daily, html, **{k: "无" if v is None else v for k, v in whole.items()}) \
+        .status_code == 303
+    with runtime.sessions() as s:
+        after = s.get(OmVisit, s.get(OmSheet, filling.water_daily).visit_id).state
+    told = [m["content"] for m in FakeWeChat(runtime.redis).inbox(CREW_OPENID) if m["kind"] == "text"]
+    assert (before, after) == ("sheet_form", "sheet_confirm")
+    assert told == [CHAT_MOVED_ON.format(sheet=title)]
