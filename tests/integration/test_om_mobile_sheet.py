@@ -166,9 +166,8 @@ def test_once_the_page_completes_the_sheet_the_chat_moves_on_and_says_so(filling
     from bot.standin.store import FakeWeChat
     from models import OmVisit
     from services.om_records import CHAT_MOVED_ON
-    from states.om_sheets import SHEETS
-
     from services.scenario_work import sheet_answers
+    from states.om_sheets import SHEETS
 
     with runtime.sessions() as s:
         sheet = s.get(OmSheet, filling.water_daily)
