@@ -362,7 +362,7 @@ def test_a_visit_falls_due_from_the_plan_once_the_daily_job_has_run(demo_world, 
     with runtime.sessions() as s:
         s.execute(delete(OmVisit))
         plan = s.scalars(select(OmPlan)).one()
-        plan.starts_on = plan.created_at.date() - timedelta(days=7)  # due every 7 days: today is a due date
+        plan.starts_on = clock.today() - timedelta(days=7)  # due every 7 days: today (China time) is a due date
         plan.created_at = plan.created_at - timedelta(days=7)
         s.commit()
     crew = phone(script.CREW)
