@@ -62,4 +62,4 @@ def coverage_page():
                            polluters=coverage.uncovered(db(), me(), since))
 
 
-from web.regulator import charts, credit, rates, work  # noqa: E402,F401  (their routes are on this blueprint)
+from web.regulator import charts, credit, om, rates, work  # noqa: E402,F401  (their routes are on this blueprint)
