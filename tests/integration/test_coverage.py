@@ -1,7 +1,7 @@
 """Coverage for regulators: the district's polluters with no electronic sampling record since a date."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 from sqlalchemy import select
 
@@ -47,3 +47,40 @@ def test_the_coverage_page_lists_them_and_refuses_a_bad_date(demo_world, login):
     assert "上海海湾热电有限公司" not in html
     bad = client.get("/regulator/coverage?since=2024-13-01")
     assert bad.status_code == 400 and "日期格式应为" in bad.get_data(as_text=True)
+
+
+def test_the_last_complete_period_of_each_frequency():
+    from datetime import date
+
+    from models import Period
+
+    today = date(2026, 1, 5)
+    assert coverage.last_period(Period.MONTH, today) == (date(2025, 12, 1), date(2025, 12, 31), "2025年12月")
+    assert coverage.last_period(Period.QUARTER, today) == (date(2025, 10, 1), date(2025, 12, 31), "2025年第4季度")
+    assert coverage.last_period(Period.HALF_YEAR, today)[2] == "2025年下半年"
+    assert coverage.last_period(Period.YEAR, today)[:2] == (date(2025, 1, 1), date(2025, 12, 31))
+    assert coverage.last_period(Period.WEEK, today)[:2] == (date(2025, 12, 29), date(2026, 1, 4))
+
+
+def test_a_scheme_line_monitored_less_often_than_its_frequency_is_listed(demo_world, login, db):
+    from models import MonitoringTask, Period, SchemeItem
+
+    task = db.scalar(select(MonitoringTask).order_by(MonitoringTask.id))
+    water, ammonia = task.plan[0], next(p for p in task.plan if p.factor != task.plan[0].factor)
+    start, _end, month = coverage.last_period(Period.MONTH, clock.today())
+    db.add_all([SchemeItem(point_id=water.point_id, factor=water.factor, times=1, period=Period.MONTH,
+                           method_standard="HJ 828-2017", sampling=True),
+                SchemeItem(point_id=ammonia.point_id, factor=ammonia.factor, times=2, period=Period.MONTH,
+                           method_standard="HJ 535-2009", sampling=True)])
+    visit = Visit(task_id=task.id, day=start + timedelta(days=3), starts=time(9), ends=time(11))
+    db.add(visit)
+    db.flush()
+    db.add(SamplingTrip(visit_id=visit.id, started_by_id=db.scalar(select(User.id).where(User.username == "sampler1")),
+                        state="completed", submitted_at=clock.now()))
+    db.commit()
+    regulator = db.scalar(select(User).where(User.username == "regulator1"))
+    found = [(f.item.factor, f.done, f.period) for f in coverage.scheme_shortfalls(db, regulator)]
+    assert found == [(ammonia.factor, 1, month)]  # 2次/月 planned, sampled once; the other line is met
+    db.rollback()
+    page = login("regulator1").get("/regulator/coverage").get_data(as_text=True)
+    assert "自行监测频次未达到方案要求" in page and "2次/月" in page and month in page

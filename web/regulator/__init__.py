@@ -8,6 +8,7 @@ from flask import Blueprint, render_template, request
 
 from models import Role, clock
 from services import audit, coverage, supervision, worklist
+from services.directory_file import frequency_text
 from services.worklist import WorkFilter
 from web.access import me, role_required
 from web.db import db
@@ -59,7 +60,8 @@ def coverage_page():
         return render_template("regulator/coverage.html", since=typed, polluters=None,
                                refusal="日期格式应为 年-月-日，例如 2024-06-01。"), 400
     return render_template("regulator/coverage.html", since=since.isoformat(), refusal=None,
-                           polluters=coverage.uncovered(db(), me(), since))
+                           polluters=coverage.uncovered(db(), me(), since),
+                           shortfalls=coverage.scheme_shortfalls(db(), me()), frequency=frequency_text)
 
 
 from web.regulator import charts, credit, om, rates, work  # noqa: E402,F401  (their routes are on this blueprint)
