@@ -151,7 +151,7 @@ def test_only_a_regulator_decides_and_always_with_a_reason(runtime, phone, morni
 
 
 def test_a_sampling_time_before_arrival_that_reaches_the_record_by_a_correction_is_found(app, runtime, phone,
-                                                                                         morning):
+                                                                                         morning, drain):
     """The chat refuses such a time (tests/e2e/test_sampling_trip.py); a desk correction can still write one."""
     from services import confirmations, corrections
     from tests.support import records
@@ -166,6 +166,7 @@ def test_a_sampling_time_before_arrival_that_reaches_the_record_by_a_correction_
         before = trip.latest_check_in("arrival").at - timedelta(hours=2)
         corrections.correct(uow, trip, records.user(uow.session, "agency1"), {}, {trip.samples[0].id: before},
                             "按原始记录更正")
+    drain()  # the findings of what changed are found by a job (RQ on PostgreSQL + Redis)
     assert ("sample_time_outside_visit", "open") in findings(runtime, Subject("trip", trip_id(runtime)))
 
 
