@@ -162,7 +162,7 @@ def test_an_unknown_sheet_is_not_found(filling, client):
     assert client.get(sheet_url(9999)).status_code == 404
 
 
-def test_once_the_page_completes_the_sheet_the_chat_moves_on_and_says_so(filling, runtime, client):
+def test_once_the_page_completes_the_sheet_the_chat_moves_on_and_says_so(filling, runtime, client, drain):
     from bot.standin.store import FakeWeChat
     from models import OmVisit
     from services.om_records import CHAT_MOVED_ON
@@ -176,6 +176,7 @@ def test_once_the_page_completes_the_sheet_the_chat_moves_on_and_says_so(filling
     html = open_as(client, sheet_url(filling.water_daily), CREW_OPENID).get_data(as_text=True)
     assert post(client, filling.water_daily, html, **{k: "无" if v is None else v for k, v in whole.items()}) \
         .status_code == 303
+    drain()  # the customer-service message goes out in a job (RQ on PostgreSQL + Redis)
     with runtime.sessions() as s:
         after = s.get(OmVisit, s.get(OmSheet, filling.water_daily).visit_id).state
     told = [m["content"] for m in FakeWeChat(runtime.redis).inbox(CREW_OPENID) if m["kind"] == "text"]
