@@ -19,6 +19,8 @@ class Jobs:
         self.redis = redis
         self.inline = inline
         self.retry_intervals = tuple(retry_intervals)
+        # the runtime inline jobs run with (set by build_runtime): a one-shot command has no Flask app to find it in
+        self.runtime = None
 
     @property
     def queue(self) -> Queue:
@@ -36,7 +38,7 @@ class Jobs:
         attempts = len(self.retry_intervals) + 1
         for attempt in range(1, attempts + 1):
             try:
-                _call(path, args, last_attempt=attempt == attempts)
+                _call(path, args, last_attempt=attempt == attempts, runtime=self.runtime)
                 return
             except Exception:  # noqa: BLE001 - a job's failure is retried, then recorded by the job itself
                 log.exception("job %s failed (attempt %d of %d)", path, attempt, attempts)
@@ -49,9 +51,11 @@ def perform(path: str, *args) -> None:
     _call(path, args, last_attempt=last)
 
 
-def _call(path: str, args: tuple, last_attempt: bool) -> None:
-    from flask import current_app
+def _call(path: str, args: tuple, last_attempt: bool, runtime=None) -> None:
+    if runtime is None:
+        from flask import current_app
 
+        runtime = current_app.extensions["emss"]
     module, _, name = path.rpartition(".")
     fn = getattr(importlib.import_module(module), name)
-    fn(current_app.extensions["emss"], *args, last_attempt=last_attempt)
+    fn(runtime, *args, last_attempt=last_attempt)

@@ -73,10 +73,12 @@ def build_runtime(config: Config) -> Runtime:
     accounts.use_hash_method(config.password_hash_method)
     sessions = sessionmaker(engine, expire_on_commit=False)
     findings_hooks.install(sessions)
-    return Runtime(
+    runtime = Runtime(
         config=config,
         engine=engine,
         sessions=sessions,
         redis=client,
         jobs=Jobs(client, inline=bool(config.jobs_inline), retry_intervals=config.job_retry_intervals),
     )
+    runtime.jobs.runtime = runtime
+    return runtime

@@ -79,3 +79,12 @@ def test_rehash_indexes_the_photos_stored_before_near_duplicates_were_searched(i
     with sqlite3.connect(instance / "emss.sqlite3") as connection:
         stored = connection.execute("SELECT dct_hash FROM photo WHERE id = 1").fetchone()[0]
     assert stored == dct_hash_of(data)
+
+
+def test_a_scenario_loaded_from_the_command_line_finds_its_findings_without_an_app(instance, capsys, caplog):
+    """The embedded default runs jobs inline: a one-shot command has no Flask app, its jobs get the runtime."""
+    assert cli.main(["db", "upgrade"]) == 0
+    assert cli.main(["scenario", "load", "examples/scenario-planted.json"]) == 0
+    assert not [r for r in caplog.records if "failed" in r.getMessage()]
+    assert _count(instance, "finding") > 0
+    assert cli.main(["reminders"]) == 0 and "条提醒" in capsys.readouterr().out
