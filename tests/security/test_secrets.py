@@ -79,6 +79,7 @@ def test_production_refuses_a_missing_short_or_development_secret_and_names_the_
 
 def test_a_secret_key_of_32_bytes_is_enough(tmp_path):
     app = create_app(Config.from_env({**STRONG_ENV, "SECRET_KEY": "k" * 32, "EMSS_INSTANCE": str(tmp_path)}))
+    assert app.secret_key == "k" * 32  # accepted, and the one that signs cookies
     app.extensions["emss"].engine.dispose()
 
 
