@@ -6,7 +6,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from models import Notice, Urging, User, clock
+from models import Notice, Role, Urging, User, clock
 from services import notify
 from services.uow import UnitOfWork
 from states.templates import WORK_NOTICE
@@ -30,6 +30,18 @@ def notify_user(uow: UnitOfWork, user: User, cause: str, title: str, body: str, 
         notify.send_template(uow, user.binding.openid, WORK_NOTICE, uow.config.public_base_url.rstrip("/") + DESK_PATH,
                              keyword1=title, keyword2=sender, keyword3=clock.fmt(clock.now()), keyword4=body)
     return notice
+
+
+def agency_admins(db: Session, agency_id: int) -> list[User]:
+    """The active administrators of an agency: who is told what the agency must act on."""
+    return list(db.scalars(select(User).where(User.agency_id == agency_id, User.active,
+                                              User.role == Role.AGENCY_ADMIN)))
+
+
+def polluter_confirmers(db: Session, polluter_id: int) -> list[User]:
+    """The active confirmers of a polluter: who is told what the polluter must check or sign."""
+    return list(db.scalars(select(User).where(User.polluter_id == polluter_id, User.active,
+                                              User.role == Role.POLLUTER_CONFIRMER)))
 
 
 def of_user(db: Session, user: User, limit: int = 100) -> list[Notice]:

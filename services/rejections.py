@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import MonitoringTask, OmPlan, OmVisit, Role, SamplingTrip, User, Visit, clock
+from models import MonitoringTask, OmPlan, OmVisit, SamplingTrip, User, Visit, clock
 from services import notices
 from services.uow import UnitOfWork
 from states.om_visit import Step as OmStep
@@ -34,7 +34,7 @@ def trip_rejected(uow: UnitOfWork, trip: SamplingTrip, round_id: int, reason: st
     task = trip.visit.task
     body = (f"{task.polluter.name}退回了{task.name}（{trip.visit.day.isoformat()}）的采样记录，理由：{reason}。"
             "请机构核实更正后重新提交。")
-    _tell(uow, [trip.started_by, *_admins(uow.session, task.agency_id)], f"rejected:trip:{round_id}",
+    _tell(uow, [trip.started_by, *notices.agency_admins(uow.session, task.agency_id)], f"rejected:trip:{round_id}",
           "采样记录被退回", body)
 
 
@@ -42,7 +42,7 @@ def visit_rejected(uow: UnitOfWork, visit: OmVisit, round_id: int, reason: str) 
     plan = visit.plan
     body = (f"{plan.polluter.name}退回了{plan.name}（{visit.due_on.isoformat()}）的运维记录，理由：{reason}。"
             "请运维机构核实更正后重新提交。")
-    _tell(uow, [visit.started_by, *_admins(uow.session, plan.agency_id)], f"rejected:om:{round_id}",
+    _tell(uow, [visit.started_by, *notices.agency_admins(uow.session, plan.agency_id)], f"rejected:om:{round_id}",
           "运维记录被退回", body)
 
 
@@ -74,11 +74,6 @@ def awaiting_correction(db: Session, agency_id: int) -> list[Waiting]:
 def _rejection(rounds) -> tuple[str, datetime | None]:
     last = rounds[-1] if rounds else None
     return (last.reason or "", last.decided_at) if last is not None else ("", None)
-
-
-def _admins(db: Session, agency_id: int) -> list[User]:
-    return list(db.scalars(select(User).where(User.agency_id == agency_id, User.active,
-                                              User.role == Role.AGENCY_ADMIN)))
 
 
 def _tell(uow: UnitOfWork, people: list[User | None], cause: str, title: str, body: str) -> None:

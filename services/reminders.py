@@ -22,7 +22,6 @@ from models import (
     OmConfirmation,
     OmPlan,
     OmVisit,
-    Role,
     SamplingTrip,
     User,
     clock,
@@ -63,7 +62,8 @@ def trip_confirmations(uow: UnitOfWork, now: datetime) -> int:
         task = trip.visit.task
         body = (f"{task.name}的采样记录已于 {clock.fmt(trip.submitted_at)} 提交，尚未确认。"
                 "请在采样人员离场前核对确认，有误请退回并说明理由。")
-        told += _tell(uow, _confirmers(uow.session, task.polluter_id), f"reminder:trip-confirm:{confirmation.id}",
+        told += _tell(uow, notices.polluter_confirmers(uow.session, task.polluter_id),
+                      f"reminder:trip-confirm:{confirmation.id}",
                       "采样记录待确认", body)
     return told
 
@@ -78,7 +78,7 @@ def om_signatures(uow: UnitOfWork, now: datetime) -> int:
     told = 0
     for confirmation, visit in rows:
         body = f"{visit.plan.name}的运维记录尚未签名确认，请于今日 24:00 前签名确认，逾期将记为逾期确认。"
-        told += _tell(uow, _confirmers(uow.session, visit.plan.polluter_id),
+        told += _tell(uow, notices.polluter_confirmers(uow.session, visit.plan.polluter_id),
                       f"reminder:om-sign:{confirmation.id}", "运维记录待签名", body)
     return told
 
@@ -100,7 +100,8 @@ def _tell_om_agencies(uow: UnitOfWork, cause: str, title: str, says: str, *due) 
     told = 0
     for visit in _unstarted(uow.session, *due):
         body = f"{visit.plan.name}（{visit.plan.polluter.name}）" + says.format(day=visit.due_on.isoformat())
-        told += _tell(uow, _admins(uow.session, visit.plan.agency_id), f"reminder:{cause}:{visit.id}", title, body)
+        told += _tell(uow, notices.agency_admins(uow.session, visit.plan.agency_id), f"reminder:{cause}:{visit.id}",
+                      title, body)
     return told
 
 
@@ -113,7 +114,8 @@ def om_reports_due(uow: UnitOfWork, now: datetime) -> int:
                 if due.overdue or due.due_on <= today + REPORT_NOTICE:
                     cause = f"reminder:om-report:{due.instrument.id}:{due.kind}:{due.due_on or 'now'}"
                     body = f"{due.point.name} {due.instrument.name}的{due.kind_name}{_when_due(due)}。"
-                    told += _tell(uow, _admins(uow.session, agency.id), cause, f"{due.kind_name}报告到期", body)
+                    told += _tell(uow, notices.agency_admins(uow.session, agency.id), cause,
+                                  f"{due.kind_name}报告到期", body)
     return told
 
 
@@ -128,8 +130,8 @@ def receipts_waiting(uow: UnitOfWork, now: datetime) -> int:
     for agency in _agencies(uow.session, MONITORING_KINDS):
         for task in receipts.awaiting(uow.session, agency.id):
             body = f"{task.name}（{task.polluter.name}）的送样尚未完成接收核对，完成后方可生成报告编号。"
-            told += _tell(uow, _admins(uow.session, agency.id), f"reminder:receipt:{task.id}", "送样待接收核对",
-                          body)
+            told += _tell(uow, notices.agency_admins(uow.session, agency.id), f"reminder:receipt:{task.id}",
+                          "送样待接收核对", body)
     return told
 
 
@@ -140,16 +142,6 @@ def _agencies(db: Session, kinds: tuple[str, ...]) -> list[Agency]:
 def _unstarted(db: Session, *conditions) -> list[OmVisit]:
     return list(db.scalars(select(OmVisit).join(OmPlan).where(
         OmVisit.started_at.is_(None), OmVisit.state == OmStep.NEW, *conditions).order_by(OmVisit.due_on)))
-
-
-def _confirmers(db: Session, polluter_id: int) -> list[User]:
-    return list(db.scalars(select(User).where(User.polluter_id == polluter_id, User.active,
-                                              User.role == Role.POLLUTER_CONFIRMER)))
-
-
-def _admins(db: Session, agency_id: int) -> list[User]:
-    return list(db.scalars(select(User).where(User.agency_id == agency_id, User.active,
-                                              User.role == Role.AGENCY_ADMIN)))
 
 
 def _tell(uow: UnitOfWork, users: list[User], cause: str, title: str, body: str) -> int:

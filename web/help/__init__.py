@@ -13,14 +13,11 @@ from web.db import db, uow
 bp = Blueprint("help", __name__, template_folder="templates")
 
 
-def when(moment) -> str:
-    return clock.local(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
-
 
 @bp.get("/help")
 def page():
     mine = help_centre.feedback_of(db(), me()) if current_user.is_authenticated else []
-    return render_template("help/page.html", help=help_centre.page(db()), mine=mine, typed={}, when=when)
+    return render_template("help/page.html", help=help_centre.page(db()), mine=mine, typed={}, when=clock.fmt)
 
 
 @bp.post("/help/feedback")
@@ -35,7 +32,7 @@ def feedback():
         flash(f"反馈未提交：{refused}", "error")
         mine = help_centre.feedback_of(db(), user) if user else []
         return render_template("help/page.html", help=help_centre.page(db()), mine=mine, typed=form,
-                               when=when), 400
+                               when=clock.fmt), 400
     flash("感谢您的反馈，我们会尽快处理并通过您留下的联系方式回复。", "success")
     return redirect(url_for("help.page"))
 
@@ -46,13 +43,13 @@ def edit():
     current = help_centre.page(db())
     if request.method == "GET":
         return render_template("help/edit.html", help=current, faq=help_centre.faq_text(current.faq),
-                               problems=[], when=when)
+                               problems=[], when=clock.fmt)
     form = request.form
     problems = help_centre.save(uow(), me(), form.get("contacts", ""), form.get("guide", ""), form.get("faq", ""))
     if problems:
         typed = help_centre.HelpPage(form.get("contacts", ""), form.get("guide", ""))
         return render_template("help/edit.html", help=typed, faq=form.get("faq", ""), problems=problems,
-                               when=when), 400
+                               when=clock.fmt), 400
     flash("帮助中心已更新。", "success")
     return redirect(url_for("help.edit"))
 
@@ -62,7 +59,7 @@ def edit():
 def feedback_list():
     waiting = request.args.get("all") != "1"
     return render_template("help/feedback.html", items=help_centre.feedback_list(db(), waiting), waiting=waiting,
-                           when=when)
+                           when=clock.fmt)
 
 
 @bp.post("/admin/feedback/<int:feedback_id>")
@@ -73,7 +70,7 @@ def answer(feedback_id: int):
     except help_centre.FeedbackRefused as refused:
         flash(f"答复未保存：{refused}", "error")
         return render_template("help/feedback.html", items=help_centre.feedback_list(db(), True), waiting=True,
-                               when=when), 400
+                               when=clock.fmt), 400
     if answered is None:
         abort(404)
     flash(f"已记录对 {answered.name} 的答复。", "success")

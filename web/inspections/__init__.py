@@ -23,7 +23,7 @@ CODES = {r.code: r.title for r in RULES if r.active}
 def draws():
     rows = db().query(SpotCheckDraw).order_by(SpotCheckDraw.drawn_at.desc()).limit(50).all()
     return render_template("inspections/draws.html", draws=[r for r in rows if _may_see(r)], kinds=_kinds(),
-                           codes=CODES, typed={}, when=_when)
+                           codes=CODES, typed={}, when=clock.fmt)
 
 
 @bp.post("/regulator/spot-checks")
@@ -37,7 +37,7 @@ def draw():
         flash(f"未抽取：{refused}" if isinstance(refused, spot_checks.DrawRefused) else "未抽取：条件填写有误。",
               "error")
         return render_template("inspections/draws.html", draws=[], kinds=_kinds(), codes=CODES, typed=form,
-                               when=_when), 400
+                               when=clock.fmt), 400
     return redirect(url_for("inspections.draw_page", draw_id=row.id))
 
 
@@ -49,7 +49,7 @@ def draw_page(draw_id: int):
     return render_template("inspections/draw.html", d=row, picks=picks, replayed=spot_checks.replay(row),
                            unchanged=spot_checks.population_unchanged(db(), me(), row),
                            kind_name=spot_checks.KIND_NAMES[DrawKind(row.kind)], filters=_filter_lines(row),
-                           when=_when)
+                           when=clock.fmt)
 
 
 @bp.get("/regulator/spot-checks/<int:draw_id>.xlsx")
@@ -79,7 +79,7 @@ def public_draw(draw_id: int):
         abort(404)
     picks = [_describe(p) for p in spot_checks.drawn(db(), row)]
     return render_template("inspections/public.html", d=row, picks=picks, filters=_filter_lines(row),
-                           kind_name=spot_checks.KIND_NAMES[DrawKind(row.kind)], when=_when)
+                           kind_name=spot_checks.KIND_NAMES[DrawKind(row.kind)], when=clock.fmt)
 
 
 @bp.route("/regulator/inspections/new", methods=["GET", "POST"])
@@ -105,7 +105,7 @@ def new_inspection():
 @role_required(*DESK)
 def inspection_list():
     return render_template("inspections/list.html", items=inspections.recent(db(), me()),
-                           outcomes=inspections.OUTCOME_NAMES, subjects=inspections.SUBJECT_NAMES, when=_when)
+                           outcomes=inspections.OUTCOME_NAMES, subjects=inspections.SUBJECT_NAMES, when=clock.fmt)
 
 
 @bp.get("/regulator/inspections/<int:inspection_id>")
@@ -114,7 +114,7 @@ def inspection(inspection_id: int):
     row = _inspection_or_404(inspection_id)
     return render_template("inspections/inspection.html", i=row, subject=_describe(_subject_of(row)),
                            outcomes=inspections.OUTCOME_NAMES, subjects=inspections.SUBJECT_NAMES, codes=CODES,
-                           when=_when)
+                           when=clock.fmt)
 
 
 @bp.get("/regulator/inspections/<int:inspection_id>/files/<int:file_id>")
@@ -225,7 +225,4 @@ def _day(raw) -> date | None:
     except ValueError:
         return None
 
-
-def _when(moment) -> str:
-    return clock.local(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
 

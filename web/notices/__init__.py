@@ -13,9 +13,6 @@ bp = Blueprint("notices", __name__, template_folder="templates")
 EVERYONE = tuple(Role)
 
 
-def _when(moment) -> str:
-    return clock.local(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
-
 
 @bp.get("/notices")
 @role_required(*EVERYONE)
@@ -23,7 +20,7 @@ def inbox():
     items = notices.of_user(db(), me())
     unread = {n.id for n in items if n.read_at is None}
     notices.mark_read(uow(), me())
-    return render_template("notices/inbox.html", items=items, unread=unread, when=_when)
+    return render_template("notices/inbox.html", items=items, unread=unread, when=clock.fmt)
 
 
 @bp.post("/notices/urgings/<int:urging_id>/reply")
@@ -57,7 +54,7 @@ def urging_desk():
 
 def _desk(typed):
     return render_template("notices/urgings.html", sent=urgings.sent(db(), me()), targets=urgings.targets(db(), me()),
-                           reasons=urgings.REASONS, typed=typed, when=_when)
+                           reasons=urgings.REASONS, typed=typed, when=clock.fmt)
 
 
 def _int(raw) -> int | None:
