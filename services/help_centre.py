@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import Feedback, HelpCentre, User, clock
+from services.refusal import Refusal
 from services.uow import UnitOfWork
 
 # the two contacts the notice (沪环监测〔2024〕59号) itself publishes
@@ -50,8 +51,10 @@ class HelpPage:
     updated_by: str | None = None
 
 
-class FeedbackRefused(Exception):
-    """Feedback that cannot be kept as typed; the message says why, in Chinese."""
+class FeedbackRefused(Refusal):
+    """Feedback (or its answer) that cannot be kept as typed; the code says why."""
+
+    domain = "feedback"
 
 
 def page(db: Session) -> HelpPage:
@@ -104,14 +107,14 @@ def leave_feedback(uow: UnitOfWork, user: User | None, sender: str, name: str, c
     if user is not None:
         name = name or user.display_name
     if not name or not contact:
-        raise FeedbackRefused("请填写您的姓名和联系方式（电话或邮箱），以便我们回复您。")
+        raise FeedbackRefused("contact_required")
     if len(name) > 64 or len(contact) > 64:
-        raise FeedbackRefused("姓名和联系方式各不超过 64 个字。")
+        raise FeedbackRefused("contact_too_long")
     if not 5 <= len(body) <= MAX_FEEDBACK:
-        raise FeedbackRefused(f"请描述您的问题或建议（5 至 {MAX_FEEDBACK} 个字）。")
+        raise FeedbackRefused("bad_body", most=MAX_FEEDBACK)
     key = f"feedback:{sender}:{clock.now():%Y%m%d%H}"
     if uow.redis.incr(key) > FEEDBACK_PER_HOUR:
-        raise FeedbackRefused("您在一小时内提交的反馈较多，请稍后再试，或直接拨打帮助中心的咨询电话。")
+        raise FeedbackRefused("too_often")
     uow.redis.expire(key, 3600)
     feedback = Feedback(user_id=user.id if user else None, name=name, contact=contact, body=body)
     uow.session.add(feedback)
@@ -138,7 +141,7 @@ def answer(uow: UnitOfWork, admin: User, feedback_id: int, reply: str) -> Feedba
         return None
     reply = reply.strip()
     if not reply or len(reply) > MAX_FEEDBACK:
-        raise FeedbackRefused(f"请填写处理结果（不超过 {MAX_FEEDBACK} 个字）。")
+        raise FeedbackRefused("bad_reply", most=MAX_FEEDBACK)
     feedback.reply, feedback.handled_by_id, feedback.handled_at = reply, admin.id, clock.now()
     uow.commit()
     return feedback

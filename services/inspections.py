@@ -27,6 +27,7 @@ from models import (
 )
 from services import policy, uploads
 from services.findings import decisions
+from services.refusal import Refusal
 from services.uow import UnitOfWork
 from states.findings import RULES
 
@@ -37,8 +38,10 @@ ATTACHMENT = uploads.Policy("检查附件", ("pdf", "jpg", "png"), 20 * uploads.
 MAX_FILES = 10
 
 
-class InspectionRefused(Exception):
-    """The record cannot be kept as filled in; the message says why, in Chinese."""
+class InspectionRefused(Refusal):
+    """The record cannot be kept as filled in; the code says why."""
+
+    domain = "inspection"
 
 
 @dataclass
@@ -78,7 +81,7 @@ def record(uow: UnitOfWork, user: User, form: Record, media_root: Path) -> Inspe
     _check(form, target)
     examined = {f.id: f for f in open_findings(db, form.subject_kind, target.id)}
     if set(form.verdicts) - set(examined):
-        raise InspectionRefused("所选异常线索不属于该检查对象，或已被处理，请刷新页面后重试。")
+        raise InspectionRefused("finding_not_open")
     _check_consistent(form)
     checked = [(name, data, uploads.check(data, ATTACHMENT)) for name, data in form.files]
     inspection = Inspection(inspected_on=form.inspected_on, inspectors=form.inspectors.strip(),
@@ -101,28 +104,28 @@ def record(uow: UnitOfWork, user: User, form: Record, media_root: Path) -> Inspe
 
 def _check(form: Record, target) -> None:
     if target is None:
-        raise InspectionRefused("请选择检查对象（您辖区内的机构、排污单位、采样行程或现场运维）。")
+        raise InspectionRefused("subject_required")
     if form.inspected_on is None or form.inspected_on > clock.today():
-        raise InspectionRefused("请填写检查日期（不能晚于今天）。")
+        raise InspectionRefused("bad_date")
     if not form.inspectors.strip() or len(form.inspectors) > 200:
-        raise InspectionRefused("请填写检查人员（不超过 200 个字）。")
+        raise InspectionRefused("inspectors_required")
     if form.outcome not in OUTCOME_NAMES:
-        raise InspectionRefused("请选择检查结论：属实、部分属实或不属实。")
+        raise InspectionRefused("outcome_required")
     if len(form.files) > MAX_FILES:
-        raise InspectionRefused(f"附件最多 {MAX_FILES} 个。")
+        raise InspectionRefused("too_many_files", most=MAX_FILES)
     if any(v not in (FindingStatus.CONFIRMED, FindingStatus.CLEARED) for v in form.verdicts.values()):
-        raise InspectionRefused("每条异常线索须核定为属实或不属实。")
+        raise InspectionRefused("verdict_required")
 
 
 def _check_consistent(form: Record) -> None:
     """The conclusion must agree with the verdicts on the findings examined."""
     verdicts = set(form.verdicts.values())
     if form.outcome == Outcome.TRUE and FindingStatus.CLEARED in verdicts:
-        raise InspectionRefused("结论为“属实”时，所核查的异常线索不能核定为不属实。")
+        raise InspectionRefused("true_but_cleared")
     if form.outcome == Outcome.FALSE and FindingStatus.CONFIRMED in verdicts:
-        raise InspectionRefused("结论为“不属实”时，所核查的异常线索不能核定为属实。")
+        raise InspectionRefused("false_but_confirmed")
     if form.outcome == Outcome.PARTLY and len(form.verdicts) > 1 and len(verdicts) < 2:
-        raise InspectionRefused("结论为“部分属实”时，所核查的异常线索应有属实也有不属实。")
+        raise InspectionRefused("partly_but_one_way")
 
 
 def _draw(db: Session, user: User, draw_id: int | None) -> int | None:

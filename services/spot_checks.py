@@ -32,6 +32,7 @@ from models import (
     clock,
 )
 from services import policy
+from services.refusal import Refusal
 from services.uow import UnitOfWork
 from states.findings import HIGH, LOW, MEDIUM
 
@@ -40,8 +41,10 @@ MAX_SIZE = 200
 KIND_NAMES = {DrawKind.AGENCY: "机构", DrawKind.TRIP: "采样行程", DrawKind.OM_VISIT: "现场运维"}
 
 
-class DrawRefused(Exception):
-    """The draw cannot be made as asked; the message says why, in Chinese."""
+class DrawRefused(Refusal):
+    """The draw cannot be made as asked: bad_size | bad_period | nobody."""
+
+    domain = "draw"
 
 
 @dataclass(frozen=True)
@@ -76,12 +79,12 @@ def population(db: Session, user: User, kind: DrawKind, filters: Filters, weight
 
 def draw(uow: UnitOfWork, user: User, kind: DrawKind, filters: Filters, size: int, weighted: bool) -> SpotCheckDraw:
     if not 1 <= size <= MAX_SIZE:
-        raise DrawRefused(f"抽取数量应为 1 至 {MAX_SIZE}。")
+        raise DrawRefused("bad_size", most=MAX_SIZE)
     if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
-        raise DrawRefused("起始日期不能晚于结束日期。")
+        raise DrawRefused("bad_period")
     members = population(uow.session, user, kind, filters, weighted)
     if not members:
-        raise DrawRefused("按所选条件没有可抽取的对象，请放宽条件。")
+        raise DrawRefused("nobody")
     seed = secrets.token_hex(16)
     row = SpotCheckDraw(kind=kind, filters=filters.as_json(), size=size, weighted=weighted, seed=seed,
                         population=members, picks=pick(seed, members, size), drawn_by_id=user.id)

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from models import Agency, Notice, Polluter, Role, Urging, User, clock
 from services import notices, policy
+from services.refusal import Refusal
 from services.uow import UnitOfWork
 
 REASONS = {
@@ -22,25 +23,27 @@ TARGETS = {"agency": (Agency, Role.AGENCY_ADMIN, User.agency_id), "polluter": (P
 MAX_TEXT = 500
 
 
-class UrgingRefused(Exception):
-    """The urging or the reply cannot be sent as written; the message says why, in Chinese."""
+class UrgingRefused(Refusal):
+    """The urging or the reply cannot be sent as written; the code says why."""
+
+    domain = "urging"
 
 
 def urge(uow: UnitOfWork, regulator: User, kind: str, target_id: int | None, reason: str, text: str) -> Urging:
     if kind not in TARGETS:
-        raise UrgingRefused("请选择督促对象。")
+        raise UrgingRefused("kind_required")
     model, role, column = TARGETS[kind]
     target = policy.get(uow.session, regulator, model, target_id) if target_id else None
     if target is None:
-        raise UrgingRefused("请选择您辖区内的机构或排污单位。")
+        raise UrgingRefused("target_required")
     if reason not in REASONS:
-        raise UrgingRefused("请选择督促事项。")
+        raise UrgingRefused("reason_required")
     text = text.strip()
     if not 5 <= len(text) <= MAX_TEXT:
-        raise UrgingRefused(f"请填写督促内容（5 至 {MAX_TEXT} 个字）。")
+        raise UrgingRefused("bad_text", most=MAX_TEXT)
     recipients = list(uow.session.scalars(select(User).where(column == target.id, User.role == role, User.active)))
     if not recipients:
-        raise UrgingRefused(f"{target.name}尚无可接收通知的账号，请电话联系。")
+        raise UrgingRefused("nobody_to_tell", name=target.name)
     urging = Urging(sent_by_id=regulator.id, reason=reason, text=text, **{f"{kind}_id": target.id})
     uow.session.add(urging)
     uow.session.flush()
@@ -67,12 +70,12 @@ def reply(uow: UnitOfWork, user: User, urging_id: int, text: str) -> Urging:
     told = urging is not None and uow.session.scalar(select(Notice.id).where(
         Notice.urging_id == urging.id, Notice.user_id == user.id)) is not None
     if not told:
-        raise UrgingRefused("该督促通知不存在。")
+        raise UrgingRefused("not_found")
     if urging.reply:
-        raise UrgingRefused("该督促已答复。")
+        raise UrgingRefused("already_replied")
     text = text.strip()
     if not 2 <= len(text) <= MAX_TEXT:
-        raise UrgingRefused(f"请填写答复（2 至 {MAX_TEXT} 个字）。")
+        raise UrgingRefused("bad_reply", most=MAX_TEXT)
     urging.reply, urging.replied_by_id, urging.replied_at = text, user.id, clock.now()
     target = urging.agency or urging.polluter
     notices.notify_user(uow, urging.sent_by, f"urging-reply:{urging.id}", f"督促已答复：{target.name}", text,

@@ -147,6 +147,44 @@ SENTENCES: dict[str, dict[str, str]] = {
         "attendees_required": "请填写参加人员。",
         "title_too_long": "标题不能超过 200 个字。",
     },
+    # services/spot_checks.py
+    "draw": {
+        "bad_size": "抽取数量应为 1 至 {most}。",
+        "bad_period": "起始日期不能晚于结束日期。",
+        "nobody": "按所选条件没有可抽取的对象，请放宽条件。",
+    },
+    # services/inspections.py
+    "inspection": {
+        "finding_not_open": "所选异常线索不属于该检查对象，或已被处理，请刷新页面后重试。",
+        "subject_required": "请选择检查对象（您辖区内的机构、排污单位、采样行程或现场运维）。",
+        "bad_date": "请填写检查日期（不能晚于今天）。",
+        "inspectors_required": "请填写检查人员（不超过 200 个字）。",
+        "outcome_required": "请选择检查结论：属实、部分属实或不属实。",
+        "too_many_files": "附件最多 {most} 个。",
+        "verdict_required": "每条异常线索须核定为属实或不属实。",
+        "true_but_cleared": "结论为“属实”时，所核查的异常线索不能核定为不属实。",
+        "false_but_confirmed": "结论为“不属实”时，所核查的异常线索不能核定为属实。",
+        "partly_but_one_way": "结论为“部分属实”时，所核查的异常线索应有属实也有不属实。",
+    },
+    # services/urgings.py
+    "urging": {
+        "kind_required": "请选择督促对象。",
+        "target_required": "请选择您辖区内的机构或排污单位。",
+        "reason_required": "请选择督促事项。",
+        "bad_text": "请填写督促内容（5 至 {most} 个字）。",
+        "nobody_to_tell": "{name}尚无可接收通知的账号，请电话联系。",
+        "not_found": "该督促通知不存在。",
+        "already_replied": "该督促已答复。",
+        "bad_reply": "请填写答复（2 至 {most} 个字）。",
+    },
+    # services/help_centre.py
+    "feedback": {
+        "contact_required": "请填写您的姓名和联系方式（电话或邮箱），以便我们回复您。",
+        "contact_too_long": "姓名和联系方式各不超过 64 个字。",
+        "bad_body": "请描述您的问题或建议（5 至 {most} 个字）。",
+        "too_often": "您在一小时内提交的反馈较多，请稍后再试，或直接拨打帮助中心的咨询电话。",
+        "bad_reply": "请填写处理结果（不超过 {most} 个字）。",
+    },
     # services/tasks.py
     "task": {
         "not_filed": "本机构尚无审核通过的备案，不能新建监测任务。",

@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from models import Role, clock
 from services import help_centre
+from services.texts.refusals import say
 from web.access import me, role_required
 from web.db import db, uow
 
@@ -29,7 +30,7 @@ def feedback():
         help_centre.leave_feedback(uow(), user, sender, form.get("name", ""), form.get("contact", ""),
                                    form.get("body", ""))
     except help_centre.FeedbackRefused as refused:
-        flash(f"反馈未提交：{refused}", "error")
+        flash(f"反馈未提交：{say(refused)}", "error")
         mine = help_centre.feedback_of(db(), user) if user else []
         return render_template("help/page.html", help=help_centre.page(db()), mine=mine, typed=form,
                                when=clock.fmt), 400
@@ -68,7 +69,7 @@ def answer(feedback_id: int):
     try:
         answered = help_centre.answer(uow(), me(), feedback_id, request.form.get("reply", ""))
     except help_centre.FeedbackRefused as refused:
-        flash(f"答复未保存：{refused}", "error")
+        flash(f"答复未保存：{say(refused)}", "error")
         return render_template("help/feedback.html", items=help_centre.feedback_list(db(), True), waiting=True,
                                when=clock.fmt), 400
     if answered is None:

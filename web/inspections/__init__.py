@@ -8,6 +8,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 
 from models import Agency, DrawKind, Inspection, InspectionFile, OmVisit, Role, SamplingTrip, SpotCheckDraw, clock
 from services import exports, inspections, policy, spot_checks
+from services.texts.refusals import say
 from states.findings import RULES
 from web.access import me, role_required
 from web.db import db, uow
@@ -34,7 +35,7 @@ def draw():
         row = spot_checks.draw(uow(), me(), DrawKind(form.get("kind", "trip")), _filters(form),
                                _int(form.get("size")) or 0, bool(form.get("weighted")))
     except (spot_checks.DrawRefused, ValueError) as refused:
-        flash(f"未抽取：{refused}" if isinstance(refused, spot_checks.DrawRefused) else "未抽取：条件填写有误。",
+        flash(f"未抽取：{say(refused)}" if isinstance(refused, spot_checks.DrawRefused) else "未抽取：条件填写有误。",
               "error")
         return render_template("inspections/draws.html", draws=[], kinds=_kinds(), codes=CODES, typed=form,
                                when=clock.fmt), 400
@@ -95,7 +96,7 @@ def new_inspection():
     try:
         record = inspections.record(uow(), me(), _record(kind, ident), media_root())
     except (inspections.InspectionRefused, inspections.uploads.UploadRefused) as refused:
-        flash(f"未保存：{refused}", "error")
+        flash(f"未保存：{say(refused)}", "error")
         return _inspection_form(kind, target, request.form), 400
     flash("检查记录已保存，相关异常线索已按核查结果处理。", "success")
     return redirect(url_for("inspections.inspection", inspection_id=record.id))

@@ -6,6 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from models import Role, clock
 from services import notices, urgings
+from services.texts.refusals import say
 from web.access import me, role_required
 from web.db import db, uow
 
@@ -29,7 +30,7 @@ def reply(urging_id: int):
     try:
         urgings.reply(uow(), me(), urging_id, request.form.get("reply", ""))
     except urgings.UrgingRefused as refused:
-        flash(f"答复未提交：{refused}", "error")
+        flash(f"答复未提交：{say(refused)}", "error")
         return redirect(url_for("notices.inbox"), code=303)
     flash("答复已提交，管理部门会收到通知。", "success")
     return redirect(url_for("notices.inbox"))
@@ -45,7 +46,7 @@ def urging_desk():
             urging = urgings.urge(uow(), me(), form.get("kind", ""), _int(form.get(f"{form.get('kind')}_id")),
                                   form.get("reason", ""), form.get("text", ""))
         except urgings.UrgingRefused as refused:
-            flash(f"未发送：{refused}", "error")
+            flash(f"未发送：{say(refused)}", "error")
             return _desk(typed), 400
         flash(f"督促通知已发送给{(urging.agency or urging.polluter).name}。", "success")
         return redirect(url_for("notices.urging_desk"))
