@@ -10,6 +10,7 @@ from datetime import datetime
 
 from models import ConditionRecord, OutboundMessage, SamplingTrip, User, clock
 from services import confirmations, rejections
+from services.refusal import Refusal
 from services.uow import UnitOfWork, transaction
 from states.conditions import WORKING_CONDITIONS
 from states.trip import bind, can
@@ -17,13 +18,11 @@ from states.trip import bind, can
 NOTE_MAX = 500
 
 
-class CorrectionProblem(Exception):
+class CorrectionProblem(Refusal):
     """A correction or resubmission refused; `code` says why: not_rejected | note_needed | note_too_long |
     nothing_changed | future_time."""
 
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
+    domain = "trip_correction"
 
 
 @transaction
@@ -35,7 +34,7 @@ def correct(uow: UnitOfWork, trip: SamplingTrip, user: User, answers: dict, samp
     if not note:
         raise CorrectionProblem("note_needed")
     if len(note) > NOTE_MAX:
-        raise CorrectionProblem("note_too_long")
+        raise CorrectionProblem("note_too_long", most=NOTE_MAX)
     if any(moment > clock.now() for moment in sample_times.values()):
         raise CorrectionProblem("future_time")
     changes = _correct_conditions(trip, answers) + _correct_sample_times(trip, sample_times)

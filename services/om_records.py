@@ -25,6 +25,7 @@ from models import (
     clock,
 )
 from services import checkins, notify, om_visits, qc
+from services.refusal import Refusal
 from services.uow import UnitOfWork, transaction
 from states import forms
 from states.om_sheets import SHEETS, cross_check, prefilled, sheet_tags
@@ -37,8 +38,11 @@ SHEET_SAVED_ON_WEB = "sheet_saved_web"
 SHEET_CORRECTED = "sheet_corrected"
 
 
-class SheetLocked(Exception):
-    """The visit has been submitted to the polluter: its sheets are read-only."""
+class SheetLocked(Refusal):
+    """The sheet cannot be changed: its visit went to the polluter or was cancelled (submitted | cancelled),
+    or, for a desk correction, the polluter did not reject it (not_rejected)."""
+
+    domain = "om_record"
 
 
 @dataclass(frozen=True)
@@ -131,6 +135,11 @@ def editable(visit: OmVisit) -> bool:
     return visit.submitted_at is None and visit.state not in FINAL
 
 
+def why_locked(visit: OmVisit) -> str:
+    """Why the sheets of a visit no longer editable are read-only: the refusal's code."""
+    return "cancelled" if visit.state == "cancelled" else "submitted"
+
+
 def crew_member(db: Session, visit: OmVisit, openid: str | None) -> User | None:
     """The active O&M crew user bound to `openid` (verified through WeChat OAuth) if they are on the visit's plan."""
     if not openid:
@@ -146,7 +155,7 @@ def save(uow: UnitOfWork, sheet: OmSheet, user: User, valid: Mapping) -> list[st
     """Store the valid answers posted on the mobile page over what the sheet holds (chat answers and fields
     not posted stay); returns the names of the fields that changed. Saving does not confirm the sheet."""
     if not editable(sheet.visit):
-        raise SheetLocked
+        raise SheetLocked(why_locked(sheet.visit))
     held = dict(sheet.answers or {})
     # an optional field left empty that chat has not reached yet stays unanswered, so chat still asks it
     changed = [name for name, value in valid.items()
@@ -171,12 +180,14 @@ def _tell_chat(uow: UnitOfWork, sheet: OmSheet, user: User) -> None:
 
 # --- the agency's correction after the polluter's rejection -------------------------------------------------
 
-class CorrectionRefused(Exception):
-    """The corrected sheet is not whole or not consistent: the Chinese reasons, nothing stored."""
+class CorrectionRefused(Refusal):
+    """The corrected sheet is not consistent: the form's own Chinese reasons (states/om_sheets.py cross_check),
+    nothing stored."""
+
+    domain = "om_record"
 
     def __init__(self, problems: list[str]):
-        super().__init__("; ".join(problems))
-        self.problems = problems
+        super().__init__("inconsistent", problems="；".join(problems))
 
 
 def correctable(visit: OmVisit) -> bool:
@@ -191,7 +202,7 @@ def correct(uow: UnitOfWork, sheet: OmSheet, user: User, corrected: Mapping) -> 
     the sheet again. Returns the names of the fields that changed."""
     visit = sheet.visit
     if not correctable(visit):
-        raise SheetLocked
+        raise SheetLocked("not_rejected")
     problems = cross_check(form_of(sheet), dict(corrected), checkins.om_visit_day(uow.session, visit))
     if problems:
         raise CorrectionRefused(problems)

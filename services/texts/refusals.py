@@ -147,6 +147,21 @@ SENTENCES: dict[str, dict[str, str]] = {
         "attendees_required": "请填写参加人员。",
         "title_too_long": "标题不能超过 200 个字。",
     },
+    # the agency's correction of a rejected trip (services/corrections.py)
+    "trip_correction": {
+        "not_rejected": "只有被排污单位退回的采样行程才能更正和重新提交。",
+        "note_needed": "请填写更正说明。",
+        "note_too_long": "更正说明请不超过 {most} 个字。",
+        "nothing_changed": "没有修改任何内容。如无需更正，可直接重新提交。",
+        "future_time": "采样时间不能晚于现在。",
+    },
+    # an O&M visit's sheets on the phone page and the desk (services/om_records.py)
+    "om_record": {
+        "submitted": "该运维记录已提交排污单位确认，记录单不能再修改。",
+        "cancelled": "该运维记录已取消，记录单不能再修改。",
+        "not_rejected": "只有排污单位退回的运维记录才能在网页端更正。",
+        "inconsistent": "更正未保存：{problems}",
+    },
     # services/spot_checks.py
     "draw": {
         "bad_size": "抽取数量应为 1 至 {most}。",

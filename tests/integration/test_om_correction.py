@@ -64,7 +64,7 @@ def test_a_wrong_value_is_refused_in_chinese_and_nothing_changes(rejected, login
     refused = desk.post(url, data=_posted(desk, url, range_high="-5"))
     assert refused.status_code == 400 and "请输入" in refused.get_data(as_text=True)
     inconsistent = desk.post(url, data=_posted(desk, url, range_low="600"))
-    assert inconsistent.status_code == 400 and "量程上限" in inconsistent.get_data(as_text=True)
+    assert inconsistent.status_code == 400 and "更正未保存：量程上限" in inconsistent.get_data(as_text=True)
     with runtime.sessions() as s:
         assert s.get(OmSheet, rejected.calibration).answers["zero_before"] == 13.5
         assert not s.scalars(select(OmVisitEvent).where(OmVisitEvent.action == "sheet_corrected")).all()

@@ -13,6 +13,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from models import OmSheet, User, clock
 from services import om_records
 from services.om_records import SheetLocked
+from services.texts.refusals import say
 from states.om_sheets import sheet_tags
 from web import formview, oauth
 from web.db import db, uow
@@ -22,8 +23,6 @@ bp = Blueprint("om_mobile", __name__, url_prefix="/m/om", template_folder="templ
 
 NOT_FOUND = "此记录单不存在，请从微信对话中的链接打开。"
 NOT_CREW = "您的微信未绑定此运维计划的运维人员账号，无法查看或填写该记录单。"
-LOCKED = "该运维记录已提交排污单位确认，记录单不能再修改。"
-CANCELLED = "该运维记录已取消，记录单不能再修改。"
 SAVED = "已保存 {n} 项。请回到微信对话，核对记录单汇总后回复确认。"
 NOTHING_CHANGED = "内容没有变化。请回到微信对话，核对记录单汇总后回复确认。"
 PARTLY_SAVED = "有效内容已保存（{n} 项）；标红的项目未保存，请更正后再次保存。"
@@ -103,4 +102,4 @@ def _page(found: OmSheet, typed=None, errors=None, notice: str | None = None, st
 
 
 def _why_locked(found: OmSheet) -> str:
-    return CANCELLED if found.visit.state == "cancelled" else LOCKED
+    return say(SheetLocked(om_records.why_locked(found.visit)))

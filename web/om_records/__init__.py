@@ -15,6 +15,7 @@ from models import OmConfirmation, OmSheet, OmVisit, Photo, Role, clock
 from services import om_pdf, om_records, policy
 from services.findings import summary as findings_summary
 from services.findings.facts import Subject
+from services.texts.refusals import say
 from states.om_sheets import sheet_tags
 from states.qc_limits import rule_title
 from web import formview
@@ -144,7 +145,7 @@ def correct(sheet_id: int):
     found = get_or_404(OmSheet, sheet_id)
     form, tags = om_records.form_of(found), sheet_tags(found)
     if not om_records.correctable(found.visit):
-        return _correction(found, form, tags, notice=T.NOT_CORRECTABLE, status=409)
+        return _correction(found, form, tags, notice=say(om_records.SheetLocked("not_rejected")), status=409)
     if request.method == "GET":
         return _correction(found, form, tags)
     answers, errors = formview.parse_posted(form, tags, request.form)
@@ -153,7 +154,7 @@ def correct(sheet_id: int):
     try:
         changed = om_records.correct(uow(), found, me(), answers)
     except om_records.CorrectionRefused as refused:
-        return _correction(found, form, tags, typed=request.form, notice="；".join(refused.problems), status=400)
+        return _correction(found, form, tags, typed=request.form, notice=say(refused), status=400)
     flash(T.CORRECTED.format(n=len(changed)) if changed else T.NOTHING_CORRECTED, "success")
     return redirect(url_for(".visit", visit_id=found.visit_id), code=303)
 

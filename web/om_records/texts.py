@@ -21,7 +21,6 @@ VISITS_TITLE = "运维记录列表"
 FINDINGS_TITLE = "运维质控发现"
 BAD_DATE = "日期格式不正确，请使用 2026-01-31 这样的格式。"
 
-NOT_CORRECTABLE = "只有排污单位退回的运维记录才能在网页端更正。"
 CORRECTED = "已更正 {n} 项，质控已重新核查。请核对后“重新提交排污单位确认”。"
 NOTHING_CORRECTED = "内容没有变化。"
 RESUBMIT_HINT = "排污单位已退回本次运维记录。请更正有误的记录单后重新提交，排污单位将收到新的签名确认通知。"

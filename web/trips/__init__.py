@@ -10,6 +10,7 @@ from models import ConfirmationStatus, Role, SamplingTrip, clock
 from services import confirmations, corrections, event_text, trips
 from services.corrections import CorrectionProblem
 from services.texts import names
+from services.texts.refusals import say
 from states.conditions import WORKING_CONDITIONS
 from states.trip import STATE_NAMES, Step
 from web import formview
@@ -20,13 +21,6 @@ bp = Blueprint("trips", __name__, url_prefix="/agency/trips", template_folder="t
 
 SAMPLE_PREFIX = "s_"
 LOCAL_INPUT = "%Y-%m-%dT%H:%M"  # <input type="datetime-local">
-PROBLEMS = {
-    "not_rejected": "只有被排污单位退回的采样行程才能更正和重新提交。",
-    "note_needed": "请填写更正说明。",
-    "note_too_long": f"更正说明请不超过 {corrections.NOTE_MAX} 个字。",
-    "nothing_changed": "没有修改任何内容。如无需更正，可直接重新提交。",
-    "future_time": "采样时间不能晚于现在。",
-}
 BAD_TIME = "请按“年-月-日 时:分”填写采样时间。"
 
 
@@ -45,7 +39,7 @@ def correct(trip_id: int):
     try:
         changes = corrections.correct(uow(), trip, me(), answers, times, request.form.get("note", ""))
     except CorrectionProblem as problem:
-        flash(PROBLEMS[problem.code], "error")
+        flash(say(problem), "error")
         return _page(trip, status=409 if problem.code == "not_rejected" else 400)
     flash(f"已更正 {len(changes)} 项，更正记录已写入行程日志。核对无误后请重新提交排污单位确认。", "success")
     return redirect(url_for(".correct", trip_id=trip.id), code=303)
@@ -59,7 +53,7 @@ def resubmit(trip_id: int):
     try:
         messages = corrections.resubmit(uow(), trip, me())
     except CorrectionProblem as problem:
-        flash(PROBLEMS[problem.code], "error")
+        flash(say(problem), "error")
         return redirect(url_for(".correct", trip_id=trip.id), code=303)
     if messages:
         flash(f"已重新提交，已向排污单位 {len(messages)} 位已绑定微信的用户发送确认消息。", "success")
