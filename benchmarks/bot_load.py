@@ -68,7 +68,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 HOST = "127.0.0.1"
-# production-strength values, not services/config.py's development defaults (which production refuses); every app
+# production-strength values, not services/core/config.py's development defaults (which production refuses); every app
 # gets the token through WECHAT_TOKEN, EMSS also the app secret (the fake WeChat API checks it) and SECRET_KEY
 TOKEN = "emss-bench-token-" + secrets.token_hex(8)
 APP_ID, APP_SECRET = "wx0000000000emss", "emss-bench-secret-" + secrets.token_hex(8)
@@ -478,9 +478,9 @@ def prepare(url: str, openids: list[str]) -> dict:
 
     from migrations import upgrade
     from models import MonitoringTask, Role, User, Visit, WechatBinding, clock
-    from services import demo
-    from services.accounts import hash_password
-    from services.runtime import make_engine
+    from services.core.runtime import make_engine
+    from services.dev import demo
+    from services.users.accounts import hash_password
 
     upgrade(url)
     engine = make_engine(url)
@@ -502,7 +502,7 @@ def prepare(url: str, openids: list[str]) -> dict:
                 samplers.append({"openid": openid})
             db.commit()
             polluter, points = task.polluter, task.planned_points
-            # the form's context, as services.trips.visit_tags computes it for a trip on this task
+            # the form's context, as services.sampling.trips.visit_tags computes it for a trip on this task
             tags = frozenset(str(p.kind) for p in points)
             return {"samplers": {s["openid"]: s for s in samplers}, "points": len(points), "tags": tags,
                     "lat": polluter.latitude, "lng": polluter.longitude}
@@ -542,8 +542,8 @@ def photo_stats(url: str, redis_url: str) -> tuple[dict[str, int], int]:
     from sqlalchemy import func, select
 
     from models import Photo
-    from services.jobs import QUEUE
-    from services.runtime import make_engine
+    from services.core.jobs import QUEUE
+    from services.core.runtime import make_engine
 
     engine = make_engine(url)
     try:
@@ -764,7 +764,7 @@ def main(argv=None) -> int:
 
     from sqlalchemy.engine import make_url
 
-    from services.config import Config
+    from services.core.config import Config
 
     args.database_url = Config(database_url=args.database_url).database_url
     args.db_name = make_url(args.database_url).database

@@ -91,7 +91,7 @@ class City:
 def fresh_schema(url: str) -> None:
     """The database (created if missing) emptied and migrated, with the demo's accounts (regulator1, admin1)."""
     from migrations import upgrade
-    from services import demo
+    from services.dev import demo
 
     admin = create_engine(url.rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT")
     name = url.rsplit("/", 1)[1]
@@ -246,6 +246,6 @@ def _literal(evidence: dict) -> str:
 
 
 def _hash() -> str:
-    from services import demo
+    from services.dev import demo
 
     return demo._demo_hash()  # the demo password, so a benchmark signs in as any of these users

@@ -8,7 +8,7 @@
 Each page is requested through the Flask app in this process (login, query, template: what a browser waits
 for, without the network), twice to warm up and then --repeat times; the p95 of each is printed with PASS or
 FAIL against 300 ms. Then the Excel export of a trip filter of ~10,000 rows is timed (target < 20 s) and the
-process's peak RSS is printed (target < 200 MB): the export streams (services/exports.py), so the peak does
+process's peak RSS is printed (target < 200 MB): the export streams (services/adapters/exports.py), so the peak does
 not grow with the rows.
 """
 from __future__ import annotations
@@ -107,7 +107,7 @@ def main() -> int:
 
 
 def _app(url: str):
-    from services.config import Config
+    from services.core.config import Config
     from web import create_app
 
     instance = Path("/tmp/emss-bench-desk")
@@ -119,7 +119,7 @@ def _app(url: str):
 
 
 def _signed_in(app, username: str):
-    from services import demo
+    from services.dev import demo
     from tests.conftest import csrf_token
 
     client = app.test_client()
@@ -156,7 +156,7 @@ def _cursors(url: str, username: str, trips: int, tasks: int) -> tuple[str, str]
     from sqlalchemy.orm import Session
 
     from models import User
-    from services import supervision
+    from services.desk import supervision
 
     engine = create_engine(url)
     with Session(engine) as session:

@@ -5,7 +5,7 @@ on PostgreSQL in one transaction, against the target of under a minute. A progra
     .venv/bin/python benchmarks/directory_import.py --polluters 2000 --url postgresql://postgres@host/db
 
 It creates the database if missing, migrates it, empties it, writes the workbook (timed apart: a city exports
-it, we do not), then times `services.directory_import.run` + commit on the empty directory (all rows new) and
+it, we do not), then times `services.polluters.directory_import.run` + commit on the empty directory (all rows new) and
 a second time on the same file (all rows unchanged: the load and compare alone). PASS/FAIL is on the first.
 """
 from __future__ import annotations
@@ -23,10 +23,10 @@ from sqlalchemy import text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
 from migrations import upgrade  # noqa: E402
-from services import directory_import  # noqa: E402
-from services.config import Config  # noqa: E402
-from services.runtime import build_runtime  # noqa: E402
-from services.uow import UnitOfWork  # noqa: E402
+from services.core.config import Config  # noqa: E402
+from services.core.runtime import build_runtime  # noqa: E402
+from services.core.uow import UnitOfWork  # noqa: E402
+from services.polluters import directory_import  # noqa: E402
 from tests.support.directory_book import book, credit_code  # noqa: E402
 
 TARGET_S = 60.0

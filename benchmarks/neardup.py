@@ -1,4 +1,4 @@
-"""Near-duplicate lookup at city scale, on PostgreSQL: how long `services.neardup.similar_photos` takes for a
+"""Near-duplicate lookup at city scale, on PostgreSQL: how long `services.adapters.neardup.similar_photos` takes for a
 new photo against millions of indexed photos. A program, not a test:
 
     .venv/bin/python benchmarks/neardup.py                    # fill for ~3 minutes, then 300 lookups
@@ -126,7 +126,7 @@ def _fill(engine, photos: int, budget_s: float, batch: int) -> tuple[int, float]
 
 def _measure(engine, filled: int, lookups: int) -> int:
     from models import Photo, PhotoPurpose
-    from services import neardup
+    from services.adapters import neardup
 
     rng = random.Random(11)
     with engine.connect() as connection:
@@ -152,7 +152,7 @@ def _measure(engine, filled: int, lookups: int) -> int:
 
 
 def _candidates(session, dct_hash: str) -> int:
-    from services.neardup import _within
+    from services.adapters.neardup import _within
 
     return len(_within(session, dct_hash, 256))
 
@@ -179,8 +179,8 @@ def print_distances() -> int:
     import itertools
     from datetime import datetime
 
-    from services.field_pictures import COPIES, SCENES, WIDER_CROPS, encode
-    from services.photos import Watermark, process_photo
+    from services.adapters.field_pictures import COPIES, SCENES, WIDER_CROPS, encode
+    from services.adapters.photos import Watermark, process_photo
 
     mark = Watermark(datetime(2026, 11, 20, 9), "site", "task", "sampler")
 

@@ -4,26 +4,26 @@ server, database or Redis.
 A program, not a test:
 
     .venv/bin/python benchmarks/photos.py                      # 50 MP memory, then 60 photos of 1600x1200
-    .venv/bin/python benchmarks/photos.py --against /tmp/old   # also another checkout's services/photos.py
+    .venv/bin/python benchmarks/photos.py --against /tmp/old   # also another checkout's services/adapters/photos.py
 
 What it does:
 1. processes one 50 MP photo (8160x6120, a 50 MP phone sensor's size, under the 20 MB cap), once upright and
    once stored sideways (EXIF orientation 6, as many phones store portraits), each in a fresh subprocess that
    first imports what the RQ worker holds (the web app, services.wechat.jobs, rq) and writes the three files as
-   services.media does; reports the child's peak RSS (ru_maxrss, as getrusage RUSAGE_CHILDREN has it, taken
+   services.adapters.media does; reports the child's peak RSS (ru_maxrss, as getrusage RUSAGE_CHILDREN has it, taken
    per child with wait4) against the target. It runs first, while this process is small: a child's ru_maxrss
    starts from its parent's peak;
 2. generates camera-like 1600x1200 JPEGs (quality 92, 4:2:0, EXIF with time, GPS, make and model): smooth
    light, shapes with hard edges, thin lines and sensor noise in luma and chroma, about 2.5 bits per pixel
    like a phone camera's own JPEG; flat pictures would compress and decode unrealistically fast. WeChat
    usually recompresses the photos it delivers, so these are if anything heavier than what the worker gets;
-3. runs `services.photos.process_photo` (verify, EXIF, thumbnail, watermark, SHA-256, perceptual hash) on
+3. runs `services.adapters.photos.process_photo` (verify, EXIF, thumbnail, watermark, SHA-256, perceptual hash) on
    them in this process, --photos times after a warm-up, and reports the CPU time of each call
    (time.process_time: robust to other processes sharing the cores, which wall time is not): mean, median
    and p95, the target on the mean, and the photos one worker processes per second of CPU. The watermark
    font matters (a CJK font renders slower than DejaVu): the run names the one it found.
 
---against DIR loads DIR/services/photos.py as well (for instance main's, `git show main:services/photos.py`),
+--against DIR loads DIR/services/photos.py as well (for instance main's, `git show main:services/adapters/photos.py`),
 times both alternately on the same photos, so load from others on the machine hits both alike, and compares
 their perceptual hashes on the benchmark photos and on re-encoded copies of them.
 """
@@ -50,7 +50,7 @@ ROOT = Path(__file__).resolve().parent.parent
 TARGET_CPU_MS = 25.0
 TARGET_PEAK_MB = 400.0
 PHOTO_SIZE = (1600, 1200)
-BIG_SIZE = (8160, 6120)  # 49.9 MP, under services.photos.MAX_PHOTO_PIXELS
+BIG_SIZE = (8160, 6120)  # 49.9 MP, under services.adapters.photos.MAX_PHOTO_PIXELS
 BIG_NOISE = 16
 
 
@@ -125,7 +125,7 @@ def watermark(pipeline: ModuleType):
 # --- CPU per photo ----------------------------------------------------------------------------------------
 
 def load_pipeline(root: Path, name: str) -> ModuleType:
-    """services/photos.py of a checkout, by path: it imports only the standard library and Pillow."""
+    """services/adapters/photos.py of a checkout, by path: it imports only the standard library and Pillow."""
     spec = importlib.util.spec_from_file_location(name, root / "services" / "photos.py")
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module  # dataclasses look their module up there

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from handlers import texts as T
 from handlers.turn import Turn
-from services import accounts, policy, pollution_source, signin
+from services.core import policy
+from services.users import accounts, pollution_source, signin
 
 NAME = "account"
 

@@ -10,8 +10,8 @@ from handlers import account, flows
 from handlers import texts as T
 from handlers.flows import ANYONE, STRANGER
 from handlers.turn import Turn
-from services import notify
-from services.uow import UnitOfWork, use_case
+from services.core.uow import UnitOfWork, use_case
+from services.notifying import notify
 from states import forms
 
 log = logging.getLogger(__name__)

@@ -1,5 +1,5 @@
 """污染源运维: an O&M crew member's site visit through chat. Each handler finds the visit in the database, calls
-one use case of services/om_visits.py and replies with the outcome and the next prompt.
+one use case of services/om/om_visits.py and replies with the outcome and the next prompt.
 
 The flow's session state (handlers/flows.py) only holds hints: the visit list just shown, the visit in progress
 (`subject`), a pending 取消 question and the position last shown (so an answer typed for a question meanwhile
@@ -11,8 +11,8 @@ from handlers import om_views as views
 from handlers import texts as T
 from handlers.turn import Picture, Place, Turn
 from models import Role, clock
-from services import om_visits
-from services.om_visits import OmProblem
+from services.om import om_visits
+from services.om.om_visits import OmProblem
 from services.texts.refusals import say
 from states import forms
 from states.om_sheets import SHEETS

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from handlers import texts as T
 from handlers.turn import Turn
-from services import confirmations, om_confirmations
+from services.om import om_confirmations
+from services.sampling import confirmations
 
 
 def awaiting(turn: Turn) -> str:

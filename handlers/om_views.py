@@ -6,7 +6,8 @@ from sqlalchemy.orm import object_session
 from handlers import texts as T
 from handlers.views import check_in_line, unfinished_photos
 from models import CheckInKind, PhotoPurpose
-from services import media, om_visits
+from services.adapters import media
+from services.om import om_visits
 from states import forms
 from states.om_sheets import SHEETS, sheet_tags
 from states.om_visit import FINAL, Step

@@ -8,7 +8,8 @@ from __future__ import annotations
 from handlers import texts as T
 from handlers.turn import Picture, Turn
 from models import MonitoringTask
-from services import receipts, records
+from services.field import records
+from services.sampling import receipts
 from states import forms
 from states.receipt import RECEIPT_CHECK, TAGS
 

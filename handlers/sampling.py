@@ -7,9 +7,9 @@ from handlers import texts as T
 from handlers import views
 from handlers.turn import Picture, Place, Turn
 from models import Role, clock
-from services import confirmations, trips
+from services.sampling import confirmations, trips
+from services.sampling.trips import TripProblem
 from services.texts.refusals import say
-from services.trips import TripProblem
 from states import forms
 from states.trip import EXPECTS, FINAL, STATE_NAMES, Step
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-from services import accounts
-from services.uow import UnitOfWork
+from services.core.uow import UnitOfWork
+from services.users import accounts
 
 FLOW = "flow"  # the session's one key for the conversation's flow
 

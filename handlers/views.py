@@ -5,7 +5,8 @@ from sqlalchemy.orm import object_session
 
 from handlers import texts as T
 from models import CheckInKind, PhotoPurpose, PhotoStatus, clock
-from services import media, trips
+from services.adapters import media
+from services.sampling import trips
 from states import forms
 from states.conditions import WORKING_CONDITIONS
 from states.trip import FINAL, Step

@@ -2,7 +2,7 @@
 daily root hash over the chains is sealed so it can be published.
 
 A table joins the record by mixing in `Chained` and naming its subject column and meaningful fields; the hook
-below then links every row it inserts, `services.audit` verifies and seals it, with nothing else to register.
+below then links every row it inserts, `services.core.audit` verifies and seals it, with nothing else to register.
 """
 from __future__ import annotations
 

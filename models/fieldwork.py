@@ -61,7 +61,7 @@ class ConfirmationStatus(enum.StrEnum):
 
 class DecisionRound:
     """A round of the polluter's confirmation (a trip's or an O&M visit's): pending until its one decision,
-    who took it, when, and the reason of a rejection (services/decisions.py)."""
+    who took it, when, and the reason of a rejection (services/field/decisions.py)."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     status: Mapped[str] = mapped_column(String(16), default=ConfirmationStatus.PENDING)
@@ -159,7 +159,7 @@ class ConfirmationLink(Base):
 
 
 class PhotoBand(Base):
-    """One band of a photo's DCT hash: the near-duplicate index (services/neardup.py, states/neardup.py).
+    """One band of a photo's DCT hash: the near-duplicate index (services/adapters/neardup.py, states/neardup.py).
     The lookup index carries the photo id, so finding the candidates reads the index alone."""
 
     __tablename__ = "photo_band"

@@ -114,7 +114,7 @@ RULES: tuple[Rule, ...] = (
          note="as the regulator's desk: submitted and the latest round not confirmed; self-monitoring needs none"),
     Rule("after_departure", "排污单位在采样人员离场后确认", LOW, (TRIP,),
          ("confirmation", "decided_at", "departure"),
-         note="the confirmation's after_departure mark (services/confirmations.py, 30 min grace)"),
+         note="the confirmation's after_departure mark (services/sampling/confirmations.py, 30 min grace)"),
     Rule("planned_sheet_missing", "缺少计划要求的运维记录单", MEDIUM, (OM,),
          ("plan_item", "sheet", "sheet_title", "instrument", "point")),
     Rule("copied_readings", "运维记录读数与其他记录相同", HIGH, (OM,),
@@ -138,7 +138,7 @@ RULES: tuple[Rule, ...] = (
               "finding is on both visits, as for photos: which one was copied is for the reviewer"),
     Rule("signature_reused", "排污单位签名与以往签名雷同", HIGH, (OM,),
          ("confirmation", "decided_at", "hash_distance", "others: [{confirmation, subject, decided_at, distance}]"),
-         {"max_distance": Param(24, "bits of 256", "the strokes' hash (services/signatures.py: ink cut to its box on "
+         {"max_distance": Param(24, "bits of 256", "the strokes' hash (services/adapters/signatures.py: ink cut to its box on "
                                 "a 3:1 card) of one drawing saved again, scaled to 75-90 % or sent through JPEG "
                                 "(quality 60-75) moved at most 18 bits; two drawings of one name by a steady hand "
                                 "(every point within ~1 % of the width) 30 or more, by an ordinary hand (2-4 %) "

@@ -1,5 +1,5 @@
 """Holding times of water samples (样品保存时限): the longest time from sampling to the laboratory's receipt
-for a factor preserved as the standard asks — data, in one reviewable file; services/lab_receipts.py checks
+for a factor preserved as the standard asks — data, in one reviewable file; services/sampling/lab_receipts.py checks
 each sample against it.
 
 Source and how sure we are

@@ -1,6 +1,6 @@
 """Near-duplicate photos (rule `photo_near_duplicate`): the hash, the index's bands and the threshold, as data.
 
-Measured on field-like scenes (services/field_pictures.py: chimneys, sample bottles, instrument print-outs;
+Measured on field-like scenes (services/adapters/field_pictures.py: chimneys, sample bottles, instrument print-outs;
 8 scenes of each kind, each copied 13 ways, and the 28 look-alike pairs of each kind - two shots of the same
 composition with other details, framing off by up to 8 %, other readings on the print-out). Hamming
 distances by `benchmarks/neardup.py --distances`, max over the copies / min over the look-alikes:

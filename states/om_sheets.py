@@ -61,7 +61,7 @@ DAILY_INSPECTION = Form("daily_inspection", "日常巡检记录单", (
 
 
 def _check(prefix: str, label: str, gas: str) -> tuple[Field, ...]:
-    """Zero or span check columns (零点/量程核查); the drift itself is computed (services/qc.py)."""
+    """Zero or span check columns (零点/量程核查); the drift itself is computed (services/om/qc.py)."""
     return (
         Field(f"{prefix}_gas", f"{label}{gas}值", Kind.NUMBER, min=0, max=1e6),
         _reading(f"{prefix}_last_after", f"上次校准后{label}读数"),

@@ -1,6 +1,6 @@
 """The limits the automatic QC (自动质控) checks O&M record sheets against — data, in one reviewable file.
 
-Each limit carries the clause it comes from; services/qc.py applies them and quotes the clause in every
+Each limit carries the clause it comes from; services/om/qc.py applies them and quotes the clause in every
 finding. Units: drifts in % of full scale (%F.S.), the standard-solution check in % relative error,
 intervals in days, validity by calendar date (a certificate, standard or calibration "valid until D" is
 valid on D and expired from D + 1).

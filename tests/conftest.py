@@ -13,10 +13,10 @@ import redis as redis_lib
 from rq import SimpleWorker
 
 from migrations import upgrade
-from services import demo
-from services.config import Config
-from services.jobs import QUEUE
-from services.uow import UnitOfWork
+from services.core.config import Config
+from services.core.jobs import QUEUE
+from services.core.uow import UnitOfWork
+from services.dev import demo
 from services.wechat.jobs import client as wechat_client
 from tests.support.database import CleanDatabase, create_database, drop_database, worker_database_url, worker_redis_url
 from tests.support.phone import Phone

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from services.config import Config
+from services.core.config import Config
 from web.ids import IdConverter
 
 # one blueprint per area; each module's `bp`
@@ -18,7 +18,7 @@ def create_app(config: Config | None = None) -> Flask:
     from bot import endpoint
     from bot.deliveries import Deliveries
     from bot.robot import make_robot
-    from services.runtime import build_runtime
+    from services.core.runtime import build_runtime
 
     config = config or Config.from_env()
     config.require_secrets()  # every serving process (gunicorn, `emss serve`, the worker) comes through here
@@ -50,7 +50,7 @@ def create_app(config: Config | None = None) -> Flask:
 def _web(app: Flask) -> None:
     import importlib
 
-    from services.policy import scope_label
+    from services.core.policy import scope_label
     from web import db, links, nav
     from web.extensions import csrf, login_manager
 

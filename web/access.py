@@ -1,4 +1,4 @@
-"""Signed-in web users: the Flask-Login principal and role checks (the login limits: services/signin.py)."""
+"""Signed-in web users: the Flask-Login principal and role checks (the login limits: services/users/signin.py)."""
 from __future__ import annotations
 
 from functools import wraps
@@ -7,7 +7,7 @@ from flask import abort, flash, g, redirect, url_for
 from flask_login import UserMixin, current_user, login_required
 
 from models import User
-from services import policy
+from services.core import policy
 from web.db import db
 from web.extensions import login_manager
 
@@ -64,7 +64,7 @@ def role_required(*roles: str):
 
 
 def get_or_404(model, ident: int):
-    """A row the signed-in user may see (services/policy.py), or 404 — also for other tenants' rows."""
+    """A row the signed-in user may see (services/core/policy.py), or 404 — also for other tenants' rows."""
     row = policy.get(db(), me(), model, ident)
     if row is None:
         abort(404)

@@ -6,7 +6,7 @@ import argparse
 import sys
 from contextlib import contextmanager
 
-from services.config import Config, ConfigError
+from services.core.config import Config, ConfigError
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -60,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
 @contextmanager
 def _runtime(config: Config):
     """A one-shot command's runtime: no connection left behind in the pool afterwards."""
-    from services.runtime import build_runtime
+    from services.core.runtime import build_runtime
 
     runtime = build_runtime(config)
     try:
@@ -72,7 +72,7 @@ def _runtime(config: Config):
 
 @contextmanager
 def _unit_of_work(config: Config):
-    from services.uow import UnitOfWork
+    from services.core.uow import UnitOfWork
 
     with _runtime(config) as runtime, UnitOfWork(runtime) as uow:
         yield uow
@@ -97,7 +97,7 @@ def _db(args, config: Config) -> int:
 
 
 def _demo(args, config: Config) -> int:
-    from services import demo
+    from services.dev import demo
 
     if _refuse_outside_development(config, "演示数据"):
         return 2
@@ -111,7 +111,7 @@ def _demo(args, config: Config) -> int:
 def _scenario(args, config: Config) -> int:
     import json
 
-    from services import scenarios
+    from services.dev import scenarios
 
     if _refuse_outside_development(config, "场景"):
         return 2
@@ -133,9 +133,9 @@ def _scenario(args, config: Config) -> int:
 
 
 def _directory(args, config: Config) -> int:
-    from services import directory_import
-    from services.directory_file import FileRefused
-    from services.directory_report import lines
+    from services.polluters import directory_import
+    from services.polluters.directory_file import FileRefused
+    from services.polluters.directory_report import lines
 
     try:
         with open(args.file, "rb") as handle:
@@ -155,7 +155,7 @@ def _directory(args, config: Config) -> int:
 
 def _menu(args, config: Config) -> int:
     from bot.menu import push
-    from services.runtime import make_redis
+    from services.core.runtime import make_redis
     from services.wechat.client import WeChatClient
 
     config.require_secrets("WECHAT_APP_SECRET")  # only the API credentials: no cookie, link or callback here
@@ -168,8 +168,9 @@ def _worker(args, config: Config) -> int:
     # new database connection for every photo (measured: ~230 ms of CPU per job against ~25 ms)
     from rq import SimpleWorker
 
-    from services import photo_sweep, reminders
-    from services.jobs import QUEUE
+    from services.adapters import photo_sweep
+    from services.core.jobs import QUEUE
+    from services.notifying import reminders
     from web import create_app
 
     if config.embedded_redis:
@@ -189,7 +190,7 @@ def _worker(args, config: Config) -> int:
 
 
 def _om_visits(args, config: Config) -> int:
-    from services import om_confirmations, om_plans
+    from services.om import om_confirmations, om_plans
 
     with _unit_of_work(config) as uow:
         created = om_plans.generate_all(uow.session)
@@ -200,7 +201,7 @@ def _om_visits(args, config: Config) -> int:
 
 
 def _reminders(args, config: Config) -> int:
-    from services import reminders
+    from services.notifying import reminders
 
     with _runtime(config) as runtime:
         told = reminders.run(runtime)
@@ -209,8 +210,8 @@ def _reminders(args, config: Config) -> int:
 
 
 def _photos(args, config: Config) -> int:
-    from services import neardup
-    from services.uow import UnitOfWork
+    from services.adapters import neardup
+    from services.core.uow import UnitOfWork
 
     total, after = 0, 0
     with _runtime(config) as runtime:
@@ -236,7 +237,7 @@ def _audit(args, config: Config) -> int:
 
 
 def _audit_verify(config: Config, since) -> int:
-    from services import audit
+    from services.core import audit
 
     with _unit_of_work(config) as uow:
         broken = audit.verify(uow.session, since)
@@ -251,7 +252,7 @@ def _audit_seal(config: Config, day) -> int:
     from datetime import timedelta
 
     from models import clock
-    from services import audit
+    from services.core import audit
 
     with _unit_of_work(config) as uow:
         try:
@@ -274,7 +275,7 @@ def _findings(args, config: Config) -> int:
 
 
 def _api_token(args, config: Config) -> int:
-    from services import api_tokens
+    from services.users import api_tokens
 
     try:
         with _unit_of_work(config) as uow:
@@ -296,7 +297,8 @@ def _api_token(args, config: Config) -> int:
 def _serve(args, config: Config) -> int:
     from werkzeug.serving import run_simple
 
-    from services import photo_sweep, reminders
+    from services.adapters import photo_sweep
+    from services.notifying import reminders
     from web import create_app
 
     app = create_app(config)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import current_app, g
 from sqlalchemy.orm import Session
 
-from services.uow import UnitOfWork
+from services.core.uow import UnitOfWork
 
 
 def uow() -> UnitOfWork:

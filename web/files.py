@@ -1,4 +1,4 @@
-"""Users' files in and out of the web side: every upload field read under its policy (services/uploads.py
+"""Users' files in and out of the web side: every upload field read under its policy (services/adapters/uploads.py
 judges the bytes), every stored file served by `send_media` with the same protective headers."""
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask import Response, abort, current_app, request, send_from_directory
 
-from services import uploads
+from services.adapters import uploads
 
 # pictures a browser shows inline; everything else (PDFs, Office files, archives) is a download, so a file
 # that slipped past the checks cannot run as a page of ours

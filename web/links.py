@@ -1,10 +1,10 @@
-"""The pages the links services send out lead to, built from the app's own routes (services/links.py names
+"""The pages the links services send out lead to, built from the app's own routes (services/core/links.py names
 them, so a route moved here moves its links with it)."""
 from __future__ import annotations
 
 from flask import Flask
 
-from services import links
+from services.core import links
 
 # page name -> (endpoint, the name of its key in the route)
 PAGES = {

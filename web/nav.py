@@ -1,7 +1,7 @@
 """The panel's navigation per role: (endpoint, label)."""
 from __future__ import annotations
 
-from services import notices
+from services.notifying import notices
 from services.texts.names import ROLE_NAMES
 from web.access import me
 from web.db import db

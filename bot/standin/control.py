@@ -12,8 +12,8 @@ from flask import Blueprint, current_app, jsonify, request
 
 from bot.standin.simulator import BadInput
 from models import clock
-from services import scenarios
-from services.uow import UnitOfWork
+from services.core.uow import UnitOfWork
+from services.dev import scenarios
 
 bp = Blueprint("standin_control", __name__, url_prefix="/fake-wechat")
 MAX_ADVANCE_S = 366 * 24 * 3600

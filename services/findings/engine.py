@@ -27,10 +27,10 @@ from models import (
     clock,
 )
 from models.tasks import visit_sampler
-from services import neardup
+from services.adapters import neardup
+from services.core.uow import transaction
 from services.findings import readings, rules
 from services.findings.facts import Facts, Subject, load
-from services.uow import transaction
 from states.findings import ACTIVE, BY_CODE
 
 ACTIVE_CODES = {r.code for r in ACTIVE}
@@ -89,7 +89,7 @@ def rescan_since(db: Session, day: date | None = None) -> int:
 
 def rescan_job(runtime, key: str, last_attempt: bool = True) -> None:
     """Queued after a commit that changed what a rule reads (services/findings/hooks.py)."""
-    from services.uow import UnitOfWork
+    from services.core.uow import UnitOfWork
 
     with UnitOfWork(runtime) as uow:
         rescan(uow.session, Subject.parse(key))
@@ -135,7 +135,7 @@ def same_bytes(db: Session, facts: Facts) -> dict[int, list[tuple[int, Subject]]
 
 
 def near_duplicates(db: Session, facts: Facts) -> dict[int, list[rules.NearPhoto]]:
-    """This subject's photo id → the perceptually same photos of field work (services/neardup.py's index).
+    """This subject's photo id → the perceptually same photos of field work (services/adapters/neardup.py's index).
 
     Left out: a task's receipt photos (not field work, as for photo_reused); the same bytes on another trip or
     visit (photo_reused says it already, more strongly); and within this subject, the earlier photo of a pair

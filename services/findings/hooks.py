@@ -1,5 +1,5 @@
 """When to rescan: every flush is watched for the events that can change a finding, and the subjects they
-touch are queued for a rescan after the commit (services/uow.py runs `session.info["after_commit"]`).
+touch are queued for a rescan after the commit (services/core/uow.py runs `session.info["after_commit"]`).
 
 Watching the flush, rather than calling the engine from each use case, catches every path that records
 these events — chat, web pages, corrections, jobs — including ones added later.

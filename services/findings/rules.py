@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from models import clock
-from services import geo
+from services.adapters import geo
 from services.findings.facts import CONFIRMED, Facts, Subject
 from states.findings import rule
 from states.neardup import MAX_DISTANCE

@@ -1,11 +1,11 @@
 """Every refusal's Chinese sentence (拒绝原因), in one catalogue: domain → code → sentence, filled with the
-refusal's details. Services raise a `Refusal` (services/refusal.py) with a code; the edge — a chat handler or a
+refusal's details. Services raise a `Refusal` (services/core/refusal.py) with a code; the edge — a chat handler or a
 web view — words it with `say`. Where one code reads differently on two pages (a dead link of a trip's or an O&M
 visit's round), the page names the domain it speaks for."""
 from __future__ import annotations
 
-from services.decisions import REASON_MAX
-from services.refusal import Refusal
+from services.core.refusal import Refusal
+from services.field.decisions import REASON_MAX
 
 NOTHING_TO_GO_BACK = "当前没有可以返回的步骤。"
 PHOTO_NEEDED = "本步骤至少需要 1 张照片，请点击“现场 → 拍照”。"
@@ -16,7 +16,7 @@ LINK = {
 }
 
 SENTENCES: dict[str, dict[str, str]] = {
-    # a sampler's trip in chat (services/trips.py)
+    # a sampler's trip in chat (services/sampling/trips.py)
     "trip": {
         "not_assigned": "这项任务没有分配给您，请重新发送“采样任务”选择。",
         "photo_needed": PHOTO_NEEDED,
@@ -25,7 +25,7 @@ SENTENCES: dict[str, dict[str, str]] = {
         "before_arrival": "采样时间 {typed} 早于您的进场签到时间 {arrival}，请核对后重新输入，或回复 1 使用当前时间。",
         "cannot_go_back": NOTHING_TO_GO_BACK,
     },
-    # an O&M crew member's visit in chat (services/om_visits.py)
+    # an O&M crew member's visit in chat (services/om/om_visits.py)
     "om_visit": {
         "not_assigned": "这项运维任务没有分配给您，请重新发送“污染源运维”选择。",
         "photo_needed": PHOTO_NEEDED,
@@ -34,26 +34,26 @@ SENTENCES: dict[str, dict[str, str]] = {
         "no_instrument": "该排污单位尚未备案自动监测仪器，无法填写记录单，请联系排污单位完成仪器备案。",
         "sheet_needed": "离场前请至少填写并确认 1 份记录单。",
     },
-    # the link of a trip's round (services/confirmations.py), as its page says it
+    # the link of a trip's round (services/sampling/confirmations.py), as its page says it
     "trip_link": {
         **LINK,
         "superseded": "此链接已失效：监测机构已更正并重新提交了该采样行程，请打开最新收到的模板消息。",
         "expired": "此确认链接已过期。请登录网页端“待确认采样行程”进行确认，或联系监测机构。",
     },
-    # the link of an O&M visit's round (services/om_confirmations.py)
+    # the link of an O&M visit's round (services/om/om_confirmations.py)
     "om_link": {
         **LINK,
         "superseded": "此链接已失效：运维机构已更正并重新提交了该运维记录，请打开最新收到的模板消息。",
         "expired": "此确认链接已过期。请在公众号菜单点击“污染源运维”获取新的确认链接，或联系运维机构。",
     },
-    # the polluter's decision on a round (services/decisions.py)
+    # the polluter's decision on a round (services/field/decisions.py)
     "confirmation": {
         "reason_needed": "退回时请填写退回理由。",
         "reason_too_long": f"退回理由请不超过 {REASON_MAX} 个字。",
         "bad_verdict": "请选择“{button}”或“退回”。",
         "not_rejected": "该运维记录未被排污单位退回，无需重新提交。",
     },
-    # the handwritten signature of an O&M visit's confirmation (services/signatures.py)
+    # the handwritten signature of an O&M visit's confirmation (services/adapters/signatures.py)
     "signature": {
         "missing": "请先在签名框内手写签名，再点击“确认签名”。",
         "not_png": "签名图片无效，请点击“清除”后重新签名。",
@@ -61,7 +61,7 @@ SENTENCES: dict[str, dict[str, str]] = {
         "bad_size": "签名图片尺寸异常，请点击“清除”后重新签名。",
         "blank": "未识别到有效的手写签名（空白或涂满），请点击“清除”后重新签名。",
     },
-    # services/contracts.py
+    # services/sampling/contracts.py
     "contract": {
         "code_required": "请填写合同编号。",
         "code_taken": "合同编号 {code} 已被本机构的其他合同使用。",
@@ -71,7 +71,7 @@ SENTENCES: dict[str, dict[str, str]] = {
         "missing_terms": "提交前请填写：{names}。",
         "locked": "合同 {code} 已提交，不能再修改。",
     },
-    # services/instruments.py
+    # services/om/instruments.py
     "instrument": {
         "missing": "请填写：{names}。",
         "too_long": "「{label}」不能超过 {limit} 个字。",
@@ -85,7 +85,7 @@ SENTENCES: dict[str, dict[str, str]] = {
         "serial_taken": "测点 {point} 已登记出厂编号为 {serial} 的仪器（{name}），请勿重复备案。",
         "inactive": "仪器 {name} 已停用，不能再修改。",
     },
-    # services/om_plans.py
+    # services/om/om_plans.py
     "om_plan": {
         "not_om": "只有运维机构可以制定运维计划。",
         "name_required": "请填写计划名称。",
@@ -105,7 +105,7 @@ SENTENCES: dict[str, dict[str, str]] = {
         "too_rare": "{what}的频次为每 {days} 天一次，超过标准要求的最长间隔 {maximum} 天（{clause}）。",
         "item_in_use": "{what}已有现场运维记录，不能从计划中删除。",
     },
-    # services/om_reports.py
+    # services/om/om_reports.py
     "om_report": {
         "not_our_point": "该点位不在本机构的运维计划内。",
         "not_instrument": "所选仪器不在该点位上。",
@@ -117,7 +117,7 @@ SENTENCES: dict[str, dict[str, str]] = {
         "file_required": "请上传报告文件（PDF）。",
         "raw_required": "请上传原始记录。",
     },
-    # services/scheduling.py
+    # services/sampling/scheduling.py
     "schedule": {
         "schedule_closed": "任务当前不在采样计划或现场采样阶段，不能安排采样。",
         "day_past": "采样日期 {day} 已过，请选择今天或以后的日期。",
@@ -133,7 +133,7 @@ SENTENCES: dict[str, dict[str, str]] = {
         "visit_not_found": "该采样安排不存在。",
         "visit_started": "该次采样的行程已经开始，不能删除。",
     },
-    # services/credit.py
+    # services/filing/credit.py
     "credit": {
         "unknown_category": "未知的资料类别。",
         "site_required": "请选择站点（排污单位）。",
@@ -147,7 +147,7 @@ SENTENCES: dict[str, dict[str, str]] = {
         "attendees_required": "请填写参加人员。",
         "title_too_long": "标题不能超过 200 个字。",
     },
-    # the agency's correction of a rejected trip (services/corrections.py)
+    # the agency's correction of a rejected trip (services/field/corrections.py)
     "trip_correction": {
         "not_rejected": "只有被排污单位退回的采样行程才能更正和重新提交。",
         "note_needed": "请填写更正说明。",
@@ -155,20 +155,20 @@ SENTENCES: dict[str, dict[str, str]] = {
         "nothing_changed": "没有修改任何内容。如无需更正，可直接重新提交。",
         "future_time": "采样时间不能晚于现在。",
     },
-    # an O&M visit's sheets on the phone page and the desk (services/om_records.py)
+    # an O&M visit's sheets on the phone page and the desk (services/om/om_records.py)
     "om_record": {
         "submitted": "该运维记录已提交排污单位确认，记录单不能再修改。",
         "cancelled": "该运维记录已取消，记录单不能再修改。",
         "not_rejected": "只有排污单位退回的运维记录才能在网页端更正。",
         "inconsistent": "更正未保存：{problems}",
     },
-    # services/spot_checks.py
+    # services/desk/spot_checks.py
     "draw": {
         "bad_size": "抽取数量应为 1 至 {most}。",
         "bad_period": "起始日期不能晚于结束日期。",
         "nobody": "按所选条件没有可抽取的对象，请放宽条件。",
     },
-    # services/inspections.py
+    # services/desk/inspections.py
     "inspection": {
         "finding_not_open": "所选异常线索不属于该检查对象，或已被处理，请刷新页面后重试。",
         "subject_required": "请选择检查对象（您辖区内的机构、排污单位、采样行程或现场运维）。",
@@ -181,7 +181,7 @@ SENTENCES: dict[str, dict[str, str]] = {
         "false_but_confirmed": "结论为“不属实”时，所核查的异常线索不能核定为属实。",
         "partly_but_one_way": "结论为“部分属实”时，所核查的异常线索应有属实也有不属实。",
     },
-    # services/urgings.py
+    # services/desk/urgings.py
     "urging": {
         "kind_required": "请选择督促对象。",
         "target_required": "请选择您辖区内的机构或排污单位。",
@@ -192,7 +192,7 @@ SENTENCES: dict[str, dict[str, str]] = {
         "already_replied": "该督促已答复。",
         "bad_reply": "请填写答复（2 至 {most} 个字）。",
     },
-    # services/help_centre.py
+    # services/notifying/help_centre.py
     "feedback": {
         "contact_required": "请填写您的姓名和联系方式（电话或邮箱），以便我们回复您。",
         "contact_too_long": "姓名和联系方式各不超过 64 个字。",
@@ -200,7 +200,7 @@ SENTENCES: dict[str, dict[str, str]] = {
         "too_often": "您在一小时内提交的反馈较多，请稍后再试，或直接拨打帮助中心的咨询电话。",
         "bad_reply": "请填写处理结果（不超过 {most} 个字）。",
     },
-    # services/tasks.py
+    # services/sampling/tasks.py
     "task": {
         "not_filed": "本机构尚无审核通过的备案，不能新建监测任务。",
         "name_required": "请填写任务名称。",

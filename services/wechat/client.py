@@ -9,7 +9,7 @@ from urllib.parse import urljoin
 import requests
 from werobot.client import Client, ClientException
 
-from services.config import WECHAT_API
+from services.core.config import WECHAT_API
 
 TOKEN_KEY = "emss:wechat:access_token"
 TOKEN_LOCK = "emss:wechat:access_token:lock"

@@ -4,8 +4,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from models import OutboundMessage, OutboundStatus, Photo, PhotoStatus, clock
-from services import media
-from services.uow import UnitOfWork
+from services.adapters import media
+from services.core.uow import UnitOfWork
 
 
 def client(runtime):

@@ -6,7 +6,7 @@ import re
 
 from bot.standin.store import FakeWeChat
 from models import clock
-from services import demo
+from services.dev import demo
 from tests.e2e import trip_script as script
 from tests.e2e.test_browser_task import file_contract, take_task_to_the_field
 from tests.support.browser import sign_in

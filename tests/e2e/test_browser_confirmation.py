@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from bot.standin.store import FakeWeChat
 from models import SamplingTrip
-from services import demo
+from services.dev import demo
 from tests.e2e import trip_script as script
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from services import links
+from services.core import links
 from tests.support.browser import sign_in
 from tests.support.om_records import CREW_OPENID, bind_crew, recorded_visit
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from bot.standin.store import FakeWeChat
 from models import OmConfirmation, OmVisit
-from services import demo
+from services.dev import demo
 from tests.support.om import awaiting_visit
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from models import Agency, Filing, User
-from services import filings
-from services.uow import UnitOfWork
+from services.core.uow import UnitOfWork
+from services.filing import filings
 from tests.support import files
 from tests.support.browser import sign_in
 

@@ -271,7 +271,7 @@ def test_a_sheet_filled_on_the_mobile_page_carries_on_in_chat(demo_world, phone,
 
 def test_a_second_crew_member_of_the_plan_joins_the_visit(demo_world, phone, runtime):
     with runtime.sessions() as s:
-        from services.accounts import hash_password
+        from services.users.accounts import hash_password
         crew1 = s.scalars(select(User).where(User.username == "omcrew1")).one()
         crew2 = User(username="omcrew2", display_name="陈晨", role="om_crew", agency_id=crew1.agency_id,
                      password_hash=hash_password("demo1234"))
@@ -357,8 +357,8 @@ def test_a_visit_falls_due_from_the_plan_once_the_daily_job_has_run(demo_world, 
     from sqlalchemy import delete
 
     from models import OmPlan, clock
-    from services import om_plans
-    from services.uow import UnitOfWork
+    from services.core.uow import UnitOfWork
+    from services.om import om_plans
     with runtime.sessions() as s:
         s.execute(delete(OmVisit))
         plan = s.scalars(select(OmPlan)).one()

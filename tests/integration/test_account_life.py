@@ -9,7 +9,7 @@ from datetime import timedelta
 from sqlalchemy import select, update
 
 from models import AccountEvent, PasswordReset, Polluter, User, WechatBinding, clock
-from services import demo
+from services.dev import demo
 from tests.support.accounts import NEW_PASSWORD, account, first_login, post_form
 
 PLATING_CODE = "91310117MA1SELF001"  # 上海自测示范电镀有限公司: no account yet

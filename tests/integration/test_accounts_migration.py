@@ -7,7 +7,7 @@ import sqlite3
 from sqlalchemy import text
 
 from migrations import upgrade
-from services.runtime import make_engine
+from services.core.runtime import make_engine
 
 USERS = [("jinshan", "regulator", "金山区"), ("city", "regulator", None), ("wang", "polluter_confirmer", None),
          ("zhang", "sampler", None)]

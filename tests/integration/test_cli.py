@@ -59,8 +59,8 @@ def test_the_daily_run_generates_the_om_plans_visits_once(instance, capsys):
 
 
 def test_rehash_indexes_the_photos_stored_before_near_duplicates_were_searched(instance, capsys):
-    from services.field_pictures import chimney, encode
-    from services.photos import dct_hash_of
+    from services.adapters.field_pictures import chimney, encode
+    from services.adapters.photos import dct_hash_of
     from states.neardup import BANDS
 
     assert cli.main(["db", "upgrade"]) == 0 and cli.main(["demo"]) == 0

@@ -20,8 +20,10 @@ from models import (
     WechatBinding,
     clock,
 )
-from services import confirmations, demo, notify
-from services.uow import UnitOfWork
+from services.core.uow import UnitOfWork
+from services.dev import demo
+from services.notifying import notify
+from services.sampling import confirmations
 from tests.conftest import BASE, csrf_token
 from tests.e2e import trip_script as script
 

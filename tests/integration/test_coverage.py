@@ -6,7 +6,7 @@ from datetime import time, timedelta
 from sqlalchemy import select
 
 from models import SamplingTrip, User, Visit, clock
-from services import coverage
+from services.polluters import coverage
 from tests.support import directory_book as books
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from models import Agency, AgencyKind, Contract, CreditDocument, FilingStatus, Polluter, TrainingRecord, User, clock
-from services import credit
+from services.filing import credit
 from tests.support import desk, files
 
 PDF = files.pdf("credit document")

@@ -10,9 +10,10 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from models import DirectoryChange, MonitoringPoint, PointFactor, Polluter, SchemeItem
-from services import directory_import, geo
-from services.directory_file import FileRefused
-from services.uow import UnitOfWork
+from services.adapters import geo
+from services.core.uow import UnitOfWork
+from services.polluters import directory_import
+from services.polluters.directory_file import FileRefused
 from tests.support import directory_book as books
 from web import cli
 

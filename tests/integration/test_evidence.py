@@ -11,8 +11,9 @@ import pytest
 from pypdf import PdfReader
 
 from models import Role, clock
-from services import confirmations, corrections
-from services.uow import UnitOfWork
+from services.core.uow import UnitOfWork
+from services.field import corrections
+from services.sampling import confirmations
 from tests.e2e import trip_script as script
 from tests.support import records
 from tests.support.desk import sign_in

@@ -10,8 +10,9 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from models import Agency, Capability, Equipment, Filing, FilingState, FilingStatus, Role, Staff, User, clock
-from services import demo, filings
-from services.accounts import hash_password
+from services.dev import demo
+from services.filing import filings
+from services.users.accounts import hash_password
 from tests.conftest import csrf_token
 from tests.support import files
 from tests.support.images import jpeg

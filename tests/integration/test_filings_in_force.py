@@ -3,7 +3,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from models import Agency, Equipment, Staff, clock
-from services import filings
+from services.filing import filings
 
 
 def test_only_filed_people_with_valid_certificates_can_be_scheduled(demo_world, runtime):

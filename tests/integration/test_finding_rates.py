@@ -7,7 +7,7 @@ import re
 from sqlalchemy import select
 
 from models import Finding, FindingStatus
-from services import finding_rates
+from services.desk import finding_rates
 from tests.support import records
 from tests.support.desk import sign_in
 from tests.support.inspections import trips_with_findings

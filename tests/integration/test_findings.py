@@ -8,12 +8,13 @@ import pytest
 from sqlalchemy import select
 
 from models import CheckIn, CheckInKind, Finding, FindingStatus, OmConfirmation, OmSheet, OmVisit, SamplingTrip, clock
-from services import confirmations, signatures
-from services import field_pictures as pictures
+from services.adapters import field_pictures as pictures
+from services.adapters import signatures
+from services.core.uow import UnitOfWork
 from services.findings import engine
 from services.findings.decisions import FindingProblem, decide
 from services.findings.facts import Subject
-from services.uow import UnitOfWork
+from services.sampling import confirmations
 from tests.e2e import om_script
 from tests.e2e import trip_script as script
 from tests.support import om as om_support
@@ -153,7 +154,8 @@ def test_only_a_regulator_decides_and_always_with_a_reason(runtime, phone, morni
 def test_a_sampling_time_before_arrival_that_reaches_the_record_by_a_correction_is_found(app, runtime, phone,
                                                                                          morning, drain):
     """The chat refuses such a time (tests/e2e/test_sampling_trip.py); a desk correction can still write one."""
-    from services import confirmations, corrections
+    from services.field import corrections
+    from services.sampling import confirmations
     from tests.support import records
 
     sampled_trip(phone("o_sampler1"), morning)
@@ -375,7 +377,7 @@ def test_the_cli_rescans_from_a_day(app, runtime, drain, monkeypatch, capsys):
     with runtime.sessions() as s:
         s.get(OmVisit, visit.id).confirmations[-1].status = "pending"
         s.commit()
-    monkeypatch.setattr("services.config.Config.from_env", classmethod(lambda cls: runtime.config))
+    monkeypatch.setattr("services.core.config.Config.from_env", classmethod(lambda cls: runtime.config))
     assert cli.main(["findings", "rescan", "--since", clock.today().isoformat()]) == 0
     assert "已重新检查" in capsys.readouterr().out
     assert findings(runtime, visit) == [("confirmation_missing", "open")]

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from models import Agency, AgencyKind, FilingStatus, Polluter, Role, User
-from services.identity import (
+from services.users.identity import (
     DEV_CLIENT_ID,
     DEV_CLIENT_SECRET,
     IdentityRejected,

@@ -9,11 +9,11 @@ import pytest
 from sqlalchemy import select
 
 from models import Instrument, MonitoringPoint, OmPlanItem, Polluter, Role, User, clock
-from services import instruments
-from services.accounts import hash_password
-from services.demo import PASSWORD
-from services.instruments import InstrumentRefused, Particulars
+from services.dev.demo import PASSWORD
+from services.om import instruments
+from services.om.instruments import InstrumentRefused, Particulars
 from services.texts.refusals import say
+from services.users.accounts import hash_password
 from tests.support import desk
 
 

@@ -1,4 +1,4 @@
-"""Near-duplicate photos found through the band index (services/neardup.py): a copy of another trip's photo is
+"""Near-duplicate photos found through the band index (services/adapters/neardup.py): a copy of another trip's photo is
 found with its trip and visit, the same print-out shown for two points of one trip is found, an unrelated photo
 and a resend of the same step are not; and the findings (photo_near_duplicate) the engine makes of them."""
 from __future__ import annotations
@@ -9,11 +9,11 @@ import pytest
 from sqlalchemy import select
 
 from models import Finding, MonitoringTask, Photo, PhotoBand, PhotoPurpose, SamplingTrip, User, Visit, clock
-from services import media, neardup
-from services.field_pictures import COPIES, bottle, chimney, encode, printout
+from services.adapters import media, neardup
+from services.adapters.field_pictures import COPIES, bottle, chimney, encode, printout
+from services.core.uow import UnitOfWork
 from services.findings import engine
 from services.findings.facts import Subject
-from services.uow import UnitOfWork
 from states.neardup import BANDS, MAX_DISTANCE
 
 

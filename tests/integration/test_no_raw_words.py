@@ -12,8 +12,9 @@ from urllib.parse import urldefrag, urlsplit
 import pytest
 
 from models import SamplingTrip, clock
-from services import confirmations, corrections
-from services.uow import UnitOfWork
+from services.core.uow import UnitOfWork
+from services.field import corrections
+from services.sampling import confirmations
 from tests.e2e import trip_script as script
 from tests.support import desk
 from tests.support.om_records import recorded_visit

@@ -16,9 +16,11 @@ from bot.standin.store import FakeWeChat
 from handlers import om_polluter
 from handlers.turn import Turn
 from models import ConfirmationLink, OmConfirmation, OmVisit, OmVisitEvent, Polluter, Role, User, clock
-from services import demo, om_confirmations, signatures
-from services.confirmations import ConfirmationProblem
-from services.uow import UnitOfWork
+from services.adapters import signatures
+from services.core.uow import UnitOfWork
+from services.dev import demo
+from services.om import om_confirmations
+from services.sampling.confirmations import ConfirmationProblem
 from tests.conftest import BASE, csrf_token
 from tests.integration.test_confirmation import add_colleague, add_user, open_as, wechat_open  # noqa: F401
 from tests.support.om import awaiting_visit, png_url, signature_url

@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import select
 
 from models import OmConfirmation, OmSheet, OmVisit, OmVisitEvent, QcFinding, User
-from services import om_confirmations
-from services.uow import UnitOfWork
+from services.core.uow import UnitOfWork
+from services.om import om_confirmations
 from tests.conftest import csrf_token
 from tests.support.om_records import recorded_visit
 

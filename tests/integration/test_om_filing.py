@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from models import Agency, Contract, Filing, FilingState, Role, SparePart, User, Vehicle, clock
-from services import demo
-from services.accounts import hash_password
+from services.dev import demo
+from services.users.accounts import hash_password
 from tests.integration.test_filing import PDF, approve_twice, decide, post, staff_form
 from tests.support import files
 from tests.support.images import jpeg

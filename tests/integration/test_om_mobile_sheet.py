@@ -7,7 +7,8 @@ import pytest
 from sqlalchemy import select
 
 from models import OmSheet, OmVisitEvent, Role, User, WechatBinding
-from services import demo, links
+from services.core import links
+from services.dev import demo
 from tests.conftest import BASE, csrf_token
 from tests.support.om_records import CREW_OPENID, WATER_DAILY_IN_CHAT, bind_crew, recorded_visit
 
@@ -32,7 +33,7 @@ def open_as(client, url: str, openid: str):
 
 
 def sheet_url(sheet_id: int) -> str:
-    """The link chat sends (services.om_visits.sheet_url)."""
+    """The link chat sends (services.om.om_visits.sheet_url)."""
     return links.url(BASE, "om_sheet", sheet_id)
 
 
@@ -165,8 +166,8 @@ def test_an_unknown_sheet_is_not_found(filling, client):
 def test_once_the_page_completes_the_sheet_the_chat_moves_on_and_says_so(filling, runtime, client, drain):
     from bot.standin.store import FakeWeChat
     from models import OmVisit
-    from services.om_records import CHAT_MOVED_ON
-    from services.scenario_work import sheet_answers
+    from services.dev.scenario_work import sheet_answers
+    from services.om.om_records import CHAT_MOVED_ON
     from states.om_sheets import SHEETS
 
     with runtime.sessions() as s:

@@ -8,10 +8,10 @@ import pytest
 from sqlalchemy import func, select
 
 from models import Contract, Equipment, OmPlan, OmVisit, User, clock
-from services import om_plans
-from services.om_plans import ItemDraft, PlanRefused
+from services.core.uow import UnitOfWork
+from services.om import om_plans
+from services.om.om_plans import ItemDraft, PlanRefused
 from services.texts.refusals import say
-from services.uow import UnitOfWork
 from tests.support.om_world import draft, om_world
 
 

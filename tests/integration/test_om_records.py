@@ -12,7 +12,8 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from models import Role, User
-from services import demo, om_pdf
+from services.adapters import om_pdf
+from services.dev import demo
 from tests.support.om_records import GAS_DAILY, recorded_visit
 
 READERS = ("om1", "polluter1", "regulator1", "admin1")

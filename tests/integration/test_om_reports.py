@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 
 from models import clock
-from services import om_reports, uploads
-from services.om_reports import ReportDraft, ReportRefused, add_months
+from services.adapters import uploads
+from services.core.uow import UnitOfWork
+from services.om import om_reports
+from services.om.om_reports import ReportDraft, ReportRefused, add_months
 from services.texts.refusals import say
-from services.uow import UnitOfWork
 from tests.support import files
 from tests.support.om_world import om_world, other_om_agency
 

@@ -13,7 +13,7 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from models import Contract, Instrument, MonitoringPoint, OmPlan, OmReport, OmVisit, clock
-from services.uow import UnitOfWork
+from services.core.uow import UnitOfWork
 from tests.conftest import csrf_token
 from tests.support import desk, files
 from tests.support.om_world import other_om_agency

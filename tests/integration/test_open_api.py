@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import select
 
 from models import ApiToken, Finding, SamplingTrip, User, Visit, clock
+from services.core.uow import UnitOfWork
 from services.findings.decisions import decide
-from services.uow import UnitOfWork
 from tests.support.openapi import mismatches, structural_problems
 from web import cli
 

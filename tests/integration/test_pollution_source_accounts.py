@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from handlers import texts as T
 from models import User
-from services import pollution_source, signin
+from services.users import pollution_source, signin
 from tests.conftest import csrf_token
 
 DEMO_POLLUTER_CODE = "91310116MA1DEMO001"  # 上海示范化工有限公司 in the demo directory

@@ -22,7 +22,8 @@ from models import (
     User,
     clock,
 )
-from services import checkins, qc
+from services.field import checkins
+from services.om import qc
 from tests.support import records as R
 
 PLAN = "示范化工自动监控设施运维"

@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from models import Photo, Role, SamplingTrip, TaskEvent, TaskStatus
-from services.records import COMPLETED, visit_statuses
+from services.field.records import COMPLETED, visit_statuses
 from tests.conftest import csrf_token
 from tests.e2e import trip_script as script
 from tests.support import records as R

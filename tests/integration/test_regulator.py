@@ -11,9 +11,9 @@ import pytest
 from openpyxl import load_workbook
 
 from models import Role
-from services import supervision
+from services.desk import supervision
+from services.desk.supervision import TaskFilter, TripFilter
 from services.findings import engine
-from services.supervision import TaskFilter, TripFilter
 from tests.support import records as R
 
 

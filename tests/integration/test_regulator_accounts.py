@@ -3,7 +3,7 @@ industrial park, and every regulator page covers exactly that scope."""
 from __future__ import annotations
 
 from models import AccountEvent, Role, User
-from services import demo
+from services.dev import demo
 from tests.support.accounts import account, first_login, post_form
 
 SINCE_NOTHING = "/regulator/coverage?since=2099-01-01"  # every polluter in scope lacks a record since then

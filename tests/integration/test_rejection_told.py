@@ -46,8 +46,8 @@ def test_the_sampler_and_the_agency_hear_of_the_rejection_with_its_reason(demo_w
 
 
 def test_a_rejected_om_visit_is_told_to_the_crew_member_and_the_om_agency(demo_world, app, runtime, drain):
-    from services import om_confirmations
-    from services.uow import UnitOfWork
+    from services.core.uow import UnitOfWork
+    from services.om import om_confirmations
     from tests.support import records
 
     visit_id = awaiting_visit(app, drain)

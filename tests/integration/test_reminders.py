@@ -7,8 +7,8 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 
 from models import Notice, OmPlan, OmVisit, OutboundMessage, clock
-from services import reminders
-from services.uow import UnitOfWork
+from services.core.uow import UnitOfWork
+from services.notifying import reminders
 from tests.e2e import trip_script as script
 from tests.support.om import awaiting_visit
 
@@ -89,7 +89,7 @@ def test_the_recipient_sees_the_reminder_on_the_desk(demo_world, runtime, app):
 def test_the_om_agency_hears_of_comparison_and_verification_reports_due(demo_world, runtime):
     reminders.run(runtime)
     with UnitOfWork(runtime) as uow:
-        from services import om_reports
+        from services.om import om_reports
 
         agency = uow.session.scalars(select(OmPlan)).first().agency_id
         expected = [d for _p, dues in om_reports.overview(uow.session, agency) for d in dues
@@ -102,7 +102,7 @@ def test_the_om_agency_hears_of_comparison_and_verification_reports_due(demo_wor
 
 def test_the_agency_hears_of_delivered_samples_waiting_for_their_receipt_check(demo_world, runtime):
     from models import Agency, TaskStatus
-    from services import receipts
+    from services.sampling import receipts
     from tests.support import records
 
     records.new_task(runtime, "T-SY", status=TaskStatus.REVIEW, sampling_needed=False)

@@ -9,9 +9,10 @@ import pytest
 from sqlalchemy import select
 
 from models import ClientSampling, ClientSamplingFile, MonitoringTask, ReceiptCheck, ReportCounter, TaskStatus, clock
-from services import reports, uploads
-from services.records import RecordsProblem
-from services.uow import UnitOfWork, use_case
+from services.adapters import uploads
+from services.core.uow import UnitOfWork, use_case
+from services.field.records import RecordsProblem
+from services.sampling import reports
 from tests.conftest import csrf_token
 from tests.support import records as R
 

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from models import Finding, OmVisit, SamplingTrip, Visit
-from services.uow import UnitOfWork
+from services.core.uow import UnitOfWork
 from states.findings import ACTIVE
 from tests.integration.test_scenarios import (
     CHINESE,

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from models import DrawKind, Finding, FindingStatus, Inspection, SpotCheckDraw, User
-from services import spot_checks
+from services.desk import spot_checks
 from tests.support.desk import post, sign_in, upload
 from tests.support.files import pdf
 from tests.support.inspections import trips_with_findings

@@ -8,8 +8,9 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from models import AccountEvent, Agency, Role, Staff, User, WechatBinding, clock
-from services import demo, filings
-from services.uow import UnitOfWork
+from services.core.uow import UnitOfWork
+from services.dev import demo
+from services.filing import filings
 from tests.e2e.trip_script import bind
 from tests.integration.test_staff_accounts import INITIAL_PASSWORD
 from tests.support.accounts import account, first_login, post_form

@@ -9,9 +9,10 @@ from sqlalchemy import func, select
 from werkzeug.security import check_password_hash
 
 from models import Agency, Equipment, Filing, FilingState, MonitoringTask, Role, Staff, User, clock
-from services import filings, scheduling
-from services.scheduling import ScheduleRefused, VisitRequest
-from services.uow import UnitOfWork
+from services.core.uow import UnitOfWork
+from services.filing import filings
+from services.sampling import scheduling
+from services.sampling.scheduling import ScheduleRefused, VisitRequest
 from tests.conftest import csrf_token
 from tests.e2e.trip_script import bind
 

@@ -27,7 +27,7 @@ from models import (
     Visit,
     clock,
 )
-from services.uow import UnitOfWork
+from services.core.uow import UnitOfWork
 from tests.support import desk, files
 
 PDF = files.pdf("report")

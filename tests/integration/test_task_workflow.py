@@ -26,11 +26,11 @@ from models import (
     Visit,
     clock,
 )
-from services import scheduling, trips
-from services import tasks as task_service
-from services.tasks import PlanLine, TaskRefused
+from services.core.uow import UnitOfWork
+from services.sampling import scheduling, trips
+from services.sampling import tasks as task_service
+from services.sampling.tasks import PlanLine, TaskRefused
 from services.texts.refusals import say
-from services.uow import UnitOfWork
 from tests.support import desk
 
 

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import event, func, select
 
 from models import OutboundMessage
-from services.uow import UnitOfWork, transaction, use_case
+from services.core.uow import UnitOfWork, transaction, use_case
 
 
 class Refused(Exception):

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from models import Agency, Notice, OutboundMessage, Polluter, Urging, User
-from services import notices
-from services.uow import UnitOfWork
+from services.core.uow import UnitOfWork
+from services.notifying import notices
 from states.templates import TEMPLATES
 from tests.support.desk import post, sign_in
 

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from models import Agency, Finding, MonitoringTask, OmVisit, Role, User, Visit, clock
-from services import worklist
-from services.worklist import WorkFilter
+from services.desk import worklist
+from services.desk.worklist import WorkFilter
 from tests.support import records as R
 
 # evidence as the rules record it (states/findings.py), for the sentences the page shows

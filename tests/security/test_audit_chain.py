@@ -10,7 +10,7 @@ from sqlalchemy import select, text
 
 from models import OmVisitEvent, TripEvent, clock
 from models.audit import GENESIS
-from services import audit
+from services.core import audit
 from tests.support import om as om_support
 from tests.support import records
 from web import cli

@@ -8,8 +8,8 @@ from sqlalchemy.orm import Session
 
 from migrations import upgrade
 from models.audit import GENESIS
-from services import audit
-from services.runtime import make_engine
+from services.core import audit
+from services.core.runtime import make_engine
 
 ROWS = [(1, "2026-11-20 01:00:00.000000", "start", '{"distance_m": 18.5}'),
         (2, "2026-11-20 01:05:00.000000", "start", "{}"),

@@ -7,7 +7,7 @@ from sqlalchemy import create_engine, select, text
 from sqlalchemy.pool import NullPool
 
 from models import User
-from services.uow import UnitOfWork
+from services.core.uow import UnitOfWork
 from tests.conftest import DATABASE_URL
 from tests.integration.test_staff_accounts import add_person, open_account
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from bot.standin.store import FakeWeChat
 from models import Photo, SamplingTrip, clock
-from services import photo_sweep
+from services.adapters import photo_sweep
 from services.wechat import jobs as bot_jobs
 from tests.conftest import DATABASE_URL
 from tests.e2e import om_script

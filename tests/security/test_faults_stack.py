@@ -17,8 +17,8 @@ from rq import Queue
 from sqlalchemy import update
 
 from models import Photo, clock
-from services import photo_sweep
-from services.jobs import QUEUE
+from services.adapters import photo_sweep
+from services.core.jobs import QUEUE
 from tests.conftest import REDIS_URL
 from tests.e2e import trip_script as script
 from tests.support.faults import SAMPLER, on_site, statuses

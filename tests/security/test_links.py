@@ -10,8 +10,10 @@ import pytest
 from sqlalchemy import select
 
 from models import ConfirmationLink, SamplingTrip, User, clock
-from services import confirmations, corrections, om_confirmations
-from services.uow import UnitOfWork
+from services.core.uow import UnitOfWork
+from services.field import corrections
+from services.om import om_confirmations
+from services.sampling import confirmations
 from tests.conftest import BASE
 from tests.integration.test_confirmation import (
     POLLUTER,

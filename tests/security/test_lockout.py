@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from models import WechatBinding, clock
-from services import signin
+from services.users import signin
 from tests.conftest import csrf_token
 
 RIGHT = "demo1234"

@@ -25,8 +25,8 @@ from models import (
     User,
     Vehicle,
 )
-from services import om_confirmations
-from services.uow import UnitOfWork
+from services.core.uow import UnitOfWork
+from services.om import om_confirmations
 from tests.integration.test_confirmation import (
     POLLUTER,
     links,

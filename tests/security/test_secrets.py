@@ -18,7 +18,7 @@ from flask.sessions import SecureCookieSessionInterface
 from sqlalchemy import select
 
 from models import User
-from services.config import Config, ConfigError
+from services.core.config import Config, ConfigError
 from tests.support.deployment import STRONG_SECRETS, production_config
 from web import cli, create_app
 

@@ -17,8 +17,9 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from models import Contract, Instrument, MonitoringPoint, MonitoringTask, TaskStatus
-from services import reports, uploads
-from services.uow import UnitOfWork
+from services.adapters import uploads
+from services.core.uow import UnitOfWork
+from services.sampling import reports
 from tests.conftest import csrf_token
 from tests.integration.test_contracts import terms
 from tests.integration.test_filing import staff_form

@@ -2,7 +2,7 @@
 
 Rows are DELETEd and PostgreSQL's sequences reset, rather than every table TRUNCATEd: TRUNCATE gives each
 table new files (and syncs them), which costs 0.1 s on an idle machine and seconds on a busy one, while
-deleting the few rows a test left costs milliseconds. The demo world is built by `services.demo.load` once per
+deleting the few rows a test left costs milliseconds. The demo world is built by `services.dev.demo.load` once per
 session (and day) and its rows kept; a later test gets the same rows inserted back in one transaction, with the
 sequences where the load left them, instead of building the world again.
 """
@@ -14,9 +14,9 @@ from sqlalchemy import Connection, create_engine, literal, make_url, or_, select
 
 import models
 from models import clock
-from services import demo
-from services.runtime import make_engine
-from services.uow import UnitOfWork
+from services.core.runtime import make_engine
+from services.core.uow import UnitOfWork
+from services.dev import demo
 
 TABLES = models.Base.metadata.sorted_tables  # parents first: the order rows can be inserted in
 

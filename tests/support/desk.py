@@ -11,7 +11,7 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from models import Contract, Equipment, MonitoringPoint, Polluter, Staff, User, clock
-from services.demo import PASSWORD
+from services.dev.demo import PASSWORD
 from tests.conftest import csrf_token
 
 DEMO_POLLUTER = "上海示范化工有限公司"

@@ -1,4 +1,4 @@
-"""Directory workbooks as a city would export them (services/directory_file.py reads them): the shipped examples
+"""Directory workbooks as a city would export them (services/polluters/directory_file.py reads them): the shipped examples
 (examples/make_directory_examples.py), the tests' variations and the benchmark's 10,000 polluters."""
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import io
 
 from openpyxl import Workbook
 
-from services.credit_codes import check_character
-from services.directory_file import HEADERS, POINTS, POLLUTERS, SCHEME
+from services.filing.credit_codes import check_character
+from services.polluters.directory_file import HEADERS, POINTS, POLLUTERS, SCHEME
 
 POLLUTER_COLUMNS = list(HEADERS[POLLUTERS].values())
 POINT_COLUMNS = list(HEADERS[POINTS].values())

@@ -10,8 +10,8 @@ import time
 from rq import SimpleWorker
 
 import services.wechat.jobs
-from services.config import Config
-from services.jobs import QUEUE
+from services.core.config import Config
+from services.core.jobs import QUEUE
 from web import create_app
 
 

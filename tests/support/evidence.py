@@ -8,10 +8,10 @@ from pathlib import Path
 from sqlalchemy import select
 
 from models import OmVisit, Photo, clock
+from services.adapters.photos import dct_hash_of
+from services.core.uow import UnitOfWork
 from services.findings import engine
 from services.findings.facts import Subject
-from services.photos import dct_hash_of
-from services.uow import UnitOfWork
 from tests.e2e import trip_script as script
 from tests.integration.test_findings import FakeClock
 from tests.support import om as om_support

@@ -6,7 +6,7 @@ import random
 
 from PIL import Image
 
-from services.field_pictures import camera_exif
+from services.adapters.field_pictures import camera_exif
 
 __all__ = ["camera_exif", "jpeg"]
 

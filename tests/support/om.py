@@ -15,10 +15,10 @@ from PIL import Image, ImageDraw
 from sqlalchemy import select
 
 from models import CheckIn, CheckInKind, OmPlan, OmSheet, OmVisit, Photo, PhotoPurpose, PhotoStatus, User, clock
-from services import om_confirmations
-from services.photos import Watermark, process_photo
-from services.scenario_work import sheet_answers
-from services.uow import UnitOfWork
+from services.adapters.photos import Watermark, process_photo
+from services.core.uow import UnitOfWork
+from services.dev.scenario_work import sheet_answers
+from services.om import om_confirmations
 from states.om_visit import Step, bind
 from tests.support.images import jpeg
 

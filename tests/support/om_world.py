@@ -9,9 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import Agency, AgencyKind, Contract, Equipment, Instrument, MonitoringPoint, Polluter, Role, User, clock
-from services.accounts import hash_password
-from services.demo import PASSWORD
-from services.om_plans import ItemDraft, PlanDraft
+from services.dev.demo import PASSWORD
+from services.om.om_plans import ItemDraft, PlanDraft
+from services.users.accounts import hash_password
 
 DEMO_POLLUTER = "上海示范化工有限公司"
 

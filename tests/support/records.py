@@ -25,7 +25,7 @@ from models import (
     Visit,
     clock,
 )
-from services import demo
+from services.dev import demo
 from states.trip import bind
 from tests.conftest import csrf_token
 from tests.e2e import trip_script as script

@@ -2,9 +2,9 @@ from pathlib import Path
 
 from werkzeug.security import check_password_hash
 
-from services.accounts import hash_password
-from services.config import Config
-from services.runtime import build_runtime
+from services.core.config import Config
+from services.core.runtime import build_runtime
+from services.users.accounts import hash_password
 
 
 def test_nothing_configured_means_the_embedded_default(tmp_path):

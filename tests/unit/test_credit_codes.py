@@ -1,4 +1,5 @@
-from services import credit_codes, geo
+from services.adapters import geo
+from services.filing import credit_codes
 
 
 def test_a_published_credit_code_passes_its_check_character():

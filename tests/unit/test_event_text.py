@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from services.event_text import UNKNOWN, sentence, what
+from services.field.event_text import UNKNOWN, sentence, what
 from tests.support.words import written_actions
 
 CORRECTED_TIME = {"note": "笔误", "changes": [

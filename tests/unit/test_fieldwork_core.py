@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from services.fieldwork import CHECK_IN_KIND, Core
-from services.refusal import Refusal
+from services.core.refusal import Refusal
+from services.field.fieldwork import CHECK_IN_KIND, Core
 from states import om_visit, trip
 
 

@@ -5,7 +5,7 @@ from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
 from models import clock
-from services import geo
+from services.adapters import geo
 from services.findings import readings, rules
 from services.findings.facts import (
     ConfirmationFact,

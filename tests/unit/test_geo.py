@@ -1,6 +1,6 @@
 import pytest
 
-from services.geo import distance_m
+from services.adapters.geo import distance_m
 
 
 def test_distance_along_a_meridian_matches_the_ellipsoid():

@@ -8,9 +8,9 @@ from functools import lru_cache
 
 import pytest
 
-from services.field_pictures import COPIES, SCENES, encode
-from services.neardup import distance
-from services.photos import dct_hash_of
+from services.adapters.field_pictures import COPIES, SCENES, encode
+from services.adapters.neardup import distance
+from services.adapters.photos import dct_hash_of
 from states.neardup import MAX_DISTANCE
 
 LOOKALIKE_SEEDS = range(4)

@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 from models import Agency, AgencyKind, Contract
-from services.vehicles import PLATE, lease_problems, plate_of
+from services.om.vehicles import PLATE, lease_problems, plate_of
 from states.filing_forms import BASIC, STAFF, sections_of, tags_of
 
 AGENCY = Agency(name="上海恒运环保设施运维有限公司", kind=AgencyKind.OM)

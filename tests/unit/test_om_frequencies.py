@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from services.om_reports import add_months
+from services.om.om_reports import add_months
 from states import om_frequencies as f
 from states.om_sheets import SHEETS
 

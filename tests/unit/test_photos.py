@@ -1,4 +1,4 @@
-"""Unit tests for services.photos: every test image is built in memory with Pillow."""
+"""Unit tests for services.adapters.photos: every test image is built in memory with Pillow."""
 
 from __future__ import annotations
 
@@ -18,8 +18,15 @@ import pytest
 from PIL import Image, ImageChops, ImageDraw, ImageFont, ImageOps, ImageStat
 from PIL.TiffImagePlugin import IFDRational
 
-from services import photos
-from services.photos import MAX_PHOTO_BYTES, PhotoRejected, ProcessedPhoto, Watermark, phash_distance, process_photo
+from services.adapters import photos
+from services.adapters.photos import (
+    MAX_PHOTO_BYTES,
+    PhotoRejected,
+    ProcessedPhoto,
+    Watermark,
+    phash_distance,
+    process_photo,
+)
 
 MARK = Watermark(
     taken_at=datetime(2024, 5, 1, 10, 30, 59),
@@ -464,7 +471,7 @@ _PEAK_PROBE = """
 import sys
 from datetime import datetime
 from pathlib import Path
-from services.photos import Watermark, process_photo
+from services.adapters.photos import Watermark, process_photo
 
 def peak_kib():  # VmHWM: this process's own peak, not one inherited from its parent like ru_maxrss
     return next(int(l.split()[1]) for l in Path("/proc/self/status").read_text().splitlines() if l.startswith("VmHWM"))

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 import pytest
 
 from models import Equipment, Instrument, Staff
-from services import qc
+from services.om import qc
 from states import qc_limits as L
 
 VISIT_DAY = date(2026, 6, 10)

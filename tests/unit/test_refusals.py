@@ -8,7 +8,7 @@ import pkgutil
 from pathlib import Path
 
 import services
-from services.refusal import Refusal, TripProblem
+from services.core.refusal import Refusal, TripProblem
 from services.texts.refusals import SENTENCES, say
 
 SERVICES = Path(services.__file__).parent
@@ -65,7 +65,7 @@ def test_every_refusal_class_names_a_section_of_the_catalogue():
 
 
 def test_a_sentence_is_filled_with_the_refusals_details():
-    from services.om_visits import OmProblem
+    from services.om.om_visits import OmProblem
 
     assert say(OmProblem("bad_choice", count=8)) == "请回复列表中的序号（1～8）。"
     assert say(TripProblem("photo_needed")) == "本步骤至少需要 1 张照片，请点击“现场 → 拍照”。"

@@ -7,9 +7,9 @@ import itertools
 import pytest
 from PIL import Image
 
-from services.field_pictures import scaled_signature, signature, signature_via_jpeg
-from services.neardup import distance
-from services.signatures import stroke_hash
+from services.adapters.field_pictures import scaled_signature, signature, signature_via_jpeg
+from services.adapters.neardup import distance
+from services.adapters.signatures import stroke_hash
 from states.findings import rule
 
 LIMIT = rule("signature_reused").param("max_distance")

@@ -5,7 +5,7 @@ import math
 
 import pytest
 
-from services import geo, site_plan
+from services.adapters import geo, site_plan
 
 SITE = (30.8168, 121.3502)
 

@@ -3,7 +3,7 @@ import io
 import pytest
 from openpyxl import Workbook as OpenpyxlWorkbook
 
-from services.xlsx import NotAWorkbook, Workbook
+from services.adapters.xlsx import NotAWorkbook, Workbook
 
 
 def _saved(book) -> bytes:

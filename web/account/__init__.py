@@ -6,8 +6,8 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import login_required, login_user
 
 from models import clock
-from services import account_log, accounts, password_resets, signin
-from services.filings import FormInvalid
+from services.filing.filings import FormInvalid
+from services.users import account_log, accounts, password_resets, signin
 from web.access import Principal, me
 from web.db import db, uow
 
@@ -44,7 +44,7 @@ def password():
 
 
 def _check_current(user, current: str) -> tuple[str | None, int]:
-    """(why the current password is refused, the status) or (None, 400): checked by services/signin.py like a
+    """(why the current password is refused, the status) or (None, 400): checked by services/users/signin.py like a
     sign-in, so a stolen session cannot guess the password without running into the account's lock."""
     source = signin.Source("ip", request.remote_addr or "-")
     try:

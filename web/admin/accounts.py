@@ -6,10 +6,10 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from models import Park, Polluter, Role, User, clock
-from services import account_log, accounts, password_resets, polluter_accounts, regulator_accounts
-from services.filings import FormInvalid
-from services.policy import SCOPES, scope_label
+from services.core.policy import SCOPES, scope_label
+from services.filing.filings import FormInvalid
 from services.texts.names import ROLE_NAMES
+from services.users import account_log, accounts, password_resets, polluter_accounts, regulator_accounts
 from states.filing_forms import DISTRICTS
 from web.access import me, role_required
 from web.admin import bp

@@ -4,7 +4,10 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 
 from models import MonitoringTask, Role, Visit, clock
-from services import filings, policy, rejections, trips
+from services.core import policy
+from services.filing import filings
+from services.notifying import rejections
+from services.sampling import trips
 from web.access import me, role_required
 from web.db import db
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 
 from models import Role, Staff
-from services import accounts, filings, policy, staff_accounts
-from services.filings import FormInvalid
+from services.core import policy
+from services.filing import filings
+from services.filing.filings import FormInvalid
 from services.texts.names import ROLE_NAMES
+from services.users import accounts, staff_accounts
 from web.access import get_or_404, me, role_required
 from web.agency import bp
 from web.db import db, uow

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, g, jsonify, request
 
-from services import api_items, api_tokens, open_api, ratelimit
-from services.supervision import FilterError
+from services.core import ratelimit
+from services.desk import api_items, open_api
+from services.desk.supervision import FilterError
+from services.users import api_tokens
 from web.api.spec import SPEC
 from web.db import db
 from web.extensions import csrf

@@ -2,7 +2,7 @@
 it describes (tests check that the answers match these schemas)."""
 from __future__ import annotations
 
-from services.open_api import DEFAULT_LIMIT, MAX_LIMIT
+from services.desk.open_api import DEFAULT_LIMIT, MAX_LIMIT
 from states.findings import BY_CODE
 
 STR, INT, NUM, BOOL = {"type": "string"}, {"type": "integer"}, {"type": "number"}, {"type": "boolean"}

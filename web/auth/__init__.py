@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from services import pollution_source, signin
+from services.users import pollution_source, signin
 from web.access import Principal
 from web.db import db, uow
 

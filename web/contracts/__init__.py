@@ -7,8 +7,10 @@ from dataclasses import fields
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from models import Contract, Role, clock
-from services import contracts, policy, uploads
-from services.contracts import ContractRefused, Terms
+from services.adapters import uploads
+from services.core import policy
+from services.sampling import contracts
+from services.sampling.contracts import ContractRefused, Terms
 from services.texts.refusals import SENTENCES, say
 from web.access import get_or_404, me, role_required
 from web.contracts.forms import ContractForm

@@ -5,7 +5,7 @@ from flask_wtf.file import FileField
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from services.contracts import SAMPLE_SOURCES
+from services.sampling.contracts import SAMPLE_SOURCES
 from web.tasks.forms import ChineseForm, optional_id
 
 LONG = [Optional(), Length(max=4000)]

@@ -9,8 +9,9 @@ from functools import wraps
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from models import CreditDocument, Polluter, Role, TrainingRecord, clock
-from services import credit, uploads
-from services.credit import CATEGORIES, TRAINING_KINDS, CreditRefused
+from services.adapters import uploads
+from services.filing import credit
+from services.filing.credit import CATEGORIES, TRAINING_KINDS, CreditRefused
 from services.texts.refusals import say
 from web.access import get_or_404, me, role_required
 from web.db import db, uow

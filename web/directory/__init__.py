@@ -6,10 +6,11 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from sqlalchemy.orm import selectinload
 
 from models import DirectoryChange, MonitoringPoint, Polluter, Role, clock
-from services import directory, directory_import, geo, uploads
-from services.directory_file import FileRefused, RowProblem, frequency_text
-from services.directory_report import counts, summary
-from services.directory_view import KIND_NAMES
+from services.adapters import geo, uploads
+from services.polluters import directory, directory_import
+from services.polluters.directory_file import FileRefused, RowProblem, frequency_text
+from services.polluters.directory_report import counts, summary
+from services.polluters.directory_view import KIND_NAMES
 from web.access import me, role_required
 from web.db import db
 from web.files import read_upload

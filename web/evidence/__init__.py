@@ -2,14 +2,15 @@
 same as a PDF for the case file.
 
 Readers: the regulator of the district and the system administrator, and the agency for its own work
-(services/policy.py); another tenant's trip or visit is not found (404), other roles have no such page.
+(services/core/policy.py); another tenant's trip or visit is not found (404), other roles have no such page.
 """
 from __future__ import annotations
 
 from flask import Blueprint, render_template, url_for
 
 from models import OmVisit, Photo, Role, SamplingTrip, clock
-from services import event_text, evidence, evidence_pdf
+from services.adapters import evidence_pdf
+from services.field import event_text, evidence
 from web.access import get_or_404, me, role_required
 from web.db import db
 from web.files import media_root, send_generated

@@ -10,8 +10,10 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import login_user
 
 from models import Capability, Filing, Role, clock
-from services import accounts, filings, identity, registration, uploads
-from services.filings import FilingRefused, FormInvalid
+from services.adapters import uploads
+from services.filing import filings
+from services.filing.filings import FilingRefused, FormInvalid
+from services.users import accounts, identity, registration
 from states import filing as machine
 from states.filing_forms import BASIC, CAPABILITY, DISTRICTS, KIND_LABELS, SECTION_BY_KEY, sections_of, tags_of
 from states.forms import display

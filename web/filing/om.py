@@ -5,8 +5,10 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 
 from models import Role, SparePart, Vehicle
-from services import filings, uploads, vehicles
-from services.filings import FormInvalid
+from services.adapters import uploads
+from services.filing import filings
+from services.filing.filings import FormInvalid
+from services.om import vehicles
 from states.filing_forms import OWNERSHIP, SECTION_BY_KEY, tags_of
 from web import formview
 from web.access import get_or_404, me, role_required

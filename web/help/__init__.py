@@ -6,7 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from models import Role, clock
-from services import help_centre
+from services.notifying import help_centre
 from services.texts.refusals import say
 from web.access import me, role_required
 from web.db import db, uow

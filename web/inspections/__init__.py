@@ -7,7 +7,9 @@ from datetime import date
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from models import Agency, DrawKind, Inspection, InspectionFile, OmVisit, Role, SamplingTrip, SpotCheckDraw, clock
-from services import exports, inspections, policy, spot_checks
+from services.adapters import exports
+from services.core import policy
+from services.desk import inspections, spot_checks
 from services.texts.refusals import say
 from states.findings import RULES
 from web.access import me, role_required

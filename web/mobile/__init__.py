@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from flask import Blueprint, Response, abort, make_response, redirect, render_template, request, session, url_for
 
 from models import Confirmation, ConfirmationLink, ConfirmationStatus, OmConfirmation, clock
-from services import confirmations, om_confirmations
-from services.decisions import ConfirmationProblem
+from services.field.decisions import ConfirmationProblem
+from services.om import om_confirmations
+from services.sampling import confirmations
 from services.texts.refusals import say
 from web import oauth
 from web.db import db

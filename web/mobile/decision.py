@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from flask import abort, flash, request
 
 from models import clock
-from services import confirmations, om_confirmations
-from services.decisions import ConfirmationProblem
-from services.signatures import SignatureProblem
+from services.adapters.signatures import SignatureProblem
+from services.field.decisions import ConfirmationProblem
+from services.om import om_confirmations
+from services.sampling import confirmations
 from services.texts.refusals import say
 from web.db import uow
 

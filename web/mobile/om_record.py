@@ -7,7 +7,7 @@ import base64
 from collections.abc import Callable
 
 from models import OmConfirmation, OmSheet, OmVisit, Photo, clock
-from services import om_confirmations, om_records
+from services.om import om_confirmations, om_records
 from services.texts import names
 from states import forms
 from states.om_sheets import SHEETS, sheet_tags

@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from models import ConfirmationStatus, Photo, PhotoStatus, SamplingTrip, clock
-from services import confirmations, media, trips
+from services.adapters import media
+from services.sampling import confirmations, trips
 from services.texts import names
 from states import forms
 from states.conditions import WORKING_CONDITIONS

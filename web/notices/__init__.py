@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from models import Role, clock
-from services import notices, urgings
+from services.desk import urgings
+from services.notifying import notices
 from services.texts.refusals import say
 from web.access import me, role_required
 from web.db import db, uow

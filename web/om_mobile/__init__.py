@@ -11,8 +11,8 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 
 from models import OmSheet, User, clock
-from services import om_records
-from services.om_records import SheetLocked
+from services.om import om_records
+from services.om.om_records import SheetLocked
 from services.texts.refusals import say
 from states.om_sheets import sheet_tags
 from web import formview, oauth

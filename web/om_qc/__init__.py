@@ -6,7 +6,7 @@ from flask import Blueprint, abort, render_template, request
 from sqlalchemy.orm import selectinload
 
 from models import OmPlan, OmSheet, OmVisit, QcFinding, Role, clock
-from services import policy
+from services.core import policy
 from states.om_sheets import SHEETS
 from states.qc_limits import SEVERITY_NAMES, rule_title
 from web.access import me, role_required

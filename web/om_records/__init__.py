@@ -3,7 +3,7 @@ findings, the polluter's signed confirmation), each sheet's page and printable P
 visits and findings.
 
 Readers: the plan's O&M agency, the polluter's users of the site, the regulator of the district, the system
-administrator (services/policy.py); anyone else gets 404.
+administrator (services/core/policy.py); anyone else gets 404.
 """
 from __future__ import annotations
 
@@ -12,9 +12,11 @@ from datetime import date
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from models import OmConfirmation, OmSheet, OmVisit, Photo, Role, clock
-from services import om_pdf, om_records, policy
+from services.adapters import om_pdf
+from services.core import policy
 from services.findings import summary as findings_summary
 from services.findings.facts import Subject
+from services.om import om_records
 from services.texts.refusals import say
 from states.om_sheets import sheet_tags
 from states.qc_limits import rule_title

@@ -11,9 +11,11 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from sqlalchemy import select
 
 from models import Contract, Instrument, MonitoringPoint, OmPlan, OmReport, OmVisit, Role, clock
-from services import om_plans, om_reports, policy, uploads
-from services.om_plans import ItemDraft, PlanDraft, PlanRefused
-from services.om_reports import ReportDraft, ReportRefused
+from services.adapters import uploads
+from services.core import policy
+from services.om import om_plans, om_reports
+from services.om.om_plans import ItemDraft, PlanDraft, PlanRefused
+from services.om.om_reports import ReportDraft, ReportRefused
 from services.texts.refusals import say
 from states.om_frequencies import REPORT_KINDS
 from states.om_sheets import SHEETS

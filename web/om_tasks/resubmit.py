@@ -6,8 +6,9 @@ from flask import abort, flash, redirect, request, url_for
 from sqlalchemy import select
 
 from models import OmPlan, OmVisit
-from services import om_confirmations, policy
-from services.decisions import ConfirmationProblem
+from services.core import policy
+from services.field.decisions import ConfirmationProblem
+from services.om import om_confirmations
 from services.texts.refusals import say
 from web.access import me
 from web.db import db, uow

@@ -8,8 +8,10 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from models import Confirmation, ConfirmationStatus, Role, SamplingTrip, clock
-from services import confirmations, policy, polluter_accounts
-from services.polluter_accounts import AccountProblem
+from services.core import policy
+from services.sampling import confirmations
+from services.users import polluter_accounts
+from services.users.polluter_accounts import AccountProblem
 from states.trip import Step
 from web.access import get_or_404, me, role_required
 from web.db import db, uow

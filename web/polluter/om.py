@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import abort, redirect, render_template, request, url_for
 
 from models import Role, clock
-from services import om_confirmations
+from services.om import om_confirmations
 from web.access import me, role_required
 from web.db import db
 from web.mobile import decision, om_record

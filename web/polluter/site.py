@@ -7,8 +7,8 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 
 from models import Instrument, InstrumentKind, MonitoringPoint, Polluter, Role, clock
-from services import instruments
-from services.instruments import InstrumentRefused, Particulars
+from services.om import instruments
+from services.om.instruments import InstrumentRefused, Particulars
 from services.texts.refusals import say
 from states.instrument_form import ANALYTE_CLASSES, INSTRUMENT, KIND_NAMES, tags
 from web import formview
@@ -38,7 +38,7 @@ def site():
 @bp.get("/sites/<int:polluter_id>")
 @role_required(Role.POLLUTER_CONFIRMER, *instruments.READERS)
 def site_of(polluter_id: int):
-    """A site's register, read-only, for those who may read it (services/instruments.py)."""
+    """A site's register, read-only, for those who may read it (services/om/instruments.py)."""
     polluter = instruments.viewable_polluter(db(), me(), polluter_id)
     if polluter is None:
         abort(404)

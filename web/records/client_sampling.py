@@ -1,12 +1,13 @@
 """委托方采样记录 on the web: the client's sampling information and record sheets of an analysis-only task,
-uploaded by the agency before the report number (services/client_sampling.py)."""
+uploaded by the agency before the report number (services/sampling/client_sampling.py)."""
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 
 from models import MonitoringTask, Role, clock
-from services import client_sampling, uploads
-from services.records import RecordsProblem
+from services.adapters import uploads
+from services.field.records import RecordsProblem
+from services.sampling import client_sampling
 from web import formview
 from web.access import get_or_404, me, role_required
 from web.db import uow

@@ -1,12 +1,12 @@
 """实验室接收 on the trip's record page: the agency records when the samples reached the laboratory, their
-temperature on arrival and the receiver; samples past their holding time are flagged (services/lab_receipts.py)."""
+temperature on arrival and the receiver; samples past their holding time are flagged (services/sampling/lab_receipts.py)."""
 from __future__ import annotations
 
 from flask import flash, redirect, request, url_for
 
 from models import Role, SamplingTrip
-from services import lab_receipts
-from services.records import RecordsProblem
+from services.field.records import RecordsProblem
+from services.sampling import lab_receipts
 from web import formview
 from web.access import get_or_404, me, role_required
 from web.db import uow

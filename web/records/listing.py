@@ -9,8 +9,10 @@ from flask import Response, render_template, request
 from sqlalchemy import select
 
 from models import Agency, MonitoringTask, Polluter, clock
-from services import exports, policy, supervision
-from services.supervision import FilterError, TaskFilter, TripFilter
+from services.adapters import exports
+from services.core import policy
+from services.desk import supervision
+from services.desk.supervision import FilterError, TaskFilter, TripFilter
 from web.access import me
 from web.db import db
 from web.files import XLSX, send_generated

@@ -4,8 +4,9 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 
 from models import MonitoringTask, Role, clock
-from services import lab_receipts, receipts, uploads
-from services.records import RecordsProblem
+from services.adapters import uploads
+from services.field.records import RecordsProblem
+from services.sampling import lab_receipts, receipts
 from states.receipt import RECEIPT_CHECK, TAGS
 from web import formview
 from web.access import get_or_404, me, role_required

@@ -4,8 +4,9 @@ from __future__ import annotations
 from flask import flash, redirect, url_for
 
 from models import MonitoringTask, Role
-from services import reports, uploads
-from services.records import RecordsProblem
+from services.adapters import uploads
+from services.field.records import RecordsProblem
+from services.sampling import reports
 from web.access import get_or_404, me, role_required
 from web.db import uow
 from web.files import send_media

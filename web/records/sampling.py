@@ -7,10 +7,11 @@ from flask import abort, flash, redirect, render_template, url_for
 from sqlalchemy import select
 
 from models import MonitoringTask, Photo, Role, SamplingTrip, User, clock
-from services import lab_receipts, records, trips
+from services.field import records
+from services.field.records import RecordsProblem
 from services.findings import summary as findings_summary
 from services.findings.facts import Subject
-from services.records import RecordsProblem
+from services.sampling import lab_receipts, trips
 from states import forms
 from states.conditions import WORKING_CONDITIONS
 from web import formview

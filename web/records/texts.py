@@ -1,8 +1,8 @@
 """What the sampling-management, report and supervision pages say, in one place."""
 from __future__ import annotations
 
-from services import event_text
-from services.records import RecordsProblem
+from services.field import event_text
+from services.field.records import RecordsProblem
 from states.task import STATUS_NAMES
 from states.trip import STATE_NAMES
 
@@ -74,5 +74,5 @@ def visit_line(status) -> str:
 
 
 def event_line(event) -> str:
-    """What a trip event says, in words (services/event_text.py is the one place for them)."""
+    """What a trip event says, in words (services/field/event_text.py is the one place for them)."""
     return event_text.what(event.action, event.detail or {})

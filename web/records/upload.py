@@ -6,8 +6,8 @@ from collections.abc import Callable
 
 from flask import flash, redirect
 
-from services import uploads
-from services.records import RecordsProblem
+from services.adapters import uploads
+from services.field.records import RecordsProblem
 from web.files import read_upload
 from web.records import texts as T
 

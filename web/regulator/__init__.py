@@ -1,5 +1,5 @@
 """监管工作台: the regulator's view of the tasks, trips and O&M visits in its district, ranked by the risk of
-their findings (services/worklist.py), with filtered lists and Excel exports."""
+their findings (services/desk/worklist.py), with filtered lists and Excel exports."""
 from __future__ import annotations
 
 from datetime import date
@@ -7,9 +7,11 @@ from datetime import date
 from flask import Blueprint, render_template, request
 
 from models import Role, clock
-from services import audit, coverage, supervision, worklist
-from services.directory_file import frequency_text
-from services.worklist import WorkFilter
+from services.core import audit
+from services.desk import supervision, worklist
+from services.desk.worklist import WorkFilter
+from services.polluters import coverage
+from services.polluters.directory_file import frequency_text
 from web.access import me, role_required
 from web.db import db
 from web.records import texts as T

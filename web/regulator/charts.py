@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import render_template
 
-from services import finding_charts
+from services.desk import finding_charts
 from states.findings import BY_CODE
 from web.access import me, role_required
 from web.db import db

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import abort, render_template
 
 from models import Agency, clock
-from services import credit
+from services.filing import credit
 from web.access import get_or_404, me, role_required
 from web.credit import labels
 from web.db import db

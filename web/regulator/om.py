@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import render_template
 
 from models import clock
-from services import om_oversight
+from services.om import om_oversight
 from states.om_visit import STATE_NAMES
 from web.access import me, role_required
 from web.db import db

@@ -1,11 +1,11 @@
-"""按风险排序: the regulator's ranked work (services/worklist.py) with its filters and pages."""
+"""按风险排序: the regulator's ranked work (services/desk/worklist.py) with its filters and pages."""
 from __future__ import annotations
 
 from flask import render_template, request
 
-from services import supervision, worklist
-from services.supervision import FilterError
-from services.worklist import WorkFilter
+from services.desk import supervision, worklist
+from services.desk.supervision import FilterError
+from services.desk.worklist import WorkFilter
 from states.findings import RULES
 from web.access import me, role_required
 from web.db import db

@@ -6,8 +6,9 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from sqlalchemy import case
 
 from models import Filing, FilingState, Role
-from services import filings, policy
-from services.filings import FilingRefused
+from services.core import policy
+from services.filing import filings
+from services.filing.filings import FilingRefused
 from states import filing as machine
 from web.access import get_or_404, me, role_required
 from web.db import db

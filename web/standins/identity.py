@@ -1,6 +1,6 @@
 """法人一证通 played locally: the authorize page where the entity "logs in" (credit code and name, checked as the
 real provider's certificate would guarantee), the token endpoint and userinfo, over the protocol that
-services/identity.py speaks to the real one."""
+services/users/identity.py speaks to the real one."""
 from __future__ import annotations
 
 import json
@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request
 
-from services import identity
+from services.users import identity
 
 bp = Blueprint("fake_identity", __name__, url_prefix="/fake-identity", template_folder="templates")
 PREFIX = "fake-identity:"

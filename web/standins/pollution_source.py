@@ -1,5 +1,5 @@
 """污染源综合管理信息系统 played locally: a page to open accounts in it (as the city would have done long
-before EMSS) and the verify endpoint services/pollution_source.py calls."""
+before EMSS) and the verify endpoint services/users/pollution_source.py calls."""
 from __future__ import annotations
 
 import json
@@ -7,7 +7,7 @@ import json
 from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, url_for
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from services import pollution_source
+from services.users import pollution_source
 from states.forms import normalise
 
 bp = Blueprint("fake_pollution_source", __name__, url_prefix="/fake-pollution-source", template_folder="templates")

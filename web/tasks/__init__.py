@@ -7,10 +7,10 @@ from datetime import date
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from models import MonitoringTask, Role, TaskStatus, clock
-from services import filings
-from services import tasks as task_service
-from services.contracts import linkable
-from services.tasks import Application, TaskFilter, TaskRefused
+from services.filing import filings
+from services.sampling import tasks as task_service
+from services.sampling.contracts import linkable
+from services.sampling.tasks import Application, TaskFilter, TaskRefused
 from services.texts.refusals import SENTENCES, say
 from states.task import STATUS_NAMES, TRANSITIONS
 from web.access import get_or_404, me, role_required

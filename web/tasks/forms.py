@@ -17,7 +17,7 @@ from wtforms.meta import DefaultMeta
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from services.tasks import CATEGORIES
+from services.sampling.tasks import CATEGORIES
 from services.texts.names import KIND_NAMES
 
 

@@ -7,10 +7,11 @@ import re
 from flask import abort, flash, redirect, render_template, request, url_for
 
 from models import MonitoringTask, TaskStatus, clock
-from services import filings, scheduling
-from services import tasks as task_service
-from services.scheduling import ScheduleRefused, VisitRequest
-from services.tasks import NewPoint, PlanLine, TaskRefused
+from services.filing import filings
+from services.sampling import scheduling
+from services.sampling import tasks as task_service
+from services.sampling.scheduling import ScheduleRefused, VisitRequest
+from services.sampling.tasks import NewPoint, PlanLine, TaskRefused
 from services.texts.refusals import say
 from web.access import get_or_404, me, role_required
 from web.db import db, uow

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from models import TaskEvent
-from services import event_text
+from services.field import event_text
 from states.task import STATUS_NAMES
 
 YES_NO = {True: "是", False: "否"}
@@ -38,5 +38,5 @@ def status_name(status) -> str:
 
 
 def event_line(record: TaskEvent) -> str:
-    """What a task event says, in words (services/event_text.py is the one place for them)."""
+    """What a task event says, in words (services/field/event_text.py is the one place for them)."""
     return event_text.what(record.action, record.detail or {})

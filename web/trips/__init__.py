@@ -7,8 +7,9 @@ from datetime import datetime
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from models import ConfirmationStatus, Role, SamplingTrip, clock
-from services import confirmations, corrections, event_text, trips
-from services.corrections import CorrectionProblem
+from services.field import corrections, event_text
+from services.field.corrections import CorrectionProblem
+from services.sampling import confirmations, trips
 from services.texts import names
 from services.texts.refusals import say
 from states.conditions import WORKING_CONDITIONS

@@ -1,0 +1,1 @@
+"""Pure adapters: photos, media, uploads, exports and spreadsheets, geometry, PDFs, signatures."""

@@ -1,0 +1,1 @@
+"""Development only: scenarios and the demo world."""

@@ -1,0 +1,1 @@
+"""The field-work core shared by sampling trips and O&M visits: check-ins, decisions, corrections, evidence, records and their event texts."""

@@ -1,0 +1,1 @@
+"""Filing (备案/二审), certificates and credit."""

@@ -1,0 +1,1 @@
+"""Telling people: notices, outbound messages, reminders, rejections, the help centre."""

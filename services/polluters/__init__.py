@@ -1,0 +1,1 @@
+"""The polluter directory (名录库), its import and coverage."""

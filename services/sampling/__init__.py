@@ -1,0 +1,1 @@
+"""Sampling (采样): tasks, schedules, trips, the polluter's confirmations, receipts, reports, contracts."""

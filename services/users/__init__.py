@@ -1,0 +1,1 @@
+"""Accounts of every role, sign-in, registration, external identities and API tokens."""

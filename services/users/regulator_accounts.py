@@ -1,0 +1,83 @@
+"""管理部门账号: the system administrator opens regulator accounts with their scope (监管范围) — the whole city
+(市生态环境局 / 市环境监测中心 / 市环境执法总队), a district (区生态环境局), or an industrial park
+(园区管委会: a named set of polluters, `Park`) — and keeps the parks' lists of polluters."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models import Park, Polluter, Role, User
+from services.core.policy import DISTRICT, PARK, SCOPES
+from services.filing.filings import FormInvalid
+from services.users import account_log, accounts
+from states.filing_forms import DISTRICTS
+
+TEXTS = {
+    "scope": "请选择监管范围：全市、区或园区。",
+    "district": "监管范围为区时，请选择所在区。",
+    "park": "监管范围为园区时，请选择园区。",
+    "park_name": "请填写园区名称（不超过 100 个字）。",
+    "park_taken": "已有同名园区。",
+    "park_codes": "以下统一社会信用代码不在名录库中：{codes}",
+    "park_empty": "请至少填写一家园区内排污单位的统一社会信用代码。",
+}
+
+
+def open_regulator(db: Session, actor: User, raw: Mapping[str, str]) -> User:
+    """A regulator account with its scope; the holder changes the initial password at first sign-in."""
+    scope = _scope(db, raw)
+    return accounts.create(db, actor, raw.get("username", ""), raw.get("password", ""),
+                           display_name=raw.get("display_name", ""), role=Role.REGULATOR, **scope)
+
+
+def change_scope(db: Session, actor: User, user: User, raw: Mapping[str, str]) -> None:
+    """A regulator's new scope; logged with the old and the new one."""
+    scope = _scope(db, raw)
+    before = {"scope": user.scope, "district": user.district, "park_id": user.park_id}
+    for key, value in scope.items():
+        setattr(user, key, value)
+    account_log.record(db, actor, user, "edited", before=before, after=scope)
+
+
+def _scope(db: Session, raw: Mapping[str, str]) -> dict:
+    """{scope, district, park_id} from the form, only the one that fits the scope set. Raises FormInvalid."""
+    scope, district, park = raw.get("scope", ""), raw.get("district", ""), raw.get("park_id", "")
+    if scope not in SCOPES:
+        raise FormInvalid({"scope": TEXTS["scope"]})
+    if scope == DISTRICT and district not in DISTRICTS:
+        raise FormInvalid({"district": TEXTS["district"]})
+    if scope == PARK and not (park.isdigit() and db.get(Park, int(park)) is not None):
+        raise FormInvalid({"park_id": TEXTS["park"]})
+    return {"scope": scope, "district": district if scope == DISTRICT else None,
+            "park_id": int(park) if scope == PARK else None}
+
+
+def parks(db: Session) -> list[Park]:
+    return list(db.scalars(select(Park).order_by(Park.name)))
+
+
+def save_park(db: Session, park: Park | None, name: str, credit_codes: str) -> Park:
+    """Create or correct a park: its name and its polluters, by credit code (one per line, or separated by
+    commas or spaces). Raises FormInvalid naming the codes the directory does not have."""
+    name = (name or "").strip()
+    codes = sorted({c.strip().upper() for c in credit_codes.replace(",", " ").replace("，", " ").split() if c})
+    errors = {}
+    if not name or len(name) > 100:
+        errors["name"] = TEXTS["park_name"]
+    elif db.scalar(select(Park.id).where(Park.name == name, Park.id != (park.id if park else -1))) is not None:
+        errors["name"] = TEXTS["park_taken"]
+    members = list(db.scalars(select(Polluter).where(Polluter.credit_code.in_(codes)))) if codes else []
+    missing = sorted(set(codes) - {p.credit_code for p in members})
+    if missing:
+        errors["credit_codes"] = TEXTS["park_codes"].format(codes="、".join(missing))
+    elif not codes:
+        errors["credit_codes"] = TEXTS["park_empty"]
+    if errors:
+        raise FormInvalid(errors)
+    park = park or Park(name=name)
+    park.name, park.polluters = name, members
+    db.add(park)
+    db.flush()
+    return park
