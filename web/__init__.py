@@ -9,7 +9,7 @@ from web.ids import IdConverter
 # one blueprint per area; each module's `bp`
 AREAS = ("web.pages", "web.auth", "web.agency", "web.filing", "web.review", "web.contracts", "web.tasks",
          "web.records", "web.trips", "web.polluter", "web.mobile", "web.regulator", "web.admin",
-         "web.credit", "web.om_qc", "web.om_tasks", "web.om_records", "web.om_mobile", "web.directory", "web.help",
+         "web.credit", "web.om", "web.om_mobile", "web.directory", "web.help",
          "web.inspections", "web.notices", "web.api", "web.evidence", "web.account")
 MAX_UPLOAD = 25 * 1024 * 1024
 

@@ -16,9 +16,9 @@ NAV = {
     "polluter_confirmer": [("polluter.home", "待确认采样行程"), ("polluter.account", "账户与微信绑定"),
                            ("polluter.site", "污染源基本信息")],
     "regulator": [("regulator.home", "监管工作台"), ("review.index", "备案审核"), ("regulator.tasks", "任务监管"),
-                  ("om_records.visits", "运维记录"), ("regulator.om_oversight_page", "运维监管"),
+                  ("om.visits", "运维记录"), ("regulator.om_oversight_page", "运维监管"),
                   ("regulator.credit_agencies", "运维信用评价"),
-                  ("om_qc.index", "运维质控"), ("regulator.coverage_page", "覆盖情况"),
+                  ("om.qc_findings", "运维质控"), ("regulator.coverage_page", "覆盖情况"),
                   ("inspections.draws", "双随机抽查"), ("inspections.inspection_list", "检查记录"),
                   ("notices.urging_desk", "督促")],
     "system_admin": [("admin.home", "系统管理"), ("admin.accounts_page", "账号管理"), ("admin.parks", "园区"),
@@ -28,8 +28,8 @@ NAV = {
 NAV["polluter_confirmer"] = [*NAV["polluter_confirmer"], ("polluter.om_visits", "污染源运维")]  # 业务管理 → 污染源运维
 
 # added for the administrator of an O&M agency (运维机构, 自主检测&运维排污企业)
-OM_AGENCY_NAV = [("om_tasks.plans", "运维计划"), ("om_tasks.visits", "现场运维任务"), ("om_records.visits", "运维记录"),
-                 ("om_tasks.reports", "比对校验报告"), ("credit.index", "信用评价信息"), ("om_qc.index", "质控发现")]
+OM_AGENCY_NAV = [("om.plans", "运维计划"), ("om.tasks", "现场运维任务"), ("om.visits", "运维记录"),
+                 ("om.reports", "比对校验报告"), ("credit.index", "信用评价信息"), ("om.qc_findings", "质控发现")]
 OM_AGENCY_KINDS = ("om", "self_monitoring_om")
 MONITORING_ONLY = ("tasks.index", "records.trips")
 

@@ -29,7 +29,7 @@ def test_a_state_without_a_label_is_refused_when_the_machine_is_declared():
 
 
 def test_the_om_visit_reads_the_same_in_chat_on_the_phone_and_on_the_desk():
-    from web.om_tasks import visit_state
+    from web.om.plans import visit_state
 
     assert visit_state("awaiting_confirmation") == om_visit.STATE_NAMES["awaiting_confirmation"] == "待排污单位签名确认"
     assert visit_state("new") == "未开始" and visit_state("sheet_form") == "现场运维中"

@@ -36,7 +36,7 @@ def trip(trip_id: int):
 @role_required(*READERS)
 def om_visit(visit_id: int):
     found = evidence.of_om_visit(db(), me(), get_or_404(OmVisit, visit_id))
-    return _page(found, url_for(".om_visit_pdf", visit_id=visit_id), url_for("om_records.visit", visit_id=visit_id))
+    return _page(found, url_for(".om_visit_pdf", visit_id=visit_id), url_for("om.visit", visit_id=visit_id))
 
 
 @bp.get("/trips/<int:trip_id>.pdf")
@@ -66,5 +66,5 @@ def _pdf(found: evidence.Evidence, name: str):
 def photo_url(photo: Photo, variant: str = "thumb") -> str:
     """The photo's picture, through the page that checks the reader's scope for its kind of record."""
     if photo.om_visit_id:
-        return url_for("om_records.photo", photo_id=photo.id, variant=variant)
+        return url_for("om.photo", photo_id=photo.id, variant=variant)
     return url_for("records.photo", photo_id=photo.id, variant=variant)

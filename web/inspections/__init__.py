@@ -192,7 +192,7 @@ def _describe(row) -> dict:
     if isinstance(row, OmVisit):
         return {"label": f"现场运维 {row.ref or row.id}", "day": row.due_on.isoformat(),
                 "polluter": row.plan.polluter.name, "agency": row.plan.agency.name,
-                "link": url_for("om_records.visit", visit_id=row.id), "kind": "om_visit", "id": row.id}
+                "link": url_for("om.visit", visit_id=row.id), "kind": "om_visit", "id": row.id}
     kind = "agency" if isinstance(row, Agency) else "polluter"
     return {"label": row.name, "day": "", "polluter": row.name if kind == "polluter" else "",
             "agency": row.name if kind == "agency" else "", "link": "", "kind": kind, "id": row.id}

@@ -7,7 +7,7 @@ from datetime import date
 from functools import wraps
 from pathlib import Path
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from models import Contract, Instrument, MonitoringPoint, OmPlan, OmReport, OmVisit, Role, clock
@@ -20,12 +20,12 @@ from services.texts.refusals import say
 from states.om_frequencies import REPORT_KINDS
 from states.om_sheets import SHEETS
 from states.om_visit import ACTIVE, STATE_NAMES, Step
+from web.om import bp
 from web.access import get_or_404, me, role_required
 from web.db import db, uow
 from web.files import read_upload, send_media
 from web.ids import record_id
 
-bp = Blueprint("om_tasks", __name__, url_prefix="/om", template_folder="templates")
 
 SHOWS = {"open": "待完成", "overdue": "逾期未完成", "all": "全部"}
 IN_PROGRESS = "现场运维中"
@@ -58,7 +58,7 @@ def plans():
     late = {p.id: sum(om_plans.is_overdue(v, today) for v in p.visits) for p in rows}
     upcoming = {p.id: next((v.due_on for v in p.visits if v.due_on >= today and v.state == "new"), None)
                 for p in rows}
-    return render_template("om_tasks/plans.html", rows=rows, late=late, upcoming=upcoming)
+    return render_template("om/plans.html", rows=rows, late=late, upcoming=upcoming)
 
 
 @bp.route("/plans/new", methods=["GET", "POST"])
@@ -66,7 +66,7 @@ def plans():
 def new_plan():
     contract_id = request.values.get("contract_id", type=record_id)
     if contract_id is None:
-        return render_template("om_tasks/contract_pick.html",
+        return render_template("om/contract_pick.html",
                                contracts=om_plans.contracts_for_plans(db(), me().agency_id))
     contract = get_or_404(Contract, contract_id)
     return _plan_form(contract, None)
@@ -78,7 +78,7 @@ def plan(plan_id: int):
     row = get_or_404(OmPlan, plan_id)
     items = {i.id: i for i in row.items}
     clauses = {i.id: i.clause or om_plans.standard(i.point, i.instrument, i.sheet).clause for i in row.items}
-    return render_template("om_tasks/plan.html", plan=row, items=items, clauses=clauses, today=clock.today(),
+    return render_template("om/plan.html", plan=row, items=items, clauses=clauses, today=clock.today(),
                            sheets=SHEETS, state_name=visit_state, is_overdue=om_plans.is_overdue)
 
 
@@ -96,7 +96,7 @@ def generate(plan_id: int):
     created = om_plans.generate(db(), row)
     flash(f"已生成 {len(created)} 个现场运维任务（未来 {om_plans.HORIZON_DAYS} 天）。" if created
           else "未来的现场运维任务均已生成，没有新增。", "success")
-    return redirect(url_for("om_tasks.plan", plan_id=row.id))
+    return redirect(url_for("om.plan", plan_id=row.id))
 
 
 def _plan_form(contract: Contract, plan: OmPlan | None):
@@ -113,7 +113,7 @@ def _plan_form(contract: Contract, plan: OmPlan | None):
             flash(say(refused), "error")
             return _render_plan_form(contract, plan, rows, 400)
         flash(f"运维计划“{saved.name}”已保存，现场运维任务已生成到 {om_plans.HORIZON_DAYS} 天后。", "success")
-        return redirect(url_for("om_tasks.plan", plan_id=saved.id))
+        return redirect(url_for("om.plan", plan_id=saved.id))
     return _render_plan_form(contract, plan, rows, 200)
 
 
@@ -149,7 +149,7 @@ def _render_plan_form(contract: Contract, plan: OmPlan | None, rows, status: int
     crew_ids = {int(x) for x in request.form.getlist("crew")} if posted else {u.id for u in (plan.crew if plan else [])}
     equipment_ids = ({int(x) for x in request.form.getlist("equipment")} if posted
                      else {e.id for e in (plan.equipment if plan else [])})
-    return render_template("om_tasks/plan_form.html", contract=contract, plan=plan, grid=grid, values=values,
+    return render_template("om/plan_form.html", contract=contract, plan=plan, grid=grid, values=values,
                            sheets=SHEETS, crew=om_plans.crew_of(session, me().agency_id), crew_ids=crew_ids,
                            equipment=om_plans.equipment_of(session, me().agency_id),
                            equipment_ids=equipment_ids), status
@@ -191,7 +191,7 @@ def _ids(raw: list[str]) -> list[int]:
 
 @bp.get("/tasks")
 @om_admin
-def visits():
+def tasks():
     show = request.args.get("show", "open")
     if show not in SHOWS:
         show = "open"
@@ -204,7 +204,7 @@ def visits():
     if show == "overdue":
         rows = [v for v in rows if om_plans.is_overdue(v, today)]
     items = {v.id: om_plans.planned_items(session, v) for v in rows}
-    return render_template("om_tasks/visits.html", rows=rows, items=items, show=show, shows=SHOWS, today=today,
+    return render_template("om/tasks.html", rows=rows, items=items, show=show, shows=SHOWS, today=today,
                            sheets=SHEETS, state_name=visit_state, is_overdue=om_plans.is_overdue)
 
 
@@ -213,7 +213,7 @@ def visits():
 @bp.get("/reports")
 @om_admin
 def reports():
-    return render_template("om_tasks/reports.html", overview=om_reports.overview(db(), me().agency_id),
+    return render_template("om/reports.html", overview=om_reports.overview(db(), me().agency_id),
                            today=clock.today())
 
 
@@ -234,8 +234,8 @@ def point_reports(point_id: int):
             status = 400
         else:
             flash("报告已上传。", "success")
-            return redirect(url_for("om_tasks.point_reports", point_id=point.id))
-    return render_template("om_tasks/point_reports.html", point=point,
+            return redirect(url_for("om.point_reports", point_id=point.id))
+    return render_template("om/point_reports.html", point=point,
                            dues=om_reports.dues(session, me().agency_id, point),
                            reports=om_reports.reports_of(session, me().agency_id, point),
                            instruments=om_reports.instruments_of(session, point), kinds=REPORT_KINDS,
@@ -257,5 +257,3 @@ def report_file(report_id: int, part: str):
     path = report.file_path if part == "file" else report.raw_path
     name = report.report_no + ("" if part == "file" else "-原始记录") + Path(path or "").suffix
     return send_media(path, name, evidence=part == "raw")
-
-from web.om_tasks import resubmit  # noqa: E402,F401  (重新提交 after the polluter rejected a visit)

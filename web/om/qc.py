@@ -2,17 +2,17 @@
 a regulator its district's — newest first, filtered by severity."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request
+from flask import abort, render_template, request
 from sqlalchemy.orm import selectinload
 
 from models import OmPlan, OmSheet, OmVisit, QcFinding, Role, clock
 from services.core import policy
 from states.om_sheets import SHEETS
 from states.qc_limits import SEVERITY_NAMES, rule_title
+from web.om import bp
 from web.access import me, role_required
 from web.db import db
 
-bp = Blueprint("om_qc", __name__, url_prefix="/om/findings", template_folder="templates")
 READERS = (Role.AGENCY_ADMIN, Role.REGULATOR, Role.SYSTEM_ADMIN)
 SHOWN = 500  # the newest findings listed; older ones stay on their visits
 
@@ -27,9 +27,9 @@ def _context(**extra) -> dict:
     return dict(SEVERITY_NAMES=SEVERITY_NAMES, rule_title=rule_title, SHEETS=SHEETS, fmt=clock.fmt, **extra)
 
 
-@bp.get("/")
+@bp.get("/findings/")
 @role_required(*READERS)
-def index():
+def qc_findings():
     severity = request.args.get("severity", "")
     query = policy.scoped(me(), QcFinding).options(*_loaded())
     if severity in SEVERITY_NAMES:
@@ -37,13 +37,13 @@ def index():
     else:
         severity = ""
     rows = db().scalars(query.order_by(QcFinding.created_at.desc(), QcFinding.id.desc()).limit(SHOWN)).all()
-    return render_template("om_qc/findings.html", **_context(rows=rows, severity=severity, user=me()))
+    return render_template("om/qc_findings.html", **_context(rows=rows, severity=severity, user=me()))
 
 
-@bp.get("/<int:finding_id>")
+@bp.get("/findings/<int:finding_id>")
 @role_required(*READERS)
-def view(finding_id: int):
+def qc_finding(finding_id: int):
     finding = db().scalar(policy.scoped(me(), QcFinding).options(*_loaded()).where(QcFinding.id == finding_id))
     if finding is None:
         abort(404)
-    return render_template("om_qc/finding.html", **_context(f=finding))
+    return render_template("om/qc_finding.html", **_context(f=finding))

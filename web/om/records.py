@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 
 from models import OmConfirmation, OmSheet, OmVisit, Photo, Role, clock
 from services.adapters import om_pdf
@@ -21,13 +21,13 @@ from services.texts.refusals import say
 from states.om_sheets import sheet_tags
 from states.qc_limits import rule_title
 from web import formview
+from web.om import bp
 from web.access import get_or_404, me, role_required
 from web.db import db, uow
 from web.files import media_root, send_generated, send_media
-from web.om_records import texts as T
+from web.om import texts as T
 from web.records.listing import xlsx
 
-bp = Blueprint("om_records", __name__, url_prefix="/om", template_folder="templates")
 
 READERS = (Role.AGENCY_ADMIN, Role.POLLUTER_CONFIRMER, Role.REGULATOR, Role.SYSTEM_ADMIN)
 EXPORTERS = (Role.AGENCY_ADMIN, Role.REGULATOR, Role.SYSTEM_ADMIN)
@@ -41,7 +41,7 @@ VARIANTS = {"thumb": "thumbnail_path", "watermarked": "watermarked_path"}
 def visits():
     period, error = _period()
     rows = _visits(period) if error is None else []
-    return render_template("om_records/visits.html", visits=rows, args=request.args, error=error, T=T,
+    return render_template("om/visits.html", visits=rows, args=request.args, error=error, T=T,
                            fmt=clock.fmt, may_export=me().role in EXPORTERS), 400 if error else 200
 
 
@@ -122,7 +122,7 @@ def _finding_cells(visit: OmVisit, finding) -> list:
 def visit(visit_id: int):
     found = get_or_404(OmVisit, visit_id)
     photos = om_records.photos(db(), found)
-    return render_template("om_records/visit.html", visit=found, check_ins=om_records.check_ins(db(), found),
+    return render_template("om/visit.html", visit=found, check_ins=om_records.check_ins(db(), found),
                            sheets=[_sheet_view(s, [p for p in photos if p.om_sheet_id == s.id]) for s in found.sheets],
                            visit_photos=[p for p in photos if p.om_sheet_id is None],
                            unfinished_photos=om_records.unfinished_photos(db(), found),
@@ -135,7 +135,7 @@ def visit(visit_id: int):
 @role_required(*READERS)
 def sheet(sheet_id: int):
     found = get_or_404(OmSheet, sheet_id)
-    return render_template("om_records/sheet.html", visit=found.visit,
+    return render_template("om/sheet.html", visit=found.visit,
                            sheet=_sheet_view(found, om_records.photos(db(), found.visit, found)),
                            confirmation=om_records.confirmation(found.visit), T=T, fmt=clock.fmt)
 
@@ -163,7 +163,7 @@ def correct(sheet_id: int):
 
 def _correction(found: OmSheet, form, tags, typed=None, errors=None, notice: str | None = None, status: int = 200):
     fields = formview.widgets(form, tags, om_records.answers(found), typed=typed, errors=errors)
-    return render_template("om_records/correct.html", sheet=found, visit=found.visit, title=form.title,
+    return render_template("om/correct.html", sheet=found, visit=found.visit, title=form.title,
                            fields=fields, notice=notice,
                            editable=om_records.correctable(found.visit)), status
 

@@ -12,7 +12,8 @@ from services.om import om_confirmations
 from services.texts.refusals import say
 from web.access import me
 from web.db import db, uow
-from web.om_tasks import bp, om_admin
+from web.om import bp
+from web.om.plans import om_admin
 
 RESUBMITTED = "已重新提交排污单位签名确认，排污单位已绑定微信的账号将收到新的模板消息。"
 
