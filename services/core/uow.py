@@ -65,10 +65,15 @@ class UnitOfWork:
 @contextmanager
 def use_case(session: Session):
     """One use case on `session`: commits (through its unit of work, so queued jobs follow) when the outermost
-    use case ends without an exception."""
+    use case ends without an exception; when it ends with one (a refusal), its half-made changes are rolled back
+    there and then, so the view that shows the refusal reads what is recorded and commits nothing itself."""
     session.info["use_cases"] = session.info.get("use_cases", 0) + 1
     try:
         yield
+    except BaseException:
+        if session.info["use_cases"] == 1:
+            session.rollback()
+        raise
     finally:
         session.info["use_cases"] -= 1
     if session.info["use_cases"] == 0:

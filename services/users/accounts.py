@@ -13,6 +13,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from models import User, WechatBinding
 from services.filing.filings import FormInvalid
 from services.users import account_log
+from services.core.uow import transaction
 
 USERNAME = re.compile(r"^[A-Za-z0-9_.-]{3,32}$")
 MIN_PASSWORD = 8
@@ -123,6 +124,7 @@ def end_sessions(user: User) -> None:
     user.session_epoch = (user.session_epoch or 0) + 1
 
 
+@transaction
 def unbind_wechat(db: Session, actor: User, user: User) -> bool:
     """解除微信绑定 from the web side: the WeChat user no longer acts for the account; logged."""
     if user.binding is None:
@@ -134,6 +136,7 @@ def unbind_wechat(db: Session, actor: User, user: User) -> bool:
     return True
 
 
+@transaction
 def deactivate(db: Session, actor: User, user: User) -> None:
     """停用: the account can no longer sign in, its WeChat is unbound and its open web sessions end, at once."""
     if not user.active:
@@ -144,6 +147,7 @@ def deactivate(db: Session, actor: User, user: User) -> None:
     account_log.record(db, actor, user, "deactivated")
 
 
+@transaction
 def reactivate(db: Session, actor: User, user: User) -> None:
     if user.active:
         return
@@ -151,6 +155,7 @@ def reactivate(db: Session, actor: User, user: User) -> None:
     account_log.record(db, actor, user, "reactivated")
 
 
+@transaction
 def change_password(db: Session, user: User, new: str, repeated: str) -> None:
     """The holder, whose current password the caller has checked (services/users/signin.py, so wrong guesses count
     toward the lock), changes it (also the forced change at first sign-in): every web session ends, the

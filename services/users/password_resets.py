@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from models import PasswordReset, User, clock
 from services.filing.filings import FormInvalid
 from services.users import account_log, accounts
+from services.core.uow import transaction
 
 LINK_HOURS = 24
 
@@ -24,6 +25,7 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+@transaction
 def issue(db: Session, actor: User, user: User) -> str:
     """A new link's token (earlier unused links of the account stop working); logged."""
     db.execute(update(PasswordReset).where(PasswordReset.user_id == user.id, PasswordReset.used_at.is_(None))
@@ -46,6 +48,7 @@ def usable(db: Session, token: str) -> PasswordReset | None:
     return link
 
 
+@transaction
 def redeem(db: Session, link: PasswordReset, new: str, repeated: str) -> User:
     """Set the new password through the link, which is then used up. Raises FormInvalid."""
     errors = accounts.new_password_problems(new, repeated)

@@ -87,6 +87,7 @@ class FirstAccountExists(Exception):
     """The polluter already has an account; its holder manages the colleagues' accounts."""
 
 
+@transaction
 def open_first(db: Session, actor: User, polluter: Polluter, raw) -> User:
     """The polluter's first account, opened by the system administrator from the directory: its holder
     (usually 环保负责人) confirms and manages the polluter's other accounts. Raises FirstAccountExists or

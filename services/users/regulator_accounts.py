@@ -13,6 +13,7 @@ from services.core.policy import DISTRICT, PARK, SCOPES
 from services.filing.filings import FormInvalid
 from services.users import account_log, accounts
 from states.filing_forms import DISTRICTS
+from services.core.uow import transaction
 
 TEXTS = {
     "scope": "请选择监管范围：全市、区或园区。",
@@ -25,6 +26,7 @@ TEXTS = {
 }
 
 
+@transaction
 def open_regulator(db: Session, actor: User, raw: Mapping[str, str]) -> User:
     """A regulator account with its scope; the holder changes the initial password at first sign-in."""
     scope = _scope(db, raw)
@@ -32,6 +34,7 @@ def open_regulator(db: Session, actor: User, raw: Mapping[str, str]) -> User:
                            display_name=raw.get("display_name", ""), role=Role.REGULATOR, **scope)
 
 
+@transaction
 def change_scope(db: Session, actor: User, user: User, raw: Mapping[str, str]) -> None:
     """A regulator's new scope; logged with the old and the new one."""
     scope = _scope(db, raw)
@@ -58,6 +61,7 @@ def parks(db: Session) -> list[Park]:
     return list(db.scalars(select(Park).order_by(Park.name)))
 
 
+@transaction
 def save_park(db: Session, park: Park | None, name: str, credit_codes: str) -> Park:
     """Create or correct a park: its name and its polluters, by credit code (one per line, or separated by
     commas or spaces). Raises FormInvalid naming the codes the directory does not have."""

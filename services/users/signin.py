@@ -16,6 +16,7 @@ from werkzeug.security import check_password_hash
 
 from models import User, clock
 from services.users import pollution_source
+from services.core.uow import transaction
 
 LOCK_SECONDS = 15 * 60
 ACCOUNT_ATTEMPTS = 5
@@ -83,6 +84,7 @@ class NotInDirectory(Exception):
                          "请联系所在区管理部门。")
 
 
+@transaction
 def sign_in(db: Session, redis, username: str, password: str, source: Source,
             elsewhere: pollution_source.PollutionSourceSystem | None = None) -> User:
     """The active user with this name and password: a local account, or (with `elsewhere`) a polluter's account

@@ -77,6 +77,7 @@ def open_account(db: Session, actor: User, staff: Staff, raw: Mapping[str, str])
     return user
 
 
+@transaction
 def change_role(db: Session, actor: User, staff: Staff, raw: Mapping[str, str]) -> None:
     """Give the person's account another role, checked as when it was opened; logged."""
     role = _role(staff, raw.get("role", ""))
@@ -87,6 +88,7 @@ def change_role(db: Session, actor: User, staff: Staff, raw: Mapping[str, str]) 
         user.role = role
 
 
+@transaction
 def reactivate(db: Session, actor: User, staff: Staff) -> None:
     """Re-enable a deactivated account, only while its holder is still filed (and certified) for the role."""
     _check_filed(db, staff, staff.user.role)

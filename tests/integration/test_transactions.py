@@ -60,6 +60,18 @@ def test_a_refused_use_case_keeps_nothing_of_what_its_inner_use_cases_did(runtim
     assert stored(runtime, "o-refused") == 0
 
 
+def test_a_refusal_leaves_nothing_pending_for_the_view_that_shows_it(runtime):
+    """The page that says no reads what is recorded: the refused use case's half-made rows are gone at once, not
+    flushed by the page's next query and not waiting for a rollback the view would have to remember."""
+    with UnitOfWork(runtime) as uow:
+        with pytest.raises(Refused):
+            note_twice(uow, "o-page", refuse_after=True)
+        assert not uow.session.new and uow.session.scalar(
+            select(func.count(OutboundMessage.id)).where(OutboundMessage.openid == "o-page")) == 0
+        note(uow, "o-page-next")  # the next use case of the same request commits only its own work
+    assert stored(runtime, "o-page") == 0 and stored(runtime, "o-page-next") == 1
+
+
 def test_a_chat_turn_is_one_use_case_however_many_it_calls(runtime):
     with UnitOfWork(runtime) as uow:
         counted = commits_of(uow)

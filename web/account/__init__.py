@@ -9,7 +9,7 @@ from models import clock
 from services.filing.filings import FormInvalid
 from services.users import account_log, accounts, password_resets, signin
 from web.access import Principal, me
-from web.db import db, uow
+from web.db import db
 
 bp = Blueprint("account", __name__, template_folder="templates")
 
@@ -35,9 +35,7 @@ def password():
             raise FormInvalid({"current": wrong, **accounts.new_password_problems(new, repeated)})
         accounts.change_password(db(), user, new, repeated)
     except FormInvalid as invalid:
-        db().rollback()
         return render_template("account/password.html", user=me(), errors=invalid.errors), status
-    uow().commit()
     login_user(Principal.of(user))  # this session goes on under the new epoch; the others have ended
     flash("密码已修改。其他设备上的登录已退出。", "success")
     return redirect(url_for("account.home"))
@@ -61,7 +59,6 @@ def _check_current(user, current: str) -> tuple[str | None, int]:
 def unbind():
     """解除微信绑定 from the web side (e.g. the phone was lost)."""
     if accounts.unbind_wechat(db(), me(), me()):
-        uow().commit()
         flash("已解除微信绑定。如需再次使用公众号，请在“我的信息 → 账户信息”中重新绑定。", "success")
     else:
         flash("本账号尚未绑定微信。", "error")
@@ -79,8 +76,6 @@ def reset(token: str):
     try:
         password_resets.redeem(db(), link, request.form.get("new", ""), request.form.get("repeated", ""))
     except FormInvalid as invalid:
-        db().rollback()
         return render_template("account/reset.html", user=link.user, errors=invalid.errors), 400
-    uow().commit()
     flash("新密码已设置，请用新密码登录。", "success")
     return redirect(url_for("auth.login"))

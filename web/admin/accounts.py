@@ -13,7 +13,7 @@ from services.users import account_log, accounts, password_resets, polluter_acco
 from states.filing_forms import DISTRICTS
 from web.access import me, role_required
 from web.admin import bp
-from web.db import db, uow
+from web.db import db
 
 ADMIN = Role.SYSTEM_ADMIN
 NO_STORE = {"Cache-Control": "no-store"}  # the one-time link is shown once: no copy in a cache
@@ -39,9 +39,7 @@ def new_regulator():
     try:
         user = regulator_accounts.open_regulator(db(), me(), request.form)
     except FormInvalid as invalid:
-        db().rollback()
         return _regulator_form(None, request.form, invalid.errors, 400)
-    uow().commit()
     flash(f"已开通管理部门账号 {user.username}（监管范围：{scope_label(user)}），首次登录须修改初始密码。", "success")
     return redirect(url_for("admin.accounts_page"), code=303)
 
@@ -58,9 +56,7 @@ def regulator_scope(user_id: int):
     try:
         regulator_accounts.change_scope(db(), me(), user, request.form)
     except FormInvalid as invalid:
-        db().rollback()
         return _regulator_form(_account(user_id), request.form, invalid.errors, 400)
-    uow().commit()
     flash(f"{user.display_name} 的监管范围已改为：{scope_label(user)}。", "success")
     return redirect(url_for("admin.accounts_page"), code=303)
 
@@ -71,7 +67,6 @@ def reset_password(user_id: int):
     """A one-time link, shown on this page only: the administrator hands it to the holder."""
     user = _account(user_id)
     token = password_resets.issue(db(), me(), user)
-    uow().commit()
     page = render_template("admin/reset_link.html", user=user, hours=password_resets.LINK_HOURS,
                            link=url_for("account.reset", token=token, _external=True))
     return page, 200, NO_STORE
@@ -86,7 +81,6 @@ def change_account(user_id: int, change: str):
         return redirect(url_for("admin.accounts_page"), code=303)
     {"deactivate": accounts.deactivate, "reactivate": accounts.reactivate,
      "unbind": accounts.unbind_wechat}[change](db(), me(), user)
-    uow().commit()
     flash({"deactivate": "已停用账号 {u}：微信绑定已解除，已登录的会话已退出。", "reactivate": "已重新启用账号 {u}。",
            "unbind": "已处理账号 {u} 的微信绑定（如有）。"}[change].format(u=user.username), "success")
     return redirect(url_for("admin.accounts_page"), code=303)
@@ -131,9 +125,7 @@ def park(park_id: int | None):
         saved = regulator_accounts.save_park(db(), row, request.form.get("name", ""),
                                              request.form.get("credit_codes", ""))
     except FormInvalid as invalid:
-        db().rollback()
         return render_template("admin/park.html", park=row, typed=request.form, errors=invalid.errors), 400
-    uow().commit()
     flash(f"园区“{saved.name}”已保存，共 {len(saved.polluters)} 家排污单位。", "success")
     return redirect(url_for("admin.parks"), code=303)
 
@@ -152,15 +144,12 @@ def polluter_account(polluter_id: int):
     try:
         user = polluter_accounts.open_first(db(), me(), polluter, request.form)
     except polluter_accounts.FirstAccountExists as exists:
-        db().rollback()
         flash(str(exists), "error")
         return render_template("admin/polluter_account.html", polluter=polluter, typed=request.form,
                                errors={}), 400
     except FormInvalid as invalid:
-        db().rollback()
         return render_template("admin/polluter_account.html", polluter=polluter, typed=request.form,
                                errors=invalid.errors), 400
-    uow().commit()
     flash(f"已为“{polluter.name}”开通账号 {user.username}，首次登录须修改初始密码；"
           "其同事的账号由其自行开通。", "success")
     return redirect(url_for("admin.accounts_page"), code=303)

@@ -12,7 +12,7 @@ from services.texts.names import ROLE_NAMES
 from services.users import accounts, staff_accounts
 from web.access import get_or_404, me, role_required
 from web.agency import bp
-from web.db import db, uow
+from web.db import db
 
 CHANGES = {
     "deactivate": "已停用 {name} 的账号 {username}：微信绑定已解除，已登录的会话已退出。",
@@ -52,14 +52,11 @@ def open_account(staff_id: int):
     try:
         user = staff_accounts.open_account(db(), me(), staff, request.form)
     except staff_accounts.AccountRefused as refused:
-        db().rollback()
         flash(str(refused), "error")
         return _page(_person(staff_id), request.form, {}, 400)
     except FormInvalid as invalid:
-        db().rollback()
         flash("账号未开通，请按提示修改。", "error")
         return _page(_person(staff_id), request.form, invalid.errors, 400)
-    uow().commit()
     flash(f"已为“{staff.name}”开通{ROLE_NAMES[user.role]}账号 {user.username}，首次登录网页须修改初始密码；"
           "可在微信公众号“账户信息”中绑定。", "success")
     return redirect(url_for("agency.accounts_page"), code=303)
@@ -75,10 +72,8 @@ def edit_account(staff_id: int):
     try:
         staff_accounts.change_role(db(), me(), staff, request.form)
     except (staff_accounts.AccountRefused, FormInvalid) as refused:
-        db().rollback()
         flash(str(refused), "error")
         return _page(_linked(staff_id), request.form, getattr(refused, "errors", {}), 400)
-    uow().commit()
     flash(f"{staff.name} 的账号角色为：{ROLE_NAMES[staff.user.role]}。", "success")
     return redirect(url_for("agency.accounts_page"), code=303)
 
@@ -93,10 +88,8 @@ def change_account(staff_id: int, change: str):
         else:
             {"deactivate": accounts.deactivate, "unbind": accounts.unbind_wechat}[change](db(), me(), staff.user)
     except staff_accounts.AccountRefused as refused:
-        db().rollback()
         flash(str(refused), "error")
         return redirect(url_for("agency.accounts_page"), code=303)
-    uow().commit()
     flash(CHANGES[change].format(name=staff.name, username=staff.user.username), "success")
     return redirect(url_for("agency.accounts_page"), code=303)
 

@@ -9,7 +9,7 @@ from wtforms.validators import DataRequired, Length
 
 from services.users import pollution_source, signin
 from web.access import Principal
-from web.db import db, uow
+from web.db import db
 
 bp = Blueprint("auth", __name__, template_folder="templates")
 
@@ -49,7 +49,6 @@ def login():
         return _refused(form, str(outside), 403)
     except signin.WrongPassword as wrong:
         return _refused(form, "账号或密码错误。" + (str(wrong.lock) if wrong.lock else ""), 401)
-    uow().commit()  # an account of the pollution-source system signing in for the first time is kept
     login_user(Principal.of(user))
     if user.must_change_password:  # someone else chose this password: the holder picks their own first
         flash("首次登录（或密码被重置）后须先修改密码。", "error")

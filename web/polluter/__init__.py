@@ -14,7 +14,7 @@ from services.users import polluter_accounts
 from services.users.polluter_accounts import AccountProblem
 from states.trip import Step
 from web.access import get_or_404, me, role_required
-from web.db import db, uow
+from web.db import db
 from web.mobile import decision, record
 
 bp = Blueprint("polluter", __name__, url_prefix="/polluter", template_folder="templates")
@@ -130,7 +130,6 @@ def deactivate_user(user_id: int):
     except AccountProblem as problem:
         flash(ACCOUNT_PROBLEMS[problem.code], "error")
         return redirect(url_for(".account"), code=303)
-    uow().commit()
     flash(f"已停用 {colleague.display_name} 的账号，其微信绑定已解除。", "success")
     return redirect(url_for(".account"), code=303)
 
