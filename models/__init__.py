@@ -29,7 +29,7 @@ from models.fieldwork import (
     PhotoPurpose,
     PhotoStatus,
 )
-from models.filing import Capability, Filing, FilingReview, FilingState, Staff
+from models.filing import Capability, Filing, FilingReview, FilingStage, FilingState, Staff
 from models.findings import Finding, FindingStatus
 from models.help import Feedback, HelpCentre
 from models.inspections import DrawKind, Inspection, InspectionFile, InspectionVerdict, Outcome, SpotCheckDraw
@@ -71,7 +71,8 @@ __all__ = [
     "ClientSampling", "ClientSamplingFile", "ConditionRecord", "LabReceipt",
     "Confirmation",
     "ConfirmationLink", "ConfirmationStatus", "Contract", "DirectoryChange", "Equipment", "Filing", "FilingReview",
-    "FilingState", "HelpCentre", "DrawKind", "Inspection", "InspectionFile", "InspectionVerdict", "Outcome",
+    "FilingStage", "FilingState", "HelpCentre", "DrawKind", "Inspection", "InspectionFile", "InspectionVerdict",
+    "Outcome",
     "SpotCheckDraw", "Notice", "Urging",
     "FilingStatus", "Feedback", "Finding", "FindingStatus", "MonitoringPoint", "MonitoringTask", "OutboundMessage",
     "OutboundStatus", "Photo",

@@ -52,23 +52,32 @@ class Capability(Base):
     __table_args__ = (UniqueConstraint("agency_id", "factor", "method"),)
 
 
+class FilingStage(enum.StrEnum):
+    """The two parts an agency files, each submitted, reviewed and versioned on its own (seed 001 §2)."""
+
+    BASIC = "basic"  # 备案基本信息: registered capital, contract amounts, counts, contacts
+    RESOURCES = "resources"  # 二审基本信息: personnel, equipment, capabilities, vehicles, spare parts
+
+
 class FilingState(enum.StrEnum):
     DRAFT = "draft"
     SUBMITTED = "submitted"  # 待审核
-    FIRST_APPROVED = "first_approved"  # 初审通过, awaiting 二审
+    FIRST_APPROVED = "first_approved"  # passed the first reviewer, awaiting the second (where the city wants one)
     APPROVED = "approved"  # in force
     RETURNED = "returned"  # 退回
     SUPERSEDED = "superseded"  # an earlier approved version, kept as history
 
 
 class Filing(Base, Timestamped):
-    """One version of an agency's filing: basic information and a snapshot of staff, equipment and
-    capabilities as submitted. The latest approved version is in force while a newer one is reviewed."""
+    """One version of one stage of an agency's filing: the basic information (`basic`, stage BASIC) or a snapshot
+    of staff, equipment, capabilities, vehicles and spare parts (`snapshot`, stage RESOURCES) as submitted.
+    Per stage, the latest approved version is in force while a newer one is reviewed."""
 
     __tablename__ = "filing"
     id: Mapped[int] = mapped_column(primary_key=True)
     agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"), index=True)
-    version: Mapped[int]
+    stage: Mapped[FilingStage] = mapped_column(String(16))
+    version: Mapped[int]  # counted per stage
     state: Mapped[FilingState] = mapped_column(String(16), default=FilingState.DRAFT)
     basic: Mapped[dict] = mapped_column(JSON, default=dict)
     snapshot: Mapped[dict] = mapped_column(JSON, default=dict)
@@ -78,17 +87,18 @@ class Filing(Base, Timestamped):
     agency: Mapped[Agency] = relationship()
     reviews: Mapped[list[FilingReview]] = relationship(back_populates="filing", order_by="FilingReview.id")
 
-    __table_args__ = (UniqueConstraint("agency_id", "version"),)
+    __table_args__ = (UniqueConstraint("agency_id", "stage", "version"),)
 
 
 class FilingReview(Base):
-    """A regulator's decision on a filing version (初审 / 二审; approve or return with a reason)."""
+    """A regulator's decision on a filing version (the first reviewer's, or the second's where the city has one;
+    approve or return with a reason)."""
 
     __tablename__ = "filing_review"
     id: Mapped[int] = mapped_column(primary_key=True)
     filing_id: Mapped[int] = mapped_column(ForeignKey("filing.id"), index=True)
     reviewer_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
-    stage: Mapped[str] = mapped_column(String(16))  # "first" | "second"
+    round: Mapped[str] = mapped_column(String(16))  # "first" | "second" (states/filing.py ROUND)
     decision: Mapped[str] = mapped_column(String(16))  # "approve" | "return"
     reason: Mapped[str | None] = mapped_column(Text)
     at: Mapped[datetime]

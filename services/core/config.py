@@ -68,6 +68,8 @@ class Config:
     # 污染源综合管理信息系统 (services/users/pollution_source.py): polluters' own accounts, verified there
     polluter_directory_auth: str = ""
     polluter_directory_key: str = ""
+    # 备案审核: each filing stage approved by one reviewer, or where the city wants it by a second, different one
+    filing_second_reviewer: bool = False
     # how new passwords are hashed (a werkzeug method): deliberately slow in production; the test suite, which
     # creates and signs in accounts thousands of times, sets a cheap one
     password_hash_method: str = "scrypt"
@@ -142,7 +144,7 @@ _ENV = {
     "POLLUTER_DIRECTORY_AUTH": "polluter_directory_auth",
     "POLLUTER_DIRECTORY_KEY": "polluter_directory_key",
 }
-_FLAGS = {"EMSS_DEV": "dev", "EMSS_JOBS_INLINE": "jobs_inline"}
+_FLAGS = {"EMSS_DEV": "dev", "EMSS_JOBS_INLINE": "jobs_inline", "FILING_SECOND_REVIEWER": "filing_second_reviewer"}
 # secret -> (is the configured value safe, what the operator must set), in the operator's language
 _SECRET_RULES = {
     "SECRET_KEY": (

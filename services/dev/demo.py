@@ -14,6 +14,7 @@ from models import (
     Contract,
     Equipment,
     Filing,
+    FilingStage,
     FilingState,
     FilingStatus,
     Instrument,
@@ -133,13 +134,20 @@ def capabilities(agency) -> list[Capability]:
 
 
 def approved_filing(db: Session, agency: Agency) -> None:
-    """Version 1 approved, so the agency can run tasks (the demo's and scenarios' agencies)."""
-    db.add(Filing(agency=agency, version=1, state=FilingState.APPROVED, basic=filings.basic_of(agency),
-                  snapshot=filings.snapshot(db, agency.id), submitted_at=clock.now(), decided_at=clock.now()))
+    """Version 1 of both stages approved, so the agency can run tasks (the demo's and scenarios' agencies)."""
+    db.add_all([_filed(agency, FilingStage.BASIC, FilingState.APPROVED, basic=filings.basic_of(agency)),
+                _filed(agency, FilingStage.RESOURCES, FilingState.APPROVED, snapshot=filings.snapshot(db, agency.id))])
+
+
+def _filed(agency: Agency, stage: FilingStage, state: FilingState, basic=None, snapshot=None) -> Filing:
+    decided = clock.now() if state == FilingState.APPROVED else None
+    return Filing(agency=agency, stage=stage, version=1, state=state, basic=basic or {}, snapshot=snapshot or {},
+                  submitted_at=clock.now(), decided_at=decided)
 
 
 def _pending_agency(db: Session, valid) -> None:
-    """A second monitoring agency whose first filing waits for the regulator (regulator1 can review it)."""
+    """A second monitoring agency whose basic information waits for the regulator (regulator1 can review it);
+    its people, equipment and capabilities are entered, to be submitted for 二审 once that is approved."""
     agency = Agency(name="上海清源检测技术有限公司", kind=AgencyKind.MONITORING, credit_code="91310116MA1QING002",
                     code="QY", district="金山区", address="金山区清源路 2 号", legal_representative="周清",
                     contact_name="周源", contact_phone="021-57000002")
@@ -151,8 +159,7 @@ def _pending_agency(db: Session, valid) -> None:
                           calibration_valid_until=valid),
                 *capabilities(agency)])
     db.flush()
-    db.add(Filing(agency=agency, version=1, state=FilingState.SUBMITTED, basic=filings.basic_of(agency),
-                  snapshot=filings.snapshot(db, agency.id), submitted_at=clock.now()))
+    db.add(_filed(agency, FilingStage.BASIC, FilingState.SUBMITTED, basic=filings.basic_of(agency)))
 
 
 def _om_agency(db: Session, polluter: Polluter, valid: date) -> None:

@@ -1,12 +1,15 @@
 """Filings (备案): the agency's working copy, the versions it submits, their review, and which is in force.
 
-The agency edits its people, equipment and capabilities in place (the working copy) and its basic
-information in the working draft (the latest version while it is a draft or returned). Submitting freezes
-basic information and a snapshot of the working copy into that version. Regulators approve it twice (初审,
-二审 by someone else) or return it with a reason; the latest approved version is in force, and an update is
-reviewed while the previous version stays in force. Nothing here depends on the agency kind beyond the form
-tags and the sections each kind files, so O&M agencies (运维机构) file their vehicles and spare parts through
-the same versions and review (the lease rule for vehicles is in services/om/vehicles.py).
+An agency files in two stages (seed 001 §2), each with its own versions and review: 备案基本信息 (the basic
+information: contacts, registered capital, contract amounts and counts) and 二审基本信息 (personnel, equipment,
+capabilities, vehicles, spare parts). The agency writes the basic information into the stage's working draft
+and edits its people, equipment and the rest in place (the working copy); submitting a stage freezes its content
+into a version. 二审 information is submitted once the basic information is in force. Regulators approve a
+version (by one reviewer, or a first and a different second one where the city sets FILING_SECOND_REVIEWER) or
+return it with a reason; per stage, the latest approved version is in force, and an update is reviewed while the
+previous version stays in force. Tasks and O&M plans need both stages in force. Nothing here depends on the
+agency kind beyond the form tags and the sections each kind files, so O&M agencies (运维机构) file their vehicles
+and spare parts through the same versions and review (the lease rule for vehicles is in services/om/vehicles.py).
 """
 from __future__ import annotations
 
@@ -24,6 +27,7 @@ from models import (
     Equipment,
     Filing,
     FilingReview,
+    FilingStage,
     FilingState,
     FilingStatus,
     SparePart,
@@ -55,12 +59,13 @@ ID_NUMBER = re.compile(r"^\d{17}[\dX]$")
 MAX_REASON = 500
 
 TEXTS = {
-    "under_review": "第 {version} 版备案正在审核中，审核结束后才能提交新的版本。",
-    "incomplete": "备案内容不完整：尚未填写{missing}，不能提交审核。",
+    "under_review": "第 {version} 版{stage}正在审核中，审核结束后才能提交新的版本。",
+    "basic_first": "请先提交备案基本信息并通过审核，再提交二审基本信息。",
+    "incomplete": "二审基本信息不完整：尚未填写{missing}，不能提交审核。",
     "basic_missing": "基本信息不完整：请先填写{missing}。",
-    "unchanged": "备案内容与现行有效的第 {version} 版相同，无需重新提交。",
+    "unchanged": "{stage}与现行有效的第 {version} 版相同，无需重新提交。",
     "not_reviewable": "该版本当前不在审核中（可能已被其他审核人员处理），请刷新页面查看。",
-    "four_eyes": "二审须由初审以外的审核人员完成。",
+    "four_eyes": "复核须由初审以外的审核人员完成。",
     "reason_missing": "退回时请填写退回原因。",
     "reason_long": "退回原因请不超过 500 个字。",
     "id_number": "身份证号应为 18 位，最后一位可以是数字或 X。",
@@ -85,43 +90,53 @@ class FormInvalid(Exception):
 
 # --- versions -----------------------------------------------------------------------------------------
 
-def in_force(db: Session, agency_id: int | None) -> Filing | None:
-    """The latest approved version: it stays in force while a newer version is under review."""
+def in_force(db: Session, agency_id: int | None, stage: FilingStage) -> Filing | None:
+    """The stage's latest approved version: it stays in force while a newer version is under review."""
     if agency_id is None:
         return None
-    return db.scalar(select(Filing).where(Filing.agency_id == agency_id, Filing.state == FilingState.APPROVED)
+    return db.scalar(_of(agency_id, stage).where(Filing.state == FilingState.APPROVED)
                      .order_by(Filing.version.desc()).limit(1))
 
 
-def versions(db: Session, agency_id: int) -> list[Filing]:
-    """Every version of the agency's filing, newest first: the history (备案历史)."""
-    return list(db.scalars(select(Filing).where(Filing.agency_id == agency_id).order_by(Filing.version.desc())))
+def stages_in_force(db: Session, agency_id: int | None) -> dict[str, Filing | None]:
+    """Each stage's version in force (None where none is yet), keyed by the stage's value."""
+    return {str(stage): in_force(db, agency_id, stage) for stage in machine.STAGES}
 
 
-def latest(db: Session, agency_id: int) -> Filing | None:
-    """The newest version, whatever its state."""
-    return db.scalar(select(Filing).where(Filing.agency_id == agency_id).order_by(Filing.version.desc()).limit(1))
+def _of(agency_id: int, stage: FilingStage):
+    return select(Filing).where(Filing.agency_id == agency_id, Filing.stage == stage)
 
 
-def under_review(db: Session, agency_id: int) -> Filing | None:
-    """The version a regulator is reviewing (待初审 / 待二审), if any."""
-    return db.scalar(select(Filing).where(Filing.agency_id == agency_id, Filing.state.in_(machine.UNDER_REVIEW)))
+def versions(db: Session, agency_id: int, stage: FilingStage) -> list[Filing]:
+    """Every version of the stage, newest first: its history (备案历史)."""
+    return list(db.scalars(_of(agency_id, stage).order_by(Filing.version.desc())))
 
 
-def editable(db: Session, agency_id: int) -> Filing | None:
-    """The working draft, when there is one: the latest version while it is a draft or returned."""
-    row = latest(db, agency_id)
+def latest(db: Session, agency_id: int, stage: FilingStage) -> Filing | None:
+    """The stage's newest version, whatever its state."""
+    return db.scalar(_of(agency_id, stage).order_by(Filing.version.desc()).limit(1))
+
+
+def under_review(db: Session, agency_id: int, stage: FilingStage) -> Filing | None:
+    """The version of the stage a regulator is reviewing, if any."""
+    return db.scalar(_of(agency_id, stage).where(Filing.state.in_(machine.UNDER_REVIEW)))
+
+
+def editable(db: Session, agency_id: int, stage: FilingStage) -> Filing | None:
+    """The stage's working draft, when there is one: the latest version while it is a draft or returned."""
+    row = latest(db, agency_id, stage)
     return row if row is not None and row.state in machine.EDITABLE else None
 
 
-def working_draft(db: Session, agency: Agency) -> Filing:
-    """The version the agency's next submission will be: the editable one, or a new draft after the latest."""
-    row = editable(db, agency.id)
+def working_draft(db: Session, agency: Agency, stage: FilingStage) -> Filing:
+    """The version the stage's next submission will be: the editable one, or a new draft after the latest."""
+    row = editable(db, agency.id, stage)
     if row is not None:
         return row
-    previous = latest(db, agency.id)
-    row = Filing(agency_id=agency.id, version=(previous.version + 1) if previous else 1, state=FilingState.DRAFT,
-                 basic=dict(previous.basic) if previous else basic_of(agency), snapshot={})
+    previous = latest(db, agency.id, stage)
+    basic = (dict(previous.basic) if previous else basic_of(agency)) if stage == FilingStage.BASIC else {}
+    row = Filing(agency_id=agency.id, stage=stage, version=(previous.version + 1) if previous else 1,
+                 state=FilingState.DRAFT, basic=basic, snapshot={})
     db.add(row)
     db.flush()
     return row
@@ -129,7 +144,7 @@ def working_draft(db: Session, agency: Agency) -> Filing:
 
 def working_basic(db: Session, agency: Agency) -> dict:
     """The basic information as the agency last wrote it (draft, then latest version, then registration)."""
-    row = latest(db, agency.id)
+    row = latest(db, agency.id, FilingStage.BASIC)
     return dict(row.basic) if row is not None else basic_of(agency)
 
 
@@ -191,10 +206,10 @@ def filed_entry(filing: Filing, section: str, item_id: int) -> dict:
 
 @transaction
 def update_basic(db: Session, agency: Agency, values: Mapping) -> Filing:
-    """Save the basic information (基本信息, parsed by the BASIC form) into the working draft; the Agency row
-    changes only when a version is approved."""
+    """Save the basic information (备案基本信息, parsed by the BASIC form) into the stage's working draft; the
+    Agency row changes only when a version is approved."""
     _lock(db, agency)
-    draft = working_draft(db, agency)
+    draft = working_draft(db, agency, FilingStage.BASIC)
     draft.basic = {**draft.basic, **values, "name": agency.name, "credit_code": agency.credit_code}
     return draft
 
@@ -298,89 +313,145 @@ def add_capability(db: Session, agency: Agency, values: Mapping) -> Capability:
 # --- submission and review --------------------------------------------------------------------------------
 
 @transaction
-def submit(db: Session, agency: Agency) -> Filing:
-    """提交审核: freeze basic information and the working copy into the working draft and send it for review."""
+def submit(db: Session, agency: Agency, stage: FilingStage) -> Filing:
+    """提交审核: freeze the stage's content (the basic information, or the working copy for 二审) into its working
+    draft and send it for review."""
     _lock(db, agency)
-    pending = under_review(db, agency.id)
+    label = machine.STAGE_LABELS[stage]
+    pending = under_review(db, agency.id, stage)
     if pending is not None:
-        raise FilingRefused(TEXTS["under_review"].format(version=pending.version))
-    content = snapshot(db, agency.id)
-    empty = [section.form.title for section in sections_of(agency.kind) if not content[section.key]]
-    if empty:
-        raise FilingRefused(TEXTS["incomplete"].format(missing="、".join(empty)))
-    draft = working_draft(db, agency)
-    missing = [f.label for f in BASIC.applicable(tags_of(agency.kind))
-               if f.required and draft.basic.get(f.name) in (None, "")]
-    if missing:
-        raise FilingRefused(TEXTS["basic_missing"].format(missing="、".join(missing)))
-    current = in_force(db, agency.id)
-    if current is not None and compare(draft.basic, content, current.basic, current.snapshot).empty:
-        raise FilingRefused(TEXTS["unchanged"].format(version=current.version))
+        raise FilingRefused(TEXTS["under_review"].format(version=pending.version, stage=label))
+    if stage == FilingStage.RESOURCES:
+        if in_force(db, agency.id, FilingStage.BASIC) is None:
+            raise FilingRefused(TEXTS["basic_first"])
+        content = snapshot(db, agency.id)
+        empty = [section.form.title for section in sections_of(agency.kind) if not content[section.key]]
+        if empty:
+            raise FilingRefused(TEXTS["incomplete"].format(missing="、".join(empty)))
+    draft = working_draft(db, agency, stage)
+    if stage == FilingStage.BASIC:
+        missing = [f.label for f in BASIC.applicable(tags_of(agency.kind))
+                   if f.required and draft.basic.get(f.name) in (None, "")]
+        if missing:
+            raise FilingRefused(TEXTS["basic_missing"].format(missing="、".join(missing)))
+    else:
+        draft.snapshot = content
+    current = in_force(db, agency.id, stage)
+    if current is not None and compare(draft.basic, draft.snapshot, current.basic, current.snapshot).empty:
+        raise FilingRefused(TEXTS["unchanged"].format(stage=label, version=current.version))
     machine.bind(draft)
     getattr(draft, "resubmit" if draft.state == FilingState.RETURNED else "submit")()
-    draft.snapshot, draft.submitted_at, draft.decided_at = content, clock.now(), None
-    if current is None:
-        agency.filing_status = FilingStatus.SUBMITTED
+    draft.submitted_at, draft.decided_at = clock.now(), None
     db.flush()
+    _settle_status(db, agency)
     return draft
 
 
 @transaction
-def approve(db: Session, filing: Filing, reviewer: User) -> FilingReview:
-    """初审 or 二审 通过. The second approval puts the version in force, and must come from another reviewer."""
+def approve(uow: UnitOfWork, filing: Filing, reviewer: User) -> FilingReview:
+    """审核通过. Where the city wants a second reviewer, the first approval waits for another reviewer's; the
+    approval that ends the review puts the version in force for its stage."""
+    db = uow.session
     agency = _lock(db, filing.agency)
-    stage = _stage(db, filing)
-    if stage == "second" and first_approver(filing) == reviewer.id:
+    round_ = _round(db, filing)
+    if round_ == "second" and first_approver(filing) == reviewer.id:
         raise FilingRefused(TEXTS["four_eyes"])
-    previous = in_force(db, agency.id)
+    previous = in_force(db, agency.id, filing.stage)
     machine.bind(filing)
-    filing.approve()
+    getattr(filing, machine.approval(filing, uow.config.filing_second_reviewer))()
     if filing.state == FilingState.APPROVED:
         if previous is not None:
             machine.bind(previous)
             previous.supersede()
         filing.decided_at = clock.now()
-        for name in AGENCY_COLUMNS:
+        for name in AGENCY_COLUMNS if filing.stage == FilingStage.BASIC else ():
             if filing.basic.get(name):
                 setattr(agency, name, filing.basic[name])
-        agency.filing_status = FilingStatus.APPROVED
-    return _record(db, filing, reviewer, stage, "approve", None)
+    review = _record(db, filing, reviewer, round_, "approve", None)
+    _settle_status(db, agency)
+    return review
 
 
 @transaction
 def send_back(db: Session, filing: Filing, reviewer: User, reason: str) -> FilingReview:
-    """退回: the version goes back to the agency with a reason; the version in force, if any, stays."""
+    """退回: the version goes back to the agency with a reason; the stage's version in force, if any, stays."""
     reason = normalise(reason)
     if not reason:
         raise FilingRefused(TEXTS["reason_missing"])
     if len(reason) > MAX_REASON:
         raise FilingRefused(TEXTS["reason_long"])
     agency = _lock(db, filing.agency)
-    stage = _stage(db, filing)
+    round_ = _round(db, filing)
     machine.bind(filing)
     filing.send_back()
     filing.decided_at = clock.now()
-    if in_force(db, agency.id) is None:
-        agency.filing_status = FilingStatus.RETURNED
-    return _record(db, filing, reviewer, stage, "return", reason)
+    review = _record(db, filing, reviewer, round_, "return", reason)
+    _settle_status(db, agency)
+    return review
 
 
-def _stage(db: Session, filing: Filing) -> str:
+def _round(db: Session, filing: Filing) -> str:
     db.refresh(filing)  # the state as committed: another reviewer may have decided meanwhile
-    stage = machine.STAGE.get(filing.state)
-    if stage is None:
+    round_ = machine.ROUND.get(filing.state)
+    if round_ is None:
         raise FilingRefused(TEXTS["not_reviewable"])
-    return stage
+    return round_
 
 
 def first_approver(filing: Filing) -> int | None:
     """Who approved the current round's first review (a resubmitted version is reviewed afresh)."""
-    firsts = [r for r in filing.reviews if r.stage == "first" and r.decision == "approve"]
+    firsts = [r for r in filing.reviews if r.round == "first" and r.decision == "approve"]
     return firsts[-1].reviewer_id if firsts else None
 
 
-def _record(db: Session, filing: Filing, reviewer: User, stage: str, decision: str, reason: str | None):
-    review = FilingReview(filing=filing, reviewer_id=reviewer.id, stage=stage, decision=decision, reason=reason,
+def _settle_status(db: Session, agency: Agency) -> None:
+    """The agency's overall filing status, as lists show it: approved once both stages are in force; otherwise
+    returned, under review or draft after the stages' latest submitted versions."""
+    db.flush()
+    if may_run_tasks(db, agency.id):
+        agency.filing_status = FilingStatus.APPROVED
+        return
+    states = {row.state for row in (latest_submitted(db, agency.id, stage) for stage in machine.STAGES) if row}
+    if FilingState.RETURNED in states:
+        agency.filing_status = FilingStatus.RETURNED
+    elif states & set(machine.UNDER_REVIEW):
+        agency.filing_status = FilingStatus.SUBMITTED
+    else:
+        agency.filing_status = FilingStatus.DRAFT
+
+
+@dataclass(frozen=True)
+class StageStatus:
+    """Where one stage of an agency's filing stands, as its filing page reports it."""
+
+    stage: FilingStage
+    in_force: Filing | None
+    pending: Filing | None  # the version under review
+    returned: Filing | None  # the latest submitted version, while it is returned
+    reason: str | None  # why it was returned
+
+
+def statuses(db: Session, agency_id: int) -> list[StageStatus]:
+    """Both stages, in the order they are filed."""
+    result = []
+    for stage in machine.STAGES:
+        last = latest_submitted(db, agency_id, stage)
+        returned = last if last is not None and last.state == FilingState.RETURNED else None
+        reason = next((r.reason for r in reversed(returned.reviews) if r.decision == "return"), None) \
+            if returned else None
+        result.append(StageStatus(stage, in_force(db, agency_id, stage), under_review(db, agency_id, stage),
+                                  returned, reason))
+    return result
+
+
+def latest_submitted(db: Session, agency_id: int, stage: FilingStage) -> Filing | None:
+    """The stage's newest version the agency has submitted (its drafts aside): what its page reports on."""
+    return db.scalar(_of(agency_id, stage).where(Filing.state != FilingState.DRAFT)
+                     .order_by(Filing.version.desc()).limit(1))
+
+
+def _record(db: Session, filing: Filing, reviewer: User, round_: str, decision: str, reason: str | None):
+    review = FilingReview(filing=filing, reviewer_id=reviewer.id, round=round_, decision=decision, reason=reason,
                           at=clock.now())
     db.add(review)
     db.flush()
@@ -429,14 +500,16 @@ CHANGE_LABELS = {"added": "新增", "removed": "删除", "changed": "修改"}
 
 
 def baseline(db: Session, filing: Filing) -> Filing | None:
-    """The version in force when `filing` was made: the latest approved (or since superseded) one before it."""
-    return db.scalar(select(Filing).where(
-        Filing.agency_id == filing.agency_id, Filing.version < filing.version,
+    """The version of the stage in force when `filing` was made: the latest approved (or since superseded) one
+    before it."""
+    return db.scalar(_of(filing.agency_id, filing.stage).where(
+        Filing.version < filing.version,
         Filing.state.in_((FilingState.APPROVED, FilingState.SUPERSEDED))).order_by(Filing.version.desc()).limit(1))
 
 
 def diff(db: Session, filing: Filing) -> Diff:
-    """What `filing` adds, removes and changes against the version in force before it."""
+    """What `filing` adds, removes and changes against the version of its stage in force before it (each stage
+    carries only its own content, so the other stage's part compares empty with empty)."""
     base = baseline(db, filing)
     result = compare(filing.basic, filing.snapshot, base.basic if base else {}, base.snapshot if base else {})
     result.baseline = base
@@ -473,9 +546,14 @@ def _title(section: Section, entry: dict) -> str:
 
 # --- what the version in force allows --------------------------------------------------------------------
 
-def may_run_tasks(db: Session, agency_id: int) -> bool:
-    """Only an agency with a filing version in force may create tasks."""
-    return in_force(db, agency_id) is not None
+def may_run_tasks(db: Session, agency_id: int | None) -> bool:
+    """Only an agency with both stages in force (备案和二审通过) may create tasks and O&M plans."""
+    return all(stages_in_force(db, agency_id).values())
+
+
+def filed_resources(db: Session, agency_id: int | None) -> Filing | None:
+    """The 二审 version in force: the people, equipment and capabilities the agency may work with."""
+    return in_force(db, agency_id, FilingStage.RESOURCES)
 
 
 def schedulable_staff(db: Session, agency_id: int, day) -> list[Staff]:
@@ -483,12 +561,12 @@ def schedulable_staff(db: Session, agency_id: int, day) -> list[Staff]:
 
     Validity counts as filed: a renewal typed into the working copy counts once its version is approved,
     while a shortened or expired date counts at once."""
-    return _schedulable(db, Staff, in_force(db, agency_id), "staff", "certificate_valid_until", day)
+    return _schedulable(db, Staff, filed_resources(db, agency_id), "staff", "certificate_valid_until", day)
 
 
 def schedulable_equipment(db: Session, agency_id: int, day) -> list[Equipment]:
     """Equipment in the filing in force whose calibration is valid on `day` (filed and current date alike)."""
-    return _schedulable(db, Equipment, in_force(db, agency_id), "equipment", "calibration_valid_until", day)
+    return _schedulable(db, Equipment, filed_resources(db, agency_id), "equipment", "calibration_valid_until", day)
 
 
 def _schedulable(db: Session, model, filing: Filing | None, section: str, valid_until: str, day) -> list:

@@ -35,6 +35,7 @@ from models import (
 )
 from services.core.refusal import Refusal
 from services.core.uow import UnitOfWork, transaction
+from services.filing import filings
 from states.om_frequencies import medium_of, standard_for
 from states.om_sheets import SHEETS
 from states.om_visit import FINAL, Step
@@ -130,6 +131,8 @@ def save_agency_plan(db: Session, agency: Agency | None, draft: PlanDraft, plan:
     today = today or clock.today()
     if agency is None or agency.kind not in OM_AGENCIES:
         raise PlanRefused("not_om")
+    if not filings.may_run_tasks(db, agency.id):
+        raise PlanRefused("not_filed")
     name = (draft.name or "").strip()
     if not name:
         raise PlanRefused("name_required")

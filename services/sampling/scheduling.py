@@ -51,7 +51,7 @@ def filed_equipment(db: Session, agency_id: int) -> list[Equipment]:
 
 
 def _filed(db: Session, agency_id: int, model, key: str) -> list:
-    filing = filings.in_force(db, agency_id)
+    filing = filings.filed_resources(db, agency_id)
     ids = [entry["id"] for entry in (filing.snapshot.get(key, []) if filing else [])]
     return list(db.scalars(select(model).where(model.id.in_(ids), model.active).order_by(model.id))) if ids else []
 

@@ -88,6 +88,7 @@ SENTENCES: dict[str, dict[str, str]] = {
     # services/om/om_plans.py
     "om_plan": {
         "not_om": "只有运维机构可以制定运维计划。",
+        "not_filed": "备案基本信息和二审基本信息均审核通过后，才能制定运维计划。",
         "name_required": "请填写计划名称。",
         "contract_required": "请选择本机构已提交的运维合同。",
         "contract_not_submitted": "合同 {code} 尚未提交，提交后才能制定运维计划。",
@@ -202,7 +203,7 @@ SENTENCES: dict[str, dict[str, str]] = {
     },
     # services/sampling/tasks.py
     "task": {
-        "not_filed": "本机构尚无审核通过的备案，不能新建监测任务。",
+        "not_filed": "本机构的备案基本信息和二审基本信息尚未全部审核通过，不能新建监测任务。",
         "name_required": "请填写任务名称。",
         "bad_category": "请选择任务类别。",
         "polluter_required": "请从排污单位名录中选择监测对象。",

@@ -105,7 +105,7 @@ def _role(staff: Staff, typed: str) -> Role:
 def _check_filed(db: Session, staff: Staff, role: Role) -> None:
     """The person is in the filing in force, with the filed technical post the role needs (O&M agencies) and,
     for a field role, a certificate valid today by both the filed and the current date."""
-    filing = filings.in_force(db, staff.agency_id)
+    filing = filings.filed_resources(db, staff.agency_id)
     entry = filings.filed_entry(filing, "staff", staff.id) if filing is not None else {}
     if not entry or not staff.active:
         raise AccountRefused(TEXTS["not_filed"].format(name=staff.name))

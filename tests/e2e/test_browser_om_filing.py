@@ -34,6 +34,8 @@ def test_om_agency_files_a_leased_van_and_the_regulator_reviews_it(demo_world, l
     fill(desk, {"registered_capital": "500", "om_project_amount": "860", "om_project_count": "12"})
     desk.click("button:has-text('保存基本信息')")
     assert "基本信息已保存" in desk.inner_text(".flash")
+    desk.click("button:has-text('提交备案基本信息审核')")
+    assert "备案基本信息第 2 版已提交" in desk.inner_text(".flash")
 
     desk.click("a:has-text('添加车辆')")
     add_leased_van(desk, f"{YEAR}-12-30")  # the lease ends a day before the contract
@@ -48,13 +50,13 @@ def test_om_agency_files_a_leased_van_and_the_regulator_reviews_it(demo_world, l
     fill(desk, {"name": "SO2 分析仪采样泵", "quantity": "2", "value_yuan": "3600", "location": "运维路 3 号备件库"})
     desk.click("button:has-text('保存')")
     assert "备品备件“SO2 分析仪采样泵”已保存" in desk.inner_text(".flash")
-    desk.click("button:has-text('提交审核')")
-    assert "第 2 版备案已提交" in desk.inner_text(".flash")
+    desk.click("button:has-text('提交二审基本信息审核')")
+    assert "二审基本信息第 2 版已提交" in desk.inner_text(".flash")
     sign_out(desk)
 
     sign_in(desk, live, "regulator1")
     desk.click("header a:has-text('备案审核')")
-    desk.click(f"tr:has-text('{OM_NAME}'):has-text('待初审') a")
+    desk.click(f"tr:has-text('{OM_NAME}'):has-text('二审基本信息'):has-text('待审核') a")
     desk.wait_for_load_state()
     assert "运维车辆 · 新增：沪B12345" in desk.inner_text(".diff")
     vehicles = desk.inner_text("#filed-vehicles + table")
@@ -64,5 +66,5 @@ def test_om_agency_files_a_leased_van_and_the_regulator_reviews_it(demo_world, l
     with desk.expect_download() as download:
         desk.click("#filed-vehicles + table a:has-text('下载')")
     assert download.value.suggested_filename == "沪B12345-租赁合同-第2版.pdf"
-    desk.click("button:has-text('初审通过')")
-    assert "初审通过，等待二审" in desk.inner_text(".flash")
+    desk.click("button:has-text('审核通过')")
+    assert "二审基本信息第 2 版审核通过，已生效" in desk.inner_text(".flash")

@@ -73,7 +73,7 @@ def test_a_monitoring_agency_registers_and_lands_on_its_filing(demo_world, clien
     response = open_account(client)
     assert response.status_code == 302 and response.headers["Location"].endswith("/agency/filing/")
     filing_page = client.get("/agency/filing/").get_data(as_text=True)
-    assert "上海新检测技术有限公司" in filing_page and "暂无" in filing_page
+    assert "上海新检测技术有限公司" in filing_page and "尚未审核通过" in filing_page
     with runtime.sessions() as s:
         agency = s.scalars(select(Agency).where(Agency.credit_code == NEW_CODE)).one()
         admin = s.scalars(select(User).where(User.username == "newlab")).one()

@@ -1,5 +1,5 @@
 """An O&M agency's filing (运维机构备案): O&M basic information, technical roles, vehicles with the lease rule,
-spare parts, the regulator's two reviews of them, the version in force, and who may see what."""
+spare parts, the regulator's review of both stages, the versions in force, and who may see what."""
 from __future__ import annotations
 
 import re
@@ -8,10 +8,10 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from models import Agency, Contract, Filing, FilingState, Role, SparePart, User, Vehicle, clock
+from models import Agency, Contract, Filing, FilingStage, FilingState, Role, SparePart, User, Vehicle, clock
 from services.dev import demo
 from services.users.accounts import hash_password
-from tests.integration.test_filing import PDF, approve_twice, decide, post, staff_form
+from tests.integration.test_filing import PDF, approve, decide, post, staff_form
 from tests.support import files
 from tests.support.images import jpeg
 
@@ -53,6 +53,11 @@ def om1(demo_world, login, runtime):
     client = login("om1")
     with runtime.sessions() as s:
         return client, om_contract(s).id
+
+
+def version_of_om(s, stage: FilingStage, number: int) -> Filing:
+    return s.scalars(select(Filing).where(Filing.agency_id == om_agency(s).id, Filing.stage == stage,
+                                          Filing.version == number)).one()
 
 
 def vehicles_of_om(runtime) -> list[Vehicle]:
@@ -209,11 +214,11 @@ def test_correcting_a_lease_end_keeps_the_uploaded_lease(om1, runtime):
 
 # --- submission, review, the version in force ---------------------------------------------------------------
 
-def test_an_om_filing_needs_its_vehicles_spare_parts_and_om_basic_information(om1):
+def test_an_om_ersheng_filing_needs_its_vehicles_and_spare_parts(om1):
     client, _ = om1
-    response = post(client, "/agency/filing/submit")
+    response = post(client, "/agency/filing/submit/resources")
     assert response.status_code == 400
-    assert "备案内容不完整：尚未填写运维车辆、运维备品备件" in response.get_data(as_text=True)
+    assert "二审基本信息不完整：尚未填写运维车辆、运维备品备件" in response.get_data(as_text=True)
 
 
 def fill_in_om(client, contract_id) -> None:
@@ -224,8 +229,7 @@ def fill_in_om(client, contract_id) -> None:
 
 def test_om_basic_information_is_required_at_submission(om1):
     client, contract_id = om1
-    fill_in_om(client, contract_id)
-    response = post(client, "/agency/filing/submit")
+    response = post(client, "/agency/filing/submit/basic")
     assert response.status_code == 400
     assert "基本信息不完整：请先填写注册资本、在运维项目合同金额、在运维项目数量" in response.get_data(as_text=True)
 
@@ -234,29 +238,32 @@ def test_the_regulator_reviews_vehicles_and_the_version_in_force_keeps_them(om1,
     client, contract_id = om1
     fill_in_om(client, contract_id)
     assert post(client, "/agency/filing/basic", om_basic(om_project_count="0")).status_code == 302
-    assert post(client, "/agency/filing/submit").status_code == 302
+    assert post(client, "/agency/filing/submit/basic").status_code == 302
+    assert post(client, "/agency/filing/submit/resources").status_code == 302
     with runtime.sessions() as s:
-        submitted = s.scalars(select(Filing).where(Filing.agency_id == om_agency(s).id, Filing.version == 2)).one()
+        basic, submitted = (version_of_om(s, stage, 2) for stage in (FilingStage.BASIC, FilingStage.RESOURCES))
         [van] = submitted.snapshot["vehicles"]
         assert van["plate"] == "沪B12345" and van["ownership"] == "租赁" and van["lessee"] == OM_NAME
         assert van["contract"] == f"YW-2026-001（{YEAR}-01-01 至 {YEAR}-12-31）"
         assert van["lease_end"] == f"{YEAR}-12-31" and van["lease_path"].endswith(".pdf")
         assert submitted.snapshot["spare_parts"][0]["value_yuan"] == 3600
         assert "capabilities" not in submitted.snapshot
-        assert submitted.basic["registered_capital"] == 500 and submitted.basic["om_project_count"] == 0
-        filing_id, van_id = submitted.id, van["id"]
+        assert basic.basic["registered_capital"] == 500 and basic.basic["om_project_count"] == 0
+        filing_id, basic_id, van_id = submitted.id, basic.id, van["id"]
 
     login("regulator1")
     page = client.get(f"/regulator/filings/{filing_id}").get_data(as_text=True)
     assert "运维车辆 · 新增：沪B12345" in page
     assert "运维备品备件 · 新增：SO2 分析仪采样泵 / 金山区运维路 3 号备件库" in page
-    assert f"YW-2026-001（{YEAR}-01-01 至 {YEAR}-12-31）" in page and "500 万元" in page and "0 个" in page
+    assert f"YW-2026-001（{YEAR}-01-01 至 {YEAR}-12-31）" in page
     assert "监测能力" not in page
+    basic_page = client.get(f"/regulator/filings/{basic_id}").get_data(as_text=True)
+    assert "500 万元" in basic_page and "0 个" in basic_page
     with client.get(f"/regulator/filings/{filing_id}/files/vehicles/{van_id}/lease") as lease:
         assert lease.status_code == 200 and lease.data == LEASE
     with client.get(f"/regulator/filings/{filing_id}/files/vehicles/{van_id}/licence") as licence:
         assert licence.status_code == 404  # a leased van filed without its licence
-    approve_twice(client, login, filing_id)
+    approve(client, login, filing_id)
 
     login("om1")  # a new lease and then the van taken off: the version in force keeps what it was approved with
     new_lease = files.pdf("a renewed lease")
@@ -277,15 +284,14 @@ def test_the_regulator_reviews_vehicles_and_the_version_in_force_keeps_them(om1,
 def test_a_returned_om_filing_is_corrected_and_the_diff_shows_the_lease_change(om1, login, runtime):
     client, contract_id = om1
     fill_in_om(client, contract_id)
-    post(client, "/agency/filing/basic", om_basic())
-    post(client, "/agency/filing/submit")
+    post(client, "/agency/filing/submit/resources")
     with runtime.sessions() as s:
-        first = s.scalars(select(Filing).where(Filing.agency_id == om_agency(s).id, Filing.version == 2)).one().id
+        first = version_of_om(s, FilingStage.RESOURCES, 2).id
     assert decide(client, login, "regulator1", first, "return", "租赁合同扫描件不清晰").status_code == 302
     login("om1")
     [van] = vehicles_of_om(runtime)
     post(client, f"/agency/filing/vehicles/{van.id}", vehicle_form(contract_id), {"lease": (jpeg(5), "清晰.jpg")})
-    assert post(client, "/agency/filing/submit").status_code == 302
+    assert post(client, "/agency/filing/submit/resources").status_code == 302
     with runtime.sessions() as s:
         again = s.get(Filing, first)
         assert again.state == FilingState.SUBMITTED and again.snapshot["vehicles"][0]["lease_path"].endswith(".jpg")

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from models import MonitoringTask, User
+from models import FilingStage, MonitoringTask, User
+from services.filing import filings
 from tests.support import desk
 
 
@@ -26,11 +27,14 @@ def test_the_om_agency_home_leads_to_its_visits_not_to_monitoring_tasks(demo_wor
     assert "查看现场运维任务" in page
 
 
-def test_id_card_numbers_are_masked_in_the_staff_list_and_the_filed_version(demo_world, app):
+def test_id_card_numbers_are_masked_in_the_staff_list_and_the_filed_version(demo_world, app, runtime):
     agency = desk.sign_in(app, "agency1")
     listing = agency.get("/agency/filing/").get_data(as_text=True)
     assert "3101**********1234" in listing and "310116198801011234" not in listing
-    version = desk.sign_in(app, "regulator1").get("/regulator/filings/1").get_data(as_text=True)
+    with runtime.sessions() as s:
+        filed = filings.in_force(s, s.scalar(select(User.agency_id).where(User.username == "agency1")),
+                                 FilingStage.RESOURCES).id
+    version = desk.sign_in(app, "regulator1").get(f"/regulator/filings/{filed}").get_data(as_text=True)
     assert "身份证号" in version and "310116198801011234" not in version and "3101**********1234" in version
 
 

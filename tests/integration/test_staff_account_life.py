@@ -26,7 +26,7 @@ def file_person(runtime, agency_code: str, name: str, technical_role: str | None
                        certificate_valid_until=clock.today() + timedelta(days=valid_days))
         s.add(person)
         s.flush()
-        filings.in_force(s, agency.id).snapshot = filings.snapshot(s, agency.id)
+        filings.filed_resources(s, agency.id).snapshot = filings.snapshot(s, agency.id)
         uow.commit()
         return person.id
 

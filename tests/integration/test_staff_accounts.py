@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash
 
-from models import Agency, Equipment, Filing, FilingState, MonitoringTask, Role, Staff, User, clock
+from models import Agency, Equipment, MonitoringTask, Role, Staff, User, clock
 from services.core.uow import UnitOfWork
 from services.filing import filings
 from services.sampling import scheduling
@@ -30,7 +30,7 @@ def add_person(runtime, filed: bool) -> int:
         s.add(person)
         s.flush()
         if filed:
-            filings.in_force(s, agency.id).snapshot = filings.snapshot(s, agency.id)
+            filings.filed_resources(s, agency.id).snapshot = filings.snapshot(s, agency.id)
         uow.commit()
         return person.id
 
@@ -88,8 +88,7 @@ def test_the_admin_opens_an_account_for_a_filed_person_who_is_then_scheduled_and
         assert (user.username, user.role, user.agency_id, user.display_name) == \
             ("sunlei", Role.SAMPLER, person.agency_id, "孙磊")
         assert check_password_hash(user.password_hash, INITIAL_PASSWORD)
-        filed = s.scalars(select(Filing).where(Filing.agency_id == person.agency_id,
-                                               Filing.state == FilingState.APPROVED)).one()
+        filed = filings.filed_resources(s, person.agency_id)
         assert filings.filed_entry(filed, "staff", staff_id)["user_id"] is None  # the snapshot stays as approved
 
     assert schedule_tomorrow(runtime, staff_id) == ["sunlei"]

@@ -167,7 +167,7 @@ def test_an_agency_whose_filing_is_not_approved_cannot_create_tasks(demo_world, 
     listing = clerk.get("/agency/tasks/").get_data(as_text=True)
     assert "暂不能新建监测任务" in listing and "/agency/tasks/new" not in listing
     page = clerk.get("/agency/tasks/new", follow_redirects=True)
-    assert "尚无审核通过的备案" in page.get_data(as_text=True)
+    assert "尚未全部审核通过" in page.get_data(as_text=True)
     refused = desk.post(clerk, "/agency/tasks/new", desk.application(desk.demo_ids(runtime)))
     assert refused.status_code == 302
     with runtime.sessions() as s:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from transitions import MachineError
 
-from states.filing import EDITABLE, STAGE, TRANSITIONS, UNDER_REVIEW, bind, can
+from states.filing import EDITABLE, ROUND, TRANSITIONS, UNDER_REVIEW, approval, bind, can
 
 
 class FakeFiling:
@@ -12,14 +12,28 @@ class FakeFiling:
         self.state = state
 
 
-def test_a_version_needs_two_approvals_to_come_into_force():
+def test_one_reviewers_approval_puts_a_version_in_force_when_the_city_wants_no_second_reviewer():
     filing = FakeFiling()
     bind(filing)
     filing.submit()
-    assert filing.state == "submitted" and STAGE[filing.state] == "first"
-    filing.approve()
-    assert filing.state == "first_approved" and STAGE[filing.state] == "second"
-    filing.approve()
+    assert filing.state == "submitted" and ROUND[filing.state] == "first"
+    getattr(filing, approval(filing, second_reviewer=False))()
+    assert filing.state == "approved"
+
+
+def test_a_version_needs_a_second_reviewer_when_the_city_wants_one():
+    filing = FakeFiling("submitted")
+    bind(filing)
+    getattr(filing, approval(filing, second_reviewer=True))()
+    assert filing.state == "first_approved" and ROUND[filing.state] == "second"
+    getattr(filing, approval(filing, second_reviewer=True))()
+    assert filing.state == "approved"
+
+
+def test_a_version_awaiting_its_second_reviewer_is_completed_after_the_option_is_switched_off():
+    filing = FakeFiling("first_approved")
+    bind(filing)
+    getattr(filing, approval(filing, second_reviewer=False))()
     assert filing.state == "approved"
 
 
@@ -39,7 +53,8 @@ def test_an_approved_version_is_superseded_by_a_newer_one_and_stays_as_history()
     assert not can(filing, "send_back")
     filing.supersede()
     assert filing.state == "superseded"
-    assert not any(can(filing, trigger) for trigger in ("submit", "resubmit", "approve", "send_back", "supersede"))
+    assert not any(can(filing, trigger) for trigger in ("submit", "resubmit", "approve", "pass_first", "send_back",
+                                                        "supersede"))
 
 
 def test_a_draft_cannot_be_approved_or_returned_before_it_is_submitted():
@@ -60,6 +75,6 @@ def test_the_machine_starts_from_the_state_stored_in_the_row():
 def test_only_versions_under_review_take_a_decision():
     deciding: set[str] = set()
     for t in TRANSITIONS:
-        if t["trigger"] in ("approve", "send_back"):
+        if t["trigger"] in ("approve", "pass_first", "send_back"):
             deciding.update([t["source"]] if isinstance(t["source"], str) else t["source"])
-    assert deciding == set(UNDER_REVIEW) == set(STAGE)
+    assert deciding == set(UNDER_REVIEW) == set(ROUND)

@@ -20,7 +20,7 @@ def home():
     user = me()
     tasks = db().scalars(policy.scoped(user, MonitoringTask).order_by(MonitoringTask.id.desc()).limit(20)).all()
     visits: list[Visit] = trips.visits_due(db(), user) if user.role == Role.SAMPLER else []
-    in_force = filings.in_force(db(), user.agency_id)
+    in_force = filings.stages_in_force(db(), user.agency_id)
     waiting = rejections.awaiting_correction(db(), user.agency_id) if user.role == Role.AGENCY_ADMIN else []
     return render_template("agency/home.html", user=user, tasks=tasks, visits=visits, in_force=in_force,
                            agency=user.agency, waiting=waiting, when=clock.fmt)

@@ -25,7 +25,7 @@ CHANGES = {
 @role_required(Role.AGENCY_ADMIN)
 def accounts_page():
     staff = db().scalars(policy.scoped(me(), Staff).where(Staff.active).order_by(Staff.id)).all()
-    in_force = filings.in_force(db(), me().agency_id)
+    in_force = filings.filed_resources(db(), me().agency_id)
     filed = {e["id"] for e in in_force.snapshot.get("staff", [])} if in_force else set()
     return render_template("agency/accounts.html", staff=staff, filed=filed, role_names=ROLE_NAMES)
 

@@ -9,7 +9,7 @@ import time
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import login_user
 
-from models import Capability, Filing, Role, clock
+from models import Capability, Filing, FilingStage, Role, clock
 from services.adapters import uploads
 from services.filing import filings
 from services.filing.filings import FilingRefused, FormInvalid
@@ -44,7 +44,8 @@ IDENTITY_STATE = "identity_state"  # the verification this browser started (agai
 def labels() -> dict:
     """Names of states, stages, decisions and kinds, for the filing and review pages alike."""
     return {"fmt": clock.fmt, "state_labels": machine.STATE_LABELS, "stage_labels": machine.STAGE_LABELS,
-            "decision_labels": machine.DECISION_LABELS, "kind_labels": KIND_LABELS, "sections": SECTION_BY_KEY,
+            "round_labels": machine.ROUND_LABELS, "decision_labels": machine.DECISION_LABELS,
+            "kind_labels": KIND_LABELS, "sections": SECTION_BY_KEY,
             "change_labels": filings.CHANGE_LABELS, "basic_form": BASIC, "today": clock.today().isoformat(),
             "sections_of": sections_of, "tags_of": tags_of, "display": display}
 
@@ -63,8 +64,8 @@ def _page(status: int = 200, basic_typed=None, basic_errors=None, capability_typ
     return render_template(
         "filing/edit.html", agency=agency, rows=filings.working_copy(db(), agency.id), tags=tags,
         filed_sections=sections_of(agency.kind),
-        history=filings.versions(db(), agency.id),
-        in_force=filings.in_force(db(), agency.id), pending=filings.under_review(db(), agency.id),
+        history=[v for stage in machine.STAGES for v in filings.versions(db(), agency.id, stage)],
+        statuses=filings.statuses(db(), agency.id),
         basic=filings.working_basic(db(), agency),
         basic_fields=formview.widgets(BASIC, tags, filings.working_basic(db(), agency), basic_typed, basic_errors),
         capability_fields=formview.widgets(CAPABILITY, tags, None, capability_typed, capability_errors),
@@ -110,16 +111,17 @@ def remove_capability(capability_id: int):
     return redirect(url_for("filing.edit") + "#capabilities")
 
 
-@bp.post("/submit")
+@bp.post("/submit/<any(basic, resources):stage>")
 @role_required(Role.AGENCY_ADMIN)
-def submit():
+def submit(stage: str):
+    """提交审核 of one stage: 备案基本信息 (basic) or 二审基本信息 (resources)."""
     try:
-        version = filings.submit(db(), me().agency)
+        version = filings.submit(db(), me().agency, FilingStage(stage))
     except FilingRefused as refused:
         db().rollback()
         flash(str(refused), "error")
         return _page(400)
-    flash(f"第 {version.version} 版备案已提交，等待管理部门审核。", "success")
+    flash(f"{machine.STAGE_LABELS[stage]}第 {version.version} 版已提交，等待管理部门审核。", "success")
     return redirect(url_for("filing.edit"))
 
 

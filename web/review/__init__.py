@@ -1,5 +1,6 @@
-"""备案审核: regulators of the agency's district, and system administrators, review submitted filing versions —
-初审, then 二审 by another reviewer — approving them or returning them with a reason."""
+"""备案审核: regulators of the agency's district, and system administrators, review submitted versions of both
+filing stages (备案基本信息, 二审基本信息) — by one reviewer, or a first and another where the city wants a second
+(FILING_SECOND_REVIEWER) — approving them or returning them with a reason."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -11,13 +12,14 @@ from services.filing import filings
 from services.filing.filings import FilingRefused
 from states import filing as machine
 from web.access import get_or_404, me, role_required
-from web.db import db
+from web.db import db, uow
 from web.filing import FILE, FILED, labels, send_filed_certificate
 
 bp = Blueprint("review", __name__, url_prefix="/regulator/filings", template_folder="templates")
 bp.context_processor(labels)
 REVIEWERS = (Role.REGULATOR, Role.SYSTEM_ADMIN)
-DONE = {"first": "第 {version} 版备案初审通过，等待二审。", "second": "二审通过，第 {version} 版备案已生效。"}
+DONE = {FilingState.FIRST_APPROVED: "{stage}第 {version} 版初审通过，等待其他审核人员复核。",
+        FilingState.APPROVED: "{stage}第 {version} 版审核通过，已生效。"}
 
 
 @bp.get("/")
@@ -38,10 +40,10 @@ def show(filing_id: int):
 
 
 def _page(filing: Filing, status: int = 200, reason: str = ""):
-    stage = machine.STAGE.get(filing.state)
-    first = filings.first_approver(filing) if stage == "second" else None
-    return render_template("review/show.html", filing=filing, diff=filings.diff(db(), filing), stage=stage,
-                           may_approve=stage is not None and first != me().id, reason=reason,
+    round_ = machine.ROUND.get(filing.state)
+    first = filings.first_approver(filing) if round_ == "second" else None
+    return render_template("review/show.html", filing=filing, diff=filings.diff(db(), filing), round=round_,
+                           may_approve=round_ is not None and first != me().id, reason=reason,
                            file_endpoint="review.certificate"), status
 
 
@@ -50,10 +52,10 @@ def _page(filing: Filing, status: int = 200, reason: str = ""):
 def approve(filing_id: int):
     filing = _submitted(filing_id)
     try:
-        review = filings.approve(db(), filing, me())
+        filings.approve(uow(), filing, me())
     except FilingRefused as refused:
         return _refused(filing, refused)
-    flash(DONE[review.stage].format(version=filing.version), "success")
+    flash(DONE[filing.state].format(stage=machine.STAGE_LABELS[filing.stage], version=filing.version), "success")
     return redirect(url_for("review.show", filing_id=filing.id))
 
 
@@ -66,7 +68,7 @@ def send_back(filing_id: int):
         filings.send_back(db(), filing, me(), reason)
     except FilingRefused as refused:
         return _refused(filing, refused, reason)
-    flash(f"第 {filing.version} 版备案已退回，机构修改后可重新提交。", "success")
+    flash(f"{machine.STAGE_LABELS[filing.stage]}第 {filing.version} 版已退回，机构修改后可重新提交。", "success")
     return redirect(url_for("review.show", filing_id=filing.id))
 
 

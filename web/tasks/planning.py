@@ -101,7 +101,7 @@ def _row(point, factor, item, typed) -> dict:
 
 def _filed_methods(task: MonitoringTask) -> dict[str, list[str]]:
     """The method standards the agency filed per factor (监测能力), offered as suggestions."""
-    filing = filings.in_force(db(), task.agency_id)
+    filing = filings.filed_resources(db(), task.agency_id)
     methods: dict[str, list[str]] = {}
     for capability in (filing.snapshot.get("capabilities", []) if filing else []):
         methods.setdefault(capability["factor"], []).append(capability["method"])
