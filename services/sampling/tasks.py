@@ -7,6 +7,7 @@ The schedule (采样计划) is in services/sampling/scheduling.py.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 
@@ -219,7 +220,8 @@ class PlanLine:
 
 @transaction
 def save_plan(uow: UnitOfWork, user: User, task: MonitoringTask, lines: list[PlanLine]) -> None:
-    """保存方案: the plan becomes exactly `lines`; points and factors only from the polluter's directory lists."""
+    """保存方案: the plan becomes exactly `lines`; points and factors only from the polluter's directory lists, and
+    a factor its self-monitoring scheme (自行监测方案) lists is monitored by the scheme's method standard."""
     if task.status != TaskStatus.PLANNING:
         raise TaskRefused("plan_closed")
     points = {p.id: p for p in task.polluter.points}
@@ -245,9 +247,25 @@ def _check_line(points: dict[int, MonitoringPoint], line: PlanLine) -> Monitorin
         raise TaskRefused("method_required", **where)
     if len(line.method.strip()) > 128:
         raise TaskRefused("method_too_long", **where)
+    scheme = next((item for item in point.scheme if item.factor == line.factor), None)
+    if scheme is not None and not follows_standard(line.method, scheme.method_standard):
+        raise TaskRefused("method_not_in_scheme", standard=scheme.method_standard, **where)
     if not 1 <= line.samples_per_visit <= MAX_SAMPLES_PER_VISIT:
         raise TaskRefused("samples_range", most=MAX_SAMPLES_PER_VISIT, **where)
     return point
+
+
+# a method standard's number: HJ 828-2017, GB/T 16157-1996, HJ/T 399-2007, DB31/ 199-2018 …
+STANDARD_NUMBER = re.compile(r"(?:GB|HJ|DB\d*)\s*/?\s*T?\s*[\d.]+\s*-\s*\d{4}", re.IGNORECASE)
+
+
+def follows_standard(method: str, standard: str) -> bool:
+    """Whether a plan's method names the scheme's method standard: by its number where it has one (the method may
+    add the technique, 重铬酸盐法), else by its whole text; spaces and letter case aside."""
+    def plain(text: str) -> str:
+        return re.sub(r"\s+", "", text).upper()
+    number = STANDARD_NUMBER.search(standard)
+    return plain(number.group(0) if number else standard) in plain(method)
 
 
 def _apply_plan(db: Session, task: MonitoringTask, wanted: dict, points: dict) -> tuple[list, list, list]:

@@ -221,6 +221,8 @@ SENTENCES: dict[str, dict[str, str]] = {
         "method_required": "请填写点位 {point} “{factor}”的监测方法。",
         "method_too_long": "点位 {point} “{factor}”的监测方法过长。",
         "samples_range": "点位 {point} “{factor}”的每次样品数应为 1～{most} 的整数。",
+        "method_not_in_scheme": "点位 {point} “{factor}”应按排污单位自行监测方案规定的方法标准（{standard}）监测，"
+                                "请在监测方法中写明该标准。",
         "bad_kind": "请选择点位类型。",
         "point_kind_exists": "名录中该排污单位已有同类点位（{points}），请从名录中选择；只有没有该类点位时才能新增。",
         "point_name_required": "请填写新点位的名称。",

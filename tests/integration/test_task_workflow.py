@@ -18,8 +18,11 @@ from models import (
     Equipment,
     MonitoringPoint,
     MonitoringTask,
+    Period,
+    PointFactor,
     Polluter,
     Role,
+    SchemeItem,
     Staff,
     TaskEvent,
     User,
@@ -210,6 +213,29 @@ def test_the_plan_is_chosen_from_the_polluters_directory_points_and_factors(demo
         assert [(i.point.code, i.factor, i.samples_per_visit) for i in task.plan] == \
             [("DW001", "化学需氧量", 2), ("DW001", "氨氮", 2)]
         assert task.plan[0].container == "玻璃瓶 500 mL"
+
+
+def test_the_plan_follows_the_method_standard_of_the_polluters_self_monitoring_scheme(demo_world, app, runtime):
+    clerk = desk.sign_in(app, "agency1")
+    ids = desk.demo_ids(runtime)
+    cod = ids.water_factors[0]
+    with runtime.sessions() as s:  # the scheme lists COD at DW001: monthly, by HJ 828-2017
+        s.add(SchemeItem(point_id=s.get(PointFactor, cod).point_id, factor="化学需氧量", times=1, period=Period.MONTH,
+                         method_standard="HJ 828-2017", sampling=True))
+        s.commit()
+    task_id = planning_task(clerk, ids)
+    page = clerk.get(f"/agency/tasks/{task_id}/plan").get_data(as_text=True)
+    assert f'name="method-{cod}" value="HJ 828-2017"' in page  # offered from the scheme
+    other = desk.post(clerk, f"/agency/tasks/{task_id}/plan",
+                      desk.plan_lines([cod], method="HJ 399-2007 快速消解分光光度法"))
+    assert other.status_code == 400
+    assert "DW001 “化学需氧量”应按排污单位自行监测方案规定的方法标准（HJ 828-2017）监测" in other.get_data(as_text=True)
+    with opened(runtime, task_id) as task:
+        assert task.plan == []
+    assert desk.post(clerk, f"/agency/tasks/{task_id}/plan",
+                     desk.plan_lines([cod], method="HJ828-2017 重铬酸盐法")).status_code == 302
+    with opened(runtime, task_id) as task:
+        assert [(i.factor, i.method) for i in task.plan] == [("化学需氧量", "HJ828-2017 重铬酸盐法")]
 
 
 def test_saving_the_plan_again_adds_changes_and_removes_lines(demo_world, app, runtime):

@@ -91,8 +91,9 @@ def _row(point, factor, item, typed) -> dict:
         return {"key": key, "point": point, "factor": factor.name, "picked": bool(typed.get(f"pick-{key}")),
                 "method": typed.get(f"method-{key}", ""), "samples": typed.get(f"samples-{key}", ""),
                 "container": typed.get(f"container-{key}", ""), "preservative": typed.get(f"preservative-{key}", "")}
-    if item is None:
-        return {"key": key, "point": point, "factor": factor.name, "picked": False, "method": "", "samples": 1,
+    if item is None:  # the self-monitoring scheme's method standard, where it lists the factor
+        scheme = next((s.method_standard for s in point.scheme if s.factor == factor.name), "")
+        return {"key": key, "point": point, "factor": factor.name, "picked": False, "method": scheme, "samples": 1,
                 "container": "", "preservative": ""}
     return {"key": key, "point": point, "factor": factor.name, "picked": True, "method": item.method,
             "samples": item.samples_per_visit, "container": item.container or "",
