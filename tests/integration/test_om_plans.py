@@ -7,8 +7,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from models import Contract, Equipment, OmPlan, OmVisit, User, clock
+from models import Contract, Equipment, FilingState, OmPlan, OmVisit, User, clock
 from services.core.uow import UnitOfWork
+from services.filing import filings
 from services.om import om_plans
 from services.om.om_plans import ItemDraft, PlanRefused
 from services.texts.refusals import say
@@ -59,6 +60,12 @@ def test_a_sheet_the_standard_sets_no_interval_for_may_be_as_rare_as_needed(unit
     plan = om_plans.save_plan(unit, world.admin, draft(
         world, ItemDraft(world.gas_point.id, "consumables", world.gas.id, frequency_days=180)))
     assert plan.items[0].frequency_days == 180
+
+
+def test_a_plan_waits_until_both_filing_stages_are_approved(unit, world):
+    filings.filed_resources(unit.session, world.admin.agency_id).state = FilingState.SUBMITTED  # 二审 in review
+    assert refused(unit, world.admin, draft(world)) == "备案基本信息和二审基本信息均审核通过后，才能制定运维计划。"
+    assert unit.session.scalar(select(func.count(OmPlan.id)).where(OmPlan.name == "示范化工 CEMS 运维")) == 0
 
 
 def test_a_plan_needs_the_agencys_own_submitted_contract(unit, world):
