@@ -38,7 +38,7 @@ def om_world(db: Session) -> OmWorld:
                         period_start=today - timedelta(days=30), period_end=today + timedelta(days=365),
                         submitted_at=clock.now())
     db.add(contract)
-    db.flush()
+    db.commit()  # recorded before the test, as the demo is: a refused use case rolls back only its own work
     points = {p.code: p for p in polluter.points}
     return OmWorld(
         admin=admin, crew=db.scalars(select(User).where(User.username == "omcrew1")).one(), contract=contract,
@@ -66,5 +66,5 @@ def other_om_agency(db: Session) -> User:
     admin = User(username="om2", display_name="钱运（恒信运维）", role=Role.AGENCY_ADMIN, agency=agency,
                  password_hash=hash_password(PASSWORD))
     db.add_all([agency, admin])
-    db.flush()
+    db.commit()
     return admin
