@@ -44,6 +44,7 @@ EVIDENCE = {
                               "instrument": None, "point": "DW001"},
 }
 BASE = 1_000_000  # ids of the city's rows start above the demo's
+PLACEMENT = "day, agency_id, polluter_id"  # a finding's copy of its subject's (models/findings.py)
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,9 @@ class City:
     def om_agency(self, plan_n: str) -> str:
         """Every tenth agency is an O&M agency (运维机构); plans are spread over them."""
         return f"(((({plan_n}) - 1) % {self.agencies // 10} + 1) * 10)"
+
+    def om_polluter(self, plan_n: str) -> str:
+        return f"({BASE} + (({plan_n}) * 3) % {self.polluters} + 1)"
 
     def day(self, n: str, total: int) -> str:
         return f"(current_date - ((({total} - ({n})) * {self.days}) / {total})::int)"
@@ -192,6 +196,7 @@ def trips(c: City, first: int, last: int) -> list[str]:
     outside = "((v / 16) % 50 = 3)"
     awaiting = f"(v % 33 = 0 AND v > {c.trips - 3 * c.trips // c.days})"  # the last 3 days' trips, some unconfirmed
     pick = f"(((v / 320) % {len(FINDING_CODES)}) + 1)"
+    placement = f"{day}, {c.agency(c.task_agency(task))}, {BASE} + ({task} - 1) % {c.polluters} + 1"
     return [
         f"INSERT INTO visit (id, task_id, day, starts, ends) SELECT {BASE} + v, {BASE} + {task}, {day}, "
         f"'09:00', '12:00' FROM {rows}",
@@ -209,30 +214,35 @@ def trips(c: City, first: int, last: int) -> list[str]:
         f"md5(random()::text) || md5(random()::text) FROM {rows}, generate_series(1, {c.photos_per_trip}) n",
         f"INSERT INTO confirmation (trip_id, status, decided_at, after_departure, created_at) "
         f"SELECT {BASE} + v, 'confirmed', {at} + interval '80 minutes', false, {at} FROM {rows} WHERE NOT {awaiting}",
-        f"INSERT INTO finding (trip_id, code, instance, severity, evidence, first_seen_at, last_seen_at, status) "
+        f"INSERT INTO finding (trip_id, code, instance, severity, evidence, first_seen_at, last_seen_at, status, "
+        f"{PLACEMENT}) "
         f"SELECT {BASE} + v, ({codes})[{pick}], '', ({severities})[{pick}], ({evidence})[{pick}]::json, {at}, {at}, "
-        f"CASE WHEN (v / 16) % 200 = 0 THEN 'confirmed' WHEN (v / 16) % 200 = 100 THEN 'cleared' ELSE 'open' END "
-        f"FROM {rows} WHERE (v / 16) % 20 = 0",
-        f"INSERT INTO finding (trip_id, code, instance, severity, evidence, first_seen_at, last_seen_at, status) "
+        f"CASE WHEN (v / 16) % 200 = 0 THEN 'confirmed' WHEN (v / 16) % 200 = 100 THEN 'cleared' ELSE 'open' END, "
+        f"{placement} FROM {rows} WHERE (v / 16) % 20 = 0",
+        f"INSERT INTO finding (trip_id, code, instance, severity, evidence, first_seen_at, last_seen_at, status, "
+        f"{PLACEMENT}) "
         f"SELECT {BASE} + v, 'after_departure', '', 'low', {_literal(EVIDENCE['after_departure'])}, {at}, {at}, "
-        f"'open' FROM {rows} WHERE (v / 16) % 60 = 7",
+        f"'open', {placement} FROM {rows} WHERE (v / 16) % 60 = 7",
     ]
 
 
 def om(c: City) -> list[str]:
     day = c.day("m", c.om_visits)
+    plan = f"((m - 1) % {c.om_plans} + 1)"
     return [
         f"INSERT INTO om_plan (id, agency_id, polluter_id, name, starts_on, ends_on, active, created_at) "
-        f"SELECT {BASE} + n, {c.agency(c.om_agency('n'))}, {BASE} + (n * 3) % {c.polluters} + 1, '运维计划 ' || n, "
+        f"SELECT {BASE} + n, {c.agency(c.om_agency('n'))}, {c.om_polluter('n')}, '运维计划 ' || n, "
         f"current_date - {c.days}, current_date + 30, true, now() FROM generate_series(1, {c.om_plans}) n",
-        f"INSERT INTO om_visit (id, plan_id, due_on, planned, state, submitted_at, created_at) "
-        f"SELECT {BASE} + m, {BASE} + (m - 1) % {c.om_plans} + 1, {day}, '[]', 'completed', "
-        f"{day} + time '11:00', now() FROM generate_series(1, {c.om_visits}) m",
-        f"INSERT INTO finding (om_visit_id, code, instance, severity, evidence, first_seen_at, last_seen_at, status) "
+        f"INSERT INTO om_visit (id, plan_id, due_on, planned, state, started_at, submitted_at, created_at) "
+        f"SELECT {BASE} + m, {BASE} + {plan}, {day}, '[]', 'confirmed', "
+        f"({day} + time '09:00') AT TIME ZONE 'Asia/Shanghai', ({day} + time '11:00') AT TIME ZONE 'Asia/Shanghai', "
+        f"now() FROM generate_series(1, {c.om_visits}) m",
+        f"INSERT INTO finding (om_visit_id, code, instance, severity, evidence, first_seen_at, last_seen_at, status, "
+        f"{PLACEMENT}) "
         f"SELECT {BASE} + m, CASE WHEN m % 40 = 0 THEN 'planned_sheet_missing' ELSE 'off_schedule' END, '', "
         f"CASE WHEN m % 40 = 0 THEN 'medium' ELSE 'low' END, CASE WHEN m % 40 = 0 THEN "
         f"{_literal(EVIDENCE['planned_sheet_missing'])} ELSE {_literal(EVIDENCE['off_schedule'])} END, now(), now(), "
-        f"'open' "
+        f"'open', {day}, {c.agency(c.om_agency(plan))}, {c.om_polluter(plan)} "
         f"FROM generate_series(1, {c.om_visits}) m WHERE m % 20 = 0",
     ]
 

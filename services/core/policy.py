@@ -20,6 +20,7 @@ from models import (
     CreditDocument,
     Equipment,
     Filing,
+    Finding,
     MonitoringPoint,
     MonitoringTask,
     OmPlan,
@@ -180,6 +181,14 @@ def _qc_findings(user: User):
     return QcFinding.agency_id == user.agency_id if user.agency_id else false()
 
 
+def _findings(user: User):
+    """A finding's scope is its subject's (its task's or plan's, the same rule), by the agency and polluter
+    the finding records: the database reads the scope's findings through their indexes, not every trip."""
+    if user.role in AGENCY_ROLES:
+        return Finding.agency_id == user.agency_id
+    return Finding.polluter_id.in_(select(Polluter.id).where(_polluters(user)))
+
+
 def _om_plans(user: User):
     if user.role in AGENCY_ROLES:
         return OmPlan.agency_id == user.agency_id
@@ -219,6 +228,7 @@ RULES = {
     CreditDocument: _by_agency(CreditDocument.agency_id),
     TrainingRecord: _by_agency(TrainingRecord.agency_id),
     QcFinding: _qc_findings,
+    Finding: _findings,
     OmPlan: _om_plans,
     OmReport: _om_reports,
     OmVisit: _om_visits,

@@ -9,7 +9,7 @@ from sqlalchemy import func
 from sqlalchemy.orm import Session
 
 from models import Agency, Finding, FindingStatus, Polluter, User, clock
-from services.desk.worklist import joined
+from services.desk.worklist import findings_of
 
 WEEKS = 12
 TOP_AGENCIES = 15
@@ -17,13 +17,9 @@ TOP_AGENCIES = 15
 
 def _grouped(db: Session, user: User, *columns, where=()) -> Counter:
     """count(*) of the user's findings (trips and O&M visits together) grouped by `columns`."""
-    counted: Counter = Counter()
-    for kind in ("trip", "om"):
-        j = joined(user, kind, *columns, func.count())
-        query = j.query.join(Agency, Agency.id == j.owner.agency_id).where(*where).group_by(*columns)
-        for *key, n in db.execute(query):
-            counted[tuple(key) if len(key) > 1 else key[0]] += n
-    return counted
+    query = findings_of(user, *columns, func.count()).join(Agency, Agency.id == Finding.agency_id) \
+        .where(*where).group_by(*columns)
+    return Counter({tuple(key) if len(key) > 1 else key[0]: n for *key, n in db.execute(query)})
 
 
 def monday(day: date) -> date:

@@ -121,10 +121,14 @@ def _finding_terms(flt: ApiFilter) -> list:
 
 # --- the three lists ---------------------------------------------------------------------------------------
 
+def _scoped_findings(user: User, flt: ApiFilter) -> Select:
+    """The findings in `user`'s scope matching the filters, by the placement each finding records."""
+    query = policy.scoped(user, Finding, select(Finding).join(Polluter, Polluter.id == Finding.polluter_id))
+    return _where(query, flt, Finding.day, Finding).where(*_finding_terms(flt))
+
+
 def findings(db: Session, user: User, flt: ApiFilter, after: int | None, limit: int) -> list[Finding]:
-    query = select(Finding).where(Finding.trip_id.in_(trip_ids(user, flt))
-                                  | Finding.om_visit_id.in_(om_visit_ids(user, flt)), *_finding_terms(flt))
-    return _page(db, query, Finding.id, after, limit)
+    return _page(db, _scoped_findings(user, flt), Finding.id, after, limit)
 
 
 def trips(db: Session, user: User, flt: ApiFilter, after: int | None, limit: int) -> list[SamplingTrip]:
@@ -153,6 +157,4 @@ def one(db: Session, user: User, name: str, ident: int):
     model = {"trips": SamplingTrip, "om-visits": OmVisit}.get(name)
     if model is not None:
         return policy.get(db, user, model, ident)
-    everything = ApiFilter()
-    return db.scalar(select(Finding).where(Finding.id == ident, Finding.trip_id.in_(trip_ids(user, everything))
-                                           | Finding.om_visit_id.in_(om_visit_ids(user, everything))))
+    return db.scalar(_scoped_findings(user, ApiFilter()).where(Finding.id == ident))

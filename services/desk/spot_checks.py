@@ -146,19 +146,9 @@ def _base(kind: DrawKind):
 
 
 def _with_open(kind: DrawKind, code: str):
-    finding = select(Finding.trip_id if kind == DrawKind.TRIP else Finding.om_visit_id).where(
-        Finding.code == code, Finding.status == FindingStatus.OPEN)
-    if kind != DrawKind.AGENCY:
-        return finding
-    return _agencies_of(finding.with_only_columns(Finding.id))
-
-
-def _agencies_of(findings):
-    trips = select(MonitoringTask.agency_id).join(Visit).join(SamplingTrip).join(
-        Finding, Finding.trip_id == SamplingTrip.id).where(Finding.id.in_(findings))
-    visits = select(OmPlan.agency_id).join(OmVisit).join(Finding, Finding.om_visit_id == OmVisit.id).where(
-        Finding.id.in_(findings))
-    return trips.union(visits)
+    """The members with an open finding of `code` (an agency through the agency each finding records)."""
+    column = {DrawKind.TRIP: Finding.trip_id, DrawKind.OM_VISIT: Finding.om_visit_id}.get(kind, Finding.agency_id)
+    return select(column).where(Finding.code == code, Finding.status == FindingStatus.OPEN)
 
 
 def _weights(db: Session, kind: DrawKind, ids: list[int]) -> dict[int, int]:
@@ -171,12 +161,7 @@ def _weights(db: Session, kind: DrawKind, ids: list[int]) -> dict[int, int]:
         query = select(Finding.om_visit_id, points).where(open_, Finding.om_visit_id.in_(ids)) \
             .group_by(Finding.om_visit_id)
     else:
-        by_trip = select(MonitoringTask.agency_id.label("agency"), _points().label("p")).select_from(Finding) \
-            .join(SamplingTrip, Finding.trip_id == SamplingTrip.id).join(Visit).join(MonitoringTask).where(open_)
-        by_visit = select(OmPlan.agency_id.label("agency"), _points().label("p")).select_from(Finding) \
-            .join(OmVisit, Finding.om_visit_id == OmVisit.id).join(OmPlan).where(open_)
-        both = by_trip.union_all(by_visit).subquery()
-        query = select(both.c.agency, func.sum(both.c.p)).where(both.c.agency.in_(ids)).group_by(both.c.agency)
+        query = select(Finding.agency_id, points).where(open_, Finding.agency_id.in_(ids)).group_by(Finding.agency_id)
     return {member: int(total or 0) for member, total in db.execute(query)}
 
 

@@ -14,10 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import case, func, literal, select, union_all
+from sqlalchemy import case, func, literal, select
 from sqlalchemy.orm import Session
 
-from models import Agency, Finding, FindingStatus, MonitoringTask, OmPlan, OmVisit, Polluter, SamplingTrip, User, Visit
+from models import Agency, Finding, FindingStatus, Polluter, SamplingTrip, User
 from services.core import policy
 from services.desk import supervision
 from services.findings import summary
@@ -77,54 +77,31 @@ def _weight():
     return case(*((Finding.severity == s, w) for s, w in WEIGHTS.items()), else_=1)
 
 
-@dataclass(frozen=True)
-class Joined:
-    """Findings of one kind of subject joined to their subject, its owner (task or plan) and its polluter."""
-
-    query: object  # a Select over Finding, scoped to the user
-    subject: type
-    day: object  # the subject's day column
-    link: object  # the finding's column naming the subject
-    owner: type
-
-
-def joined(user: User, kind: str, *columns) -> Joined:
-    """`columns` of the findings on trips ("trip") or O&M visits ("om") the user may see."""
-    if kind == "trip":
-        found = Joined(select(*columns).select_from(Finding).join(SamplingTrip, SamplingTrip.id == Finding.trip_id)
-                       .join(Visit, Visit.id == SamplingTrip.visit_id)
-                       .join(MonitoringTask, MonitoringTask.id == Visit.task_id),
-                       SamplingTrip, Visit.day, Finding.trip_id, MonitoringTask)
-    else:
-        found = Joined(select(*columns).select_from(Finding).join(OmVisit, OmVisit.id == Finding.om_visit_id)
-                       .join(OmPlan, OmPlan.id == OmVisit.plan_id),
-                       OmVisit, OmVisit.due_on, Finding.om_visit_id, OmPlan)
-    # the subject's scope is its task's or plan's (services/core/policy.py): applied to the joined owner, it filters
-    # the few rows with findings instead of building the scope's set of trips
-    query = policy.scoped(user, found.owner, found.query.join(Polluter, Polluter.id == found.owner.polluter_id))
-    return Joined(query, found.subject, found.day, found.link, found.owner)
-
-
-def _part(user: User, flt: WorkFilter, kind: str):
-    """One SELECT of ranked subjects of one kind: trips through their task, O&M visits through their plan."""
-    j = joined(user, kind)
-    subject, day, link, owner = j.subject, j.day, j.link, j.owner
-    query = j.query.add_columns(
-        subject.id.label("id"), day.label("day"), literal(kind).label("kind"), func.sum(_weight()).label("risk"),
-        func.max(_weight()).label("top"), func.count().label("findings"), owner.agency_id.label("agency_id"),
-        owner.polluter_id.label("polluter_id")).where(Finding.status == flt.status)
-    if flt.district:
-        query = query.where(Polluter.district == flt.district)
-    query = supervision.owner_filters(query, flt, day, owner) \
-        .group_by(link, subject.id, day, owner.agency_id, owner.polluter_id)
-    if flt.code:  # keep the subject's whole risk, only require the code among its findings
-        query = query.having(func.sum(case((Finding.code == flt.code, 1), else_=0)) > 0)
-    return query
+def findings_of(user: User, *columns):
+    """`columns` of the findings `user` may see, joined to their subject's polluter. A finding records its
+    subject's day, agency and polluter (models/findings.py), so neither trips nor O&M visits are read."""
+    query = select(*columns).select_from(Finding).join(Polluter, Polluter.id == Finding.polluter_id)
+    return policy.scoped(user, Finding, query)
 
 
 def ranked_query(user: User, flt: WorkFilter):
-    kinds = [flt.kind] if flt.kind else ["trip", "om"]
-    return union_all(*(_part(user, flt, kind) for kind in kinds)).subquery("work")
+    """The ranked subjects (trips and O&M visits together), one row each, filtered by the user's scope and
+    `flt`, grouped by the database from the findings' own columns."""
+    kind = case((Finding.trip_id.is_not(None), literal("trip")), else_=literal("om"))
+    query = findings_of(
+        user, func.coalesce(Finding.trip_id, Finding.om_visit_id).label("id"), Finding.day.label("day"),
+        kind.label("kind"), func.sum(_weight()).label("risk"), func.max(_weight()).label("top"),
+        func.count().label("findings"), Finding.agency_id.label("agency_id"),
+        Finding.polluter_id.label("polluter_id")).where(Finding.status == flt.status)
+    if flt.kind:
+        query = query.where((Finding.trip_id if flt.kind == "trip" else Finding.om_visit_id).is_not(None))
+    if flt.district:
+        query = query.where(Polluter.district == flt.district)
+    query = supervision.owner_filters(query, flt, Finding.day, Finding) \
+        .group_by(Finding.trip_id, Finding.om_visit_id, Finding.day, Finding.agency_id, Finding.polluter_id)
+    if flt.code:  # keep the subject's whole risk, only require the code among its findings
+        query = query.having(func.sum(case((Finding.code == flt.code, 1), else_=0)) > 0)
+    return query.subquery("work")
 
 
 def ranked(db: Session, user: User, flt: WorkFilter, page: int = 1, per_page: int = PER_PAGE) -> WorkPage:

@@ -115,6 +115,16 @@ def test_a_check_in_outside_the_fence_in_chat_is_found_as_it_happens(runtime, ph
         assert row.instance == f"check_in:{row.evidence['check_in']}"
 
 
+def test_a_finding_on_a_trip_records_the_trips_day_agency_and_polluter(runtime, phone, morning):
+    """The desk scopes, filters and ranks findings by what each records (services/worklist.py)."""
+    checked_in(phone, script.FAR)
+    with runtime.sessions() as s:
+        row = s.scalar(select(Finding))
+        task = s.get(SamplingTrip, row.trip_id).visit.task
+        assert (row.day, row.agency_id, row.polluter_id) == (clock.today(), task.agency_id, task.polluter_id)
+        assert (row.agency.code, row.polluter.district) == ("LC", "金山区")
+
+
 def test_a_rescan_adds_nothing_and_a_cleared_finding_stays_cleared(app, runtime, phone, morning, drain):
     sampled_trip(phone("o_s1"), morning, where=script.FAR)
     trip = Subject("trip", trip_id(runtime))
@@ -185,6 +195,18 @@ def test_an_om_check_in_outside_the_fence_in_chat_is_found_as_it_happens(runtime
     om_script.start(crew)
     crew.location(*om_script.FAR)
     assert findings(runtime, om_visit_in_chat(runtime)) == [("outside_fence", "open")]
+
+
+def test_a_finding_on_an_om_visit_records_its_due_day_and_its_plans_agency_and_polluter(runtime, phone, morning):
+    crew = phone(om_script.CREW)
+    om_script.bind(crew)
+    om_script.start(crew)
+    crew.location(*om_script.FAR)
+    with runtime.sessions() as s:
+        row = s.scalar(select(Finding))
+        visit = s.get(OmVisit, row.om_visit_id)
+        assert (row.day, row.agency_id, row.polluter_id) == (visit.due_on, visit.plan.agency_id, visit.plan.polluter_id)
+        assert row.agency.kind == "om"
 
 
 def test_an_om_visit_in_chat_without_the_planned_water_inspection(runtime, phone, morning):

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from models import Agency, Finding, MonitoringTask, OmVisit, Role, User, Visit, clock
+from models import Agency, Finding, MonitoringTask, OmVisit, Polluter, Role, User, Visit, clock
 from services.desk import worklist
 from services.desk.worklist import WorkFilter
 from tests.support import records as R
@@ -100,6 +100,16 @@ def test_a_regulator_ranks_only_its_own_district(work, runtime):
     assert _ranked(runtime, "songjiang")[1] == [work["Z"]]
     assert work["Z"] not in _ranked(runtime, "regulator1")[1]
     assert _ranked(runtime, "regulator1", district="松江区")[1] == []
+
+
+def test_a_polluter_moved_to_another_district_in_the_directory_takes_its_findings_along(work, runtime):
+    """A finding records its subject's polluter, not the district: the district is read from the directory."""
+    with runtime.sessions() as s:
+        s.get(Polluter, R.demo_task(s, "ZC-DEMO-0001").polluter_id).district = "金山区"
+        s.commit()
+    assert work["Z"] in _ranked(runtime, "regulator1")[1]
+    R.add_user(runtime, "songjiang", Role.REGULATOR, district="松江区")
+    assert _ranked(runtime, "songjiang")[1] == []
 
 
 def test_the_city_admin_filters_by_district(work, runtime):
