@@ -145,6 +145,41 @@ def fill(url: str, city: City, log=print) -> float:
     return time.perf_counter() - started
 
 
+def band_statement() -> tuple[str, dict]:
+    """INSERT of the near-duplicate index (photo_band) of the photos with ids in (:after, :upto], each band's
+    value cut from the stored DCT hash in SQL as services/neardup.py cuts it."""
+    from states.neardup import BANDS, HASH_BITS
+
+    starts = [band * HASH_BITS // BANDS for band in range(BANDS + 1)]
+    sql = ("INSERT INTO photo_band (photo_id, band, value) "
+           "SELECT p.id, b.ord - 1, lpad(substring(('x' || p.dct_hash)::bit(256) FROM b.start + 1 "
+           "FOR b.width)::text, 32, '0')::bit(32)::int "
+           "FROM photo p CROSS JOIN unnest(CAST(:starts AS int[]), CAST(:widths AS int[])) "
+           "WITH ORDINALITY AS b(start, width, ord) WHERE p.id > :after AND p.id <= :upto AND p.dct_hash IS NOT NULL")
+    return sql, {"starts": starts[:-1], "widths": [b - a for a, b in zip(starts, starts[1:], strict=False)]}
+
+
+def photo_bands(url: str, batch: int = 1_000_000, log=print) -> float:
+    """Index every photo's hash (photo_band) in batches of photo ids, the lookup index built after, as a bulk
+    load would; returns the seconds it took."""
+    engine = create_engine(url)
+    started = time.perf_counter()
+    sql, params = band_statement()
+    with engine.begin() as connection:
+        connection.execute(text("DROP INDEX IF EXISTS ix_photo_band_lookup"))
+        top = connection.scalar(text("SELECT coalesce(max(id), 0) FROM photo"))
+    for after in range(0, top, batch):
+        with engine.begin() as connection:
+            connection.execute(text("SET session_replication_role = replica"))
+            connection.execute(text(sql), {**params, "after": after, "upto": after + batch})
+        log(f"  bands of {min(after + batch, top):,} photos ({time.perf_counter() - started:.0f} s)")
+    with engine.begin() as connection:
+        connection.execute(text("CREATE INDEX ix_photo_band_lookup ON photo_band (band, value, photo_id)"))
+        connection.execute(text("ANALYZE photo_band"))
+    engine.dispose()
+    return time.perf_counter() - started
+
+
 def _districts() -> str:
     return "ARRAY[" + ", ".join(f"'{d}'" for d in DISTRICTS) + "]"
 

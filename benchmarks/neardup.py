@@ -64,7 +64,7 @@ def main() -> int:
     filled, seconds = _fill(engine, args.photos, args.fill_seconds, args.batch)
     print(f"filled {filled:,} photos ({filled * _bands():,} bands) in {seconds:.0f} s "
           f"({filled / seconds:,.0f} photos/s)")
-    return _measure(engine, filled, args.lookups)
+    return measure(engine, filled, args.lookups)
 
 
 def _bands() -> int:
@@ -93,9 +93,9 @@ def _fresh_schema(url: str) -> None:
 
 
 def _fill(engine, photos: int, budget_s: float, batch: int) -> tuple[int, float]:
-    from states.neardup import BANDS, HASH_BITS
+    from benchmarks.city import band_statement
 
-    starts = [band * HASH_BITS // BANDS for band in range(BANDS + 1)]
+    bands, params = band_statement()
     start = time.perf_counter()
     filled = 0
     with engine.begin() as connection:
@@ -109,13 +109,7 @@ def _fill(engine, photos: int, budget_s: float, batch: int) -> tuple[int, float]
                 "SELECT 'sampling', :sender, now(), 'bench', false, 'ready', "
                 "md5(random()::text) || md5(random()::text) FROM generate_series(1, :size)"),
                 {"sender": sender, "size": size})
-            connection.execute(text(
-                "INSERT INTO photo_band (photo_id, band, value) "
-                "SELECT p.id, b.ord - 1, lpad(substring(('x' || p.dct_hash)::bit(256) FROM b.start + 1 "
-                "FOR b.width)::text, 32, '0')::bit(32)::int "
-                "FROM photo p CROSS JOIN unnest(CAST(:starts AS int[]), CAST(:widths AS int[])) "
-                "WITH ORDINALITY AS b(start, width, ord) WHERE p.id > :before"),
-                {"before": before, "starts": starts[:-1], "widths": [b - a for a, b in zip(starts, starts[1:])]})
+            connection.execute(text(bands), {**params, "after": before, "upto": before + size})
         filled += size
         print(f"  {filled:,} photos after {time.perf_counter() - start:.0f} s", flush=True)
     with engine.begin() as connection:
@@ -124,7 +118,7 @@ def _fill(engine, photos: int, budget_s: float, batch: int) -> tuple[int, float]
     return filled, time.perf_counter() - start
 
 
-def _measure(engine, filled: int, lookups: int) -> int:
+def measure(engine, filled: int, lookups: int) -> int:
     from models import Photo, PhotoPurpose
     from services.adapters import neardup
 

@@ -15,8 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import select, tuple_
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from models import (
     Agency,
@@ -33,6 +33,7 @@ from models import (
     User,
     clock,
 )
+from services.core import policy
 from services.core.refusal import Refusal
 from services.core.uow import UnitOfWork, transaction
 from services.filing import filings
@@ -331,6 +332,31 @@ def overdue(db: Session, agency_id: int, today: date | None = None) -> list[OmVi
         .order_by(OmVisit.due_on, OmVisit.id)))
 
 
+PER_PAGE = 50
+# what a row of the visit list shows, loaded with the page rather than per row
+VISIT_ROW_LOADS = (joinedload(OmVisit.plan).joinedload(OmPlan.polluter), joinedload(OmVisit.started_by),
+                   joinedload(OmVisit.plan).selectinload(OmPlan.crew),
+                   joinedload(OmVisit.plan).selectinload(OmPlan.items).joinedload(OmPlanItem.point),
+                   joinedload(OmVisit.plan).selectinload(OmPlan.items).joinedload(OmPlanItem.instrument),
+                   selectinload(OmVisit.confirmations))
+
+
+def visit_page(db: Session, user: User, show: str, after: tuple[date, int] | None = None,
+               per_page: int = PER_PAGE) -> list[OmVisit]:
+    """One page of the visits of `user`'s plans — not submitted yet ("open"), overdue, or "all" — the earliest
+    due first, after the cursor `after` (the previous page's last (due day, visit id)): filtered, ordered and
+    paged by the database, so a deep page reads no more rows than the first."""
+    query = policy.scoped(user, OmVisit).options(*VISIT_ROW_LOADS)
+    if show in ("open", "overdue"):
+        query = query.where(OmVisit.state.not_in(FINAL_STATES))
+    if show == "overdue":
+        query = query.where(OmVisit.due_on < clock.today())
+    if after is not None:
+        day, ident = after
+        query = query.where(OmVisit.due_on >= day, tuple_(OmVisit.due_on, OmVisit.id) > (day, ident))
+    return list(db.scalars(query.order_by(OmVisit.due_on, OmVisit.id).limit(per_page)))
+
+
 def open_visits(db: Session, agency_id: int, today: date | None = None, crew: User | None = None) -> list[OmVisit]:
     """Visits due today or overdue and not submitted — what the crew works on (of plans `crew` is on, if
     given), oldest first."""
@@ -342,10 +368,3 @@ def open_visits(db: Session, agency_id: int, today: date | None = None, crew: Us
     return list(db.scalars(query.order_by(OmVisit.due_on, OmVisit.id)))
 
 
-def planned_items(db: Session, visit: OmVisit) -> list[OmPlanItem]:
-    """The plan items a visit is due for (items dropped from the plan since are left out)."""
-    ids = list(visit.planned or [])
-    if not ids:
-        return []
-    rows = {i.id: i for i in db.scalars(select(OmPlanItem).where(OmPlanItem.id.in_(ids)))}
-    return [rows[i] for i in ids if i in rows]

@@ -11,8 +11,8 @@ from services.runtime import make_engine
 
 NOW = "2026-11-20 01:00:00.000000"
 ROWS = [
-    "INSERT INTO agency (id, name, kind, filing_status, created_at) VALUES (7, '检测机构', 'monitoring', 'approved', :now)",
-    "INSERT INTO agency (id, name, kind, filing_status, created_at) VALUES (8, '运维机构', 'om', 'approved', :now)",
+    "INSERT INTO agency (id, name, kind, filing_status, created_at) "
+    "VALUES (7, '检测机构', 'monitoring', 'approved', :now), (8, '运维机构', 'om', 'approved', :now)",
     "INSERT INTO polluter (id, name, credit_code, district, address, latitude, longitude, fence_radius_m, created_at) "
     "VALUES (21, '甲厂', '913100000000000021', '金山区', '路 1 号', 30.8, 121.3, 300, :now)",
     "INSERT INTO polluter (id, name, credit_code, district, address, latitude, longitude, fence_radius_m, created_at) "

@@ -14,6 +14,7 @@ from werkzeug.test import encode_multipart
 
 from models import Contract, Instrument, MonitoringPoint, OmPlan, OmReport, OmVisit, clock
 from services.core.uow import UnitOfWork
+from services.om import om_plans
 from tests.conftest import csrf_token
 from tests.support import desk, files
 from tests.support.om_world import other_om_agency
@@ -132,6 +133,24 @@ def test_the_visits_list_flags_the_overdue(app, runtime, ids):
     assert desk.post(om1, f"/om/plans/{ids['plan']}/generate").status_code == 302  # 生成 (or the daily job)
     everything = om1.get("/om/tasks").get_data(as_text=True)
     assert len(re.findall(r'href="/om/visits/\d+"', everything)) > 1  # the horizon's visits were generated
+
+
+def test_the_visits_list_turns_pages_earliest_due_first(app, runtime, ids, monkeypatch):
+    om1 = desk.sign_in(app, "om1")
+    assert desk.post(om1, f"/om/plans/{ids['plan']}/generate").status_code == 302  # the horizon's visits
+    with runtime.sessions() as s:
+        due = [(v.due_on, v.id) for v in s.scalars(select(OmVisit).where(OmVisit.plan_id == ids["plan"]))]
+    assert len(due) > 4
+    monkeypatch.setattr(om_plans, "PER_PAGE", 2)
+    shown, url = [], "/om/tasks?show=all"
+    while url:
+        page = om1.get(url).get_data(as_text=True)
+        links = [int(i) for i in re.findall(r'href="/om/visits/(\d+)"', page)]
+        assert len(links) <= 2
+        shown += links
+        after = re.search(r'href="([^"]*after=[^"]+)">下一页', page)
+        url = unquote(after.group(1)).replace("&amp;", "&") if after else None
+    assert shown == [ident for _, ident in sorted(due)]
 
 
 def test_opening_the_visits_list_writes_nothing(app, runtime, ids):

@@ -126,13 +126,19 @@ def page_number() -> int:
     return int(raw) if raw.isdigit() and 0 < int(raw) < 100_000 else 1
 
 
-def trip_after() -> tuple[date, int] | None:
-    """The trip list's cursor (?after=2026-01-31_123, the previous page's last row); unreadable: first page."""
+def day_after() -> tuple[date, int] | None:
+    """The cursor of a list ordered by day and id (?after=2026-01-31_123, the previous page's last row: the trip
+    and O&M visit lists); unreadable: the first page."""
     day, _, ident = (request.args.get("after") or "").partition("_")
     try:
         return date.fromisoformat(day), int(ident)
     except ValueError:
         return None
+
+
+def day_cursor(last: tuple[date, int]) -> str:
+    """The ?after= value naming a page's last (day, id)."""
+    return f"{last[0].isoformat()}_{last[1]}"
 
 
 def task_after() -> int | None:
@@ -162,9 +168,9 @@ def trip_list(template: str, title: str, filename: str, with_agency: bool):
         return xlsx(title, filename, shown, TRIP_HEADERS, rows)
 
     def context(flt):
-        found = supervision.trips(db(), me(), flt, trip_after(), supervision.PER_PAGE) if flt else []
+        found = supervision.trips(db(), me(), flt, day_after(), supervision.PER_PAGE) if flt else []
         last = supervision.trip_cursor(found[-1].trip) if found and len(found) == supervision.PER_PAGE else None
-        return {"rows": found, "title": title, "next_after": f"{last[0].isoformat()}_{last[1]}" if last else None}
+        return {"rows": found, "title": title, "next_after": day_cursor(last) if last else None}
     return listing(read_trip_filter, template, with_agency, export, context)
 
 
