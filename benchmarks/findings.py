@@ -64,7 +64,7 @@ def main() -> int:
         if not connection.scalar(text("SELECT EXISTS (SELECT 1 FROM photo_band)")):
             print(f"indexed the photos' bands in {city.photo_bands(url):.0f} s")
         photos = connection.scalar(text("SELECT count(*) FROM photo WHERE dct_hash IS NOT NULL"))
-        day = connection.scalar(text("SELECT max(day) FROM visit"))
+        day = connection.scalar(text("SELECT day FROM visit ORDER BY id DESC LIMIT 1"))  # the city's last day
     print(f"\n1. near-duplicate lookup over {photos:,} photos")
     failed = neardup.measure(engine, photos, args.lookups)
     engine.dispose()
