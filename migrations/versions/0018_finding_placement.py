@@ -1,6 +1,7 @@
 """Each finding records where its subject stands — the day, the agency and the polluter of its trip's task or
 O&M visit's plan — with indexes for the ranked desk, so a city's findings are scoped and ranked without joining
-every trip; existing findings are filled from their subjects
+every trip; existing findings are filled from their subjects. And a person's check-ins by time, which the
+findings engine reads for the same crew's other work around a visit (overlaps, travel speed)
 
 Revision ID: 0018_finding_placement
 Revises: 0017_accounts
@@ -36,9 +37,11 @@ def upgrade() -> None:
             batch_op.alter_column(column, nullable=False)
     for name, columns in INDEXES:
         op.create_index(name, "finding", columns)
+    op.create_index("ix_check_in_user_id_at", "check_in", ["user_id", "at"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_check_in_user_id_at", table_name="check_in")
     for name, _ in reversed(INDEXES):
         op.drop_index(name, table_name="finding")
     with op.batch_alter_table("finding", schema=None) as batch_op:
