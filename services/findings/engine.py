@@ -37,20 +37,30 @@ ACTIVE_CODES = {r.code for r in ACTIVE}
 NEIGHBOUR_DAYS = timedelta(days=1)  # how far around a visit the same crew's other work is looked at
 
 
-def scan(db: Session, subject: Subject) -> set[Subject]:
-    """Bring the subject's findings up to date; returns the other subjects whose findings may change with it."""
+def scan(db: Session, subject: Subject, known: dict[Subject, Facts | None] | None = None) -> set[Subject]:
+    """Bring the subject's findings up to date; returns the other subjects whose findings may change with it.
+
+    `known`: the facts already read in this pass (a scan writes findings only, so the facts of the trips and
+    visits compared stay true through a pass: a day's rescan reads each neighbour once, not once per trip)."""
+    known = {} if known is None else known
     existing = {(f.code, f.instance): f for f in db.scalars(_of(subject))}
     related = {subject for f in existing.values() for subject in _named(f.evidence)}
-    facts = load(db, subject)
+    facts = _facts(db, subject, known)
     hits: list[rules.Hit] = []
     if facts is not None:
-        across = rules.Across(others=neighbours(db, facts), copies=same_bytes(db, facts),
+        across = rules.Across(others=neighbours(db, facts, known), copies=same_bytes(db, facts),
                               near=near_duplicates(db, facts), readings=same_readings(db, facts),
                               signatures=earlier_signatures(db, facts))
         related |= across.subjects()
         hits = evaluate(facts, across)
     _store(db, subject, hits, existing)
     return related - {subject}
+
+
+def _facts(db: Session, subject: Subject, known: dict[Subject, Facts | None]) -> Facts | None:
+    if subject not in known:
+        known[subject] = load(db, subject)
+    return known[subject]
 
 
 def _named(evidence: dict) -> list[Subject]:
@@ -70,8 +80,9 @@ def evaluate(facts: Facts, across: rules.Across) -> list[rules.Hit]:
 
 def rescan(db: Session, subject: Subject) -> None:
     """The subject and, once, the trips and visits it is compared with (their findings name it too)."""
-    for other in scan(db, subject):
-        scan(db, other)
+    known: dict[Subject, Facts | None] = {}
+    for other in scan(db, subject, known):
+        scan(db, other, known)
 
 
 @transaction
@@ -82,8 +93,9 @@ def rescan_since(db: Session, day: date | None = None) -> int:
     if day is not None:
         trips, visits = trips.where(Visit.day >= day), visits.where(OmVisit.due_on >= day)
     subjects = [Subject("trip", i) for i in db.scalars(trips)] + [Subject("om", i) for i in db.scalars(visits)]
+    known: dict[Subject, Facts | None] = {}
     for subject in subjects:
-        scan(db, subject)
+        scan(db, subject, known)
     return len(subjects)
 
 
@@ -98,7 +110,7 @@ def rescan_job(runtime, key: str, last_attempt: bool = True) -> None:
 
 # --- the lookups across trips and visits ---------------------------------------------------------------------
 
-def neighbours(db: Session, facts: Facts) -> list[Facts]:
+def neighbours(db: Session, facts: Facts, known: dict[Subject, Facts | None]) -> list[Facts]:
     """The same people's other trips and O&M visits around this one's time on site."""
     if not facts.crew or facts.arrival is None:
         return []
@@ -114,7 +126,7 @@ def neighbours(db: Session, facts: Facts) -> list[Facts]:
                     Visit.day <= clock.local(end).date()))
     found |= {Subject("trip", i) for i in db.scalars(named)}
     found.discard(facts.subject)
-    loaded = (load(db, s) for s in sorted(found, key=lambda s: s.key))
+    loaded = (_facts(db, s, known) for s in sorted(found, key=lambda s: s.key))
     return [f for f in loaded if f is not None]
 
 

@@ -7,7 +7,7 @@ import sqlite3
 from sqlalchemy import text
 
 from migrations import upgrade
-from services.runtime import make_engine
+from services.core.runtime import make_engine
 
 NOW = "2026-11-20 01:00:00.000000"
 ROWS = [
