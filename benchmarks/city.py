@@ -221,9 +221,12 @@ def trips(c: City, first: int, last: int) -> list[str]:
     """Visits, crews, trips, check-ins, photos, confirmations and findings of trips first..last."""
     rows = f"generate_series({first}, {last}) v"
     task = f"((v - 1) % {c.tasks} + 1)"
-    sampler = c.sampler(c.task_agency(task), f"(v % {c.samplers_per_agency} + 1)")
+    # an agency's trips of a day are 300 apart in v: its samplers take turns, each one trip in the morning and one
+    # in the afternoon (v and v + 1500), so a trip's crew has a handful of other trips around it, as in a city
+    sampler = c.sampler(c.task_agency(task), f"((v / {c.agencies}) % {c.samplers_per_agency} + 1)")
+    half = f"((v / {c.agencies * c.samplers_per_agency}) % 2) * interval '5 hours'"
     day = c.day("v", c.trips)
-    at = f"({day} + time '09:05')::timestamp AT TIME ZONE 'Asia/Shanghai'"
+    at = f"({day} + time '09:05' + {half})::timestamp AT TIME ZONE 'Asia/Shanghai'"
     codes = _array(code for code, _ in FINDING_CODES)
     severities = _array(s for _, s in FINDING_CODES)
     evidence = _array(json.dumps(EVIDENCE[code], ensure_ascii=False) for code, _ in FINDING_CODES)
@@ -234,7 +237,7 @@ def trips(c: City, first: int, last: int) -> list[str]:
     placement = f"{day}, {c.agency(c.task_agency(task))}, {BASE} + ({task} - 1) % {c.polluters} + 1"
     return [
         f"INSERT INTO visit (id, task_id, day, starts, ends) SELECT {BASE} + v, {BASE} + {task}, {day}, "
-        f"'09:00', '12:00' FROM {rows}",
+        f"time '09:00' + {half}, time '12:00' + {half} FROM {rows}",
         f"INSERT INTO visit_sampler (visit_id, user_id) SELECT {BASE} + v, {sampler} FROM {rows}",
         f"INSERT INTO sampling_trip (id, visit_id, state, point_index, started_by_id, submitted_at, created_at) "
         f"SELECT {BASE} + v, {BASE} + v, CASE WHEN {awaiting} THEN 'awaiting_confirmation' ELSE 'completed' END, "
