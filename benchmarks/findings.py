@@ -61,8 +61,10 @@ def main() -> int:
         print(f"filled {args.trips:,} trips in {seconds:.0f} s")
     engine = create_engine(url)
     with engine.connect() as connection:
-        if not connection.scalar(text("SELECT EXISTS (SELECT 1 FROM photo_band)")):
-            print(f"indexed the photos' bands in {city.photo_bands(url):.0f} s")
+        indexed = connection.scalar(text("SELECT EXISTS (SELECT 1 FROM photo_band)"))
+    if not indexed:  # after the connection's transaction ended: the fill drops and rebuilds the band index
+        print(f"indexed the photos' bands in {city.photo_bands(url):.0f} s", flush=True)
+    with engine.connect() as connection:
         photos = connection.scalar(text("SELECT count(*) FROM photo WHERE dct_hash IS NOT NULL"))
         day = connection.scalar(text("SELECT day FROM visit ORDER BY id DESC LIMIT 1"))  # the city's last day
     print(f"\n1. near-duplicate lookup over {photos:,} photos")
