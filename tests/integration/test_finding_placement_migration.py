@@ -38,7 +38,7 @@ ROWS = [
 
 def test_stored_findings_get_the_place_of_their_trip_or_om_visit(tmp_path):
     url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
-    upgrade(url, "0017_accounts")  # the revision before findings recorded their placement
+    upgrade(url, "0018_filing_stages")  # the revision before findings recorded their placement
     with sqlite3.connect(tmp_path / "old.sqlite3") as connection:
         for statement in ROWS:
             connection.execute(statement, {"now": NOW})

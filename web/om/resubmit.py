@@ -34,7 +34,7 @@ def resubmit(visit_id: int):
     else:
         uow().commit()
         flash(RESUBMITTED, "success")
-    return redirect(url_for(".visits", show=request.args.get("show", "all")), code=303)
+    return redirect(url_for(".tasks", show=request.args.get("show", "all")), code=303)
 
 
 @bp.context_processor

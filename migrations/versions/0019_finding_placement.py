@@ -3,14 +3,14 @@ O&M visit's plan — with indexes for the ranked desk, so a city's findings are 
 every trip; existing findings are filled from their subjects. And a person's check-ins by time, which the
 findings engine reads for the same crew's other work around a visit (overlaps, travel speed)
 
-Revision ID: 0018_finding_placement
-Revises: 0017_accounts
+Revision ID: 0019_finding_placement
+Revises: 0018_filing_stages
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0018_finding_placement"
-down_revision = "0017_accounts"
+revision = "0019_finding_placement"
+down_revision = "0018_filing_stages"
 branch_labels = None
 depends_on = None
 
