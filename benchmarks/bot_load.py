@@ -205,17 +205,20 @@ def condition_answers(tags: frozenset[str]) -> list[tuple[str, str]]:
     return answers
 
 
-def trip_script(points: int, answers: list[tuple[str, str]], lat: float, lng: float) -> list[Step]:
+def trip_script(points: list[tuple[float, float]], answers: list[tuple[str, str]], lat: float, lng: float
+                ) -> list[Step]:
+    """The whole trip; `points` are where each planned point is sampled (its registered position)."""
     s = [text("采样任务", "您今天的采样任务", "tasks"), text("1", "已开始采样行程", "choose")]
     s += location(lat, lng, "进场签到已记录", "arrival")
     s += photo("arrival", "已收到第 1 张进场照片")
     s.append(text("1", "点位 1/", "arrival proceed"))
-    for i in range(1, points + 1):
+    for i, (point_lat, point_lng) in enumerate(points, 1):
+        s += location(point_lat, point_lng, "采样位置已记录", "point")
         s += photo("sampling", "已收到第 1 张采样照片")
         s.append(text("1", "仪器直接输出", "sampling proceed"))
         s += photo("output", "已收到第 1 张仪器输出照片")
         s.append(text("1", "请回复本点位的采样时间", "output proceed"))
-        s.append(text("1", f"点位 {i + 1}/" if i < points else "【采样工况 1/", "sample time"))
+        s.append(text("1", f"点位 {i + 1}/" if i < len(points) else "【采样工况 1/", "sample time"))
     for n, (name, value) in enumerate(answers, 1):
         expect = f"【采样工况 {n + 1}/" if n < len(answers) else "【采样工况】请核对"
         s.append(text(value, expect, f"condition {name}"))
@@ -504,7 +507,9 @@ def prepare(url: str, openids: list[str]) -> dict:
             polluter, points = task.polluter, task.planned_points
             # the form's context, as services.sampling.trips.visit_tags computes it for a trip on this task
             tags = frozenset(str(p.kind) for p in points)
-            return {"samplers": {s["openid"]: s for s in samplers}, "points": len(points), "tags": tags,
+            places = [(p.latitude, p.longitude) if p.latitude is not None else (polluter.latitude, polluter.longitude)
+                      for p in points]
+            return {"samplers": {s["openid"]: s for s in samplers}, "points": places, "tags": tags,
                     "lat": polluter.latitude, "lng": polluter.longitude}
     finally:
         engine.dispose()
@@ -814,7 +819,7 @@ def run_emss(args, procs: Processes, tmp: Path, deadline: float) -> tuple[Result
     samplers = [world["samplers"][o] for o in bench_ids]
     answers = condition_answers(world["tags"])
     script = trip_script(world["points"], answers, world["lat"], world["lng"])
-    print(f"  {len(script)} messages per trip ({world['points']} points, {len(answers)} 工况 fields: "
+    print(f"  {len(script)} messages per trip ({len(world['points'])} points, {len(answers)} 工况 fields: "
           f"{', '.join(n for n, _ in answers)}); prepared in {time.perf_counter() - t0:.1f} s", flush=True)
 
     base = f"http://{HOST}:{args.port}"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from handlers import texts as T
 from handlers import views
 from handlers.turn import Picture, Place, Turn
-from models import Role, clock
+from models import PointReference, Role, clock
 from services.sampling import confirmations, trips
 from services.sampling.trips import TripProblem
 from services.texts.refusals import say
@@ -130,12 +130,14 @@ def _sample_time(turn: Turn, trip, text: str) -> str:
 
 
 def on_location(turn: Turn, trip, place: Place) -> str:
-    """进场/离场签到 with the location WeChat sent (GCJ-02); outside the fence is flagged, not refused;
-    an impossible location is explained and not recorded."""
+    """进场/离场签到, or a point's location (点位布设), with the location WeChat sent (GCJ-02); outside the fence
+    or far from the point is flagged, not refused; an impossible location is explained and not recorded."""
     if EXPECTS.get(trip.state) != "location":
         return wrong_kind(trip)
     if place.problem:
         return T.INPUT_PROBLEMS[place.problem]
+    if trip.state == Step.POINT_LOCATION:
+        return _outcome(turn, trip, lambda: _locate_point(turn, trip, place))
 
     def check_in() -> str:
         record = trips.check_in(turn.uow, trip, turn.user, place.latitude, place.longitude, place.precision,
@@ -144,6 +146,17 @@ def on_location(turn: Turn, trip, place: Place) -> str:
         return template.format(kind=T.CHECK_IN_NAMES[record.kind], distance=f"{record.distance_m:.0f}",
                                radius=trip.visit.task.polluter.fence_radius_m)
     return _outcome(turn, trip, check_in)
+
+
+def _locate_point(turn: Turn, trip, place: Place) -> str:
+    record = trips.locate_point(turn.uow, trip, turn.user, place.latitude, place.longitude, place.precision,
+                                place.label, turn.key)
+    template = T.POINT_FAR if record.far else T.POINT_LOCATED
+    head = template.format(point=record.point.name, reference=T.POINT_REFERENCE_NAMES[record.reference],
+                           distance=f"{record.distance_m:.0f}", allowed=f"{record.allowed_m:.0f}")
+    if record.reference == PointReference.SITE:
+        head += "\n" + T.POINT_PROPOSED
+    return head
 
 
 def on_image(turn: Turn, trip, picture: Picture, live: bool) -> str:
@@ -160,6 +173,8 @@ def on_image(turn: Turn, trip, picture: Picture, live: bool) -> str:
 def wrong_kind(trip) -> str:
     """A message of the wrong kind for this step: say what is expected."""
     expects = EXPECTS.get(trip.state)
+    if trip.state == Step.POINT_LOCATION:
+        return T.EXPECT_POINT_LOCATION
     if expects == "location":
         return T.EXPECT_LOCATION
     if expects == "image":

@@ -1,6 +1,12 @@
 """Every sentence the official account says, in one place so the wording is easy to review."""
 # the names the web pages show too live below both (services/texts/names.py); the chat reads them as T.ROLE_NAMES
-from services.texts.names import CHECK_IN_NAMES, KIND_NAMES, ROLE_NAMES, STATE_NAMES  # noqa: F401
+from services.texts.names import (  # noqa: F401
+    CHECK_IN_NAMES,
+    KIND_NAMES,
+    POINT_REFERENCE_NAMES,
+    ROLE_NAMES,
+    STATE_NAMES,
+)
 
 WELCOME = "欢迎关注上海市环境监测社会化服务监管公众号。"
 UNBOUND = ("您尚未绑定账户。请点击菜单“我的信息 → 账户信息”，或回复“绑定”，"
@@ -64,6 +70,8 @@ NONE_AWAITING = "目前没有待您确认的采样行程。"
 PROMPTS = {
     "arrival_location": "【进场签到】请点击菜单“现场 → 发送位置”，发送您当前的位置。",
     "arrival_photo": "【进场签到】请点击“现场 → 拍照”拍摄进场照片（至少 1 张），拍完回复 1 进入下一步。",
+    "point_location": ("【点位布设】请在本点位发送您当前的位置：点击菜单“现场 → 发送位置”，"
+                       "或点击输入框右侧的“+”，选择“位置”后发送。"),
     "sample_photo": "【现场采样】请拍摄本点位采样过程照片（至少 1 张），拍完回复 1 进入下一步。",
     "output_photo": "【现场采样】请拍摄仪器直接输出的数据或谱图打印件（至少 1 张），拍完回复 1 进入下一步。",
     "sample_time": "【现场采样】请回复本点位的采样时间，例如 10:35；回复 1 或“现在”使用当前时间。",
@@ -74,7 +82,8 @@ PROMPTS = {
     "completed": "采样行程已完成。",
     "cancelled": "采样行程已取消，已记录的内容均已保留。",
 }
-POINT_HEAD = "点位 {index}/{count}：{point}（{kind}）\n本点位样品编号（请标注在样品瓶上）："
+POINT_TITLE = "点位 {index}/{count}：{point}（{kind}）"
+POINT_HEAD = POINT_TITLE + "\n本点位样品编号（请标注在样品瓶上）："
 SAMPLE_LINE = "· {code} {factor}{container}"
 CONDITIONS_CONFIRM = "【采样工况】请核对：\n{summary}\n\n回复 1 确认，回复“上一步”修改最后一项。"
 PHOTOS_RECEIVING = "照片接收中：{count} 张（可以先提交，接收完成后自动归入记录）"
@@ -87,6 +96,10 @@ FOOTER = "（可回复：状态｜上一步｜取消｜帮助）"
 CHECKED_IN = "{kind}已记录：距离采样点位约 {distance} 米，在 {radius} 米范围内。"
 OUTSIDE_FENCE = ("⚠ {kind}已记录，但您的位置距离采样点位约 {distance} 米，超出 {radius} 米范围，"
                  "已标记为“围栏外”。如地点有误，请回复“上一步”后重新发送位置。")
+POINT_LOCATED = "点位 {point} 的采样位置已记录：距{reference}约 {distance} 米。"
+POINT_FAR = ("⚠ 点位 {point} 的采样位置已记录，但距{reference}约 {distance} 米，超出 {allowed} 米，"
+             "已标记为“点位位置异常”。如地点有误，请回复“上一步”后重新发送位置。")
+POINT_PROPOSED = "该点位尚未登记位置，本次位置已提交排污单位点位登记，待确认后作为点位位置。"
 PHOTO_RECEIVED = "已收到第 {count} 张{what}照片。可继续拍摄，或回复 1 进入下一步。"
 PHOTO_WHAT = {"arrival": "进场", "sampling": "采样", "output": "仪器输出", "departure": "离场"}
 SAMPLE_TIME_SET = "已记录采样时间 {time}（样品 {codes}）。"
@@ -95,6 +108,8 @@ CANCEL_KEPT = "已继续本次采样行程。"
 WENT_BACK = "已返回上一步。"
 
 EXPECT_LOCATION = "现在需要您的位置：请点击菜单“现场 → 发送位置”。"
+EXPECT_POINT_LOCATION = ("抱歉，现在需要本点位的位置，其他消息未记录。请点击菜单“现场 → 发送位置”，"
+                         "或点击输入框右侧的“+”，选择“位置”后发送。")
 EXPECT_PHOTO = "现在需要照片：请点击菜单“现场 → 拍照”，拍完回复 1 进入下一步。"
 EXPECT_TEXT = "现在需要文字回复："
 # a location or photo WeChat delivered unusable (bot/schema.py names the field): nothing was recorded

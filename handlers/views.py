@@ -15,6 +15,8 @@ from states.trip import FINAL, Step
 def prompt(trip) -> str:
     """What the sampler should do now, for the trip's current step."""
     state = trip.state
+    if state == Step.POINT_LOCATION:
+        return point_title(trip) + "\n" + T.PROMPTS[state]
     if state == Step.SAMPLE_PHOTO:
         return point_card(trip) + "\n" + T.PROMPTS[state]
     if state == Step.CONDITIONS:
@@ -28,10 +30,15 @@ def prompt(trip) -> str:
     return T.PROMPTS[state]
 
 
+def point_title(trip, template: str = T.POINT_TITLE) -> str:
+    point = trip.current_point
+    return template.format(index=trip.point_index + 1, count=len(trip.points), point=point.name,
+                           kind=T.KIND_NAMES.get(point.kind, point.kind))
+
+
 def point_card(trip) -> str:
     point = trip.current_point
-    lines = [T.POINT_HEAD.format(index=trip.point_index + 1, count=len(trip.points), point=point.name,
-                                 kind=T.KIND_NAMES.get(point.kind, point.kind))]
+    lines = [point_title(trip, T.POINT_HEAD)]
     for sample in trips.samples_at(trip, point):
         container = f"（{sample.container}）" if sample.container else ""
         lines.append(T.SAMPLE_LINE.format(code=sample.code, factor=sample.factor, container=container))
@@ -46,6 +53,13 @@ def check_in_line(check_in) -> str:
     flag = "围栏内" if check_in.inside_fence else "⚠围栏外"
     return (f"{T.CHECK_IN_NAMES[check_in.kind]}：{clock.fmt(check_in.at)}，"
             f"距点位 {check_in.distance_m:.0f} 米（{flag}）")
+
+
+def point_location_words(location) -> str:
+    if location is None:
+        return "位置未记录"
+    flag = "⚠超出范围" if location.far else "范围内"
+    return f"位置距{T.POINT_REFERENCE_NAMES[location.reference]} {location.distance_m:.0f} 米（{flag}）"
 
 
 def summary(trip) -> str:
@@ -64,7 +78,8 @@ def summary(trip) -> str:
         samples = trips.samples_at(trip, point)
         when = next((clock.fmt(s.sampled_at) for s in samples if s.sampled_at), "未记录")
         lines.append(
-            f"{point.name}：样品 {len(samples)} 个（{'、'.join(s.code for s in samples) or '—'}），采样时间 {when}，"
+            f"{point.name}：{point_location_words(trip.point_location(point.id))}，"
+            f"样品 {len(samples)} 个（{'、'.join(s.code for s in samples) or '—'}），采样时间 {when}，"
             f"采样照片 {len(trip.photos_for(PhotoPurpose.SAMPLING, point.id))} 张，"
             f"仪器输出 {len(trip.photos_for(PhotoPurpose.OUTPUT, point.id))} 张")
     if trip.conditions and trip.conditions.confirmed_at:

@@ -63,12 +63,24 @@ from models.tasks import (
     TaskStatus,
     Visit,
 )
-from models.trips import ConditionRecord, Confirmation, LabReceipt, Sample, SamplingTrip, TripEvent
+from models.trips import (
+    ConditionRecord,
+    Confirmation,
+    LabReceipt,
+    PointLocation,
+    PointReference,
+    PositionProposal,
+    ProposalStatus,
+    Sample,
+    SamplingTrip,
+    TripEvent,
+)
 
 __all__ = [
     "AccountEvent", "Park", "PasswordReset", "park_member",
     "Agency", "AgencyKind", "ApiToken", "AuditRoot", "Base", "Capability", "CheckIn", "CheckInKind",
     "ClientSampling", "ClientSamplingFile", "ConditionRecord", "LabReceipt",
+    "PointLocation", "PointReference", "PositionProposal", "ProposalStatus",
     "Confirmation",
     "ConfirmationLink", "ConfirmationStatus", "Contract", "DirectoryChange", "Equipment", "Filing", "FilingReview",
     "FilingStage", "FilingState", "HelpCentre", "DrawKind", "Inspection", "InspectionFile", "InspectionVerdict",

@@ -1,6 +1,7 @@
 """A field sampling trip (采样行程) and everything recorded on it."""
 from __future__ import annotations
 
+import enum
 from datetime import datetime
 
 from sqlalchemy import JSON, ForeignKey, String
@@ -42,6 +43,7 @@ class SamplingTrip(Base, Timestamped):
     confirmations: Mapped[list[Confirmation]] = relationship(back_populates="trip", order_by="Confirmation.id")
     events: Mapped[list[TripEvent]] = relationship(back_populates="trip", order_by="TripEvent.id")
     lab_receipt: Mapped[LabReceipt | None] = relationship(back_populates="trip")
+    point_locations: Mapped[list[PointLocation]] = relationship(back_populates="trip", order_by="PointLocation.id")
 
     # --- guards and callbacks of the trip machine (states/trip.py) ---
 
@@ -85,12 +87,79 @@ class SamplingTrip(Base, Timestamped):
         matching = [c for c in self.check_ins if c.kind == kind]
         return matching[-1] if matching else None
 
+    def point_location(self, point_id: int) -> PointLocation | None:
+        """Where the point was sampled on this trip: the latest location sent for it (a resend supersedes)."""
+        matching = [p for p in self.point_locations if p.point_id == point_id]
+        return matching[-1] if matching else None
+
     def photos_for(self, purpose: PhotoPurpose, point_id: int | None = None) -> list[Photo]:
         return [
             p for p in self.photos
             if p.purpose == purpose and (point_id is None or p.point_id == point_id)
             and p.status != PhotoStatus.REJECTED
         ]
+
+
+class PointReference(enum.StrEnum):
+    """What a point's sampling location was measured against."""
+
+    POINT = "point"  # the point's registered position (点位登记位置)
+    SITE = "site"  # the polluter's position: the point has none registered yet
+
+
+class PointLocation(Base):
+    """点位布设: the location (GCJ-02, as WeChat sent it) a point was sampled at on a trip, its distance to the
+    reference it was measured against (kept as it was then: a position accepted later does not rewrite it)
+    and the distance allowed from it (states/findings.py, point_outside)."""
+
+    __tablename__ = "point_location"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trip_id: Mapped[int] = mapped_column(ForeignKey("sampling_trip.id"), index=True)
+    point_id: Mapped[int] = mapped_column(ForeignKey("monitoring_point.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    at: Mapped[datetime]
+    latitude: Mapped[float]
+    longitude: Mapped[float]
+    precision_m: Mapped[float | None]
+    label: Mapped[str | None] = mapped_column(String(255))
+    reference: Mapped[PointReference] = mapped_column(String(8))
+    reference_latitude: Mapped[float]
+    reference_longitude: Mapped[float]
+    distance_m: Mapped[float]
+    allowed_m: Mapped[float]
+
+    trip: Mapped[SamplingTrip] = relationship(back_populates="point_locations")
+    point: Mapped[MonitoringPoint] = relationship()
+    user: Mapped[User] = relationship()
+
+    @property
+    def far(self) -> bool:
+        return self.distance_m > self.allowed_m
+
+
+class ProposalStatus(enum.StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+
+
+class PositionProposal(Base, Timestamped):
+    """A position proposed for a point that has none registered: where it was first sampled. The polluter or
+    the agency accepts it (the point's registered position becomes it) or rejects it, on the desk."""
+
+    __tablename__ = "position_proposal"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    point_id: Mapped[int] = mapped_column(ForeignKey("monitoring_point.id"), index=True)
+    trip_id: Mapped[int] = mapped_column(ForeignKey("sampling_trip.id"))
+    latitude: Mapped[float]
+    longitude: Mapped[float]
+    status: Mapped[ProposalStatus] = mapped_column(String(16), default=ProposalStatus.PENDING)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    decided_at: Mapped[datetime | None]
+
+    point: Mapped[MonitoringPoint] = relationship()
+    trip: Mapped[SamplingTrip] = relationship()
+    decided_by: Mapped[User | None] = relationship()
 
 
 class Sample(Base):

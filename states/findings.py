@@ -53,6 +53,15 @@ RULES: tuple[Rule, ...] = (
     Rule("outside_fence", "签到位置在电子围栏外", MEDIUM, BOTH,
          ("check_in", "kind", "distance_m", "fence_m", "person"),
          note="the fence itself (300 m typical) absorbs GPS noise of tens of metres"),
+    Rule("point_outside", "点位采样位置远离登记位置", MEDIUM, (TRIP,),
+         ("point", "point_name", "point_location", "reference", "distance_m", "allowed_m", "latitude", "longitude",
+          "reference_latitude", "reference_longitude"),
+         {"tolerance_m": Param(100, "m", "a phone's fix beside stacks, tanks and buildings is off by up to ~50 m "
+                                         "(reflected signals), and a registered position is often itself such a "
+                                         "fix (an accepted proposal): two errors add up to ~100 m; a sampling "
+                                         "farther than that from its point was at another place")},
+         note="the latest location sent for each point (a resend supersedes); a point with no registered position "
+              "is measured to the site and allowed the fence radius, as a check-in"),
     Rule("photo_reused", "照片与其他行程/运维重复（字节相同）", HIGH, BOTH,
          ("photo", "sha256", "others: [{photo, subject}]"),
          note="same SHA-256 only; receipt photos of a task are not field work and are left out"),

@@ -17,6 +17,7 @@ class Step(StrEnum):
     NEW = "new"
     ARRIVAL_LOCATION = "arrival_location"  # 进场签到: location
     ARRIVAL_PHOTO = "arrival_photo"  # 进场签到: photos
+    POINT_LOCATION = "point_location"  # 点位布设: where the current point is sampled, before its photos
     SAMPLE_PHOTO = "sample_photo"  # 现场采样: photos of the sampling at the current point
     OUTPUT_PHOTO = "output_photo"  # 现场采样: photos of the instruments' printed output
     SAMPLE_TIME = "sample_time"  # 现场采样: sampling time of the point's samples
@@ -38,6 +39,7 @@ ACTIVE = tuple(s for s in Step if s not in FINAL)
 # the Chinese name of each step, as pages and event logs show it
 STATE_NAMES = state_names(Step, {
     Step.NEW: "新建", Step.ARRIVAL_LOCATION: "进场签到（定位）", Step.ARRIVAL_PHOTO: "进场签到（照片）",
+    Step.POINT_LOCATION: "现场采样（点位定位）",
     Step.SAMPLE_PHOTO: "现场采样（照片）", Step.OUTPUT_PHOTO: "现场采样（仪器输出）", Step.SAMPLE_TIME: "现场采样（采样时间）",
     Step.CONDITIONS: "采样工况", Step.CONDITIONS_CONFIRM: "采样工况（核对）", Step.DEPARTURE_LOCATION: "离场签到（定位）",
     Step.DEPARTURE_PHOTO: "离场签到（照片）", Step.REVIEW: "提交前核对", Step.AWAITING_CONFIRMATION: "待排污单位确认",
@@ -48,6 +50,7 @@ STATE_NAMES = state_names(Step, {
 EXPECTS = {
     Step.ARRIVAL_LOCATION: "location",
     Step.ARRIVAL_PHOTO: "image",
+    Step.POINT_LOCATION: "location",
     Step.SAMPLE_PHOTO: "image",
     Step.OUTPUT_PHOTO: "image",
     Step.SAMPLE_TIME: "text",
@@ -63,11 +66,12 @@ TRANSITIONS = [
     {"trigger": "start", "source": S.NEW, "dest": S.ARRIVAL_LOCATION},
     {"trigger": "check_in", "source": S.ARRIVAL_LOCATION, "dest": S.ARRIVAL_PHOTO},
     {"trigger": "check_in", "source": S.DEPARTURE_LOCATION, "dest": S.DEPARTURE_PHOTO},
-    {"trigger": "proceed", "source": S.ARRIVAL_PHOTO, "dest": S.SAMPLE_PHOTO, "conditions": "has_arrival_photo"},
+    {"trigger": "proceed", "source": S.ARRIVAL_PHOTO, "dest": S.POINT_LOCATION, "conditions": "has_arrival_photo"},
+    {"trigger": "locate_point", "source": S.POINT_LOCATION, "dest": S.SAMPLE_PHOTO},
     {"trigger": "proceed", "source": S.SAMPLE_PHOTO, "dest": S.OUTPUT_PHOTO, "conditions": "has_sample_photo"},
     {"trigger": "proceed", "source": S.OUTPUT_PHOTO, "dest": S.SAMPLE_TIME, "conditions": "has_output_photo"},
     {"trigger": "proceed", "source": S.DEPARTURE_PHOTO, "dest": S.REVIEW, "conditions": "has_departure_photo"},
-    {"trigger": "record_time", "source": S.SAMPLE_TIME, "dest": S.SAMPLE_PHOTO, "conditions": "has_more_points",
+    {"trigger": "record_time", "source": S.SAMPLE_TIME, "dest": S.POINT_LOCATION, "conditions": "has_more_points",
      "before": "next_point"},
     {"trigger": "record_time", "source": S.SAMPLE_TIME, "dest": S.CONDITIONS},
     {"trigger": "finish_form", "source": S.CONDITIONS, "dest": S.CONDITIONS_CONFIRM},
@@ -76,8 +80,9 @@ TRANSITIONS = [
     {"trigger": "confirm", "source": S.REVIEW, "dest": S.AWAITING_CONFIRMATION},
     # 上一步: one step back; nothing recorded is deleted, a later record supersedes an earlier one
     {"trigger": "back", "source": S.ARRIVAL_PHOTO, "dest": S.ARRIVAL_LOCATION},
-    {"trigger": "back", "source": S.SAMPLE_PHOTO, "dest": S.ARRIVAL_PHOTO, "conditions": "is_first_point"},
-    {"trigger": "back", "source": S.SAMPLE_PHOTO, "dest": S.SAMPLE_TIME, "before": "previous_point"},
+    {"trigger": "back", "source": S.POINT_LOCATION, "dest": S.ARRIVAL_PHOTO, "conditions": "is_first_point"},
+    {"trigger": "back", "source": S.POINT_LOCATION, "dest": S.SAMPLE_TIME, "before": "previous_point"},
+    {"trigger": "back", "source": S.SAMPLE_PHOTO, "dest": S.POINT_LOCATION},
     {"trigger": "back", "source": S.OUTPUT_PHOTO, "dest": S.SAMPLE_PHOTO},
     {"trigger": "back", "source": S.SAMPLE_TIME, "dest": S.OUTPUT_PHOTO},
     {"trigger": "back", "source": S.CONDITIONS, "dest": S.SAMPLE_TIME},

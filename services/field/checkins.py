@@ -8,8 +8,9 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import CheckIn, CheckInKind, MonitoringPoint, OmVisit, Polluter, User, clock
+from models import CheckIn, CheckInKind, MonitoringPoint, OmVisit, PointLocation, PointReference, Polluter, User, clock
 from services.adapters import geo
+from states.findings import rule
 
 
 def distance_to_site(latitude: float, longitude: float, points: Iterable[MonitoringPoint], polluter: Polluter) -> float:
@@ -25,6 +26,24 @@ def new_check_in(kind: CheckInKind, user: User, latitude: float, longitude: floa
     distance = distance_to_site(latitude, longitude, points, polluter)
     return CheckIn(kind=kind, user=user, at=clock.now(), latitude=latitude, longitude=longitude, precision_m=precision,
                    label=label, distance_m=round(distance, 1), inside_fence=distance <= polluter.fence_radius_m)
+
+
+def new_point_location(user: User, point: MonitoringPoint, latitude: float, longitude: float,
+                       precision: float | None = None, label: str | None = None) -> PointLocation:
+    """Where a point is sampled, measured to its registered position — or, while it has none, to the site with
+    the fence as allowance; unattached, the caller adds it to a trip."""
+    if point.latitude is not None and point.longitude is not None:
+        reference, lat, lon = PointReference.POINT, point.latitude, point.longitude
+        allowed = rule("point_outside").param("tolerance_m")
+    else:
+        polluter = point.polluter
+        reference, lat, lon = PointReference.SITE, polluter.latitude, polluter.longitude
+        allowed = polluter.fence_radius_m
+    distance = geo.distance_m(latitude, longitude, lat, lon)
+    return PointLocation(point_id=point.id, point=point, user=user, at=clock.now(), latitude=latitude,
+                         longitude=longitude, precision_m=precision, label=label, reference=reference,
+                         reference_latitude=lat, reference_longitude=lon, distance_m=round(distance, 1),
+                         allowed_m=float(allowed))
 
 
 def om_visit_day(db: Session, visit: OmVisit) -> date:

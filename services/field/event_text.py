@@ -107,6 +107,17 @@ def _check_in(kind: str, detail: dict) -> str:
     return f"{where}（{'，'.join(parts)}）" if parts else where
 
 
+def _point_location(d: dict) -> str:
+    reference = {"point": "点位登记位置", "site": "排污单位位置"}.get(d.get("reference"), "点位")
+    parts = [f"距{reference} {d['distance_m']:.0f} 米"] if isinstance(d.get("distance_m"), int | float) else []
+    if "far" in d:
+        parts.append("超出范围" if d["far"] else "在范围内")
+    if d.get("proposal"):
+        parts.append("提交为点位登记位置")
+    where = f"发送点位“{d['point']}”的位置" if d.get("point") else "发送点位位置"
+    return f"{where}（{'，'.join(parts)}）" if parts else where
+
+
 def _photo(d: dict) -> str:
     how = {True: "，相机现拍", False: "，非现场拍摄"}.get(d.get("live"), "")
     return f"发送{PHOTOS.get(d.get('purpose'), '照片')}{how}"
@@ -198,6 +209,7 @@ def _plan(d: dict) -> str:
 _BUILDERS = {
     "photo": _photo, "receipt_photo": lambda d: "上传送样接收照片",
     "proceed": _to("完成本步"), "confirm": _to("核对确认"), "back": _to("返回上一步"), "catch_up": _to("同步网页填写的记录单"),
+    "point_location": _point_location,
     "sample_time": _sample_time, "condition": _field("填写采样工况"), "answer": _field("填写"),
     "receipt_answer": _field("填写送样接收检查"),
     "receipt_saved": lambda d: f"保存送样接收检查（{value_text(d['answers'])}）" if d.get("answers") else "保存送样接收检查",

@@ -45,6 +45,22 @@ class Stop:
 
 
 @dataclass(frozen=True)
+class PointStop:
+    """Where a point was sampled (the latest location sent for it) and how far from its reference."""
+
+    id: int
+    point_id: int
+    point_name: str
+    lat: float
+    lng: float
+    reference: str  # point | site
+    reference_lat: float
+    reference_lng: float
+    distance_m: float
+    allowed_m: float
+
+
+@dataclass(frozen=True)
 class PhotoFact:
     id: int
     sha256: str | None
@@ -99,6 +115,7 @@ class Facts:
     check_ins: list[Stop] = field(default_factory=list)
     photos: list[PhotoFact] = field(default_factory=list)
     samples: list[SampleFact] = field(default_factory=list)
+    point_stops: list[PointStop] = field(default_factory=list)
     work: list[str] = field(default_factory=list)  # trip: kinds of the planned points; O&M: confirmed sheets
     crew: set[int] = field(default_factory=set)
     submitted: bool = False
@@ -139,6 +156,10 @@ def trip_facts(db: Session, trip_id: int) -> Facts | None:
     facts.check_ins = _stops(db, CheckIn.trip_id == trip.id)
     facts.photos = _photos(db, Photo.trip_id == trip.id)
     facts.samples = [SampleFact(s.id, s.code, s.sampled_at) for s in trip.samples]
+    latest = {p.point_id: p for p in trip.point_locations}  # ordered by id: a resend supersedes
+    facts.point_stops = [PointStop(p.id, p.point_id, p.point.name, p.latitude, p.longitude, str(p.reference),
+                                   p.reference_latitude, p.reference_longitude, p.distance_m, p.allowed_m)
+                         for p in latest.values()]
     facts.work = [str(point.kind) for point in trip.points]
     facts.crew = {u.id for u in visit.samplers} | {c.user_id for c in facts.check_ins}
     facts.submitted = trip.state in (trip_states.Step.AWAITING_CONFIRMATION, trip_states.Step.REJECTED,

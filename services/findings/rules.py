@@ -42,6 +42,16 @@ def outside_fence(f: Facts) -> list[Hit]:
         for c in f.check_ins if c.distance_m > f.fence_m]
 
 
+def point_outside(f: Facts) -> list[Hit]:
+    """A point sampled farther from its registered position (or the site) than allowed; the allowance was fixed
+    when the location was recorded (services/checkins.py: new_point_location)."""
+    return [Hit("point_outside", f"point:{p.point_id}", {
+        "point": p.point_id, "point_name": p.point_name, "point_location": p.id, "reference": p.reference,
+        "distance_m": round(p.distance_m), "allowed_m": round(p.allowed_m), "latitude": p.lat, "longitude": p.lng,
+        "reference_latitude": p.reference_lat, "reference_longitude": p.reference_lng})
+        for p in f.point_stops if p.distance_m > p.allowed_m]
+
+
 def exif_time_mismatch(f: Facts) -> list[Hit]:
     """A photo's capture time outside arrival → departure (or, before departure, → its receipt)."""
     arrival = f.arrival
@@ -179,7 +189,7 @@ def planned_sheet_missing(f: Facts) -> list[Hit]:
         for item in f.planned_sheets if not done(item)]
 
 
-SINGLE = (outside_fence, exif_time_mismatch, exif_place_mismatch, short_visit, sample_time_outside_visit,
+SINGLE = (outside_fence, point_outside, exif_time_mismatch, exif_place_mismatch, short_visit, sample_time_outside_visit,
           off_schedule, confirmation_missing, after_departure, planned_sheet_missing)
 
 

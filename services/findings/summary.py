@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from models import Finding
 from services.findings.facts import Subject
+from services.texts.names import POINT_REFERENCE_NAMES
 from states.findings import BY_CODE, SEVERITY_NAMES
 
 STATUS_NAMES = {"open": "待核查", "confirmed": "已确认异常", "cleared": "已排除"}
@@ -26,6 +27,8 @@ def _time(value: str | None) -> str:
 # one sentence per code, from the evidence the rule records (states/findings.py)
 SENTENCES = {
     "outside_fence": lambda e: f"{KIND_NAMES.get(e['kind'], e['kind'])}距点位 {e['distance_m']} 米，围栏 {e['fence_m']} 米",
+    "point_outside": lambda e: f"点位 {e['point_name']} 采样位置距{POINT_REFERENCE_NAMES[e['reference']]}"
+    f" {e['distance_m']} 米（允许 {e['allowed_m']} 米）",
     "photo_reused": lambda e: "与" + "、".join(f"{_subject(o['subject'])} 照片 {o['photo']}" for o in e["others"])
     + " 字节完全相同",
     "photo_near_duplicate": lambda e: f"照片 {e['photo']} 与" + "、".join(

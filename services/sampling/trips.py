@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from models import (
     CheckIn,
@@ -20,6 +20,7 @@ from models import (
     Photo,
     PhotoPurpose,
     PlanItem,
+    PointLocation,
     Sample,
     SamplingTrip,
     TaskStatus,
@@ -29,7 +30,8 @@ from models import (
 )
 from models.tasks import visit_sampler
 from services.core.refusal import TripProblem
-from services.field import fieldwork
+from services.field import checkins, fieldwork
+from services.polluters import point_positions
 from services.sampling import confirmations
 from states import forms
 from states.conditions import WORKING_CONDITIONS
@@ -71,6 +73,7 @@ TRIP_GRAPH = (
     joinedload(SamplingTrip.visit).joinedload(Visit.task).selectinload(MonitoringTask.plan)
     .joinedload(PlanItem.point),
     joinedload(SamplingTrip.conditions),
+    selectinload(SamplingTrip.point_locations),
 )
 
 
@@ -143,6 +146,23 @@ def check_in(uow, trip: SamplingTrip, user: User, latitude: float, longitude: fl
     """进场/离场签到: record where the sampler is; outside the fence is accepted but flagged."""
     site = (trip.points, trip.visit.task.polluter)
     return CORE.check_in(trip, user, site, latitude, longitude, precision, label, key)
+
+
+def locate_point(uow, trip: SamplingTrip, user: User, latitude: float, longitude: float,
+                 precision: float | None = None, label: str | None = None, key: str | None = None) -> PointLocation:
+    """点位布设: where the current point is sampled, before its photos; far from its registered position (or the
+    site, while it has none) is accepted but flagged. A point with no position gets this one proposed."""
+    CORE.expect(trip, {Step.POINT_LOCATION: True})
+    point = trip.current_point
+    record = checkins.new_point_location(user, point, latitude, longitude, precision, label)
+    trip.point_locations.append(record)
+    CORE.fire(trip, "locate_point")
+    _after_move(trip)
+    proposal = point_positions.propose(uow.session, trip, record)
+    uow.session.flush()
+    CORE.log(trip, user, "point_location", key, point=point.name, distance_m=record.distance_m,
+             reference=record.reference, far=record.far, proposal=proposal.id if proposal else None)
+    return record
 
 
 def add_photo(uow, trip: SamplingTrip, user: User, media_id: str, pic_url: str | None = None,
@@ -258,7 +278,7 @@ def samples_at(trip: SamplingTrip, point: MonitoringPoint) -> list[Sample]:
 
 def _after_move(trip: SamplingTrip) -> None:
     """Prepare what the new step shows: the point's sample codes, or an empty conditions form."""
-    if trip.state == Step.SAMPLE_PHOTO:
+    if trip.state in (Step.POINT_LOCATION, Step.SAMPLE_PHOTO):
         ensure_samples(trip)
     if trip.state == Step.CONDITIONS and trip.conditions is None:
         trip.conditions = ConditionRecord(form=WORKING_CONDITIONS.name, answers={})

@@ -14,6 +14,8 @@ ROLE_NAMES = {
 }
 KIND_NAMES = {"wastewater": "废水", "flue_gas": "有组织废气", "fugitive": "无组织废气", "noise": "噪声"}
 CHECK_IN_NAMES = {"arrival": "进场签到", "departure": "离场签到"}
+# what a point's sampling location was measured against (models/trips.py, PointReference)
+POINT_REFERENCE_NAMES = {"point": "点位登记位置", "site": "排污单位位置（该点位尚未登记位置）"}
 STATE_NAMES = {
     "awaiting_confirmation": "待排污单位确认",
     "rejected": "排污单位已退回",

@@ -191,6 +191,7 @@ def test_trip_resumes_where_it_stands_after_the_chat_session_is_wiped(demo_world
     script.start(sampler)
     script.arrive(sampler)
     sampler.text("1")
+    sampler.location(*script.POINTS[0])
     RedisSessionStorage(runtime.redis, config.session_ttl).delete("o_sampler1")
     assert "采样过程照片" in sampler.tap("STATUS")
     assert "已收到第 1 张采样照片" in sampler.photo(jpeg(20))
@@ -258,7 +259,8 @@ def test_two_samplers_on_one_visit_share_one_trip(demo_world, phone, runtime):
     joined = script.start(second)
     assert "已加入同事 张伟" in joined and "进场照片" in joined
     second.photo(jpeg(2))
-    assert "采样过程照片" in first.text("1")
+    assert "发送您当前的位置" in first.text("1")
+    assert "采样过程照片" in second.location(*script.POINTS[0])
     with runtime.sessions() as s:
         assert s.scalar(select(func.count()).select_from(SamplingTrip)) == 1
         actors = set(s.scalars(select(TripEvent.actor_id)))
@@ -269,10 +271,10 @@ def test_a_self_monitoring_polluter_completes_its_trip_without_confirmation(demo
     sampler = phone("o_selfmon1")
     script.bind(sampler, "selfmon1")
     script.start(sampler)
-    sampler.location(31.0321, 121.2271)
+    sampler.location(*script.SELF_SITE)
     sampler.photo(jpeg(1))
-    script.sample_all_points(sampler)
-    assert "提交前核对" in script.leave(sampler, where=(31.0321, 121.2271))
+    script.sample_all_points(sampler, places=script.SELF_POINTS)
+    assert "提交前核对" in script.leave(sampler, where=script.SELF_SITE)
     assert "无需排污单位确认" in sampler.text("1")
     trip = _trip(runtime)
     assert trip.state == "completed" and trip.confirmations == []
@@ -285,7 +287,8 @@ def test_samples_get_unique_printable_codes(demo_world, phone, runtime):
     script.bind(sampler)
     script.start(sampler)
     script.arrive(sampler)
-    reply = sampler.text("1")
+    sampler.text("1")
+    reply = sampler.location(*script.POINTS[0])
     with runtime.sessions() as s:
         codes = list(s.scalars(select(Sample.code)))
     assert len(codes) == 3 and all(code in reply for code in codes)
@@ -304,7 +307,8 @@ def test_a_sampling_time_before_the_arrival_check_in_is_refused_with_the_arrival
     script.bind(sampler)
     script.start(sampler)
     script.arrive(sampler)
-    assert "采样过程照片" in sampler.text("1")
+    sampler.text("1")
+    assert "采样过程照片" in sampler.location(*script.POINTS[0])
     sampler.photo(jpeg(10))
     sampler.text("1")
     sampler.photo(jpeg(110))

@@ -5,6 +5,10 @@ from tests.support.images import jpeg
 
 SITE = (30.8168, 121.3502)  # inside the demo polluter's fence
 FAR = (30.8350, 121.3500)  # about 2 km north
+# where the demo's two planned points are sampled: a few metres from their registered positions (services/demo.py)
+POINTS = [(30.81702, 121.35038), (30.81642, 121.34972)]
+SELF_SITE = (31.0321, 121.2271)  # the self-monitoring demo polluter's site, and its two points
+SELF_POINTS = [(31.03232, 121.22738), (31.03172, 121.22672)]
 CONDITIONS = ["85", "1", "1", "1", "12", "101.3", "120", "8.5", "跳过", "跳过", "跳过"]
 
 
@@ -25,9 +29,16 @@ def arrive(sampler, where=SITE, seed: int = 1) -> str:
     return reply
 
 
-def sample_all_points(sampler, points: int = 2, seed: int = 10) -> None:
-    assert "采样过程照片" in sampler.text("1")
+def sample_all_points(sampler, points: int = 2, seed: int = 10, places=POINTS) -> None:
+    """From the arrival photos on: 1, then each point's location, photos and time."""
+    assert "发送您当前的位置" in sampler.text("1")
+    sample_points(sampler, points, seed, places)
+
+
+def sample_points(sampler, points: int = 2, seed: int = 10, places=POINTS) -> None:
+    """From the first point's location on."""
     for n in range(points):
+        assert "采样过程照片" in sampler.location(*places[n % len(places)])
         sampler.photo(jpeg(seed + n))
         assert "仪器" in sampler.text("1")
         sampler.photo(jpeg(seed + 100 + n))

@@ -60,14 +60,16 @@ def checked_in(phone, where):
     return sampler
 
 
-def sampled_trip(sampler, morning: FakeClock, where=script.SITE, username: str = "sampler1") -> str:
+def sampled_trip(sampler, morning: FakeClock, where=script.SITE, username: str = "sampler1",
+                 places=script.POINTS) -> str:
     """A demo trip played in chat at a working pace: 09:00 arrival, two points, leaving 11:00."""
     script.bind(sampler, username)
     script.start(sampler)
     script.arrive(sampler, where)
     morning.advance(20)
-    assert "采样过程照片" in sampler.text("1")
+    assert "发送您当前的位置" in sampler.text("1")
     for n in range(2):
+        assert "采样过程照片" in sampler.location(*places[n])
         sampler.photo(jpeg(10 + n))
         assert "仪器" in sampler.text("1")
         sampler.photo(jpeg(110 + n))
@@ -98,8 +100,8 @@ def test_a_clean_trip_confirmed_before_the_crew_leaves_carries_no_finding(app, r
 
 
 def test_a_self_monitoring_trip_needs_no_confirmation_and_carries_no_finding(runtime, phone, morning):
-    own_site = (31.0321, 121.2271)
-    assert "无需排污单位确认" in sampled_trip(phone("o_selfmon1"), morning, own_site, "selfmon1")
+    assert "无需排污单位确认" in sampled_trip(phone("o_selfmon1"), morning, script.SELF_SITE, "selfmon1",
+                                          script.SELF_POINTS)
     rescan(runtime, Subject("trip", trip_id(runtime, "ZC-DEMO-0001")))
     with runtime.sessions() as s:
         assert s.scalar(select(SamplingTrip.state)) == "completed"
@@ -123,6 +125,24 @@ def test_a_finding_on_a_trip_records_the_trips_day_agency_and_polluter(runtime, 
         task = s.get(SamplingTrip, row.trip_id).visit.task
         assert (row.day, row.agency_id, row.polluter_id) == (clock.today(), task.agency_id, task.polluter_id)
         assert (row.agency.code, row.polluter.district) == ("LC", "金山区")
+
+
+def test_a_point_sampled_far_from_its_registered_position_is_found_and_a_near_one_is_not(runtime, phone, morning,
+                                                                                          drain):
+    far_point = (script.POINTS[1][0] + 0.0018, script.POINTS[1][1])  # ~200 m north of the boiler stack
+    sampled_trip(phone("o_s1"), morning, places=[script.POINTS[0], far_point])
+    drain()
+    trip = Subject("trip", trip_id(runtime))
+    assert ("point_outside", "open") in findings(runtime, trip)
+    with runtime.sessions() as s:
+        [row] = s.scalars(select(Finding).where(Finding.code == "point_outside")).all()
+        second = records.trip_of(s, "RW-DEMO-0001").points[1]
+        assert row.instance == f"point:{second.id}" and row.evidence["point_name"] == second.name
+        assert 150 < row.evidence["distance_m"] < 250 and row.evidence["allowed_m"] == 100
+        assert row.evidence["reference"] == "point"
+        assert (row.evidence["latitude"], row.evidence["longitude"]) == far_point
+        assert (row.evidence["reference_latitude"], row.evidence["reference_longitude"]) == \
+            (second.latitude, second.longitude)
 
 
 def test_a_rescan_adds_nothing_and_a_cleared_finding_stays_cleared(app, runtime, phone, morning, drain):

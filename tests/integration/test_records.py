@@ -144,6 +144,19 @@ def test_the_trip_timeline_shows_check_ins_samples_conditions_photos_confirmatio
     assert "开始行程" in page and "记录采样时间" in page
 
 
+def test_the_trip_page_shows_where_each_point_was_sampled_and_how_far_from_its_registered_position(
+        demo_world, client, login, runtime, phone):
+    trip_id = R.confirmed_trip(runtime, phone)
+    login("agency1")
+    page = client.get(f"/records/trips/{trip_id}").get_data(as_text=True)
+    table = re.search(r'<table id="point-locations">(.*?)</table>', page, re.S).group(1)
+    rows = [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row)).strip() for row in table.split("<tr>")[2:]]
+    lat, lng = script.POINTS[0]
+    assert rows[0].startswith("DW001 废水总排口") and f"{lat:.5f}, {lng:.5f}" in rows[0]
+    assert "点位登记位置 30.81700, 121.35040" in rows[0] and "3 米 100 米内" in rows[0]
+    assert rows[1].startswith("DA001 锅炉废气排放口") and "100 米内" in rows[1]
+
+
 def test_photos_open_as_thumbnail_and_watermarked_copy_and_the_original_only_on_a_logged_request(
         demo_world, client, login, runtime, phone):
     trip_id = R.confirmed_trip(runtime, phone)

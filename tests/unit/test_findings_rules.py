@@ -13,6 +13,7 @@ from services.findings.facts import (
     Facts,
     PhotoFact,
     PlannedSheet,
+    PointStop,
     SampleFact,
     Stop,
     Subject,
@@ -56,7 +57,8 @@ def all_single(facts: Facts) -> list:
 
 def test_a_clean_trip_raises_nothing():
     clean = trip(photos=[photo(exif_time=at(9, 30), exif=SITE)],
-                 samples=[SampleFact(1, "S1", at(9, 20)), SampleFact(2, "S2", at(11, 59))])
+                 samples=[SampleFact(1, "S1", at(9, 20)), SampleFact(2, "S2", at(11, 59))],
+                 point_stops=[point_stop(1, 4, 35.0), point_stop(2, 5, 280.0, 300.0, "site")])
     assert all_single(clean) == []
     assert rules.photo_reused(clean, {}) == []
     assert rules.overlapping_visits(clean, []) == rules.impossible_travel(clean, []) == []
@@ -71,6 +73,18 @@ def test_check_in_beyond_the_fence_is_one_finding_per_check_in_with_its_distance
 
 def test_check_in_just_inside_the_fence_is_no_finding():
     assert rules.outside_fence(trip(check_ins=[stop(1, "arrival", at(9), distance=299.9)])) == []
+
+
+def point_stop(ident: int, point: int, distance: float, allowed: float = 100.0, reference: str = "point") -> PointStop:
+    return PointStop(ident, point, f"点位{point}", SITE[0], SITE[1], reference, SITE[0], SITE[1], distance, allowed)
+
+
+def test_a_point_sampled_beyond_its_allowance_is_one_finding_per_point_with_distance_and_positions():
+    facts = trip(point_stops=[point_stop(1, 4, 100.0), point_stop(2, 5, 180.4), point_stop(3, 6, 350, 300, "site")])
+    hits = rules.point_outside(facts)
+    assert [(h.instance, h.evidence["distance_m"], h.evidence["allowed_m"], h.evidence["reference"])
+            for h in hits] == [("point:5", 180, 100, "point"), ("point:6", 350, 300, "site")]
+    assert hits[0].evidence["latitude"] == SITE[0] and hits[0].evidence["reference_longitude"] == SITE[1]
 
 
 def test_exif_time_outside_the_visit_beyond_the_tolerance():
@@ -278,7 +292,7 @@ def test_every_active_rule_reads_as_one_chinese_sentence_of_its_evidence():
     bad = trip(arrive=at(7), leave=at(7, 10), check_ins=[stop(1, "arrival", at(7), distance=900),
                                                           stop(2, "departure", at(7, 10))],
                photos=[photo(exif_time=at(1), exif=far)], samples=[SampleFact(1, "S1", at(6))],
-               confirmation=ConfirmationFact(5, "confirmed", at(9), True))
+               confirmation=ConfirmationFact(5, "confirmed", at(9), True), point_stops=[point_stop(1, 4, 500)])
     om = trip(subject=Subject("om", 2), submitted=True, planned_sheets=[PlannedSheet(4, "calibration", 2, 9)],
               confirmation=None)
     other = trip(2, arrive=at(7, 5), leave=at(8), where=far, polluter=2)

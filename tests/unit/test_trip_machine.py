@@ -35,6 +35,7 @@ def walk_to_review(trip: FakeTrip) -> None:
     trip.photos.add("arrival")
     trip.proceed()
     for point in range(trip.points):
+        trip.locate_point()
         trip.photos |= {("sampling", point), ("output", point)}
         trip.proceed()
         trip.proceed()
@@ -72,11 +73,29 @@ def test_back_from_the_second_point_returns_to_the_first_points_time():
     trip.point_index = 1
     bind(trip)
     trip.back()
+    assert trip.state == "point_location" and trip.point_index == 1
+    trip.back()
     assert trip.state == "sample_time" and trip.point_index == 0
     trip.back()
     trip.back()
     trip.back()
+    assert trip.state == "point_location"
+    trip.back()
     assert trip.state == "arrival_photo"
+
+
+def test_each_point_is_located_before_its_photos():
+    trip = FakeTrip(state="arrival_photo", points=2)
+    trip.photos.add("arrival")
+    bind(trip)
+    trip.proceed()
+    assert trip.state == "point_location" and not can(trip, "proceed")
+    trip.locate_point()
+    trip.photos |= {("sampling", 0), ("output", 0)}
+    trip.proceed()
+    trip.proceed()
+    trip.record_time()
+    assert trip.state == "point_location" and trip.point_index == 1
 
 
 def test_a_machine_resumes_from_the_stored_state():
