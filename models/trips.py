@@ -141,6 +141,7 @@ class ProposalStatus(enum.StrEnum):
     PENDING = "pending"
     ACCEPTED = "accepted"
     REJECTED = "rejected"
+    SUPERSEDED = "superseded"  # another proposal for the same point was accepted
 
 
 class PositionProposal(Base, Timestamped):

@@ -10,7 +10,7 @@ from web.ids import IdConverter
 AREAS = ("web.pages", "web.auth", "web.agency", "web.filing", "web.review", "web.contracts", "web.tasks",
          "web.records", "web.trips", "web.polluter", "web.mobile", "web.regulator", "web.admin",
          "web.credit", "web.om", "web.om_mobile", "web.directory", "web.help",
-         "web.inspections", "web.notices", "web.api", "web.evidence", "web.account")
+         "web.inspections", "web.notices", "web.api", "web.evidence", "web.account", "web.positions")
 MAX_UPLOAD = 25 * 1024 * 1024
 
 

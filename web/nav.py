@@ -9,12 +9,12 @@ from web.db import db
 NAV = {
     "agency_admin": [("agency.home", "工作台"), ("filing.edit", "备案管理"), ("agency.accounts_page", "人员账号"),
                      ("contracts.index", "合同管理"),
-                     ("tasks.index", "监测任务"), ("records.trips", "采样行程")],
+                     ("tasks.index", "监测任务"), ("records.trips", "采样行程"), ("positions.index", "点位位置建议")],
     "sampler": [("agency.home", "我的采样任务")],
     **{role: [("agency.home", "工作台")]
        for role in ("om_crew", "technical_lead", "quality_lead", "quality_supervisor")},
     "polluter_confirmer": [("polluter.home", "待确认采样行程"), ("polluter.account", "账户与微信绑定"),
-                           ("polluter.site", "污染源基本信息")],
+                           ("polluter.site", "污染源基本信息"), ("positions.index", "点位位置建议")],
     "regulator": [("regulator.home", "监管工作台"), ("review.index", "备案审核"), ("regulator.tasks", "任务监管"),
                   ("om.visits", "运维记录"), ("regulator.om_oversight_page", "运维监管"),
                   ("regulator.credit_agencies", "运维信用评价"),

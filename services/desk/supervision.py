@@ -19,6 +19,7 @@ from models import (
     ConfirmationStatus,
     MonitoringTask,
     Photo,
+    PointLocation,
     SamplingTrip,
     User,
     Visit,
@@ -142,6 +143,7 @@ TRIP_ROW_LOADS = (
     joinedload(SamplingTrip.visit).joinedload(Visit.task).joinedload(MonitoringTask.agency),
     joinedload(SamplingTrip.visit).selectinload(Visit.samplers),
     selectinload(SamplingTrip.check_ins), selectinload(SamplingTrip.confirmations),
+    selectinload(SamplingTrip.point_locations).joinedload(PointLocation.point),
 )
 
 

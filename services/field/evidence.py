@@ -19,6 +19,7 @@ from services.findings import facts as findings_facts
 from services.findings import summary
 from services.findings.facts import Subject
 from services.om import om_records
+from services.texts.names import POINT_REFERENCE_NAMES
 from states.om_sheets import SHEETS
 from states.om_visit import STATE_NAMES as VISIT_STATES
 from states.trip import STATE_NAMES as TRIP_STATES
@@ -75,7 +76,8 @@ def of_trip(db: Session, viewer: User, trip: SamplingTrip) -> Evidence:
     subject = Subject("trip", trip.id)
     task = trip.visit.task
     photos = [p for p in trip.photos if p.om_visit_id is None]
-    timeline = _samples(trip) + _decisions(trip.confirmations, "after_departure", "（离场后确认）")
+    timeline = _point_locations(trip) + _samples(trip) + _decisions(trip.confirmations, "after_departure",
+                                                                    "（离场后确认）")
     return _evidence(db, viewer, subject, trip.visit.ref, TRIP_STATES.get(trip.state, trip.state), task.polluter,
                      task.agency, [u.display_name for u in trip.visit.samplers], trip.check_ins, photos,
                      trip.events, timeline)
@@ -133,6 +135,14 @@ def _photos(photos: list[Photo], names) -> list[Entry]:
         entries.append(Entry(p.received_at, event_text.PHOTOS.get(p.purpose, "照片"),
                              f"照片 #{p.id}，{names.get(p.sent_by_id, '')} 发送{taken}"))
     return entries
+
+
+def _point_locations(trip: SamplingTrip) -> list[Entry]:
+    """点位布设: every location sent for a point (a resend is a later line), with its distance and allowance."""
+    return [Entry(loc.at, "点位布设", f"{loc.point.name}：{loc.latitude:.5f}, {loc.longitude:.5f}，"
+                  f"距{POINT_REFERENCE_NAMES[loc.reference]} {loc.distance_m:.0f} 米（允许 {loc.allowed_m:.0f} 米）",
+                  "点位位置异常" if loc.far else "")
+            for loc in trip.point_locations]
 
 
 def _samples(trip: SamplingTrip) -> list[Entry]:

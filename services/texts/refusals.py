@@ -71,6 +71,11 @@ SENTENCES: dict[str, dict[str, str]] = {
         "missing_terms": "提交前请填写：{names}。",
         "locked": "合同 {code} 已提交，不能再修改。",
     },
+    # a proposed point position decided on the desk (services/polluters/point_positions.py)
+    "position": {
+        "decided": "该建议位置已处理过，无需再次处理。",
+        "registered": "点位 {point} 已有登记位置，不能再采纳建议位置。",
+    },
     # services/om/instruments.py
     "instrument": {
         "missing": "请填写：{names}。",

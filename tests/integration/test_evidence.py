@@ -106,6 +106,8 @@ def test_the_evidence_prints_as_a_pdf_for_the_case_file(app, case):
     assert f"现场工作证据·采样行程#{case['trip']}" in words
     assert "时间线" in words and "现场位置示意图" in words and "感知哈希距离0（文件字节完全相同）" in words
     assert "照片EXIF信息" in words and "31.23040,121.47370" in words and "开始行程" in words
+    lat, lng = script.POINTS[0]
+    assert f"点位布设废水总排口：{lat:.5f},{lng:.5f}，距点位登记位置3米（允许100米）" in words
     assert sum(len(p.images) for p in reader.pages) >= 2  # the photo pair
 
 

@@ -87,7 +87,8 @@ def shown_filters(flt, opts: dict, with_agency: bool) -> list[tuple[str, str]]:
 
 
 TRIP_HEADERS = ("行程号", "任务编号", "任务名称", "排污单位", "监测机构", "采样日期", "采样人员", "行程状态",
-                "进场签到", "进场距离(米)", "离场签到", "离场距离(米)", "排污单位确认", "确认时间", "异常标记")
+                "进场签到", "进场距离(米)", "离场签到", "离场距离(米)", "点位布设（采样位置、距离）", "排污单位确认",
+                "确认时间", "异常标记")
 
 
 def trip_cells(row: supervision.TripRow) -> list:
@@ -98,10 +99,20 @@ def trip_cells(row: supervision.TripRow) -> list:
         clock.fmt(row.arrival.at) if row.arrival else "—", round(row.arrival.distance_m) if row.arrival else "",
         clock.fmt(row.departure.at) if row.departure else "—",
         round(row.departure.distance_m) if row.departure else "",
+        point_positions(row.trip),
         T.CONFIRMATION.get(row.confirmation.status, "") if row.confirmation else "—",
         clock.fmt(row.confirmation.decided_at) if row.confirmation else "—",
         "、".join(T.FLAGS[f] for f in row.flags),
     ]
+
+
+def point_positions(trip) -> str:
+    """Where each point was sampled (the latest location sent for it) and how far from its reference."""
+    latest = {loc.point_id: loc for loc in trip.point_locations}
+    return "；".join(
+        f"{loc.point.name} {loc.latitude:.5f},{loc.longitude:.5f} 距{T.POINT_REFERENCE[loc.reference]}"
+        f" {loc.distance_m:.0f} 米" + (f"（超出 {loc.allowed_m:.0f} 米）" if loc.far else "")
+        for loc in latest.values())
 
 
 TASK_HEADERS = ("任务编号", "任务名称", "类别", "排污单位", "监测机构", "状态", "采样计划数", "报告系统编号",
