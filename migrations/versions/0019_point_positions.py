@@ -1,13 +1,13 @@
 """点位布设: where each point was sampled on a trip, and positions proposed for points that have none
 
-Revision ID: 0018_point_positions
-Revises: 0017_accounts
+Revision ID: 0019_point_positions
+Revises: 0018_filing_stages
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0018_point_positions"
-down_revision = "0017_accounts"
+revision = "0019_point_positions"
+down_revision = "0018_filing_stages"
 branch_labels = None
 depends_on = None
 
