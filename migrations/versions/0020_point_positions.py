@@ -1,13 +1,13 @@
 """点位布设: where each point was sampled on a trip, and positions proposed for points that have none
 
-Revision ID: 0019_point_positions
-Revises: 0018_filing_stages
+Revision ID: 0020_point_positions
+Revises: 0019_finding_placement
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0019_point_positions"
-down_revision = "0018_filing_stages"
+revision = "0020_point_positions"
+down_revision = "0019_finding_placement"
 branch_labels = None
 depends_on = None
 
