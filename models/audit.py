@@ -19,6 +19,7 @@ from models.base import Base, utcnow
 
 GENESIS = "0" * 64  # the "previous hash" of a subject's first entry
 TIPS = "audit_chain_tips"  # session.info key: the last hash of each chain touched by the flush under way
+HELD = "audit_held_subjects"  # session.info key: (table, id) of the subject rows this transaction has locked
 CHAINED: list[type["Chained"]] = []  # every chained table, for verify and seal
 
 
@@ -97,11 +98,12 @@ def _new_flush(session: Session, _context, _instances) -> None:
 def _link(mapper, connection, row: Chained) -> None:
     """Link a row as it is inserted: the one point every writer passes, the subject's key already known."""
     _apply_defaults(mapper, row)
-    tips = object_session(row).info.setdefault(TIPS, {})
+    session = object_session(row)
+    tips = session.info.setdefault(TIPS, {})
     cls, subject_id = type(row), getattr(row, row.__chain_subject__)
     key = (cls.__tablename__, subject_id)
     if key not in tips:
-        tips[key] = _stored_tip(connection, cls, subject_id)
+        tips[key] = _stored_tip(connection, cls, subject_id, session.info.get(HELD, ()))
     row.prev_hash = tips[key]
     row.entry_hash = tips[key] = row_hash(row, row.prev_hash)
 
@@ -114,12 +116,26 @@ def _apply_defaults(mapper, row: Chained) -> None:
             setattr(row, name, default.arg(None))
 
 
-def _stored_tip(connection, cls: type[Chained], subject_id: int) -> str:
+def _stored_tip(connection, cls: type[Chained], subject_id: int, held: set) -> str:
     """The subject's last stored hash, its row locked first on PostgreSQL so a concurrent writer waits for
-    this transaction instead of linking to the same entry (SQLite's BEGIN IMMEDIATE already serialises)."""
+    this transaction instead of linking to the same entry (SQLite's BEGIN IMMEDIATE already serialises). Two
+    statements, not one: a read in the locking statement would see the snapshot from before the wait. A row this
+    transaction already holds (`hold`) is not locked again."""
     subject = next(iter(cls.subject_column().foreign_keys)).column
-    if connection.dialect.name == "postgresql":
+    if connection.dialect.name == "postgresql" and (subject.table.name, subject_id) not in held:
         connection.execute(select(subject).where(subject == subject_id).with_for_update())
     last = connection.execute(select(cls.__table__.c.entry_hash).where(cls.subject_column() == subject_id)
                               .order_by(cls.__table__.c.id.desc()).limit(1)).scalar()
     return last or GENESIS
+
+
+def hold(session: Session, subject) -> None:
+    """Note that this transaction has locked `subject`'s row (SELECT … FOR UPDATE) itself, so linking its
+    log's rows does not lock it a second time. Forgotten when the transaction ends."""
+    session.info.setdefault(HELD, set()).add((subject.__table__.name, subject.id))
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _released(session: Session, transaction) -> None:
+    if transaction.parent is None:  # the database transaction, not a savepoint within it
+        session.info.pop(HELD, None)

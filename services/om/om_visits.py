@@ -13,7 +13,19 @@ from datetime import date
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session, object_session
 
-from models import CheckIn, Instrument, OmPlanItem, OmSheet, OmVisit, OmVisitEvent, Photo, PhotoPurpose, User, clock
+from models import (
+    CheckIn,
+    Instrument,
+    OmPlanItem,
+    OmSheet,
+    OmVisit,
+    OmVisitEvent,
+    Photo,
+    PhotoPurpose,
+    User,
+    audit,
+    clock,
+)
 from models.om import om_plan_crew
 from services.core import links
 from services.core.refusal import OmProblem
@@ -63,7 +75,10 @@ def active_visit(db: Session, user: User, preferred_id: int | None = None) -> Om
         .limit(1)
         .with_for_update(of=OmVisit)
     )
-    return db.scalars(query).first()
+    visit = db.scalars(query).first()
+    if visit is not None:
+        audit.hold(db, visit)  # its event log is appended without locking it again
+    return visit
 
 
 def open_visit(uow, user: User, visit_id: int, key: str | None = None) -> tuple[OmVisit, str]:

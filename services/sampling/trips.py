@@ -26,6 +26,7 @@ from models import (
     TaskStatus,
     User,
     Visit,
+    audit,
     clock,
 )
 from models.tasks import visit_sampler
@@ -89,7 +90,10 @@ def active_trip(db: Session, user: User, preferred_id: int | None = None) -> Sam
         .limit(1)
         .with_for_update(of=SamplingTrip)
     )
-    return db.scalars(query).first()
+    trip = db.scalars(query).first()
+    if trip is not None:
+        audit.hold(db, trip)  # its event log is appended without locking it again
+    return trip
 
 
 def photo_of(db: Session, trip_id: int, photo_id: int) -> Photo | None:

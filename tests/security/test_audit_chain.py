@@ -6,9 +6,10 @@ import threading
 from datetime import time, timedelta
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import event, select, text
 
-from models import OmVisitEvent, TripEvent, clock
+from models import OmVisitEvent, SamplingTrip, TripEvent, clock
+from models import audit as chain
 from models.audit import GENESIS
 from services.core import audit
 from tests.support import om as om_support
@@ -126,6 +127,31 @@ def test_two_writers_appending_at_once_do_not_fork_the_chain(trip_id, runtime):
     events = _events(runtime, trip_id)
     assert [e.action for e in events[-2:]] == ["writer_a", "writer_b"]
     assert events[-1].prev_hash == events[-2].entry_hash and _verify(runtime) is None
+
+
+def test_a_trip_the_use_case_locked_itself_is_not_locked_again_for_its_log_until_the_next_transaction(trip_id, runtime):
+    locks = []
+
+    def count(_conn, _cursor, statement, *_):
+        if "FOR UPDATE" in statement and "sampling_trip" in statement:
+            locks.append(statement)
+
+    event.listen(runtime.engine, "before_cursor_execute", count)
+    try:
+        with runtime.sessions() as s:
+            trip = s.scalar(select(SamplingTrip).where(SamplingTrip.id == trip_id).with_for_update())
+            chain.hold(s, trip)
+            s.add(TripEvent(trip_id=trip_id, action="held", detail={}))
+            s.commit()  # ends the transaction: its lock and what it noted are gone
+            held_locks = len(locks)
+            s.add(TripEvent(trip_id=trip_id, action="after", detail={}))
+            s.commit()
+    finally:
+        event.remove(runtime.engine, "before_cursor_execute", count)
+    on_postgresql = runtime.engine.dialect.name == "postgresql"  # SQLite serialises writers without row locks
+    assert (held_locks, len(locks)) == ((1, 2) if on_postgresql else (0, 0))
+    events = _events(runtime, trip_id)
+    assert [e.action for e in events[-2:]] == ["held", "after"] and _verify(runtime) is None
 
 
 def test_the_command_line_says_whole_then_names_the_break(trip_id, runtime, command_line, capsys):
