@@ -52,7 +52,7 @@ def parse_args(argv=None) -> argparse.Namespace:
 def make_app(args, tmp: Path):
     import redis as redis_lib
 
-    from services.config import Config
+    from services.core.config import Config
     from web import create_app
 
     env = {**os.environ, "DATABASE_URL": args.database_url, "REDIS_URL": args.redis_url,
