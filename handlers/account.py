@@ -5,6 +5,7 @@ from __future__ import annotations
 from handlers import texts as T
 from handlers.turn import Turn
 from services.core import policy
+from services.texts.refusals import say
 from services.users import accounts, pollution_source, signin
 
 NAME = "account"
@@ -19,7 +20,7 @@ def account_info(turn: Turn) -> str:
     try:
         signin.check(turn.uow.redis, None, _source(turn))
     except signin.Locked as locked:
-        return str(locked)
+        return say(locked)
     turn.enter(NAME, step="username")
     return T.ASK_USERNAME
 
@@ -33,7 +34,7 @@ def unbound_text(turn: Turn, text: str) -> str:
     try:
         signin.check(turn.uow.redis, name, _source(turn))
     except signin.Locked as locked:
-        return str(locked)
+        return say(locked)
     turn.enter(NAME, step="password", username=name)
     return T.ASK_PASSWORD_FOR.format(username=name)
 
@@ -61,13 +62,13 @@ def binding_answer(turn: Turn, text: str) -> str:
         user = signin.sign_in(turn.db, turn.uow.redis, state.get("username", ""), text, _source(turn),
                               pollution_source.system(runtime.config, runtime.http))
     except (signin.Locked, signin.NotInDirectory) as refused:
-        return str(refused)
+        return say(refused)
     except pollution_source.Unreachable as unreachable:
         turn.enter(NAME, step="username")  # nothing was wrong with what they typed: try again later
-        return str(unreachable)
+        return say(unreachable)
     except signin.WrongPassword as wrong:
         if wrong.lock is not None:
-            return str(wrong.lock)
+            return say(wrong.lock)
         turn.enter(NAME, step="username")
         return T.BIND_WRONG.format(left=wrong.attempts_left)
     return _bind(turn, user)
@@ -76,8 +77,8 @@ def binding_answer(turn: Turn, text: str) -> str:
 def _bind(turn: Turn, user) -> str:
     try:
         accounts.bind(turn.db, turn.openid, user)
-    except accounts.AlreadyBound:
-        return T.BIND_TAKEN
+    except accounts.AlreadyBound as taken:
+        return say(taken)
     turn.user = user
     greeting = T.BIND_OK.format(name=user.display_name, role=T.ROLE_NAMES.get(user.role, user.role),
                                 org=organisation(user))

@@ -38,7 +38,6 @@ ASK_USERNAME = "请输入您的账号（监管系统账号；排污单位请输�
 ASK_PASSWORD = "请输入密码："
 ASK_PASSWORD_FOR = "绑定账号 {username}：请输入密码（不是您的账号请回复“取消”）："
 BIND_WRONG = "账号或密码错误，还可尝试 {left} 次。请重新输入账号："
-BIND_TAKEN = "该账号已绑定其他微信号。如需更换，请先在原微信中解绑，或联系管理员。"
 BIND_OK = "绑定成功！您好，{name}（{role}，{org}）。"
 BIND_CANCELLED = "已取消绑定。"
 BOUND_INFO = "您已绑定账户：\n姓名：{name}\n账号：{username}\n单位：{org}\n角色：{role}\n\n回复“解绑”可解除绑定。"

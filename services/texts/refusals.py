@@ -168,6 +168,38 @@ SENTENCES: dict[str, dict[str, str]] = {
         "not_rejected": "只有排污单位退回的运维记录才能在网页端更正。",
         "inconsistent": "更正未保存：{problems}",
     },
+    # services/users/staff_accounts.py
+    "staff_account": {
+        "linked": "“{name}”已开通账号 {username}（{role}），不能重复开通。",
+        "not_filed": "“{name}”不在审核通过的备案人员名单中：请先在备案管理中填报并提交审核，通过后再开通账号。",
+        "certificate": "“{name}”的证书有效期至 {until}，已过期或未填写：{role}须持有效证书，"
+                       "请更新证书并经审核通过后再开通。",
+        "post": "“{name}”备案的技术岗位是“{filed}”，不能开通{role}账号。",
+    },
+    # services/users/polluter_accounts.py
+    "polluter_account": {
+        "bad_username": "账号只能包含字母、数字、下划线、点或短横线，3～64 位。",
+        "username_taken": "该账号已被使用，请换一个。",
+        "bad_name": "请填写姓名（不超过 64 个字）。",
+        "weak_password": "密码至少 {least} 位。",
+        "not_manager": "只有本单位的账号管理人（如环保负责人）可以开通或停用同事的账号。",
+        "first_taken": "“{name}”已有账号 {username}，同事的账号由其在“账户与微信绑定”中开通。",
+    },
+    # an agency's registration (services/users/registration.py)
+    "registration": {
+        "registered": "该统一社会信用代码已注册，请使用已有账号登录。",
+    },
+    # signing in on the web or binding WeChat (services/users/signin.py, services/users/accounts.py); a wrong password is
+    # worded by each way in
+    "signin": {
+        "account": "密码错误次数过多，该账号已锁定 {minutes} 分钟，{until}（北京时间）后方可登录或绑定。",
+        "openid": "密码错误次数过多，本微信号的绑定功能已锁定 {minutes} 分钟，{until}（北京时间）后可再试。",
+        "ip": "登录失败次数过多，本网络的登录已锁定 {minutes} 分钟，{until}（北京时间）后可再试。",
+        "not_in_directory": "该污染源系统账号所属单位（统一社会信用代码 {credit_code}）不在本系统的排污单位名录库中，"
+                            "请联系所在区管理部门。",
+        "unreachable": "暂时无法连接污染源综合管理信息系统，请稍后重试。",
+        "bound_elsewhere": "该账号已绑定其他微信号。如需更换，请先在原微信中解绑，或联系管理员。",
+    },
     # services/desk/spot_checks.py
     "draw": {
         "bad_size": "抽取数量应为 1 至 {most}。",

@@ -11,9 +11,10 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from models import User, WechatBinding
+from services.core.refusal import Refusal
+from services.core.uow import transaction
 from services.filing.filings import FormInvalid
 from services.users import account_log
-from services.core.uow import transaction
 
 USERNAME = re.compile(r"^[A-Za-z0-9_.-]{3,32}$")
 MIN_PASSWORD = 8
@@ -30,8 +31,13 @@ TEXTS = {
 }
 
 
-class AlreadyBound(Exception):
+class AlreadyBound(Refusal):
     """The account is bound to another WeChat user."""
+
+    domain = "signin"
+
+    def __init__(self, username: str):
+        super().__init__("bound_elsewhere", username=username)
 
 
 _hash_method = "scrypt"  # werkzeug's strong default, until `build_runtime` sets the configured method

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from models import Polluter, Role, User
+from services.core.refusal import Refusal
 from services.core.uow import transaction
 from services.users import account_log, accounts
 
@@ -19,13 +20,11 @@ PASSWORD_MIN = 8
 NAME_MAX = 64
 
 
-class AccountProblem(Exception):
+class AccountProblem(Refusal):
     """An account change refused; `code` says why: bad_username | username_taken | bad_name | weak_password |
-    not_manager."""
+    not_manager; and first_taken when the system administrator opens a polluter's first account."""
 
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
+    domain = "polluter_account"
 
 
 def colleagues(db: Session, me: User) -> list[User]:
@@ -52,7 +51,7 @@ def add_confirmer(db: Session, me: User, username: str, display_name: str, passw
     if not display_name or len(display_name) > NAME_MAX:
         raise AccountProblem("bad_name")
     if len(password) < PASSWORD_MIN:
-        raise AccountProblem("weak_password")
+        raise AccountProblem("weak_password", least=PASSWORD_MIN)
     user = User(username=username, display_name=display_name, role=Role.POLLUTER_CONFIRMER,
                 polluter_id=me.polluter_id, password_hash=accounts.hash_password(password), post=_post(post),
                 must_change_password=True)
@@ -80,22 +79,15 @@ def unbind(db: Session, user: User) -> bool:
     return user.binding is not None and accounts.unbind(db, user.binding.openid)
 
 
-FIRST_TAKEN = "“{name}”已有账号 {username}，同事的账号由其在“账户与微信绑定”中开通。"
-
-
-class FirstAccountExists(Exception):
-    """The polluter already has an account; its holder manages the colleagues' accounts."""
-
-
 @transaction
 def open_first(db: Session, actor: User, polluter: Polluter, raw) -> User:
     """The polluter's first account, opened by the system administrator from the directory: its holder
-    (usually 环保负责人) confirms and manages the polluter's other accounts. Raises FirstAccountExists or
-    FormInvalid."""
+    (usually 环保负责人) confirms and manages the polluter's other accounts. Raises AccountProblem
+    (first_taken: its holder manages the colleagues' accounts) or FormInvalid."""
     db.execute(select(Polluter.id).where(Polluter.id == polluter.id).with_for_update())  # one first account
     existing = db.scalar(select(User).where(User.polluter_id == polluter.id).order_by(User.id).limit(1))
     if existing is not None:
-        raise FirstAccountExists(FIRST_TAKEN.format(name=polluter.name, username=existing.username))
+        raise AccountProblem("first_taken", name=polluter.name, username=existing.username)
     return accounts.create(db, actor, raw.get("username", ""), raw.get("password", ""),
                            display_name=raw.get("display_name", ""), role=Role.POLLUTER_CONFIRMER,
                            polluter_id=polluter.id, post=_post(raw.get("post")), manages_accounts=True)

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import Polluter, Role, User
+from services.core.refusal import Refusal
 
 AUTH_SOURCE = "pollution_source"  # User.auth_source of accounts verified there
 NO_LOCAL_PASSWORD = "!"  # never matches a werkzeug hash: such an account cannot sign in with a local password
@@ -31,9 +32,14 @@ class SourceAccount:
     name: str
 
 
-class Unreachable(Exception):
-    def __str__(self) -> str:
-        return "暂时无法连接污染源综合管理信息系统，请稍后重试。"
+class Unreachable(Refusal):
+    """Nobody can tell whether the password is right: the pollution-source system did not answer (or not
+    understandably)."""
+
+    domain = "signin"
+
+    def __init__(self):
+        super().__init__("unreachable")
 
 
 class PollutionSourceSystem:

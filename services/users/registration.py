@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from models import Agency, AgencyKind, FilingStatus, Polluter, Role, User
+from services.core.refusal import Refusal
 from services.core.uow import transaction
 from services.filing.filings import FormInvalid
 from services.users.accounts import hash_password
@@ -22,7 +23,6 @@ from states.filing_forms import DISTRICTS, KIND_LABELS
 USERNAME = re.compile(r"^[A-Za-z0-9_.-]{3,32}$")
 
 TEXTS = {
-    "registered": "该统一社会信用代码已注册，请使用已有账号登录。",
     "kind": "请选择机构类型。",
     "not_in_directory": "自主检测排污企业须为排污单位名录库中的单位：名录库中未找到该统一社会信用代码。",
     "district": "请选择所在区。",
@@ -33,11 +33,13 @@ TEXTS = {
 }
 
 
-class AlreadyRegistered(Exception):
+class AlreadyRegistered(Refusal):
     """The legal entity already has an agency in the system."""
 
-    def __str__(self) -> str:
-        return TEXTS["registered"]
+    domain = "registration"
+
+    def __init__(self):
+        super().__init__("registered")
 
 
 def registered(db: Session, credit_code: str) -> bool:

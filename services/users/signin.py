@@ -15,19 +15,14 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash
 
 from models import User, clock
-from services.users import pollution_source
+from services.core.refusal import Refusal
 from services.core.uow import transaction
+from services.users import pollution_source
 
 LOCK_SECONDS = 15 * 60
 ACCOUNT_ATTEMPTS = 5
 # an OpenID is one person; an IP address may be an office behind one NAT, so it gets more tries
 SOURCE_ATTEMPTS = {"openid": 5, "ip": 20}
-
-LOCKED = {
-    "account": "密码错误次数过多，该账号已锁定 {minutes} 分钟，{until}（北京时间）后方可登录或绑定。",
-    "openid": "密码错误次数过多，本微信号的绑定功能已锁定 {minutes} 分钟，{until}（北京时间）后可再试。",
-    "ip": "登录失败次数过多，本网络的登录已锁定 {minutes} 分钟，{until}（北京时间）后可再试。",
-}
 
 
 @dataclass(frozen=True)
@@ -38,20 +33,28 @@ class Source:
     value: str
 
 
-class Locked(Exception):
-    """Too many wrong passwords for an account, or from a source; the message says until when, in Chinese."""
+class SignInRefused(Refusal):
+    """A sign-in (web login, WeChat binding) refused."""
+
+    domain = "signin"
+
+
+class Locked(SignInRefused):
+    """Too many wrong passwords for an account, or from a source (the code: account | openid | ip); the details
+    say until when."""
 
     def __init__(self, kind: str, until: datetime):
-        super().__init__(LOCKED[kind].format(minutes=LOCK_SECONDS // 60, until=clock.fmt(until)))
+        super().__init__(kind, minutes=LOCK_SECONDS // 60, until=clock.fmt(until))
         self.kind = kind
         self.until = until
 
 
-class WrongPassword(Exception):
-    """No such account, or a wrong password. `lock` is set when this attempt locked the account or source."""
+class WrongPassword(SignInRefused):
+    """No such account, or a wrong password; each way in words it itself (how many tries are left, or not).
+    `lock` is set when this attempt locked the account or source."""
 
     def __init__(self, attempts_left: int, lock: Locked | None):
-        super().__init__(attempts_left)
+        super().__init__("wrong_password", left=attempts_left)
         self.attempts_left = attempts_left
         self.lock = lock
 
@@ -76,12 +79,11 @@ def check(redis, username: str | None, source: Source) -> None:
             raise Locked(kind, _lock_end(redis, key))
 
 
-class NotInDirectory(Exception):
+class NotInDirectory(SignInRefused):
     """The pollution-source system vouched for the account, but its polluter is not in our directory."""
 
     def __init__(self, credit_code: str):
-        super().__init__(f"该污染源系统账号所属单位（统一社会信用代码 {credit_code}）不在本系统的排污单位名录库中，"
-                         "请联系所在区管理部门。")
+        super().__init__("not_in_directory", credit_code=credit_code)
 
 
 @transaction

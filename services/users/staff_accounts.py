@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import AgencyKind, Role, Staff, User, clock
+from services.core.refusal import Refusal
 from services.core.uow import transaction
 from services.filing import filings
 from services.filing.filings import FormInvalid
@@ -35,18 +36,13 @@ CERTIFIED = (Role.SAMPLER, Role.OM_CREW)
 FILED_POST = {Role.OM_CREW: "运维人员", Role.TECHNICAL_LEAD: "技术负责人", Role.QUALITY_LEAD: "质量负责人",
               Role.QUALITY_SUPERVISOR: "质量监督员"}
 
-TEXTS = {
-    "linked": "“{name}”已开通账号 {username}（{role}），不能重复开通。",
-    "role": "请选择本机构可开通的账号角色。",
-    "not_filed": "“{name}”不在审核通过的备案人员名单中：请先在备案管理中填报并提交审核，通过后再开通账号。",
-    "certificate": "“{name}”的证书有效期至 {until}，已过期或未填写：{role}须持有效证书，"
-                   "请更新证书并经审核通过后再开通。",
-    "post": "“{name}”备案的技术岗位是“{filed}”，不能开通{role}账号。",
-}
+ROLE_REQUIRED = "请选择本机构可开通的账号角色。"
 
 
-class AccountRefused(Exception):
-    """The person cannot be given (or keep) this account; the message says why, in Chinese."""
+class AccountRefused(Refusal):
+    """The person cannot be given (or keep) this account: linked | not_filed | post | certificate."""
+
+    domain = "staff_account"
 
 
 def roles_for(kind: str) -> tuple[Role, ...]:
@@ -66,8 +62,8 @@ def open_account(db: Session, actor: User, staff: Staff, raw: Mapping[str, str])
     it; the caller commits. Raises AccountRefused or FormInvalid (per field) and creates nothing then."""
     _lock(db, staff)
     if staff.user is not None:
-        raise AccountRefused(TEXTS["linked"].format(name=staff.name, username=staff.user.username,
-                                                    role=ROLE_NAMES.get(staff.user.role, "")))
+        raise AccountRefused("linked", name=staff.name, username=staff.user.username,
+                             role=ROLE_NAMES.get(staff.user.role, ""))
     role = _role(staff, raw.get("role", ""))
     _check_filed(db, staff, role)
     user = accounts.create(db, actor, raw.get("username", ""), raw.get("password", ""), display_name=staff.name,
@@ -98,7 +94,7 @@ def reactivate(db: Session, actor: User, staff: Staff) -> None:
 def _role(staff: Staff, typed: str) -> Role:
     allowed = roles_for(staff.agency.kind)
     if typed not in allowed:
-        raise FormInvalid({"role": TEXTS["role"]})
+        raise FormInvalid({"role": ROLE_REQUIRED})
     return Role(typed)
 
 
@@ -108,16 +104,15 @@ def _check_filed(db: Session, staff: Staff, role: Role) -> None:
     filing = filings.filed_resources(db, staff.agency_id)
     entry = filings.filed_entry(filing, "staff", staff.id) if filing is not None else {}
     if not entry or not staff.active:
-        raise AccountRefused(TEXTS["not_filed"].format(name=staff.name))
+        raise AccountRefused("not_filed", name=staff.name)
     filed_post = entry.get("technical_role")
     if filed_post and role in FILED_POST and FILED_POST[role] != filed_post:
-        raise AccountRefused(TEXTS["post"].format(name=staff.name, filed=filed_post, role=ROLE_NAMES[role]))
+        raise AccountRefused("post", name=staff.name, filed=filed_post, role=ROLE_NAMES[role])
     if role in CERTIFIED:
         dates = [d for d in (entry.get("certificate_valid_until"), staff.certificate_valid_until) if d]
         until = min(str(d) for d in dates) if len(dates) == 2 else None
         if until is None or until < clock.today().isoformat():
-            raise AccountRefused(TEXTS["certificate"].format(name=staff.name, until=until or "—",
-                                                             role=ROLE_NAMES[role]))
+            raise AccountRefused("certificate", name=staff.name, until=until or "—", role=ROLE_NAMES[role])
 
 
 def _lock(db: Session, staff: Staff) -> None:

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from handlers import texts as T
 from models import User
+from services.texts.refusals import say
 from services.users import pollution_source, signin
 from tests.conftest import csrf_token
 
@@ -79,7 +80,7 @@ def test_an_account_whose_polluter_is_not_in_the_directory_is_refused_without_a_
 
 def test_an_unreachable_pollution_source_system_is_told_and_not_held_against_anyone(officer, runtime):
     runtime.config.polluter_directory_auth = "http://127.0.0.1:9/"  # nothing listens there
-    assert bind(officer, "hb_wang", "ps-secret-1") == str(pollution_source.Unreachable())
+    assert bind(officer, "hb_wang", "ps-secret-1") == say(pollution_source.Unreachable())
     assert int(runtime.redis.get(signin.account_key("hb_wang")) or 0) == 0
     assert officer.text("hb_wang") == T.ASK_PASSWORD  # asked again, as after any answer
 

@@ -7,6 +7,7 @@ from flask_login import login_required, login_user
 
 from models import clock
 from services.filing.filings import FormInvalid
+from services.texts.refusals import say
 from services.users import account_log, accounts, password_resets, signin
 from web.access import Principal, me
 from web.db import db
@@ -48,9 +49,9 @@ def _check_current(user, current: str) -> tuple[str | None, int]:
     try:
         signin.sign_in(db(), current_app.extensions["emss"].redis, user.username, current, source)
     except signin.Locked as locked:
-        return str(locked), 429
+        return say(locked), 429
     except signin.WrongPassword as wrong:
-        return accounts.TEXTS["current"] + (str(wrong.lock) if wrong.lock else ""), 400
+        return accounts.TEXTS["current"] + (say(wrong.lock) if wrong.lock else ""), 400
     return None, 400
 
 

@@ -9,6 +9,7 @@ from models import Park, Polluter, Role, User, clock
 from services.core.policy import SCOPES, scope_label
 from services.filing.filings import FormInvalid
 from services.texts.names import ROLE_NAMES
+from services.texts.refusals import say
 from services.users import account_log, accounts, password_resets, polluter_accounts, regulator_accounts
 from states.filing_forms import DISTRICTS
 from web.access import me, role_required
@@ -143,8 +144,8 @@ def polluter_account(polluter_id: int):
                                errors={})
     try:
         user = polluter_accounts.open_first(db(), me(), polluter, request.form)
-    except polluter_accounts.FirstAccountExists as exists:
-        flash(str(exists), "error")
+    except polluter_accounts.AccountProblem as exists:
+        flash(say(exists), "error")
         return render_template("admin/polluter_account.html", polluter=polluter, typed=request.form,
                                errors={}), 400
     except FormInvalid as invalid:

@@ -9,6 +9,7 @@ from services.core import policy
 from services.filing import filings
 from services.filing.filings import FormInvalid
 from services.texts.names import ROLE_NAMES
+from services.texts.refusals import say
 from services.users import accounts, staff_accounts
 from web.access import get_or_404, me, role_required
 from web.agency import bp
@@ -52,7 +53,7 @@ def open_account(staff_id: int):
     try:
         user = staff_accounts.open_account(db(), me(), staff, request.form)
     except staff_accounts.AccountRefused as refused:
-        flash(str(refused), "error")
+        flash(say(refused), "error")
         return _page(_person(staff_id), request.form, {}, 400)
     except FormInvalid as invalid:
         flash("账号未开通，请按提示修改。", "error")
@@ -72,7 +73,7 @@ def edit_account(staff_id: int):
     try:
         staff_accounts.change_role(db(), me(), staff, request.form)
     except (staff_accounts.AccountRefused, FormInvalid) as refused:
-        flash(str(refused), "error")
+        flash(say(refused), "error")
         return _page(_linked(staff_id), request.form, getattr(refused, "errors", {}), 400)
     flash(f"{staff.name} 的账号角色为：{ROLE_NAMES[staff.user.role]}。", "success")
     return redirect(url_for("agency.accounts_page"), code=303)
@@ -88,7 +89,7 @@ def change_account(staff_id: int, change: str):
         else:
             {"deactivate": accounts.deactivate, "unbind": accounts.unbind_wechat}[change](db(), me(), staff.user)
     except staff_accounts.AccountRefused as refused:
-        flash(str(refused), "error")
+        flash(say(refused), "error")
         return redirect(url_for("agency.accounts_page"), code=303)
     flash(CHANGES[change].format(name=staff.name, username=staff.user.username), "success")
     return redirect(url_for("agency.accounts_page"), code=303)

@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
+from services.texts.refusals import say
 from services.users import pollution_source, signin
 from web.access import Principal
 from web.db import db
@@ -42,13 +43,13 @@ def login():
         user = signin.sign_in(db(), runtime.redis, form.username.data, form.password.data, source,
                               pollution_source.system(runtime.config, runtime.http))
     except signin.Locked as locked:
-        return _refused(form, str(locked), 429)
+        return _refused(form, say(locked), 429)
     except pollution_source.Unreachable as unreachable:
-        return _refused(form, str(unreachable), 503)
+        return _refused(form, say(unreachable), 503)
     except signin.NotInDirectory as outside:
-        return _refused(form, str(outside), 403)
+        return _refused(form, say(outside), 403)
     except signin.WrongPassword as wrong:
-        return _refused(form, "账号或密码错误。" + (str(wrong.lock) if wrong.lock else ""), 401)
+        return _refused(form, "账号或密码错误。" + (say(wrong.lock) if wrong.lock else ""), 401)
     login_user(Principal.of(user))
     if user.must_change_password:  # someone else chose this password: the holder picks their own first
         flash("首次登录（或密码被重置）后须先修改密码。", "error")

@@ -13,6 +13,7 @@ from models import Capability, Filing, FilingStage, Role, clock
 from services.adapters import uploads
 from services.filing import filings
 from services.filing.filings import FilingRefused, FormInvalid
+from services.texts.refusals import say
 from services.users import accounts, identity, registration
 from states import filing as machine
 from states.filing_forms import BASIC, CAPABILITY, DISTRICTS, KIND_LABELS, SECTION_BY_KEY, sections_of, tags_of
@@ -119,7 +120,7 @@ def submit(stage: str):
         version = filings.submit(db(), me().agency, FilingStage(stage))
     except FilingRefused as refused:
         db().rollback()
-        flash(str(refused), "error")
+        flash(say(refused), "error")
         return _page(400)
     flash(f"{machine.STAGE_LABELS[stage]}第 {version.version} 版已提交，等待管理部门审核。", "success")
     return redirect(url_for("filing.edit"))
@@ -263,9 +264,9 @@ def register_callback():
             raise identity.IdentityRejected(identity.CANCELLED)
         entity = provider.entity(code, _callback_url())
         if registration.registered(db(), entity.credit_code):
-            raise identity.IdentityRejected(registration.TEXTS["registered"])
-    except identity.IdentityRejected as rejected:
-        flash(str(rejected), "error")
+            raise registration.AlreadyRegistered()
+    except (identity.IdentityRejected, registration.AlreadyRegistered) as rejected:
+        flash(say(rejected), "error")
         return render_template("filing/register.html", refused=None), 400
     session["registration"] = {"credit_code": entity.credit_code, "name": entity.name, "at": time.time()}
     return redirect(url_for("filing.register_account"))
@@ -293,7 +294,7 @@ def register_account():
     except registration.AlreadyRegistered as refused:
         db().rollback()
         session.pop("registration", None)
-        flash(str(refused), "error")
+        flash(say(refused), "error")
         return redirect(url_for("auth.login"))
     except FormInvalid as invalid:
         db().rollback()

@@ -10,6 +10,7 @@ from wtforms.validators import DataRequired, Length
 from models import Confirmation, ConfirmationStatus, Role, SamplingTrip, clock
 from services.core import policy
 from services.sampling import confirmations
+from services.texts.refusals import say
 from services.users import polluter_accounts
 from services.users.polluter_accounts import AccountProblem
 from states.trip import Step
@@ -20,13 +21,6 @@ from web.mobile import decision, record
 bp = Blueprint("polluter", __name__, url_prefix="/polluter", template_folder="templates")
 
 RECENT = 20
-ACCOUNT_PROBLEMS = {
-    "bad_username": "账号只能包含字母、数字、下划线、点或短横线，3～64 位。",
-    "username_taken": "该账号已被使用，请换一个。",
-    "bad_name": "请填写姓名（不超过 64 个字）。",
-    "weak_password": f"密码至少 {polluter_accounts.PASSWORD_MIN} 位。",
-    "not_manager": "只有本单位的账号管理人（如环保负责人）可以开通或停用同事的账号。",
-}
 
 
 class ConfirmerForm(FlaskForm):
@@ -98,7 +92,7 @@ def add_user():
         created = polluter_accounts.add_confirmer(db(), me(), form.username.data, form.display_name.data,
                                                   form.password.data, form.post.data)
     except AccountProblem as problem:
-        flash(ACCOUNT_PROBLEMS[problem.code], "error")
+        flash(say(problem), "error")
         return _account_page(form, 400)
     flash(f"已创建账号 {created.username}。请其关注公众号，在“账户信息”中用此账号和密码绑定微信。", "success")
     return redirect(url_for(".account"), code=303)
@@ -128,7 +122,7 @@ def deactivate_user(user_id: int):
     try:
         polluter_accounts.deactivate(db(), me(), colleague)
     except AccountProblem as problem:
-        flash(ACCOUNT_PROBLEMS[problem.code], "error")
+        flash(say(problem), "error")
         return redirect(url_for(".account"), code=303)
     flash(f"已停用 {colleague.display_name} 的账号，其微信绑定已解除。", "success")
     return redirect(url_for(".account"), code=303)

@@ -10,6 +10,7 @@ from models import Filing, FilingState, Role
 from services.core import policy
 from services.filing import filings
 from services.filing.filings import FilingRefused
+from services.texts.refusals import say
 from states import filing as machine
 from web.access import get_or_404, me, role_required
 from web.db import db, uow
@@ -74,7 +75,7 @@ def send_back(filing_id: int):
 
 def _refused(filing: Filing, refused: FilingRefused, reason: str = ""):
     db().rollback()
-    flash(str(refused), "error")
+    flash(say(refused), "error")
     return _page(filing, 400, reason)
 
 
