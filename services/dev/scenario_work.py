@@ -48,6 +48,14 @@ def at(day: date, moment: time) -> datetime:
     return clock.at_local(day, moment)
 
 
+def place(stop: StopSpec, origin: tuple[float, float]) -> tuple[float, float]:
+    """The stop's own coordinates, or its offset (metres north, east) from `origin`."""
+    if stop.lat is not None and stop.lng is not None:
+        return stop.lat, stop.lng
+    (north, east), (lat, lng) = stop.offset_m, origin
+    return lat + north / METRES_PER_DEGREE, lng + east / (METRES_PER_DEGREE * math.cos(math.radians(lat)))
+
+
 class Builder:
     """The work of one load: the scenario's visits by key (photos and signatures may repeat another visit's)."""
 
@@ -67,12 +75,24 @@ class Builder:
         for kind, stop in ((CheckInKind.ARRIVAL, work.arrival), (CheckInKind.DEPARTURE, work.departure)):
             if stop is not None:
                 trip.check_ins.append(self._check_in(kind, stop, spec.day, by, trip.points, polluter))
+        self._point_locations(spec, trip, by)
         self._samples(spec, trip)
         self._photos(spec, by, trip_id=trip.id)
         trip.state = self._trip_state(spec, trip)
         if work.submitted:
             trip.submitted_at = at(spec.day, work.departure.at) if work.departure else None
         return Subject("trip", trip.id)
+
+    def _point_locations(self, spec, trip: SamplingTrip, by: User) -> None:
+        points = {p.code: p for p in trip.visit.task.polluter.points}
+        for location in spec.work.locations:
+            point, stop = points[location.point], location.stop
+            registered = point.latitude is not None and point.longitude is not None
+            lat, lng = place(stop, (point.latitude, point.longitude) if registered else (point.polluter.latitude,
+                                                                                       point.polluter.longitude))
+            row = checkins.new_point_location(self.people.get(stop.by) or by, point, lat, lng)
+            row.at = at(spec.day, stop.at)
+            trip.point_locations.append(row)
 
     def _samples(self, spec, trip: SamplingTrip) -> None:
         points = {p.code: p for p in trip.visit.task.polluter.points}
@@ -163,11 +183,7 @@ class Builder:
     # --- shared ---
 
     def _check_in(self, kind, stop: StopSpec, day: date, by: User, points, polluter: Polluter):
-        lat, lng = stop.lat, stop.lng
-        if lat is None or lng is None:
-            north, east = stop.offset_m
-            lat = polluter.latitude + north / METRES_PER_DEGREE
-            lng = polluter.longitude + east / (METRES_PER_DEGREE * math.cos(math.radians(polluter.latitude)))
+        lat, lng = place(stop, (polluter.latitude, polluter.longitude))
         check_in = checkins.new_check_in(kind, self.people.get(stop.by) or by, lat, lng, points, polluter)
         check_in.at = at(day, stop.at)
         return check_in

@@ -9,6 +9,7 @@ its signature. Every problem names the key or field, in Chinese and English; no 
                          "exif": {"at": "09:03", "lat": 30.7403, "lng": 121.3401}},
                         {"purpose": "output", "point": "DA001", "at": "10:30", "same_as": {"photo": 2},
                          "copy": "resize-75%"}],
+             "locations": [{"point": "DW001", "at": "09:35", "offset_m": [12, -8]}],
              "samples": [{"point": "DW001", "at": "09:40"}],
              "sheets": [{"form": "calibration", "point": "DA001", "at": "10:10", "answers": {"zero_before": 1.2}}],
              "confirmation": {"at": "11:05", "by": "sc_polluter", "signature": {"hand": 1}}}
@@ -17,7 +18,9 @@ Times are "HH:MM" on the visit's day; an EXIF time may name another `day`. A pho
 services/adapters/field_pictures.py (chimney | bottle | printout), with ":seed" or a seed drawn from the visit's key;
 `same_as` repeats another photo ({"visit": KEY, "photo": index}, this visit when no visit is named), with the
 same bytes, or through a `copy` transformation. A signature is drawn by `hand` (another hand, another drawing of
-the same name), or repeats another visit's drawing (`same_as`: KEY, optionally `scale`d).
+the same name), or repeats another visit's drawing (`same_as`: KEY, optionally `scale`d). A sampling trip's
+`locations` are where its points were sampled: `lat`/`lng`, or `offset_m` from the point's registered position (from
+the site while it has none).
 """
 from __future__ import annotations
 
@@ -29,7 +32,7 @@ from services.dev.scenario_items import Item, ScenarioProblem
 from states.om_sheets import SHEETS
 
 PURPOSES = {"sampling": ("arrival", "sampling", "output", "departure"), "om": ("arrival", "sheet", "departure")}
-WORK_FIELDS = {"by", "arrival", "departure", "photos", "samples", "sheets", "submitted", "confirmation"}
+WORK_FIELDS = {"by", "arrival", "departure", "locations", "photos", "samples", "sheets", "submitted", "confirmation"}
 
 
 @dataclass
@@ -39,6 +42,14 @@ class StopSpec:
     lat: float | None = None
     lng: float | None = None
     offset_m: tuple[float, float] = (30.0, 20.0)  # north, east of the site: GPS lands near, not on, the point
+
+
+@dataclass
+class LocationSpec:
+    """Where a point was sampled (点位布设); measured as the trip's POINT_LOCATION step measures it."""
+
+    point: str
+    stop: StopSpec
 
 
 @dataclass
@@ -96,6 +107,7 @@ class WorkSpec:
     by: str | None
     arrival: StopSpec | None
     departure: StopSpec | None
+    locations: list[LocationSpec]
     photos: list[PhotoSpec]
     samples: list[SampleSpec]
     sheets: list[SheetSpec]
@@ -115,18 +127,21 @@ def read_work(item: Item, kind: str) -> WorkSpec:
     photos = [_photo(sub(v, f"{item.at('photos')}[{n}]"), kind)
               for n, v in enumerate(item.items("photos", required=False))]
     samples = [_sample(sub(v, f"{item.at('samples')}[{n}]")) for n, v in enumerate(item.items("samples", False))]
+    locations = [_location(sub(v, f"{item.at('locations')}[{n}]"))
+                 for n, v in enumerate(item.items("locations", False))]
     sheets = [_sheet(sub(v, f"{item.at('sheets')}[{n}]")) for n, v in enumerate(item.items("sheets", False))]
-    if (samples and kind != "sampling") or (sheets and kind != "om"):
-        wrong = "samples" if samples and kind != "sampling" else "sheets"
-        raise ScenarioProblem(item.at(wrong), "采样时间只用于采样任务，记录单只用于运维任务",
-                      "samples belong to sampling visits, sheets to O&M visits")
+    if ((samples or locations) and kind != "sampling") or (sheets and kind != "om"):
+        wrong = "sheets" if sheets and kind != "om" else "samples" if samples else "locations"
+        raise ScenarioProblem(item.at(wrong), "采样时间和点位位置只用于采样任务，记录单只用于运维任务",
+                      "samples and point locations belong to sampling visits, sheets to O&M visits")
     submitted = item.value.get("submitted", departure is not None)
     if not isinstance(submitted, bool):
         raise ScenarioProblem(item.at("submitted"), "应为 true 或 false", "must be true or false")
     confirmation = _decision(sub(item.value["confirmation"], item.at("confirmation")), kind) \
         if item.present("confirmation") else None
     return WorkSpec(by=item.text("by", required=False, max_length=64), arrival=arrival, departure=departure,
-                    photos=photos, samples=samples, sheets=sheets, submitted=submitted, confirmation=confirmation)
+                    locations=locations, photos=photos, samples=samples, sheets=sheets, submitted=submitted,
+                    confirmation=confirmation)
 
 
 def _stop(item: Item) -> StopSpec:
@@ -136,6 +151,10 @@ def _stop(item: Item) -> StopSpec:
     return StopSpec(at=item.clock_time("at"), by=item.text("by", required=False, max_length=64),
                     lat=item.number("lat", -90, 90, required=False), lng=item.number("lng", -180, 180, required=False),
                     offset_m=tuple(float(v) for v in offset) if offset else StopSpec.offset_m)
+
+
+def _location(item: Item) -> LocationSpec:
+    return LocationSpec(point=item.text("point", max_length=32), stop=_stop(item))
 
 
 def _photo(item: Item, kind: str) -> PhotoSpec:
@@ -220,7 +239,8 @@ def check_work(visit, path: str, polluter, people: dict, visits: dict) -> None:
         if username and (username not in people or people[username].role != crew_role):
             raise ScenarioProblem(f"{path}.{where}", f"{username} 不是本文件中的 {crew_role}",
                                   f"{username} is no {crew_role} of this file")
-    for section, specs in (("samples", work.samples), ("sheets", work.sheets), ("photos", work.photos)):
+    for section, specs in (("samples", work.samples), ("sheets", work.sheets), ("photos", work.photos),
+                           ("locations", work.locations)):
         for n, spec in enumerate(specs):
             if spec.point is not None and spec.point not in codes:
                 raise ScenarioProblem(f"{path}.{section}[{n}].point",

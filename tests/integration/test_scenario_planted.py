@@ -26,6 +26,7 @@ PLANTED_FILE = Path(__file__).resolve().parents[2] / "examples" / "scenario-plan
 # both (the same photo on two trips, one person at two places, one set of readings on two visits)
 PLANTED = {
     "PLANT-OUTSIDE-FENCE": {"outside_fence"},
+    "PLANT-POINT-OUTSIDE": {"point_outside"},
     "PLANT-REUSED-1": {"photo_reused"}, "PLANT-REUSED-2": {"photo_reused"},
     "PLANT-NEAR-DUPLICATE": {"photo_near_duplicate"},
     "PLANT-EXIF-TIME": {"exif_time_mismatch"},
@@ -116,6 +117,14 @@ def _point_of_another_site(data):
     visit(data, "PLANT-SAMPLE-TIME")["work"]["samples"][0]["point"] = "DW001"
 
 
+def _located_on_an_om_visit(data):
+    visit(data, "CLEAN-OM-A")["work"]["locations"] = [{"point": "DW001", "at": "13:10"}]
+
+
+def _location_of_another_sites_point(data):
+    visit(data, "PLANT-POINT-OUTSIDE")["work"]["locations"][0]["point"] = "DA001"
+
+
 def _signature_of_a_trip(data):
     visit(data, "CLEAN-TRIP-A")["work"]["confirmation"]["signature"] = {"hand": 1}
 
@@ -125,6 +134,8 @@ def _signature_of_a_trip(data):
     (_signed_by_a_sampler, "visits[3].work.confirmation.by"),
     (_sheet_field_unknown, "visits[23].work.sheets[1].answers"),
     (_point_of_another_site, "visits[14].work.samples[0].point"),
+    (_located_on_an_om_visit, "visits[3].work.locations"),
+    (_location_of_another_sites_point, "visits[26].work.locations[0].point"),
     (_signature_of_a_trip, "visits[0].work.confirmation.signature")])
 def test_what_happened_on_a_visit_is_checked_too_and_a_bad_one_loads_nothing(client, runtime, spoil, path):
     data = planted()
