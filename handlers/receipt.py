@@ -10,6 +10,7 @@ from handlers.turn import Picture, Turn
 from models import MonitoringTask
 from services.field import records
 from services.sampling import receipts
+from services.texts.refusals import say
 from states import forms
 from states.receipt import RECEIPT_CHECK, TAGS
 
@@ -72,7 +73,7 @@ def _choose(turn: Turn, choices: list[int], number: str) -> str:
         receipts.check_of(task)
     except records.RecordsProblem as problem:
         turn.leave()
-        return T.RECEIPT_PROBLEMS[problem.code]
+        return say(problem, "receipt_chat")
     turn.enter(NAME, subject=task.id).pop("choices")
     head = T.RECEIPT_OPENED.format(code=task.code, task=task.name, polluter=task.polluter.name)
     return head + "\n\n" + prompt(turn, task)
@@ -87,7 +88,7 @@ def _confirm(turn: Turn, task: MonitoringTask, text: str) -> str:
 
 
 def _refused(turn: Turn, task: MonitoringTask, problem: records.RecordsProblem) -> str:
-    reason = T.RECEIPT_PROBLEMS[problem.code]
+    reason = say(problem, "receipt_chat")
     if problem.code in ("receipt_confirmed", "not_delivered", "wrong_status"):
         turn.leave()
         return reason

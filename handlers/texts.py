@@ -140,14 +140,6 @@ RECEIPT_PAUSED = "已暂停送样接收检查，已填内容已保存。回复�
 RECEIPT_PHOTO = "已收到第 {count} 张样品照片。"
 RECEIPT_CHOOSE_FIRST = "请先回复序号选择送样任务，再发送样品照片。"
 RECEIPT_WENT_BACK = "已返回上一项。"
-RECEIPT_PROBLEMS = {
-    "receipt_confirmed": "该任务的送样接收检查已确认，无需再次填写。",
-    "receipt_photo_needed": "确认前请至少发送 1 张样品照片。",
-    "receipt_incomplete": "还有必填项未填写。",
-    "nothing_to_go_back": "已经是第一项了。",
-    "not_delivered": "该任务不是送样任务。",
-    "wrong_status": "该任务当前不能填写送样接收检查。",
-}
 NEXT_FOR_ROLE["agency_admin"] = "送样任务收到样品后，回复“送样接收”在微信中填写送样接收检查。"
 
 # --- O&M site visits (污染源运维) -------------------------------------------------------------------------

@@ -12,20 +12,18 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import Confirmation, ConfirmationStatus, MonitoringTask, Photo, SamplingTrip, User, Visit, clock
+from models import Confirmation, ConfirmationStatus, MonitoringTask, Photo, SamplingTrip, TaskStatus, User, Visit, clock
+from services.core.refusal import Refusal
 from services.core.uow import UnitOfWork, transaction
 from services.sampling import tasks
-from states.task import can
+from states.task import STATUS_NAMES, can
 from states.trip import ACTIVE, Step
 
 
-class RecordsProblem(Exception):
-    """A use case refused; `code` says why (the view or handler words it for the user)."""
+class RecordsProblem(Refusal):
+    """A use case of a task's records (采样管理, reports, receipts) refused."""
 
-    def __init__(self, code: str, **detail):
-        super().__init__(code)
-        self.code = code
-        self.detail = detail
+    domain = "records"
 
 
 # where a planned visit stands (采样计划的执行情况)
@@ -147,5 +145,5 @@ def may(task: MonitoringTask, trigger: str) -> bool:
 def fire(task: MonitoringTask, user: User, trigger: str, **detail) -> None:
     """Move the task with its machine; the move is logged (services/sampling/tasks.py). Refused: "wrong_status"."""
     if not can(task, trigger):
-        raise RecordsProblem("wrong_status", status=task.status)
+        raise RecordsProblem("wrong_status", status=STATUS_NAMES[TaskStatus(task.status)])
     tasks.advance(task, user, trigger, **detail)

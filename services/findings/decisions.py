@@ -4,17 +4,16 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from models import Finding, FindingStatus, Role, User, clock
+from services.core.refusal import Refusal
 
 REASON_MAX = 500
 DECIDERS = (Role.REGULATOR, Role.SYSTEM_ADMIN)
 
 
-class FindingProblem(Exception):
+class FindingProblem(Refusal):
     """A decision refused; `code`: not_allowed | bad_status | reason_needed | reason_too_long."""
 
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
+    domain = "finding"
 
 
 def decide(db: Session, finding: Finding, user: User, status: str, reason: str) -> None:
@@ -27,7 +26,7 @@ def decide(db: Session, finding: Finding, user: User, status: str, reason: str) 
     if not reason:
         raise FindingProblem("reason_needed")
     if len(reason) > REASON_MAX:
-        raise FindingProblem("reason_too_long")
+        raise FindingProblem("reason_too_long", limit=REASON_MAX)
     finding.status = FindingStatus(status)
     finding.decided_by_id, finding.decided_at, finding.reason = user.id, clock.now(), reason
     db.flush()

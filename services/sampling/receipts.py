@@ -16,6 +16,7 @@ from services.field import records
 from services.sampling import tasks
 from states import forms
 from states.receipt import RECEIPT_CHECK, TAGS
+from states.task import STATUS_NAMES
 
 # the receipt check is filled in before the task reaches its report (delivered tasks wait at 采样管理)
 OPEN = tuple(s for s in TaskStatus if s not in (TaskStatus.REPORTING, TaskStatus.CLOSED))
@@ -46,7 +47,7 @@ def check_of(task: MonitoringTask) -> ReceiptCheck:
     if task.receipt is not None and task.receipt.confirmed_at is not None:
         raise records.RecordsProblem("receipt_confirmed")
     if task.status not in OPEN:
-        raise records.RecordsProblem("wrong_status", status=task.status)
+        raise records.RecordsProblem("wrong_status", status=STATUS_NAMES[TaskStatus(task.status)])
     if task.receipt is None:
         task.receipt = ReceiptCheck(answers={})
     return task.receipt

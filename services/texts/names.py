@@ -22,3 +22,15 @@ STATE_NAMES = {
     "completed": "已完成",
     "cancelled": "已取消",
 }
+# where a task's planned visit stands (services/field/records.py: VisitStatus)
+VISIT_STATUS_NAMES = {
+    "no_trip": "未开始", "in_progress": "进行中", "awaiting_confirmation": "待排污单位确认",
+    "rejected": "排污单位已退回", "completed": "已完成", "cancelled": "已取消",
+}
+
+
+def visit_line(status) -> str:
+    """One planned visit and where it stands, e.g. “06-01 08:00 张伟：待排污单位确认”."""
+    visit = status.visit
+    people = "、".join(u.display_name for u in visit.samplers) or "—"
+    return f"{visit.day:%m-%d} {visit.starts:%H:%M} {people}：{VISIT_STATUS_NAMES[status.status]}"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from services.core.refusal import Refusal
 from services.field.decisions import REASON_MAX
+from services.texts.names import visit_line
 
 NOTHING_TO_GO_BACK = "当前没有可以返回的步骤。"
 PHOTO_NEEDED = "本步骤至少需要 1 张照片，请点击“现场 → 拍照”。"
@@ -238,6 +239,53 @@ SENTENCES: dict[str, dict[str, str]] = {
         "too_often": "您在一小时内提交的反馈较多，请稍后再试，或直接拨打帮助中心的咨询电话。",
         "bad_reply": "请填写处理结果（不超过 {most} 个字）。",
     },
+    # a task's records: sampling management, receipts, client sampling, the laboratory, the report
+    # (services/field/records.py and services/sampling/), as the web pages say it
+    "records": {
+        "wrong_status": "任务当前处于“{status}”阶段，不能进行此操作。",
+        "no_visits": "该任务还没有采样计划，无法提交。",
+        "visits_missing": "以下采样计划尚未完成（采样行程须已完成并经排污单位确认）：{missing}",
+        "receipt_needed": "送样分析任务须先完成并确认送样接收检查。",
+        "no_analysis": "该任务无需分析，请使用“结束任务”。",
+        "analysis_needed": "该任务需要分析，请提交采样管理后生成报告。",
+        "not_delivered": "该任务为现场采样任务，无需送样接收检查。",
+        "receipt_confirmed": "送样接收检查已确认，不能再修改。",
+        "receipt_incomplete": "送样接收检查尚未填写完整。",
+        "receipt_complete": "送样接收检查各项均已填写，请核对后确认。",
+        "nothing_to_go_back": NOTHING_TO_GO_BACK,
+        "receipt_photo_needed": "请至少上传 1 张样品照片后再确认。",
+        "photo_rejected": "照片未能保存：{reason}",
+        "number_first": "请先生成报告系统编号，再上传报告。",
+        "client_sampling_needed": "请先上传委托方的采样信息和采样记录，再生成报告系统编号。",
+        "client_sampling_not_delivered": "该任务为现场采样任务，无需上传委托方采样记录。",
+        "client_sampling_locked": "已生成报告系统编号，委托方采样记录不能再修改。",
+        "client_sampling_incomplete": "请填写采样人员和采样地点。",
+        "client_sampling_too_long": "采样人员不超过 100 字、采样地点不超过 255 字、备注不超过 {limit} 字。",
+        "client_sampling_future": "采样时间不能晚于现在。",
+        "client_sampling_file_needed": "请至少上传 1 份采样记录（PDF 或照片）。",
+        "client_sampling_too_many": "一次最多上传 {limit} 个文件。",
+        "lab_trip_active": "采样行程尚未离场，不能登记实验室接收。",
+        "lab_time_impossible": "接收时间不能早于离场时间，也不能晚于现在。",
+        "lab_temperature": "到达温度应在 {low:g}~{high:g} °C 之间。",
+        "lab_receiver": "请填写接收人（不超过 {limit} 字）。",
+        "agency_code_missing": "本机构未设置编号简称，无法生成报告系统编号，请联系系统管理员。",
+    },
+    # the receipt check of delivered samples, as the chat says it (handlers/receipt.py)
+    "receipt_chat": {
+        "receipt_confirmed": "该任务的送样接收检查已确认，无需再次填写。",
+        "receipt_photo_needed": "确认前请至少发送 1 张样品照片。",
+        "receipt_incomplete": "还有必填项未填写。",
+        "nothing_to_go_back": "已经是第一项了。",
+        "not_delivered": "该任务不是送样任务。",
+        "wrong_status": "该任务当前不能填写送样接收检查。",
+    },
+    # a reviewer's decision on a finding (services/findings/decisions.py)
+    "finding": {
+        "not_allowed": "只有管理部门可以确认或排除异常线索。",
+        "bad_status": "请选择“确认异常”或“排除”。",
+        "reason_needed": "请填写确认或排除的理由。",
+        "reason_too_long": "理由请不超过 {limit} 个字。",
+    },
     # services/sampling/tasks.py
     "task": {
         "not_filed": "本机构的备案基本信息和二审基本信息尚未全部审核通过，不能新建监测任务。",
@@ -272,10 +320,18 @@ SENTENCES: dict[str, dict[str, str]] = {
 }
 
 
+# details that are rows, worded here (the planned visits still missing, as "06-01 08:00 张伟：进行中")
+RENDERED = {"missing": lambda statuses: "；".join(visit_line(s) for s in statuses)}
+
+
 def say(refusal: Exception, domain: str | None = None) -> str:
     """The refusal in the user's words: its domain's sentence for its code (or `domain`'s, where the page
-    speaks for one), filled with its details. The refusals that still carry their own sentence — an upload's,
-    a directory file's, a filing's, whose wording is built where the check runs — say themselves."""
+    speaks for one and has its own sentence for the code), filled with its details. The refusals that still
+    carry their own sentence — an upload's, a directory file's, a filing's, whose wording is built where the
+    check runs — say themselves."""
     if not isinstance(refusal, Refusal):
         return str(refusal)
-    return SENTENCES[domain or refusal.domain][refusal.code].format(**refusal.details)
+    sentences = SENTENCES.get(domain, {})
+    sentence = sentences.get(refusal.code) or SENTENCES[refusal.domain][refusal.code]
+    details = {k: RENDERED[k](v) if k in RENDERED else v for k, v in refusal.details.items()}
+    return sentence.format(**details)

@@ -75,3 +75,11 @@ def test_every_sentence_is_chinese():
     english = [(domain, code) for domain, codes in SENTENCES.items() for code, sentence in codes.items()
                if not any("\u4e00" <= ch <= "\u9fff" for ch in sentence)]
     assert english == []
+
+
+def test_a_page_speaking_for_a_domain_words_its_own_codes_and_falls_back_to_the_refusals_own():
+    from services.field.records import RecordsProblem
+
+    assert say(RecordsProblem("receipt_photo_needed"), "receipt_chat") == "确认前请至少发送 1 张样品照片。"
+    assert say(RecordsProblem("receipt_photo_needed")) == "请至少上传 1 张样品照片后再确认。"
+    assert say(RecordsProblem("photo_rejected", reason="不是图片"), "receipt_chat") == "照片未能保存：不是图片"

@@ -8,6 +8,7 @@ from models import MonitoringTask, Role, clock
 from services.adapters import uploads
 from services.field.records import RecordsProblem
 from services.sampling import client_sampling
+from services.texts.refusals import say
 from web import formview
 from web.access import get_or_404, me, role_required
 from web.db import uow
@@ -30,7 +31,7 @@ def _page(task: MonitoringTask, status: int = 200, typed=None):
 def client_sampling_page(task_id: int):
     task = get_or_404(MonitoringTask, task_id)
     if task.sampling_needed:
-        flash(T.PROBLEMS["client_sampling_not_delivered"], "error")
+        flash(say(RecordsProblem("client_sampling_not_delivered")), "error")
         return redirect(url_for("tasks.view", task_id=task_id))
     return _page(task)
 
@@ -51,7 +52,7 @@ def save_client_sampling(task_id: int):
     try:
         client_sampling.save(uow(), task, me(), info, files)
     except RecordsProblem as refused:
-        flash(T.problem(refused), "error")
+        flash(say(refused), "error")
         return _page(task, 400, typed=form)
     except uploads.UploadRefused as refused:
         flash(f"{refused}（本次提交未保存，请更换文件后重新提交）", "error")

@@ -7,10 +7,10 @@ from flask import flash, redirect, request, url_for
 from models import Role, SamplingTrip
 from services.field.records import RecordsProblem
 from services.sampling import lab_receipts
+from services.texts.refusals import say
 from web import formview
 from web.access import get_or_404, me, role_required
 from web.db import uow
-from web.records import texts as T
 from web.records.blueprint import bp
 from web.records.sampling import trip_page
 
@@ -34,7 +34,7 @@ def lab_receipt(trip_id: int):
     try:
         lab_receipts.record(uow(), trip, me(), received_at, temperature, form.get("received_by", "").strip())
     except RecordsProblem as refused:
-        return _refused(trip, T.problem(refused))
+        return _refused(trip, say(refused))
     late = [h for h in lab_receipts.held(trip) if h.overdue]
     flash(f"实验室接收已记录。{len(late)} 个样品超过保存时限，已标记。" if late else "实验室接收已记录。",
           "error" if late else "success")

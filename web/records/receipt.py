@@ -7,6 +7,7 @@ from models import MonitoringTask, Role, clock
 from services.adapters import uploads
 from services.field.records import RecordsProblem
 from services.sampling import lab_receipts, receipts
+from services.texts.refusals import say
 from states.receipt import RECEIPT_CHECK, TAGS
 from web import formview
 from web.access import get_or_404, me, role_required
@@ -30,7 +31,7 @@ def _page(task: MonitoringTask, status: int = 200, typed=None, errors=None):
 def receipt(task_id: int):
     task = get_or_404(MonitoringTask, task_id)
     if task.sampling_needed:
-        flash(T.PROBLEMS["not_delivered"], "error")
+        flash(say(RecordsProblem("not_delivered")), "error")
         return redirect(url_for("records.task", task_id=task_id))
     return _page(task)
 
@@ -46,7 +47,7 @@ def save_receipt(task_id: int):
     try:
         receipts.save(uow(), task, me(), answers)
     except RecordsProblem as refused:
-        flash(T.problem(refused), "error")
+        flash(say(refused), "error")
         return _page(task, 400, typed=request.form)
     flash("送样接收检查已保存。上传样品照片后即可确认。", "success")
     return redirect(url_for("records.receipt", task_id=task_id))
@@ -69,7 +70,7 @@ def confirm_receipt(task_id: int):
     try:
         receipts.confirm(uow(), task, me())
     except RecordsProblem as refused:
-        flash(T.problem(refused), "error")
+        flash(say(refused), "error")
         return _page(task, 400)
     flash("送样接收检查已确认。", "success")
     return redirect(url_for("records.task", task_id=task_id))

@@ -7,10 +7,10 @@ from models import MonitoringTask, Role
 from services.adapters import uploads
 from services.field.records import RecordsProblem
 from services.sampling import reports
+from services.texts.refusals import say
 from web.access import get_or_404, me, role_required
 from web.db import uow
 from web.files import send_media
-from web.records import texts as T
 from web.records import upload
 from web.records.blueprint import bp
 from web.records.sampling import READERS, task_page
@@ -23,7 +23,7 @@ def report_number(task_id: int):
     try:
         number = reports.issue_number(uow(), task, me())
     except RecordsProblem as refused:
-        flash(T.problem(refused), "error")
+        flash(say(refused), "error")
         return task_page(task, 400)
     flash(f"报告系统编号：{number}", "success")
     return redirect(url_for("records.task", task_id=task_id))

@@ -12,6 +12,7 @@ from services.field.records import RecordsProblem
 from services.findings import summary as findings_summary
 from services.findings.facts import Subject
 from services.sampling import lab_receipts, trips
+from services.texts.refusals import say
 from states import forms
 from states.conditions import WORKING_CONDITIONS
 from web import formview
@@ -85,7 +86,7 @@ def _decide(task_id: int, use_case, done: str):
     try:
         use_case(uow(), found, me())
     except RecordsProblem as refused:
-        flash(T.problem(refused), "error")
+        flash(say(refused), "error")
         return task_page(found, 400)
     flash(done, "success")
     return redirect(url_for("records.task", task_id=task_id))

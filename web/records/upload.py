@@ -8,8 +8,8 @@ from flask import flash, redirect
 
 from services.adapters import uploads
 from services.field.records import RecordsProblem
+from services.texts.refusals import say
 from web.files import read_upload
-from web.records import texts as T
 
 
 def handle(field: str, policy: uploads.Policy, missing: str, store: Callable[[bytes], object],
@@ -23,7 +23,7 @@ def handle(field: str, policy: uploads.Policy, missing: str, store: Callable[[by
     try:
         store(data)
     except RecordsProblem as refused:
-        flash(T.problem(refused), "error")
+        flash(say(refused), "error")
         return refused_page(400)
     except uploads.UploadRefused as refused:
         flash(str(refused), "error")
