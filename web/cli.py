@@ -275,6 +275,7 @@ def _findings(args, config: Config) -> int:
 
 
 def _api_token(args, config: Config) -> int:
+    from services.texts.refusals import say
     from services.users import api_tokens
 
     try:
@@ -288,7 +289,7 @@ def _api_token(args, config: Config) -> int:
                 message = f"已吊销 {args.username} 的 {count} 个令牌。"
             uow.commit()
     except api_tokens.TokenProblem as problem:
-        print(problem, file=sys.stderr)
+        print(say(problem), file=sys.stderr)
         return 2
     print(message)
     return 0

@@ -48,9 +48,9 @@ def parse_filter(args) -> ApiFilter:
                     code=args.get("code", "").strip(), status=args.get("status", "").strip())
     check_range(flt.date_from, flt.date_to)
     if flt.code and flt.code not in BY_CODE:
-        raise FilterError("code", f"没有代码为 {flt.code} 的异常线索规则。")
+        raise FilterError("unknown_rule", field="code", rule=flt.code)
     if flt.status and flt.status not in {s.value for s in FindingStatus}:
-        raise FilterError("status", "状态应为 open（待核查）、confirmed（已确认异常）或 cleared（已排除）。")
+        raise FilterError("bad_status", field="status")
     return flt
 
 
@@ -58,7 +58,7 @@ def parse_limit(value: str) -> int:
     if not value:
         return DEFAULT_LIMIT
     if not value.isdigit() or not 1 <= int(value) <= MAX_LIMIT:
-        raise FilterError("limit", f"每页条数应为 1 到 {MAX_LIMIT} 之间的整数。")
+        raise FilterError("bad_limit", field="limit", most=MAX_LIMIT)
     return int(value)
 
 
@@ -75,13 +75,13 @@ def decode_cursor(name: str, cursor: str) -> int | None:
     try:
         text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
     except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise FilterError("cursor", "分页游标无效：请使用上一页返回的 next_cursor 原样传入。") from None
+        raise FilterError("bad_cursor", field="cursor") from None
     version, _, rest = text.partition(":")
     listed, _, last = rest.partition(":")
     if version != "v1" or not last.isdigit():
-        raise FilterError("cursor", "分页游标无效：请使用上一页返回的 next_cursor 原样传入。")
+        raise FilterError("bad_cursor", field="cursor")
     if listed != name:
-        raise FilterError("cursor", "该分页游标属于另一个列表，不能用于本列表。")
+        raise FilterError("other_list_cursor", field="cursor")
     return int(last)
 
 

@@ -26,6 +26,7 @@ from models import (
     clock,
 )
 from services.core import policy
+from services.core.refusal import Refusal
 from services.field.records import latest_confirmation
 from states.trip import Step
 
@@ -39,12 +40,14 @@ PER_PAGE = 50  # rows of a list page
 CHUNK = 1000  # rows an export reads at a time
 
 
-class FilterError(ValueError):
-    """A filter value that cannot be used; `field` names it, the message is for the user."""
+class FilterError(Refusal):
+    """A filter value that cannot be used; the detail `field` names it (the form marks it, the API returns it)."""
 
-    def __init__(self, field_name: str, message: str):
-        super().__init__(message)
-        self.field = field_name
+    domain = "filter"
+
+    @property
+    def field(self) -> str:
+        return self.details["field"]
 
 
 @dataclass
@@ -76,20 +79,20 @@ def parse_date(value: str, name: str) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise FilterError(name, "日期格式应为 2026-01-31。") from None
+        raise FilterError("bad_date", field=name) from None
 
 
 def parse_id(value: str, name: str) -> int | None:
     if not value:
         return None
     if not value.isdigit():
-        raise FilterError(name, "请从列表中选择。")
+        raise FilterError("not_offered", field=name)
     return int(value)
 
 
 def check_range(start: date | None, end: date | None) -> None:
     if start and end and start > end:
-        raise FilterError("date_to", "结束日期不能早于开始日期。")
+        raise FilterError("range_order", field="date_to")
 
 
 # --- trips ------------------------------------------------------------------------------------------

@@ -286,6 +286,34 @@ SENTENCES: dict[str, dict[str, str]] = {
         "reason_needed": "请填写确认或排除的理由。",
         "reason_too_long": "理由请不超过 {limit} 个字。",
     },
+    # who is registering: the legal entity verified by 法人一证通 (services/users/identity.py)
+    "identity": {
+        "credit_code_missing": "请输入统一社会信用代码。",
+        "credit_code_malformed": "统一社会信用代码应为 18 位数字或大写字母（不含 I、O、S、V、Z）。",
+        "credit_code_check": "统一社会信用代码校验位不正确，请核对后重新输入。",
+        "name_missing": "请输入单位名称（营业执照上的全称）。",
+        "unreachable": "暂时无法连接法人一证通，请稍后重试。",
+        "unverified": "法人一证通未能确认您的单位身份（验证已过期或已使用），请重新验证。",
+        "cancelled": "您已取消法人一证通身份验证。",
+        "not_configured": "本系统尚未接入法人一证通，暂不能在线注册。请联系系统管理员（见帮助中心）。",
+    },
+    # the operator's `emss api-token` command (services/users/api_tokens.py)
+    "api_token": {
+        "no_account": "没有用户名为 {username} 的账号。",
+        "no_token": "{username} 没有编号为 {token} 的有效令牌。",
+        "not_regulator": "{username} 不是有效的管理部门账号：开放接口令牌只发给管理部门。",
+    },
+    # a list's filter (services/desk/supervision.py) or the open API's query (services/desk/open_api.py)
+    "filter": {
+        "bad_date": "日期格式应为 2026-01-31。",
+        "not_offered": "请从列表中选择。",
+        "range_order": "结束日期不能早于开始日期。",
+        "unknown_rule": "没有代码为 {rule} 的异常线索规则。",
+        "bad_status": "状态应为 open（待核查）、confirmed（已确认异常）或 cleared（已排除）。",
+        "bad_limit": "每页条数应为 1 到 {most} 之间的整数。",
+        "bad_cursor": "分页游标无效：请使用上一页返回的 next_cursor 原样传入。",
+        "other_list_cursor": "该分页游标属于另一个列表，不能用于本列表。",
+    },
     # services/sampling/tasks.py
     "task": {
         "not_filed": "本机构的备案基本信息和二审基本信息尚未全部审核通过，不能新建监测任务。",

@@ -12,13 +12,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import ApiToken, Role, User, clock
+from services.core.refusal import Refusal
 
 HOLDERS = (Role.REGULATOR,)  # the API is the regulator's desk for machines
 TOKEN_BYTES = 32
 
 
-class TokenProblem(ValueError):
-    """A token that cannot be made or revoked; the message is for the operator, in Chinese."""
+class TokenProblem(Refusal):
+    """A token that cannot be made or revoked (the operator's command says why)."""
+
+    domain = "api_token"
 
 
 def digest(token: str) -> str:
@@ -39,13 +42,13 @@ def revoke(db: Session, username: str, token_id: int | None = None) -> int:
     """Revoke the active tokens of `username` (only `token_id` when given); returns how many."""
     user = db.scalar(select(User).where(User.username == username))
     if user is None:
-        raise TokenProblem(f"没有用户名为 {username} 的账号。")
+        raise TokenProblem("no_account", username=username)
     query = select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
     if token_id is not None:
         query = query.where(ApiToken.id == token_id)
     rows = list(db.scalars(query))
     if token_id is not None and not rows:
-        raise TokenProblem(f"{username} 没有编号为 {token_id} 的有效令牌。")
+        raise TokenProblem("no_token", username=username, token=token_id)
     for row in rows:
         row.revoked_at = clock.now()
     return len(rows)
@@ -62,7 +65,7 @@ def holder(db: Session, token: str) -> tuple[ApiToken, User] | None:
 def _holder(db: Session, username: str) -> User:
     user = db.scalar(select(User).where(User.username == username))
     if user is None:
-        raise TokenProblem(f"没有用户名为 {username} 的账号。")
+        raise TokenProblem("no_account", username=username)
     if user.role not in HOLDERS or not user.active:
-        raise TokenProblem(f"{username} 不是有效的管理部门账号：开放接口令牌只发给管理部门。")
+        raise TokenProblem("not_regulator", username=username)
     return user

@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 
 import requests
 
+from services.core.refusal import Refusal
 from states.forms import normalise
 
 # GB 32100-2015: 18 characters from this alphabet (no I, O, S, V, Z); the last one is a check character
@@ -28,8 +29,10 @@ class LegalEntity:
     name: str
 
 
-class IdentityRejected(Exception):
-    """The entity could not be verified; the message says why, in Chinese."""
+class IdentityRejected(Refusal):
+    """The entity could not be verified; `code` says why (services/texts/refusals.py, domain identity)."""
+
+    domain = "identity"
 
 
 def check_character(first17: str) -> str:
@@ -39,11 +42,11 @@ def check_character(first17: str) -> str:
 
 
 def credit_code_problem(code: str) -> str | None:
-    """Why `code` is not a valid unified social credit code, or None when it is."""
+    """Why `code` is not a valid unified social credit code (a code of the identity domain), or None when it is."""
     if not CREDIT_CODE.match(code):
-        return "统一社会信用代码应为 18 位数字或大写字母（不含 I、O、S、V、Z）。"
+        return "credit_code_malformed"
     if check_character(code[:17]) != code[17]:
-        return "统一社会信用代码校验位不正确，请核对后重新输入。"
+        return "credit_code_check"
     return None
 
 
@@ -52,12 +55,12 @@ def entity_from(credit_code: str, name: str) -> LegalEntity:
     a provider that hands over a malformed code is not trusted with it."""
     code, name = normalise(credit_code or "").upper(), normalise(name or "")
     if not code:
-        raise IdentityRejected("请输入统一社会信用代码。")
+        raise IdentityRejected("credit_code_missing")
     problem = credit_code_problem(code)
     if problem:
         raise IdentityRejected(problem)
     if not 2 <= len(name) <= 200:
-        raise IdentityRejected("请输入单位名称（营业执照上的全称）。")
+        raise IdentityRejected("name_missing")
     return LegalEntity(credit_code=code, name=name)
 
 
@@ -79,12 +82,12 @@ class IdentityProvider:
         return f"{self.issuer}authorize?{query}"
 
     def entity(self, code: str, redirect_uri: str) -> LegalEntity:
-        """The entity the authorization code stands for; IdentityRejected in Chinese when it cannot be had."""
+        """The entity the authorization code stands for; IdentityRejected when it cannot be had."""
         token = self._call("POST", "token", data={
             "grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri,
             "client_id": self.client_id, "client_secret": self.client_secret}).get("access_token")
         if not token:
-            raise IdentityRejected(UNVERIFIED)
+            raise IdentityRejected("unverified")
         info = self._call("GET", "userinfo", headers={"Authorization": f"Bearer {token}"})
         return entity_from(str(info.get("credit_code") or ""), str(info.get("name") or ""))
 
@@ -92,22 +95,17 @@ class IdentityProvider:
         try:
             response = self.http.request(method, self.issuer + path, timeout=self.timeout, **kwargs)
         except requests.RequestException:
-            raise IdentityRejected(UNREACHABLE) from None
+            raise IdentityRejected("unreachable") from None
         if response.status_code >= 500:
-            raise IdentityRejected(UNREACHABLE)
+            raise IdentityRejected("unreachable")
         try:
             body = response.json()
         except ValueError:
             body = None
         if response.status_code != 200 or not isinstance(body, dict):
-            raise IdentityRejected(UNVERIFIED)  # an expired or reused code, or a provider we do not understand
+            raise IdentityRejected("unverified")  # an expired or reused code, or a provider we do not understand
         return body
 
-
-UNREACHABLE = "暂时无法连接法人一证通，请稍后重试。"
-UNVERIFIED = "法人一证通未能确认您的单位身份（验证已过期或已使用），请重新验证。"
-CANCELLED = "您已取消法人一证通身份验证。"
-NOT_CONFIGURED = "本系统尚未接入法人一证通，暂不能在线注册。请联系系统管理员（见帮助中心）。"
 DEV_CLIENT_ID, DEV_CLIENT_SECRET = "emss-dev", "emss-dev-identity"
 
 

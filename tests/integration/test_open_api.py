@@ -284,7 +284,9 @@ def test_a_token_is_made_for_regulators_only(ids, cli_env, capsys):
     assert cli.main(["api-token", "create", "sc_sampler"]) == 2
     assert "只发给管理部门" in capsys.readouterr().err
     assert cli.main(["api-token", "create", "nobody"]) == 2
+    assert "没有用户名为 nobody 的账号" in capsys.readouterr().err
     assert cli.main(["api-token", "revoke", "sc_regulator", "--id", "9999"]) == 2
+    assert "sc_regulator 没有编号为 9999 的有效令牌" in capsys.readouterr().err
 
 
 def test_one_token_is_revoked_by_its_number_the_others_stay(client, ids, runtime, cli_env, capsys):

@@ -11,6 +11,7 @@ from flask import Blueprint, current_app, g, jsonify, request
 from services.core import ratelimit
 from services.desk import api_items, open_api
 from services.desk.supervision import FilterError
+from services.texts.refusals import say
 from services.users import api_tokens
 from web.api.spec import SPEC
 from web.db import db
@@ -60,7 +61,7 @@ def listing(name: str):
         limit = open_api.parse_limit(request.args.get("limit", ""))
         after = open_api.decode_cursor(name, request.args.get("cursor", ""))
     except FilterError as bad:
-        return problem(400, "bad_request", str(bad), bad.field)
+        return problem(400, "bad_request", say(bad), bad.field)
     rows = QUERY[name](db(), g.api_user, flt, after, limit)
     more = len(rows) > limit
     rows = rows[:limit]

@@ -238,14 +238,14 @@ def send_certificate(path: str | None, name: str):
 def register():
     """Step 1: the legal entity proves who it is at 法人一证通 (its page, then back to our callback)."""
     if _provider() is None:
-        return render_template("filing/register.html", refused=identity.NOT_CONFIGURED), 503
+        return render_template("filing/register.html", refused=say(identity.IdentityRejected("not_configured"))), 503
     return render_template("filing/register.html", refused=None)
 
 
 def register_start():
     provider = _provider()
     if provider is None:
-        abort(503, identity.NOT_CONFIGURED)
+        abort(503, say(identity.IdentityRejected("not_configured")))
     state = secrets.token_urlsafe(16)
     session[IDENTITY_STATE] = state
     return redirect(provider.authorize_url(_callback_url(), state))
@@ -257,11 +257,11 @@ def register_callback():
     state, code = request.args.get("state", ""), request.args.get("code", "")
     try:
         if provider is None:
-            raise identity.IdentityRejected(identity.NOT_CONFIGURED)
+            raise identity.IdentityRejected("not_configured")
         if not expected or not secrets.compare_digest(state, expected):
-            raise identity.IdentityRejected(identity.UNVERIFIED)  # not the verification this browser started
+            raise identity.IdentityRejected("unverified")  # not the verification this browser started
         if request.args.get("error") or not code:
-            raise identity.IdentityRejected(identity.CANCELLED)
+            raise identity.IdentityRejected("cancelled")
         entity = provider.entity(code, _callback_url())
         if registration.registered(db(), entity.credit_code):
             raise registration.AlreadyRegistered()

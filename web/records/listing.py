@@ -13,6 +13,7 @@ from services.adapters import exports
 from services.core import policy
 from services.desk import supervision
 from services.desk.supervision import FilterError, TaskFilter, TripFilter
+from services.texts.refusals import say
 from web.access import me
 from web.db import db
 from web.files import XLSX, send_generated
@@ -38,15 +39,15 @@ def _read(kind, args, choices: dict[str, dict]) -> tuple:
             elif f.name.endswith("_id"):
                 values[f.name] = supervision.parse_id(raw, f.name)
             elif raw and raw not in choices[f.name]:
-                raise FilterError(f.name, "请从列表中选择。")
+                raise FilterError("not_offered", field=f.name)
             else:
                 values[f.name] = raw
         except FilterError as error:
-            errors[error.field] = str(error)
+            errors[error.field] = say(error)
     try:
         supervision.check_range(values.get("date_from"), values.get("date_to"))
     except FilterError as error:
-        errors[error.field] = str(error)
+        errors[error.field] = say(error)
     return kind(**values), errors
 
 

@@ -6,6 +6,7 @@ from flask import render_template, request
 from services.desk import supervision, worklist
 from services.desk.supervision import FilterError
 from services.desk.worklist import WorkFilter
+from services.texts.refusals import say
 from states.findings import RULES
 from web.access import me, role_required
 from web.db import db
@@ -24,16 +25,16 @@ def read_filter(args, opts: dict) -> tuple[WorkFilter, dict[str, str]]:
         try:
             values[name] = reader((args.get(name) or "").strip(), name)
         except FilterError as error:
-            errors[error.field] = str(error)
+            errors[error.field] = say(error)
     for name, allowed, default in (("district", opts["districts"], ""), ("code", [r.code for r in RULES], ""),
                                    ("status", STATUS_NAMES, "open"), ("kind", KINDS, "")):
         values[name] = (args.get(name) or "").strip() or default
         if values[name] and values[name] not in allowed:
-            errors[name] = "请从列表中选择。"
+            errors[name] = say(FilterError("not_offered", field=name))
     try:
         supervision.check_range(values.get("date_from"), values.get("date_to"))
     except FilterError as error:
-        errors[error.field] = str(error)
+        errors[error.field] = say(error)
     flt = WorkFilter(**values)
     return flt, errors or listing.unknown_choices(flt, opts)
 

@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request
 
+from services.texts.refusals import say
 from services.users import identity
 
 bp = Blueprint("fake_identity", __name__, url_prefix="/fake-identity", template_folder="templates")
@@ -50,7 +51,7 @@ def authorized():
         entity = identity.entity_from(request.form.get("credit_code", ""), request.form.get("name", ""))
     except identity.IdentityRejected as rejected:
         return render_template("standins/identity.html", redirect_uri=back, state=state, typed=request.form,
-                               problem=str(rejected)), 400
+                               problem=say(rejected)), 400
     code = secrets.token_urlsafe(16)
     held = {"credit_code": entity.credit_code, "name": entity.name, "redirect_uri": back}
     _runtime().redis.set(PREFIX + "code:" + code, json.dumps(held), ex=LIFETIME)
