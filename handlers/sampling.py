@@ -109,6 +109,13 @@ def on_text(turn: Turn, trip, text: str) -> str:
         return _outcome(turn, trip, lambda: _confirm(turn, trip))
     if trip.state == Step.SAMPLE_TIME:
         return _outcome(turn, trip, lambda: _sample_time(turn, trip, text))
+    if trip.state == Step.TRANSPORT:
+        if word in CONFIRM_WORDS:
+            return _outcome(turn, trip, lambda: _confirm(turn, trip))
+        return _outcome(turn, trip, lambda: _change_transport(turn, trip, text))
+    if trip.state == Step.LEFT_SITE:
+        return _outcome(turn, trip, lambda: T.LEFT_SITE_SET.format(
+            time=clock.fmt(trips.record_left_site(turn.uow, trip, turn.user, text, turn.key))))
     if trip.state == Step.CONDITIONS:
         return _outcome(turn, trip, lambda: trips.answer_condition(turn.uow, trip, turn.user, text, turn.key))
     return wrong_kind(trip)
@@ -127,6 +134,13 @@ def _sample_time(turn: Turn, trip, text: str) -> str:
     samples = trips.record_sample_time(turn.uow, trip, turn.user, text, turn.key)
     when = next((clock.fmt(s.sampled_at) for s in samples), "")
     return T.SAMPLE_TIME_SET.format(time=when, codes="、".join(s.code for s in samples) or "—")
+
+
+def _change_transport(turn: Turn, trip, text: str) -> str:
+    samples, field = trips.change_transport(turn.uow, trip, turn.user, text, turn.key)
+    value = getattr(samples[0], field) or T.NO_PRESERVATIVE
+    return T.TRANSPORT_CHANGED.format(codes="、".join(s.code for s in samples), field=T.TRANSPORT_FIELDS[field],
+                                      value=value)
 
 
 def on_location(turn: Turn, trip, place: Place) -> str:

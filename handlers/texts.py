@@ -6,6 +6,7 @@ from services.texts.names import (  # noqa: F401
     POINT_REFERENCE_NAMES,
     ROLE_NAMES,
     STATE_NAMES,
+    TRANSPORT_FIELDS,
 )
 
 WELCOME = "欢迎关注上海市环境监测社会化服务监管公众号。"
@@ -75,7 +76,8 @@ PROMPTS = {
     "output_photo": "【现场采样】请拍摄仪器直接输出的数据或谱图打印件（至少 1 张），拍完回复 1 进入下一步。",
     "sample_time": "【现场采样】请回复本点位的采样时间，例如 10:35；回复 1 或“现在”使用当前时间。",
     "departure_location": "【离场签到】请点击菜单“现场 → 发送位置”，发送您当前的位置。",
-    "departure_photo": "【离场签到】请拍摄离场照片（至少 1 张），拍完回复 1 查看汇总并提交。",
+    "departure_photo": "【离场签到】请拍摄离场照片（至少 1 张），拍完回复 1 进入下一步。",
+    "left_site": "【运输保存】请回复样品离开现场、送往实验室的时间，例如 11:20；回复 1 或“现在”使用当前时间。",
     "awaiting_confirmation": "采样行程已提交，等待排污单位确认。",
     "rejected": "排污单位退回了该采样行程，监测机构将在系统中更正后重新提交。",
     "completed": "采样行程已完成。",
@@ -84,6 +86,17 @@ PROMPTS = {
 POINT_TITLE = "点位 {index}/{count}：{point}（{kind}）"
 POINT_HEAD = POINT_TITLE + "\n本点位样品编号（请标注在样品瓶上）："
 SAMPLE_LINE = "· {code} {factor}{container}"
+TRANSPORT = ("【运输保存】送实验室的样品，容器｜保存剂｜保存条件按采样方案预填，请逐组核对：\n{groups}\n\n"
+             "无误请回复“确认”。如需修改，回复组号（或样品编号）和修改内容，例如“2 冷藏”“2 容器 棕色玻璃瓶”"
+             "“2 保存剂 无”。保存条件可选：{choices}")
+TRANSPORT_GROUP = "{n}. {codes}（{factors}）\n   {packing}"
+TRANSPORT_SAMPLE = "   · {code}：{packing}"
+TRANSPORT_PACKING = "容器 {container}｜保存剂 {preservative}｜{storage}"
+TRANSPORT_CHANGED = "已修改 {codes} 的{field}：{value}。"
+NOT_FILLED = "未填写"
+NO_PRESERVATIVE = "无"
+TRANSPORT_SUMMARY = "运输保存：样品离场 {left}"
+LEFT_SITE_SET = "已记录样品离场时间 {time}。"
 CONDITIONS_CONFIRM = "【采样工况】请核对：\n{summary}\n\n回复 1 确认，回复“上一步”修改最后一项。"
 PHOTOS_RECEIVING = "照片接收中：{count} 张（可以先提交，接收完成后自动归入记录）"
 PHOTOS_FAILED = "未能从微信接收的照片：{count} 张，请回复“上一步”返回该步骤重新拍摄"

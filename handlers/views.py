@@ -25,6 +25,8 @@ def prompt(trip) -> str:
         return forms.question(WORKING_CONDITIONS, field, tags)
     if state == Step.CONDITIONS_CONFIRM:
         return T.CONDITIONS_CONFIRM.format(summary=conditions_summary(trip))
+    if state == Step.TRANSPORT:
+        return T.TRANSPORT.format(groups="\n".join(transport_lines(trip)), choices=trips.storage_choices())
     if state == Step.REVIEW:
         return T.REVIEW.format(summary=summary(trip))
     return T.PROMPTS[state]
@@ -43,6 +45,26 @@ def point_card(trip) -> str:
         container = f"（{sample.container}）" if sample.container else ""
         lines.append(T.SAMPLE_LINE.format(code=sample.code, factor=sample.factor, container=container))
     return "\n".join(lines)
+
+
+def transport_lines(trip) -> list[str]:
+    """The samples for the laboratory by numbered group, with the group's packing; a sample changed on its own
+    is listed under its group with its own."""
+    lines = []
+    for n, group in enumerate(trips.transport_groups(trip), 1):
+        packing = packing_words(group[0])
+        factors = "、".join(dict.fromkeys(s.factor for s in group))
+        lines.append(T.TRANSPORT_GROUP.format(n=n, codes="、".join(s.code for s in group), factors=factors,
+                                              packing=packing))
+        lines += [T.TRANSPORT_SAMPLE.format(code=s.code, packing=packing_words(s))
+                  for s in group[1:] if packing_words(s) != packing]
+    return lines
+
+
+def packing_words(sample) -> str:
+    return T.TRANSPORT_PACKING.format(container=sample.container or T.NOT_FILLED,
+                                      preservative=sample.preservative or T.NO_PRESERVATIVE,
+                                      storage=sample.storage or "保存条件" + T.NOT_FILLED)
 
 
 def conditions_summary(trip) -> str:
@@ -86,6 +108,8 @@ def summary(trip) -> str:
         lines.append("采样工况：" + forms.summary(WORKING_CONDITIONS, trip.conditions.answers,
                                                trips.visit_tags(trip), separator="；", filled_only=True))
     lines.append(f"离场照片：{len(trip.photos_for(PhotoPurpose.DEPARTURE))} 张")
+    if trip.samples_left_at:
+        lines += [T.TRANSPORT_SUMMARY.format(left=clock.fmt(trip.samples_left_at))] + transport_lines(trip)
     return "\n".join(lines + unfinished_photos(media.unfinished(object_session(trip), trip_id=trip.id)))
 
 

@@ -101,6 +101,7 @@ class PlanItem(Base):
     samples_per_visit: Mapped[int] = mapped_column(default=1)
     container: Mapped[str | None] = mapped_column(String(64))
     preservative: Mapped[str | None] = mapped_column(String(64))
+    storage: Mapped[str | None] = mapped_column(String(32))  # 保存条件 during transport (states/holding_times.py)
 
     task: Mapped[MonitoringTask] = relationship(back_populates="plan")
     point: Mapped[MonitoringPoint] = relationship()

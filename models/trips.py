@@ -21,6 +21,9 @@ from models.fieldwork import (
 )
 from models.tasks import Visit
 
+# the plan's container (容器) of a factor measured on site: its samples never travel to the laboratory
+ON_SITE = "现场测定"
+
 
 class SamplingTrip(Base, Timestamped):
     """A sampler's trip for one scheduled visit; `state` is the trip machine's state (states/trip.py)."""
@@ -33,6 +36,8 @@ class SamplingTrip(Base, Timestamped):
     point_index: Mapped[int] = mapped_column(default=0)
     started_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     submitted_at: Mapped[datetime | None]
+    # 运输保存: when the samples left the site for the laboratory, as the sampler recorded it
+    samples_left_at: Mapped[datetime | None]
 
     visit: Mapped[Visit] = relationship()
     started_by: Mapped[User] = relationship()
@@ -67,6 +72,9 @@ class SamplingTrip(Base, Timestamped):
 
     def has_departure_photo(self) -> bool:
         return bool(self.photos_for(PhotoPurpose.DEPARTURE))
+
+    def has_lab_samples(self) -> bool:
+        return any(s.travels for s in self.samples)
 
     def has_more_points(self) -> bool:
         return self.point_index + 1 < len(self.points)
@@ -175,9 +183,15 @@ class Sample(Base):
     sampled_at: Mapped[datetime | None]
     container: Mapped[str | None] = mapped_column(String(64))
     preservative: Mapped[str | None] = mapped_column(String(64))
+    storage: Mapped[str | None] = mapped_column(String(32))  # 保存条件 during transport (states/holding_times.py)
 
     trip: Mapped[SamplingTrip] = relationship(back_populates="samples")
     point: Mapped[MonitoringPoint] = relationship()
+
+    @property
+    def travels(self) -> bool:
+        """Taken to the laboratory: everything not measured on site."""
+        return self.container != ON_SITE
 
 
 class LabReceipt(Base):

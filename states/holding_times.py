@@ -13,10 +13,12 @@ particulates, a scenario's own) is not checked, and a sample measured on site (�
 """
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
+from models.trips import ON_SITE  # the plan's container of a factor measured on site: nothing travels
+
 HJ493 = "HJ 493-2009 水质 样品的保存和管理技术规定"
-ON_SITE = "现场测定"  # the plan's container of a factor measured on site: nothing is taken to the laboratory
 
 
 @dataclass(frozen=True)
@@ -44,3 +46,25 @@ HOLDING_TIMES: dict[str, HoldingTime] = {
 
 def holding_time(factor: str) -> HoldingTime | None:
     return HOLDING_TIMES.get(factor)
+
+
+# 保存条件: how samples are kept on their way to the laboratory, as the plan line proposes and the sampler confirms
+STORAGE_CONDITIONS = ("常温", "冷藏(0–4℃)", "冷冻(-20℃)", "避光冷藏(0–4℃)")
+
+
+def storage_condition(text: str) -> str | None:
+    """The condition a sampler or clerk typed: its number (1-based), its name, or its name without the range
+    (“冷藏”, “避光冷藏”); None when it is none of them."""
+    word = _folded(text)
+    if word.isdigit() and 1 <= int(word) <= len(STORAGE_CONDITIONS):
+        return STORAGE_CONDITIONS[int(word) - 1]
+    return next((c for c in STORAGE_CONDITIONS if word in (_folded(c), _folded(c).split("(")[0])), None)
+
+
+def _folded(text: str) -> str:
+    """Full-width brackets and ℃ typed on a phone compare equal to the names above."""
+    return unicodedata.normalize("NFKC", text or "").strip()
+
+
+__all__ = ["HJ493", "HOLDING_TIMES", "ON_SITE", "STORAGE_CONDITIONS", "HoldingTime", "holding_time",
+           "storage_condition"]

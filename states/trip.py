@@ -25,6 +25,8 @@ class Step(StrEnum):
     CONDITIONS_CONFIRM = "conditions_confirm"  # 采样工况: summary to confirm
     DEPARTURE_LOCATION = "departure_location"  # 离场签到: location
     DEPARTURE_PHOTO = "departure_photo"  # 离场签到: photos
+    TRANSPORT = "transport"  # 运输保存: container, preservative and storage of the samples for the laboratory
+    LEFT_SITE = "left_site"  # 运输保存: when the samples left the site
     REVIEW = "review"  # summary of the whole trip before submitting
     AWAITING_CONFIRMATION = "awaiting_confirmation"  # 待排污单位确认
     REJECTED = "rejected"  # 排污单位退回: the agency corrects and resubmits
@@ -42,7 +44,8 @@ STATE_NAMES = state_names(Step, {
     Step.POINT_LOCATION: "现场采样（点位定位）",
     Step.SAMPLE_PHOTO: "现场采样（照片）", Step.OUTPUT_PHOTO: "现场采样（仪器输出）", Step.SAMPLE_TIME: "现场采样（采样时间）",
     Step.CONDITIONS: "采样工况", Step.CONDITIONS_CONFIRM: "采样工况（核对）", Step.DEPARTURE_LOCATION: "离场签到（定位）",
-    Step.DEPARTURE_PHOTO: "离场签到（照片）", Step.REVIEW: "提交前核对", Step.AWAITING_CONFIRMATION: "待排污单位确认",
+    Step.DEPARTURE_PHOTO: "离场签到（照片）", Step.TRANSPORT: "运输保存（保存条件）",
+    Step.LEFT_SITE: "运输保存（样品离场时间）", Step.REVIEW: "提交前核对", Step.AWAITING_CONFIRMATION: "待排污单位确认",
     Step.REJECTED: "排污单位已退回", Step.COMPLETED: "已完成", Step.CANCELLED: "已取消",
 })
 
@@ -58,6 +61,8 @@ EXPECTS = {
     Step.CONDITIONS_CONFIRM: "confirm",
     Step.DEPARTURE_LOCATION: "location",
     Step.DEPARTURE_PHOTO: "image",
+    Step.TRANSPORT: "text",
+    Step.LEFT_SITE: "text",
     Step.REVIEW: "confirm",
 }
 
@@ -70,7 +75,12 @@ TRANSITIONS = [
     {"trigger": "locate_point", "source": S.POINT_LOCATION, "dest": S.SAMPLE_PHOTO},
     {"trigger": "proceed", "source": S.SAMPLE_PHOTO, "dest": S.OUTPUT_PHOTO, "conditions": "has_sample_photo"},
     {"trigger": "proceed", "source": S.OUTPUT_PHOTO, "dest": S.SAMPLE_TIME, "conditions": "has_output_photo"},
+    # 运输保存 only when some sample travels to the laboratory (not every factor measured on site)
+    {"trigger": "proceed", "source": S.DEPARTURE_PHOTO, "dest": S.TRANSPORT,
+     "conditions": ["has_departure_photo", "has_lab_samples"]},
     {"trigger": "proceed", "source": S.DEPARTURE_PHOTO, "dest": S.REVIEW, "conditions": "has_departure_photo"},
+    {"trigger": "confirm", "source": S.TRANSPORT, "dest": S.LEFT_SITE},
+    {"trigger": "leave_site", "source": S.LEFT_SITE, "dest": S.REVIEW},
     {"trigger": "record_time", "source": S.SAMPLE_TIME, "dest": S.POINT_LOCATION, "conditions": "has_more_points",
      "before": "next_point"},
     {"trigger": "record_time", "source": S.SAMPLE_TIME, "dest": S.CONDITIONS},
@@ -89,6 +99,9 @@ TRANSITIONS = [
     {"trigger": "back", "source": S.CONDITIONS_CONFIRM, "dest": S.CONDITIONS},
     {"trigger": "back", "source": S.DEPARTURE_LOCATION, "dest": S.CONDITIONS_CONFIRM},
     {"trigger": "back", "source": S.DEPARTURE_PHOTO, "dest": S.DEPARTURE_LOCATION},
+    {"trigger": "back", "source": S.TRANSPORT, "dest": S.DEPARTURE_PHOTO},
+    {"trigger": "back", "source": S.LEFT_SITE, "dest": S.TRANSPORT},
+    {"trigger": "back", "source": S.REVIEW, "dest": S.LEFT_SITE, "conditions": "has_lab_samples"},
     {"trigger": "back", "source": S.REVIEW, "dest": S.DEPARTURE_PHOTO},
     {"trigger": "cancel", "source": list(ACTIVE), "dest": S.CANCELLED},
     # the polluter's decision, and the agency's resubmission after a rejection

@@ -130,7 +130,7 @@ def _staff(agency, user, name, id_number, valid) -> Staff:
 
 
 def capabilities(agency) -> list[Capability]:
-    return [Capability(agency=agency, factor=factor, method=method) for factor, (method, _, _) in METHODS.items()]
+    return [Capability(agency=agency, factor=factor, method=method) for factor, (method, *_) in METHODS.items()]
 
 
 def approved_filing(db: Session, agency: Agency) -> None:
@@ -229,16 +229,17 @@ def point(code: str, name: str, kind: PointKind, lat: float | None, lng: float |
     return row
 
 
+# factor: method standard, container, preservative, storage condition on the way to the laboratory
 METHODS = {
-    "化学需氧量": ("HJ 828-2017 重铬酸盐法", "玻璃瓶 500 mL", "加硫酸至 pH<2"),
-    "氨氮": ("HJ 535-2009 纳氏试剂分光光度法", "聚乙烯瓶 500 mL", "加硫酸至 pH<2"),
-    "pH值": ("HJ 1147-2020 电极法", "现场测定", None),
-    "二氧化硫": ("HJ 57-2017 定电位电解法", "现场测定", None),
-    "氮氧化物": ("HJ 693-2014 定电位电解法", "现场测定", None),
-    "颗粒物": ("HJ 836-2017 重量法", "滤筒", None),
+    "化学需氧量": ("HJ 828-2017 重铬酸盐法", "玻璃瓶 500 mL", "加硫酸至 pH<2", "冷藏(0–4℃)"),
+    "氨氮": ("HJ 535-2009 纳氏试剂分光光度法", "聚乙烯瓶 500 mL", "加硫酸至 pH<2", "冷藏(0–4℃)"),
+    "pH值": ("HJ 1147-2020 电极法", "现场测定", None, None),
+    "二氧化硫": ("HJ 57-2017 定电位电解法", "现场测定", None, None),
+    "氮氧化物": ("HJ 693-2014 定电位电解法", "现场测定", None, None),
+    "颗粒物": ("HJ 836-2017 重量法", "滤筒", None, "常温"),
 }
 # a factor the table does not know (a scenario's): the plan line names no standard method
-UNLISTED = ("按监测方案确定的方法", None, None)
+UNLISTED = ("按监测方案确定的方法", None, None, None)
 
 
 def sampling_task(code, name, agency, polluter, contract, points=None) -> MonitoringTask:
@@ -247,9 +248,9 @@ def sampling_task(code, name, agency, polluter, contract, points=None) -> Monito
                           contract_id=contract.id if contract else None, status=TaskStatus.SAMPLING)
     for site_point in polluter.points if points is None else points:
         for factor in site_point.factors:
-            method, container, preservative = METHODS.get(factor.name, UNLISTED)
+            method, container, preservative, storage = METHODS.get(factor.name, UNLISTED)
             task.plan.append(PlanItem(point=site_point, factor=factor.name, method=method, container=container,
-                                      preservative=preservative))
+                                      preservative=preservative, storage=storage))
     return task
 
 

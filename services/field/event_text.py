@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from models import clock
+from services.texts.names import TRANSPORT_FIELDS
 from states.conditions import WORKING_CONDITIONS
 from states.om_sheets import SHEETS
 from states.om_visit import STATE_NAMES as VISIT_STATES
@@ -168,6 +169,12 @@ def _sample_time(d: dict) -> str:
     return f"记录采样时间：样品 {samples} 为 {value_text(d.get('at'))}" if samples else "记录采样时间"
 
 
+def _transport(d: dict) -> str:
+    samples = "、".join(d.get("samples") or [])
+    field = TRANSPORT_FIELDS.get(d.get("field"), "一项")
+    return f"修改运输保存：样品 {samples} 的{field}为 {value_text(d.get('value'))}"
+
+
 def _field(verb: str):
     return lambda d: f"{verb}“{LABELS.get(d.get('field'), '一项')}”：{_answer(d.get('field'), d.get('value'))}"
 
@@ -210,7 +217,9 @@ _BUILDERS = {
     "photo": _photo, "receipt_photo": lambda d: "上传送样接收照片",
     "proceed": _to("完成本步"), "confirm": _to("核对确认"), "back": _to("返回上一步"), "catch_up": _to("同步网页填写的记录单"),
     "point_location": _point_location,
-    "sample_time": _sample_time, "condition": _field("填写采样工况"), "answer": _field("填写"),
+    "sample_time": _sample_time, "transport": _transport,
+    "left_site": lambda d: f"记录样品离场时间：{value_text(d.get('at'))}",
+    "condition": _field("填写采样工况"), "answer": _field("填写"),
     "receipt_answer": _field("填写送样接收检查"),
     "receipt_saved": lambda d: f"保存送样接收检查（{value_text(d['answers'])}）" if d.get("answers") else "保存送样接收检查",
     "pick_sheet": _sheet("选择"), "confirm_sheet": _sheet("确认"), "pick_instrument": lambda d: "选择记录单对应的仪器",

@@ -5,6 +5,7 @@ and leaves the commit to the caller's unit of work.
 """
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
 from sqlalchemy import bindparam, exists, select
@@ -34,8 +35,10 @@ from services.core.refusal import TripProblem
 from services.field import checkins, fieldwork
 from services.polluters import point_positions
 from services.sampling import confirmations
+from services.texts.names import TRANSPORT_FIELDS
 from states import forms
 from states.conditions import WORKING_CONDITIONS
+from states.holding_times import STORAGE_CONDITIONS, storage_condition
 from states.trip import ACTIVE, Step
 
 CORE = fieldwork.TRIP
@@ -47,6 +50,11 @@ PHOTO_PURPOSE = {
     Step.DEPARTURE_PHOTO: PhotoPurpose.DEPARTURE,
 }
 NOW_WORDS = {"现在", "1", "now", "当前", "当前时间"}
+# 运输保存: what a change names before its value (“2 容器 棕色玻璃瓶”); without one it is the storage condition
+CHANGED_FIELDS = {**{name: field for field, name in TRANSPORT_FIELDS.items()}, "条件": "storage"}
+TRANSPORT_CHANGE = re.compile(r"(\d+(?:-\d+)*)\s*(.*)")  # a group number or a sample code, then the change
+NONE_WORDS = {"无", "不加", "—", "-"}
+FIELD_MAX = {"container": 64, "preservative": 64}
 
 
 # --- finding work ------------------------------------------------------------------------------------
@@ -206,6 +214,81 @@ def record_sample_time(uow, trip: SamplingTrip, user: User, text: str, key: str 
     return samples
 
 
+def change_transport(uow, trip: SamplingTrip, user: User, text: str, key: str | None = None) -> tuple[list, str]:
+    """运输保存: change the container, preservative or storage condition of one group (its number) or one sample
+    (its code) from what the plan proposed: “2 冷藏”, “2 3”, “2 容器 棕色玻璃瓶”, “2 保存剂 无”.
+    Returns the samples changed and the field."""
+    CORE.expect(trip, {Step.TRANSPORT: True})
+    found = TRANSPORT_CHANGE.match(forms.normalise(text))
+    target, rest = found.groups() if found else ("", "")
+    samples = _transport_target(trip, target)
+    word, _, value = rest.strip().partition(" ")
+    field = CHANGED_FIELDS.get(word)
+    value = value.strip() if field else rest.strip()
+    field = field or "storage"
+    if field == "storage":
+        value = storage_condition(value)
+        if value is None:
+            raise TripProblem("bad_storage", choices=storage_choices())
+    elif value in NONE_WORDS and field == "preservative":
+        value = None
+    elif not value or len(value) > FIELD_MAX[field]:
+        raise TripProblem("bad_transport_value", most=FIELD_MAX[field])
+    for sample in samples:
+        setattr(sample, field, value)
+    CORE.log(trip, user, "transport", key, samples=[s.code for s in samples], field=field, value=value)
+    return samples, field
+
+
+def _transport_target(trip: SamplingTrip, target: str) -> list[Sample]:
+    groups = transport_groups(trip)
+    if target.isdigit() and 1 <= int(target) <= len(groups):
+        return groups[int(target) - 1]
+    sample = next((s for s in trip.samples if s.travels and s.code == target), None)
+    if sample is None:
+        raise TripProblem("bad_transport", count=len(groups))
+    return [sample]
+
+
+def transport_groups(trip: SamplingTrip) -> list[list[Sample]]:
+    """The samples for the laboratory, grouped as the plan packs them (the same container, preservative and
+    storage condition), in the order they were sampled: the numbers the sampler answers with. Grouped by the plan,
+    not by what was changed, so a number keeps meaning the same samples."""
+    planned = {(i.point_id, i.factor): (i.container, i.preservative, i.storage) for i in trip.visit.task.plan}
+    groups: dict[tuple | None, list[Sample]] = {}
+    for sample in trip.samples:
+        if sample.travels:
+            groups.setdefault(planned.get((sample.point_id, sample.factor)), []).append(sample)
+    return list(groups.values())
+
+
+def storage_choices() -> str:
+    return " ".join(f"{n} {name}" for n, name in enumerate(STORAGE_CONDITIONS, 1))
+
+
+def _storage_known(trip: SamplingTrip) -> None:
+    """Every sample travels in a known condition: a plan line without one must be answered on site."""
+    missing = [n for n, group in enumerate(transport_groups(trip), 1) if any(not s.storage for s in group)]
+    if missing:
+        raise TripProblem("storage_missing", groups="、".join(map(str, missing)), first=missing[0],
+                          choices=storage_choices())
+
+
+def record_left_site(uow, trip: SamplingTrip, user: User, text: str, key: str | None = None) -> datetime:
+    """运输保存: when the samples left the site for the laboratory — “现在” or a time of day, not before the last
+    sample was taken; the laboratory's receipt is checked against it."""
+    CORE.expect(trip, {Step.LEFT_SITE: True})
+    moment = _parse_moment(text, future="left_future")
+    sampled = max((s.sampled_at for s in trip.samples if s.travels and s.sampled_at), default=None)
+    if sampled is not None and moment < sampled.replace(second=0, microsecond=0):
+        raise TripProblem("left_before_sampling", typed=clock.local(moment).strftime("%H:%M"),
+                          sampled=clock.local(sampled).strftime("%H:%M"))
+    trip.samples_left_at = moment
+    CORE.fire(trip, "leave_site")
+    CORE.log(trip, user, "left_site", key, at=moment.isoformat())
+    return moment
+
+
 def _not_before_arrival(trip: SamplingTrip, moment: datetime) -> None:
     """A sample is taken on site: a time before the arrival check-in's minute is a typing slip (or worse)."""
     arrival = trip.latest_check_in(CheckInKind.ARRIVAL)
@@ -214,7 +297,7 @@ def _not_before_arrival(trip: SamplingTrip, moment: datetime) -> None:
                           arrival=clock.local(arrival.at).strftime("%H:%M"))
 
 
-def _parse_moment(text: str) -> datetime:
+def _parse_moment(text: str, future: str = "future_time") -> datetime:
     if forms.normalise(text).lower() in NOW_WORDS:
         return clock.now()
     field = forms.Field("sampled_at", "采样时间", forms.Kind.TIME)
@@ -224,7 +307,7 @@ def _parse_moment(text: str) -> datetime:
         raise TripProblem("bad_time") from exc
     moment = clock.at_local(clock.today(), forms.time_of(value))
     if moment > clock.now():
-        raise TripProblem("future_time")
+        raise TripProblem(future)
     return moment
 
 
@@ -244,6 +327,8 @@ def confirm(uow, trip: SamplingTrip, user: User, key: str | None = None) -> None
     """确认: the operating conditions, or the whole trip (submitted to the polluter)."""
     if trip.state == Step.CONDITIONS_CONFIRM:
         trip.conditions.confirmed_at = clock.now()
+    elif trip.state == Step.TRANSPORT:
+        _storage_known(trip)
     elif trip.state == Step.REVIEW:
         trip.submitted_at = clock.now()
     else:
@@ -302,7 +387,7 @@ def ensure_samples(trip: SamplingTrip) -> list[Sample]:
         for _ in range(item.samples_per_visit):
             trip.samples.append(Sample(
                 code=sample_code(trip, len(trip.samples) + 1), point=point, point_id=point.id, factor=item.factor,
-                container=item.container, preservative=item.preservative))
+                container=item.container, preservative=item.preservative, storage=item.storage))
     return samples_at(trip, point)
 
 

@@ -16,6 +16,8 @@ KIND_NAMES = {"wastewater": "废水", "flue_gas": "有组织废气", "fugitive":
 CHECK_IN_NAMES = {"arrival": "进场签到", "departure": "离场签到"}
 # what a point's sampling location was measured against (models/trips.py, PointReference)
 POINT_REFERENCE_NAMES = {"point": "点位登记位置", "site": "排污单位位置（该点位尚未登记位置）"}
+# 运输保存: what a sample's packing records (models/trips.py, Sample)
+TRANSPORT_FIELDS = {"container": "容器", "preservative": "保存剂", "storage": "保存条件"}
 STATE_NAMES = {
     "awaiting_confirmation": "待排污单位确认",
     "rejected": "排污单位已退回",

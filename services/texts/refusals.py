@@ -25,6 +25,13 @@ SENTENCES: dict[str, dict[str, str]] = {
         "future_time": "采样时间不能晚于现在，请重新输入。",
         "before_arrival": "采样时间 {typed} 早于您的进场签到时间 {arrival}，请核对后重新输入，或回复 1 使用当前时间。",
         "cannot_go_back": NOTHING_TO_GO_BACK,
+        "bad_transport": "请回复组号（1～{count}）或样品编号，再加修改的内容，例如“2 冷藏”；无误请回复“确认”。",
+        "bad_storage": "保存条件请选择：{choices}，例如“2 冷藏”。",
+        "bad_transport_value": "请写明修改后的内容（不超过 {most} 个字），例如“2 容器 棕色玻璃瓶”。",
+        "storage_missing": "第 {groups} 组尚未填写保存条件，请先回复如“{first} 冷藏”（可选：{choices}）。",
+        "left_future": "样品离场时间不能晚于现在，请重新输入。",
+        "left_before_sampling": ("样品离场时间 {typed} 早于最后一个样品的采样时间 {sampled}，"
+                                 "请核对后重新输入，或回复 1 使用当前时间。"),
     },
     # an O&M crew member's visit in chat (services/om/om_visits.py)
     "om_visit": {

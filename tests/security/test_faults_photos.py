@@ -106,7 +106,7 @@ def test_the_review_before_submitting_says_how_many_photos_are_still_being_recei
     user = at_departure(phone)
     with jobs_lost():
         user.photo(jpeg(4))
-    review = user.text("1")
+    review = script.ship(user, user.text("1"))
     assert "提交前核对" in review and "照片接收中：1 张" in review, review
 
 

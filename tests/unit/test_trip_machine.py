@@ -10,8 +10,9 @@ from states.trip import ACTIVE, EXPECTS, FINAL, TRANSITIONS, Step, bind, can
 class FakeTrip:
     """Just the guards and callbacks the machine names, with switches for the tests."""
 
-    def __init__(self, state="new", points=2, self_monitoring=False):
+    def __init__(self, state="new", points=2, self_monitoring=False, lab_samples=False):
         self.state = state
+        self.lab_samples = lab_samples
         self.point_index = 0
         self.points = points
         self.photos = set()
@@ -22,6 +23,7 @@ class FakeTrip:
     def has_output_photo(self): return ("output", self.point_index) in self.photos
     def has_departure_photo(self): return "departure" in self.photos
     def has_more_points(self): return self.point_index + 1 < self.points
+    def has_lab_samples(self): return self.lab_samples
     def is_first_point(self): return self.point_index == 0
     def is_self_monitoring(self): return self.self_monitoring
     def next_point(self): self.point_index += 1
@@ -53,6 +55,29 @@ def test_a_trip_walks_every_point_then_conditions_then_departure():
     assert trip.state == "review" and trip.point_index == 2
     trip.confirm()
     assert trip.state == "awaiting_confirmation"
+
+
+def test_samples_for_the_laboratory_add_transport_after_the_departure_photos():
+    trip = FakeTrip(lab_samples=True)
+    walk_to_review(trip)
+    assert trip.state == "transport"
+    trip.confirm()
+    assert trip.state == "left_site"
+    trip.leave_site()
+    assert trip.state == "review"
+    trip.back()
+    assert trip.state == "left_site"
+    trip.back()
+    trip.back()
+    assert trip.state == "departure_photo"
+
+
+def test_a_trip_measured_wholly_on_site_goes_from_the_departure_photos_to_the_review():
+    trip = FakeTrip(lab_samples=False)
+    walk_to_review(trip)
+    assert trip.state == "review"
+    trip.back()
+    assert trip.state == "departure_photo"
 
 
 def test_a_self_monitoring_trip_completes_on_submit():
