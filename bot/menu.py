@@ -16,6 +16,8 @@ MENU = {
                 {"type": "pic_sysphoto", "name": "拍照", "key": "PHOTO"},
                 {"type": "location_select", "name": "发送位置", "key": "LOCATION"},
                 {"type": "click", "name": "当前状态", "key": "STATUS"},
+                # a crew member other than the leader: asks for their location, a presence check-in
+                {"type": "click", "name": "到场确认", "key": "PRESENCE"},
             ],
         },
         {

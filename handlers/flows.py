@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 
-from handlers import account, om, om_polluter, receipt, sampling
+from handlers import account, om, om_polluter, presence, receipt, sampling
 from handlers import texts as T
 from handlers.turn import FLOW
 from models import Role
@@ -68,6 +68,7 @@ class Flow:
     refusal: str | None = None  # said to a role that may not start it
     answer: Callable | None = None  # (turn, text, command) -> reply, or None to go on: its open question
     image: Callable | None = None  # (turn, picture, live) -> reply: a photo while it holds the conversation
+    location: Callable | None = None  # (turn, place) -> reply: a location while it holds the conversation
     work: Work | None = None
     needs: tuple[str, ...] = ()  # session keys its state cannot be without
 
@@ -100,6 +101,9 @@ FLOWS = {flow.name: flow for flow in (
     Flow(receipt.NAME, "送样接收检查", (
         Command("receipt", ("送样接收",), {Role.AGENCY_ADMIN: receipt.list_tasks}),
     ), refusal=T.RECEIPT_ONLY_AGENCY, answer=receipt.on_text, image=receipt.on_image),
+    Flow(presence.NAME, "到场确认", (
+        Command("presence", ("到场确认", "PRESENCE"), {Role.SAMPLER: presence.start, Role.OM_CREW: presence.start}),
+    ), refusal=T.PRESENCE_ONLY_CREW, location=presence.on_location),
 )}
 # users with no field work of their own are answered as a sampler with no trip open
 DEFAULT_WORK = FLOWS[sampling.NAME].work

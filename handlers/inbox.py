@@ -152,9 +152,13 @@ def _live(turn: Turn) -> bool:
 
 
 def on_location(turn: Turn) -> str:
-    """A location from the map picker: the check-in of the field work's location step."""
+    """A location from the map picker: the answer of a flow that asked for it (到场确认), else the check-in of the
+    field work's location step."""
     if turn.user is None:
         return T.UNBOUND
+    flow = _active(turn)
+    if flow is not None and flow.location is not None:
+        return flow.location(turn, turn.place)
     work = _work_at_hand(turn)
     current = work.current(turn)
     return work.on_location(turn, current, turn.place) if current else work.none

@@ -35,6 +35,7 @@ class VisitEvent(AppendOnly, Chained):
 class CheckInKind(enum.StrEnum):
     ARRIVAL = "arrival"  # 进场签到
     DEPARTURE = "departure"  # 离场签到
+    PRESENCE = "presence"  # 到场确认: a crew member other than the leader, from their own WeChat
 
 
 class PhotoPurpose(enum.StrEnum):
@@ -75,7 +76,8 @@ class DecisionRound:
 
 
 class CheckIn(Base):
-    """An arrival or departure check-in with the coordinates as WeChat sent them (GCJ-02)."""
+    """An arrival or departure check-in, or a crew member's presence check-in (到场确认), with the coordinates as
+    WeChat sent them (GCJ-02)."""
 
     __tablename__ = "check_in"
     id: Mapped[int] = mapped_column(primary_key=True)

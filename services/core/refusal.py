@@ -32,3 +32,9 @@ class OmProblem(Refusal):
     """A use case of an O&M visit (现场运维) refused."""
 
     domain = "om_visit"
+
+
+class PresenceProblem(Refusal):
+    """A crew member's presence check-in (到场确认) refused."""
+
+    domain = "presence"

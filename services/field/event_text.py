@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from models import clock
-from services.texts.names import TRANSPORT_FIELDS
+from services.texts.names import CHECK_IN_NAMES, TRANSPORT_FIELDS
 from states.conditions import WORKING_CONDITIONS
 from states.om_sheets import SHEETS
 from states.om_visit import STATE_NAMES as VISIT_STATES
@@ -99,7 +99,7 @@ def _with_note(text: str, detail: dict) -> str:
 
 
 def _check_in(kind: str, detail: dict) -> str:
-    where = "进场签到" if kind == "arrival" else "离场签到"
+    where = CHECK_IN_NAMES.get(kind, "签到")
     parts = []
     if isinstance(detail.get("distance_m"), int | float):
         parts.append(f"距点位 {detail['distance_m']:.0f} 米")
@@ -216,7 +216,7 @@ def _plan(d: dict) -> str:
 _BUILDERS = {
     "photo": _photo, "receipt_photo": lambda d: "上传送样接收照片",
     "proceed": _to("完成本步"), "confirm": _to("核对确认"), "back": _to("返回上一步"), "catch_up": _to("同步网页填写的记录单"),
-    "point_location": _point_location,
+    "point_location": _point_location, "presence": lambda d: _check_in("presence", d),
     "sample_time": _sample_time, "transport": _transport,
     "left_site": lambda d: f"记录样品离场时间：{value_text(d.get('at'))}",
     "condition": _field("填写采样工况"), "answer": _field("填写"),

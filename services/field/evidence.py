@@ -19,12 +19,11 @@ from services.findings import facts as findings_facts
 from services.findings import summary
 from services.findings.facts import Subject
 from services.om import om_records
-from services.texts.names import POINT_REFERENCE_NAMES
+from services.texts.names import CHECK_IN_NAMES, POINT_REFERENCE_NAMES
 from states.om_sheets import SHEETS
 from states.om_visit import STATE_NAMES as VISIT_STATES
 from states.trip import STATE_NAMES as TRIP_STATES
 
-CHECK_INS = {"arrival": "进场签到", "departure": "离场签到"}
 DECISIONS = {"pending": "发起排污单位确认", "confirmed": "排污单位确认", "rejected": "排污单位退回"}
 CORRECTIONS = frozenset({"correct", "trip_corrected", "sheet_corrected", "resubmit", "trip_resubmitted"})
 PAIRED = ("photo_reused", "photo_near_duplicate")  # the findings whose evidence is another photo
@@ -122,7 +121,7 @@ def _window(scheduled) -> list[Entry]:
 
 
 def _check_ins(check_ins, polluter, names) -> list[Entry]:
-    return [Entry(c.at, CHECK_INS.get(c.kind, "签到"),
+    return [Entry(c.at, CHECK_IN_NAMES.get(c.kind, "签到"),
                   f"{names.get(c.user_id, '')}，距排污单位 {c.distance_m:.0f} 米（围栏 {polluter.fence_radius_m} 米），"
                   f"{'围栏内' if c.inside_fence else '围栏外'}", "" if c.inside_fence else "围栏外")
             for c in check_ins]
@@ -179,7 +178,7 @@ def _plan(polluter, check_ins, photos: list[Photo], names) -> site_plan.Plan:
     marks = []
     for c in check_ins:
         east, north = site_plan.offset_m(site, c.latitude, c.longitude)
-        label = f"{CHECK_INS.get(c.kind, '签到')} {clock.fmt(c.at)[-5:]} {names.get(c.user_id, '')}"
+        label = f"{CHECK_IN_NAMES.get(c.kind, '签到')} {clock.fmt(c.at)[-5:]} {names.get(c.user_id, '')}"
         marks.append(site_plan.Mark(c.kind, label, east, north, c.distance_m, c.inside_fence))
     for p in photos:
         if p.exif_latitude is None or p.exif_longitude is None:

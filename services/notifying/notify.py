@@ -13,6 +13,8 @@ NOT_LEFT = "尚未离场签到"
 RESUBMITTED = "监测机构已更正并重新提交采样记录，请核对确认。"
 OM_SUBMITTED = "运维人员已提交现场运维记录，请于今日 24:00 前核对并签名确认。"
 OM_RESUBMITTED = "运维机构已更正并重新提交运维记录，请核对并签名确认。"
+ASK_PRESENCE = ("{leader}已在{site}进场签到（{title}：{name}）。您也是本次{title}的人员，请到现场后点击菜单"
+                "“现场 → 到场确认”（或回复“到场确认”），再发送您当前的位置，用您本人的微信确认到场。")
 
 
 def ask_to_confirm(uow, trip: SamplingTrip, invitations: list, resubmitted: bool = False) -> list[OutboundMessage]:
@@ -41,6 +43,12 @@ def ask_to_sign(uow, visit: OmVisit, invitations: list, resubmitted: bool = Fals
 def tell(uow, openid: str, text: str, trip_id: int | None = None) -> OutboundMessage:
     """A customer-service text (客服消息), e.g. when a photo turns out unusable after the reply was sent."""
     return _queue(uow, "text", openid, trip_id, {"content": text})
+
+
+def ask_presence(uow, openid: str, leader: str, title: str, name: str, site: str,
+                 trip_id: int | None = None) -> OutboundMessage:
+    """Ask a crew member to confirm presence from their own WeChat (services/field/presence.py)."""
+    return tell(uow, openid, ASK_PRESENCE.format(leader=leader, site=site, title=title, name=name), trip_id)
 
 
 def _queue(uow, kind: str, openid: str, trip_id: int | None, payload: dict) -> OutboundMessage:

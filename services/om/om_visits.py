@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, object_session
 
 from models import (
     CheckIn,
+    CheckInKind,
     Instrument,
     OmPlanItem,
     OmSheet,
@@ -29,7 +30,7 @@ from models import (
 from models.om import om_plan_crew
 from services.core import links
 from services.core.refusal import OmProblem
-from services.field import checkins, fieldwork
+from services.field import checkins, fieldwork, presence
 from services.om import om_confirmations, om_plans, qc
 from states import forms
 from states.om_sheets import SHEETS, cross_check, prefilled, sheet_tags
@@ -66,7 +67,7 @@ def visits_due(db: Session, user: User, today: date | None = None) -> list[OmVis
 def active_visit(db: Session, user: User, preferred_id: int | None = None) -> OmVisit | None:
     """The visit the crew member is in the middle of (started or joined by them, not finished), found in the
     database — the chat session only hints which one. Locked, so two crew members take turns on it."""
-    joined = exists().where(OmVisitEvent.visit_id == OmVisit.id, OmVisitEvent.actor_id == user.id)
+    joined = _took_part(OmVisit.id, user)
     query = (
         select(OmVisit)
         .join(om_plan_crew, om_plan_crew.c.plan_id == OmVisit.plan_id)
@@ -79,6 +80,13 @@ def active_visit(db: Session, user: User, preferred_id: int | None = None) -> Om
     if visit is not None:
         audit.hold(db, visit)  # its event log is appended without locking it again
     return visit
+
+
+def _took_part(visit_id, user: User):
+    """Whether the user started, joined or recorded something on the visit. A presence check-in (到场确认) is no
+    part taken in the work: the crew member's chat stays free of the visit until they pick it from the list."""
+    return exists().where(OmVisitEvent.visit_id == visit_id, OmVisitEvent.actor_id == user.id,
+                          OmVisitEvent.action != "presence")
 
 
 def open_visit(uow, user: User, visit_id: int, key: str | None = None) -> tuple[OmVisit, str]:
@@ -94,7 +102,7 @@ def open_visit(uow, user: User, visit_id: int, key: str | None = None) -> tuple[
         CORE.fire(visit, "start")
         visit.started_by, visit.started_at = user, clock.now()
         how = "started"
-    elif db.scalar(select(exists().where(OmVisitEvent.visit_id == visit.id, OmVisitEvent.actor_id == user.id))):
+    elif db.scalar(select(_took_part(visit.id, user))):
         how = "resumed"
     else:
         how = "joined"
@@ -106,9 +114,13 @@ def open_visit(uow, user: User, visit_id: int, key: str | None = None) -> tuple[
 
 def check_in(uow, visit: OmVisit, user: User, latitude: float, longitude: float, precision: float | None = None,
              label: str | None = None, key: str | None = None) -> CheckIn:
-    """进场/离场签到: outside the polluter's fence is accepted but flagged, as for sampling trips."""
-    return CORE.check_in(visit, user, (visit.points(), visit.plan.polluter), latitude, longitude, precision, label,
-                         key)
+    """进场/离场签到: outside the polluter's fence is accepted but flagged, as for sampling trips; at the arrival, the
+    rest of the plan's crew is asked to confirm presence."""
+    record = CORE.check_in(visit, user, (visit.points(), visit.plan.polluter), latitude, longitude, precision,
+                           label, key)
+    if record.kind == CheckInKind.ARRIVAL:
+        presence.ask_crew(uow, presence.of_om_visit(visit), record)
+    return record
 
 
 def add_photo(uow, visit: OmVisit, user: User, media_id: str, pic_url: str | None = None, live: bool = False,

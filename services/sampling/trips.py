@@ -32,7 +32,7 @@ from models import (
 )
 from models.tasks import visit_sampler
 from services.core.refusal import TripProblem
-from services.field import checkins, fieldwork
+from services.field import checkins, fieldwork, presence
 from services.polluters import point_positions
 from services.sampling import confirmations
 from services.texts.names import TRANSPORT_FIELDS
@@ -159,9 +159,13 @@ def _create_trip(db: Session, visit: Visit, user: User, key: str | None) -> Samp
 
 def check_in(uow, trip: SamplingTrip, user: User, latitude: float, longitude: float,
              precision: float | None = None, label: str | None = None, key: str | None = None) -> CheckIn:
-    """进场/离场签到: record where the sampler is; outside the fence is accepted but flagged."""
+    """进场/离场签到: record where the sampler is; outside the fence is accepted but flagged. At the arrival, the
+    rest of the crew is asked to confirm presence from their own WeChat."""
     site = (trip.points, trip.visit.task.polluter)
-    return CORE.check_in(trip, user, site, latitude, longitude, precision, label, key)
+    record = CORE.check_in(trip, user, site, latitude, longitude, precision, label, key)
+    if record.kind == CheckInKind.ARRIVAL:
+        presence.ask_crew(uow, presence.of_trip(trip), record)
+    return record
 
 
 def locate_point(uow, trip: SamplingTrip, user: User, latitude: float, longitude: float,

@@ -13,7 +13,7 @@ ROLE_NAMES = {
     "system_admin": "系统管理员",
 }
 KIND_NAMES = {"wastewater": "废水", "flue_gas": "有组织废气", "fugitive": "无组织废气", "noise": "噪声"}
-CHECK_IN_NAMES = {"arrival": "进场签到", "departure": "离场签到"}
+CHECK_IN_NAMES = {"arrival": "进场签到", "departure": "离场签到", "presence": "到场确认"}
 # what a point's sampling location was measured against (models/trips.py, PointReference)
 POINT_REFERENCE_NAMES = {"point": "点位登记位置", "site": "排污单位位置（该点位尚未登记位置）"}
 # 运输保存: what a sample's packing records (models/trips.py, Sample)

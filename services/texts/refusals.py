@@ -42,6 +42,12 @@ SENTENCES: dict[str, dict[str, str]] = {
         "no_instrument": "该排污单位尚未备案自动监测仪器，无法填写记录单，请联系排污单位完成仪器备案。",
         "sheet_needed": "离场前请至少填写并确认 1 份记录单。",
     },
+    # a crew member's presence check-in in chat (services/field/presence.py)
+    "presence": {
+        "nothing": "您当前没有需要确认到场的采样行程或现场运维。带队人员开始采样行程或现场运维后，"
+                   "本次任务的其他人员到现场时再点击“现场 → 到场确认”。",
+        "leader": "您是本次{title}的带队人员，您的进场签到就是到场确认，无需另行确认。",
+    },
     # the link of a trip's round (services/sampling/confirmations.py), as its page says it
     "trip_link": {
         **LINK,

@@ -35,7 +35,7 @@ def test_every_menu_button_key_starts_one_flow_or_is_a_general_command():
     table = flows.commands()
     owners = {key: table[key][1] for key in clicks}
     assert owners == {"SAMPLING_TASKS": FLOWS["trip"], "OM_TASKS": FLOWS["om"], "ACCOUNT_INFO": FLOWS["account"],
-                      "STATUS": None, "HELP": None}
+                      "PRESENCE": FLOWS["presence"], "STATUS": None, "HELP": None}
     for key, flow in owners.items():
         starting = [f for f in FLOWS.values() if any(key in c.words for c in f.commands)]
         assert starting == ([flow] if flow else [])

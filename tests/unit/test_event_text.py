@@ -73,6 +73,7 @@ SENTENCES = [
     ("receipt_answer", {"field": "integrity", "value": "完好无损"}, "填写送样接收检查“"),
     ("receipt_back", {}, "送样接收检查返回上一项"), ("receipt_confirmed", {}, "确认送样接收检查"),
     ("receipt_photo", {"photo": 5}, "上传送样接收照片"),
+    ("presence", {"distance_m": 42.4, "inside_fence": True}, "到场确认（距点位 42 米，在围栏内）"),
     ("issue_report_number", {"number": "X-2026-001"}, "生成报告系统编号"), ("upload_report", {}, "上传报告"),
 ]
 RAW = re.compile(r"[A-Za-z_]{3,}|\{'|\['|\d{4}-\d{2}-\d{2}T")
