@@ -3,7 +3,7 @@
 Each rule has its code, the Chinese title the desk shows, a severity, the parameters it uses with the reason
 for each figure, and what it records as evidence. services/findings/rules.py applies the active ones;
 inactive ones are declared so that pages and the API can name them, and are skipped by the engine until the
-work that feeds them exists (the photo-similarity index, crew presence, sheet and signature comparison).
+work that feeds them exists.
 
 Parameters are chosen so that clean field work carries no finding: GPS noise of tens of metres, fences of
 ~300 m, phone clocks, minute-precision typed times and WeChat stripping EXIF (a photo without EXIF is never a
@@ -117,8 +117,23 @@ RULES: tuple[Rule, ...] = (
                                               "expressways are limited to 80–100 km/h"),
           "min_distance_m": Param(1000, "m", "below this, GPS noise and one-minute gaps make speeds meaningless "
                                              "(neighbouring sites in one park)")}),
-    Rule("crew_absent", "随行人员未本人签到", MEDIUM, BOTH, ("person",), active=False,
-         note="needs crew presence check-ins (later work)"),
+    Rule("crew_absent", "随行人员未本人到场签到", MEDIUM, BOTH,
+         ("person", "name", "window_from", "window_to", "allowed_m", "tolerance_min",
+          "nearest: {check_in, kind, at, distance_m, minutes_outside} | null"),
+         {"gps_tolerance_m": Param(100, "m", "added to the fence: a phone's fix indoors or beside tanks and stacks is "
+                                             "off by up to ~100 m (as exif_place_mismatch); a presence farther than "
+                                             "fence + 100 m was not on site, and a fix just beyond the fence is "
+                                             "outside_fence's business when it is an arrival or departure"),
+          "window_tolerance_min": Param(30, "min", "either side of arrival → departure: a colleague confirms while "
+                                                   "walking in with the leader or just before the leader checks in "
+                                                   "(traffic, parking, the gate), as off_schedule's and "
+                                                   "exif_time_mismatch's 30 min")},
+         note="代签名: each person named on the work (a trip's samplers; an O&M visit names no crew of its own, so "
+              "its plan's crew) needs a check-in of their own — arrival, departure or presence (到场确认, "
+              "services/field/presence.py) — within the allowance of the site during the time on site; one finding "
+              "per person, once the departure closes that time (before it, a colleague may still confirm). A "
+              "single-person crew whose leader checked in on site is clean. A plan listing a pool of staff who take "
+              "turns would need a visit's own crew list, which O&M visits do not have yet"),
     Rule("confirmation_missing", "排污单位未确认", LOW, BOTH, ("state", "confirmation_status"),
          note="as the regulator's desk: submitted and the latest round not confirmed; self-monitoring needs none"),
     Rule("after_departure", "排污单位在采样人员离场后确认", LOW, (TRIP,),

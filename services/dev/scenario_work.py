@@ -44,6 +44,13 @@ from states.om_sheets import SHEETS, prefilled
 METRES_PER_DEGREE = 111_320.0
 
 
+def _stops(work) -> list[tuple[CheckInKind, StopSpec]]:
+    """The work's arrival and departure check-ins that happened, then the other crew members' presence check-ins."""
+    done = [(CheckInKind.ARRIVAL, work.arrival), (CheckInKind.DEPARTURE, work.departure)]
+    return [(kind, stop) for kind, stop in done if stop is not None] + [(CheckInKind.PRESENCE, stop)
+                                                                         for stop in work.presence]
+
+
 def at(day: date, moment: time) -> datetime:
     return clock.at_local(day, moment)
 
@@ -72,9 +79,8 @@ class Builder:
         trip = SamplingTrip(visit=visit, started_by=by, state=trip_states.Step.NEW)
         self.db.add(trip)
         self.db.flush()
-        for kind, stop in ((CheckInKind.ARRIVAL, work.arrival), (CheckInKind.DEPARTURE, work.departure)):
-            if stop is not None:
-                trip.check_ins.append(self._check_in(kind, stop, spec.day, by, trip.points, polluter))
+        for kind, stop in _stops(work):
+            trip.check_ins.append(self._check_in(kind, stop, spec.day, by, trip.points, polluter))
         self._point_locations(spec, trip, by)
         self._samples(spec, trip)
         self._photos(spec, by, trip_id=trip.id)
@@ -129,11 +135,10 @@ class Builder:
         by = self.people[work.by or spec.crew[0]]
         first = work.arrival.at if work.arrival else min((s.at for s in work.sheets), default=spec.start)
         visit.started_by, visit.started_at = by, at(spec.day, first)
-        for kind, stop in ((CheckInKind.ARRIVAL, work.arrival), (CheckInKind.DEPARTURE, work.departure)):
-            if stop is not None:
-                check_in = self._check_in(kind, stop, spec.day, by, visit.points(), polluter)
-                check_in.om_visit_id = visit.id
-                self.db.add(check_in)
+        for kind, stop in _stops(work):
+            check_in = self._check_in(kind, stop, spec.day, by, visit.points(), polluter)
+            check_in.om_visit_id = visit.id
+            self.db.add(check_in)
         points = {p.code: p for p in polluter.points}
         sheets = [self._sheet(sheet, spec.day, visit, by, instrument_of(points[sheet.point]))
                   for sheet in work.sheets]

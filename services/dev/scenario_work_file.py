@@ -10,6 +10,7 @@ its signature. Every problem names the key or field, in Chinese and English; no 
                         {"purpose": "output", "point": "DA001", "at": "10:30", "same_as": {"photo": 2},
                          "copy": "resize-75%"}],
              "locations": [{"point": "DW001", "at": "09:35", "offset_m": [12, -8]}],
+             "presence": [{"by": "sc_colleague", "at": "09:05", "offset_m": [15, 30]}],
              "samples": [{"point": "DW001", "at": "09:40"}],
              "sheets": [{"form": "calibration", "point": "DA001", "at": "10:10", "answers": {"zero_before": 1.2}}],
              "confirmation": {"at": "11:05", "by": "sc_polluter", "signature": {"hand": 1}}}
@@ -20,7 +21,8 @@ services/adapters/field_pictures.py (chimney | bottle | printout), with ":seed" 
 same bytes, or through a `copy` transformation. A signature is drawn by `hand` (another hand, another drawing of
 the same name), or repeats another visit's drawing (`same_as`: KEY, optionally `scale`d). A sampling trip's
 `locations` are where its points were sampled: `lat`/`lng`, or `offset_m` from the point's registered position (from
-the site while it has none).
+the site while it has none). `presence` are the presence check-ins (到场确认) of crew members other than the one doing
+the work, each `by` a person of the visit's crew, placed as a check-in.
 """
 from __future__ import annotations
 
@@ -32,7 +34,8 @@ from services.dev.scenario_items import Item, ScenarioProblem
 from states.om_sheets import SHEETS
 
 PURPOSES = {"sampling": ("arrival", "sampling", "output", "departure"), "om": ("arrival", "sheet", "departure")}
-WORK_FIELDS = {"by", "arrival", "departure", "locations", "photos", "samples", "sheets", "submitted", "confirmation"}
+WORK_FIELDS = {"by", "arrival", "departure", "locations", "presence", "photos", "samples", "sheets", "submitted",
+               "confirmation"}
 
 
 @dataclass
@@ -113,6 +116,7 @@ class WorkSpec:
     sheets: list[SheetSpec]
     submitted: bool
     confirmation: DecisionSpec | None
+    presence: list[StopSpec] = field(default_factory=list)  # other crew members' presence check-ins
 
 
 def read_work(item: Item, kind: str) -> WorkSpec:
@@ -130,6 +134,7 @@ def read_work(item: Item, kind: str) -> WorkSpec:
     locations = [_location(sub(v, f"{item.at('locations')}[{n}]"))
                  for n, v in enumerate(item.items("locations", False))]
     sheets = [_sheet(sub(v, f"{item.at('sheets')}[{n}]")) for n, v in enumerate(item.items("sheets", False))]
+    presence = [_stop(sub(v, f"{item.at('presence')}[{n}]")) for n, v in enumerate(item.items("presence", False))]
     if ((samples or locations) and kind != "sampling") or (sheets and kind != "om"):
         wrong = "sheets" if sheets and kind != "om" else "samples" if samples else "locations"
         raise ScenarioProblem(item.at(wrong), "采样时间和点位位置只用于采样任务，记录单只用于运维任务",
@@ -141,7 +146,7 @@ def read_work(item: Item, kind: str) -> WorkSpec:
         if item.present("confirmation") else None
     return WorkSpec(by=item.text("by", required=False, max_length=64), arrival=arrival, departure=departure,
                     locations=locations, photos=photos, samples=samples, sheets=sheets, submitted=submitted,
-                    confirmation=confirmation)
+                    confirmation=confirmation, presence=presence)
 
 
 def _stop(item: Item) -> StopSpec:
@@ -239,6 +244,10 @@ def check_work(visit, path: str, polluter, people: dict, visits: dict) -> None:
         if username and (username not in people or people[username].role != crew_role):
             raise ScenarioProblem(f"{path}.{where}", f"{username} 不是本文件中的 {crew_role}",
                                   f"{username} is no {crew_role} of this file")
+    for n, stop in enumerate(work.presence):
+        if stop.by not in visit.crew:
+            raise ScenarioProblem(f"{path}.presence[{n}].by", "须为本任务 crew 中的人员",
+                                  "must be a person of this visit's crew")
     for section, specs in (("samples", work.samples), ("sheets", work.sheets), ("photos", work.photos),
                            ("locations", work.locations)):
         for n, spec in enumerate(specs):

@@ -38,7 +38,10 @@ class Work:
 
     @property
     def leader(self) -> User | None:
-        return self.row.started_by
+        """Who leads the work: who checked in its arrival, or, before that, who started it. Their arrival check-in
+        is their presence."""
+        arrivals = [c for c in self.row.check_ins if c.kind == CheckInKind.ARRIVAL]
+        return arrivals[-1].user if arrivals else self.row.started_by
 
     @property
     def name(self) -> str:
@@ -95,7 +98,7 @@ def ask_crew(uow, work: Work, arrival: CheckIn) -> None:
     confirm presence from their own phone. The leader and whoever checked in are not asked."""
     if sum(1 for c in work.row.check_ins if c.kind == CheckInKind.ARRIVAL) > 1:
         return  # an arrival checked in again (上一步): they were asked the first time
-    skip = {arrival.user_id, work.leader.id if work.leader else None}
+    skip = {arrival.user_id, work.row.started_by_id}
     for person in work.named:
         if person.id not in skip and person.binding is not None:
             notify.ask_presence(uow, person.binding.openid, arrival.user.display_name, work.title, work.name,

@@ -36,7 +36,7 @@ class Stop:
     """A check-in."""
 
     id: int
-    kind: str  # arrival | departure
+    kind: str  # arrival | departure | presence
     at: datetime
     user_id: int
     lat: float
@@ -118,6 +118,8 @@ class Facts:
     point_stops: list[PointStop] = field(default_factory=list)
     work: list[str] = field(default_factory=list)  # trip: kinds of the planned points; O&M: confirmed sheets
     crew: set[int] = field(default_factory=set)
+    named: dict[int, str] = field(default_factory=dict)  # the people named on the work → their names
+    presence: list[Stop] = field(default_factory=list)  # the crew's presence check-ins (到场确认)
     submitted: bool = False
     needs_confirmation: bool = True
     confirmation: ConfirmationFact | None = None
@@ -153,7 +155,7 @@ def trip_facts(db: Session, trip_id: int) -> Facts | None:
         return None
     visit, task = trip.visit, trip.visit.task
     facts = _base(Subject(TRIP, trip.id), task.polluter, _window(visit.day, visit.starts, visit.ends))
-    facts.check_ins = _stops(db, CheckIn.trip_id == trip.id)
+    facts.check_ins, facts.presence = _stops(db, CheckIn.trip_id == trip.id)
     facts.photos = _photos(db, Photo.trip_id == trip.id)
     facts.samples = [SampleFact(s.id, s.code, s.sampled_at) for s in trip.samples]
     latest = {p.point_id: p for p in trip.point_locations}  # ordered by id: a resend supersedes
@@ -161,7 +163,8 @@ def trip_facts(db: Session, trip_id: int) -> Facts | None:
                                    p.reference_latitude, p.reference_longitude, p.distance_m, p.allowed_m)
                          for p in latest.values()]
     facts.work = [str(point.kind) for point in trip.points]
-    facts.crew = {u.id for u in visit.samplers} | {c.user_id for c in facts.check_ins}
+    facts.named = {u.id: u.display_name for u in visit.samplers}
+    facts.crew = set(facts.named) | {c.user_id for c in facts.check_ins + facts.presence}
     facts.submitted = trip.state in (trip_states.Step.AWAITING_CONFIRMATION, trip_states.Step.REJECTED,
                                      trip_states.Step.COMPLETED)
     facts.needs_confirmation = not trip.is_self_monitoring()
@@ -176,13 +179,15 @@ def om_facts(db: Session, visit_id: int) -> Facts | None:
     if visit is None or visit.state == om_states.Step.CANCELLED:
         return None
     facts = _base(Subject(OM, visit.id), visit.plan.polluter, _window(visit.due_on, time(0, 0), None))
-    facts.check_ins = _stops(db, CheckIn.om_visit_id == visit.id)
+    facts.check_ins, facts.presence = _stops(db, CheckIn.om_visit_id == visit.id)
     facts.photos = _photos(db, Photo.om_visit_id == visit.id)
     confirmed = visit.confirmed_sheets()
     facts.work = [s.form for s in confirmed]
     facts.done_sheets = [DoneSheet(s.form, s.point_id, s.instrument_id) for s in confirmed]
     facts.planned_sheets = [PlannedSheet(i.id, i.sheet, i.point_id, i.instrument_id) for i in visit.planned_items()]
-    facts.crew = {c.user_id for c in facts.check_ins} | ({visit.started_by_id} if visit.started_by_id else set())
+    facts.named = {u.id: u.display_name for u in visit.plan.crew}  # a visit names no crew of its own
+    facts.crew = {c.user_id for c in facts.check_ins + facts.presence} | (
+        {visit.started_by_id} if visit.started_by_id else set())
     facts.submitted = visit.state in (om_states.Step.AWAITING_CONFIRMATION, om_states.Step.CONFIRMED,
                                       om_states.Step.REJECTED)
     facts.needs_confirmation = True
@@ -203,9 +208,11 @@ def _window(day: date, starts: time, ends: time | None) -> tuple[datetime, datet
     return clock.at_local(day, starts), end
 
 
-def _stops(db: Session, where) -> list[Stop]:
+def _stops(db: Session, where) -> tuple[list[Stop], list[Stop]]:
+    """The arrival and departure check-ins, and apart from them the crew's presence check-ins."""
     rows = db.scalars(select(CheckIn).where(where).order_by(CheckIn.id))
-    return [Stop(c.id, str(c.kind), c.at, c.user_id, c.latitude, c.longitude, c.distance_m) for c in rows]
+    stops = [Stop(c.id, str(c.kind), c.at, c.user_id, c.latitude, c.longitude, c.distance_m) for c in rows]
+    return [s for s in stops if s.kind != CheckInKind.PRESENCE], [s for s in stops if s.kind == CheckInKind.PRESENCE]
 
 
 def _photos(db: Session, where) -> list[PhotoFact]:

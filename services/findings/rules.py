@@ -189,8 +189,33 @@ def planned_sheet_missing(f: Facts) -> list[Hit]:
         for item in f.planned_sheets if not done(item)]
 
 
+def crew_absent(f: Facts) -> list[Hit]:
+    """A person named on the work with no check-in of their own (arrival, departure or presence) near the site while
+    the crew was on site. Judged once the departure closes that time: until then a colleague may still confirm."""
+    if f.on_site is None:
+        return []
+    r = rule("crew_absent")
+    tolerance = timedelta(minutes=r.param("window_tolerance_min"))
+    allowed = f.fence_m + r.param("gps_tolerance_m")
+    start, end = f.on_site
+    hits = []
+    for person, name in sorted(f.named.items()):
+        own = [c for c in f.check_ins + f.presence if c.user_id == person]
+        if any(c.distance_m <= allowed and start - tolerance <= c.at <= end + tolerance for c in own):
+            continue
+        nearest = min(own, key=lambda c: (c.distance_m, c.at), default=None)
+        hits.append(Hit("crew_absent", f"person:{person}", {
+            "person": person, "name": name, "window_from": when(start), "window_to": when(end),
+            "allowed_m": round(allowed), "tolerance_min": tolerance.total_seconds() / 60,
+            "nearest": nearest and {"check_in": nearest.id, "kind": nearest.kind, "at": when(nearest.at),
+                                    "distance_m": round(nearest.distance_m),
+                                    "minutes_outside": minutes(max(start - nearest.at, nearest.at - end,
+                                                                   timedelta(0)))}}))
+    return hits
+
+
 SINGLE = (outside_fence, point_outside, exif_time_mismatch, exif_place_mismatch, short_visit, sample_time_outside_visit,
-          off_schedule, confirmation_missing, after_departure, planned_sheet_missing)
+          off_schedule, crew_absent, confirmation_missing, after_departure, planned_sheet_missing)
 
 
 # --- across trips and visits ---------------------------------------------------------------------------------

@@ -8,11 +8,11 @@ from sqlalchemy.orm import Session
 
 from models import Finding
 from services.findings.facts import Subject
-from services.texts.names import POINT_REFERENCE_NAMES
+from services.texts.names import CHECK_IN_NAMES, POINT_REFERENCE_NAMES
 from states.findings import BY_CODE, SEVERITY_NAMES
 
 STATUS_NAMES = {"open": "待核查", "confirmed": "已确认异常", "cleared": "已排除"}
-KIND_NAMES = {"arrival": "进场签到", "departure": "离场签到"}
+KIND_NAMES = CHECK_IN_NAMES  # a check-in's kind
 
 
 def _subject(key: str) -> str:
@@ -51,6 +51,10 @@ SENTENCES = {
     f" {e['overlap_minutes']:g} 分钟",
     "impossible_travel": lambda e: f"与{_subject(e['other'])}（{e['other_site']}）之间 {e['distance_m']} 米仅用"
     f" {e['minutes']:g} 分钟，直线速度 {e['speed_kmh'] if e['speed_kmh'] is not None else '∞'} 公里/小时",
+    "crew_absent": lambda e: f"{e['name']} 在现场时段 {_time(e['window_from'])}–{_time(e['window_to'])}"
+    + (f" 未用本人微信在现场签到：最近的一次{KIND_NAMES.get(e['nearest']['kind'], '签到')}在 "
+       f"{_time(e['nearest']['at'])}，距现场 {e['nearest']['distance_m']} 米（允许 {e['allowed_m']} 米）"
+       if e["nearest"] else " 未用本人微信签到或到场确认"),
     "confirmation_missing": lambda e: "已提交，排污单位尚未确认",
     "after_departure": lambda e: f"确认时间 {_time(e['decided_at'])}，离场 {_time(e['departure'])}",
     "planned_sheet_missing": lambda e: f"计划要求的{e['sheet_title']}未填写",

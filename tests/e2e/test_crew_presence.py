@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.standin.store import FakeWeChat
-from models import CheckIn, SamplingTrip, TripEvent, User, Visit, clock
+from models import CheckIn, Finding, SamplingTrip, TripEvent, User, Visit, clock
 from tests.e2e import trip_script as script
 
 LEADER, COLLEAGUE = "o_sampler1", "o_sampler2"
@@ -116,3 +116,29 @@ def test_an_unusable_location_is_explained_and_the_question_stays_open(two_crew,
     assert "纬度无效" in colleague.send("location", {"Location_X": "91", "Location_Y": "121.35", "Label": "现场"})
     assert "到场确认已记录" in colleague.location(*script.SITE)
     assert len(_presence(runtime)) == 1
+
+
+def _whole_trip(leader, colleague, colleague_confirms: bool) -> None:
+    script.arrive(leader)
+    if colleague_confirms:
+        colleague.tap("PRESENCE")
+        colleague.location(*script.SITE)
+    script.sample_all_points(leader)
+    assert "提交前核对" in script.leave(leader)
+    leader.text("1")
+
+
+def _crew_absent(runtime) -> list[Finding]:
+    with runtime.sessions() as s:
+        return list(s.scalars(select(Finding).where(Finding.code == "crew_absent")))
+
+
+def test_a_colleague_who_never_confirmed_is_found_absent_once_the_leader_leaves(two_crew, phone, runtime):
+    _whole_trip(*_started(phone), colleague_confirms=False)
+    [finding] = _crew_absent(runtime)
+    assert finding.evidence["name"] == "李娜" and finding.evidence["nearest"] is None
+
+
+def test_a_colleague_who_confirmed_on_site_carries_no_finding(two_crew, phone, runtime):
+    _whole_trip(*_started(phone), colleague_confirms=True)
+    assert _crew_absent(runtime) == []

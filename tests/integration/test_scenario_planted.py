@@ -41,6 +41,7 @@ PLANTED = {
     "PLANT-SHEET-MISSING": {"planned_sheet_missing"},
     "PLANT-COPIED-1": {"copied_readings"}, "PLANT-COPIED-2": {"copied_readings"},
     "PLANT-SIGNATURE-REUSED": {"signature_reused"},
+    "PLANT-CREW-ABSENT": {"crew_absent"},
 }
 
 

@@ -141,10 +141,14 @@ def _token_for_sampler(data):
     data["people"][0]["api_token"] = "x" * 20
 
 
+def _presence_not_of_the_crew(data):
+    data["visits"][0]["work"] = {"arrival": {"at": "09:00"}, "presence": [{"by": "sc_omcrew", "at": "09:05"}]}
+
+
 @pytest.mark.parametrize(("spoil", "path"), [
     (_crew_unknown, "visits[0].crew[0]"), (_point_kind, "polluters[1].points[0].kind"),
     (_agency_unknown, "people[0].agency"), (_sheet_unknown, "visits[1].sheets[2]"), (_day_garbled, "visits[1].day"),
-    (_token_for_sampler, "people[0].api_token")])
+    (_token_for_sampler, "people[0].api_token"), (_presence_not_of_the_crew, "visits[0].work.presence[0].by")])
 def test_a_bad_file_names_the_wrong_field_in_both_languages_and_loads_nothing(client, runtime, spoil, path):
     data = copy.deepcopy(example())
     spoil(data)

@@ -37,7 +37,7 @@ def trip(ident: int = 1, arrive=at(9), leave=at(12), where=SITE, polluter: int =
     facts = Facts(subject=Subject("trip", ident), polluter_id=polluter, site=f"厂{polluter}", site_lat=where[0],
                   site_lng=where[1], fence_m=300.0, scheduled=(at(8), at(18)),
                   check_ins=[stop(ident * 10, "arrival", arrive, where), stop(ident * 10 + 1, "departure", leave, where)],
-                  work=["flue_gas", "wastewater"], crew=set(crew), submitted=True,
+                  work=["flue_gas", "wastewater"], crew=set(crew), named={p: f"人员{p}" for p in crew}, submitted=True,
                   confirmation=ConfirmationFact(5, "confirmed", leave - timedelta(minutes=5), False))
     return replace(facts, **values)
 
@@ -279,9 +279,8 @@ def test_travel_at_a_drivable_speed_or_a_short_hop_passes():
     assert rules.impossible_travel(trip(), [trip(2, arrive=at(12, 1), leave=at(14), where=near)]) == []
 
 
-def test_the_catalogue_marks_the_rules_not_built_yet_inactive():
-    inactive = {r.code for r in RULES} - {r.code for r in ACTIVE}
-    assert inactive == {"crew_absent"}
+def test_every_rule_of_the_catalogue_is_active_and_described():
+    assert ACTIVE == RULES
     assert all(r.title and r.severity and r.evidence for r in RULES)
 
 
@@ -304,7 +303,73 @@ def test_every_active_rule_reads_as_one_chinese_sentence_of_its_evidence():
                                    [rules.SimilarSignature(4, Subject("om", 3), at(8), 6)])
     hits += rules.overlapping_visits(bad, [other]) + rules.impossible_travel(bad, [trip(3, arrive=at(7, 15),
                                                                                         leave=at(8), where=far)])
+    hits += rules.crew_absent(two_crew()) + rules.crew_absent(two_crew(presence(30, 8, at(7), distance=2000)))
     assert {h.code for h in hits} == {r.code for r in ACTIVE}
     for hit in hits:
         sentence = SENTENCES[hit.code](hit.evidence)
         assert sentence and any("\u4e00" <= ch <= "\u9fff" for ch in sentence), hit.code
+
+
+# --- crew_absent: each person named on the work checked in from their own WeChat, on site, while the crew was there
+
+def presence(ident: int, user: int, moment: datetime, distance: float = 40.0) -> Stop:
+    return stop(ident, "presence", moment, distance=distance, user=user)
+
+
+def two_crew(*stops: Stop, **values) -> Facts:
+    """张伟 (7) leads the clean trip; 李娜 (8) is named on it too."""
+    return trip(crew=(7, 8), named={7: "张伟", 8: "李娜"}, presence=list(stops), **values)
+
+
+def test_a_single_person_crew_whose_leader_checked_in_is_clean():
+    assert rules.crew_absent(trip()) == []
+
+
+def test_a_colleague_who_confirmed_presence_on_site_during_the_visit_is_present():
+    assert rules.crew_absent(two_crew(presence(30, 8, at(9, 5)))) == []
+
+
+def test_a_colleague_who_checked_in_the_departure_themselves_is_present():
+    facts = two_crew(check_ins=[stop(1, "arrival", at(9)), stop(2, "departure", at(12), user=8)])
+    assert rules.crew_absent(facts) == []
+
+
+def test_a_named_colleague_who_never_checked_in_is_absent():
+    [hit] = rules.crew_absent(two_crew())
+    assert hit.instance == "person:8"
+    assert hit.evidence == {"person": 8, "name": "李娜", "window_from": "2026-11-20T09:00:00+08:00",
+                            "window_to": "2026-11-20T12:00:00+08:00", "allowed_m": 400, "tolerance_min": 30.0,
+                            "nearest": None}
+
+
+def test_a_colleague_confirming_far_from_the_site_is_absent_with_that_check_in_as_evidence():
+    [hit] = rules.crew_absent(two_crew(presence(30, 8, at(10), distance=2000), presence(31, 8, at(10, 5), 5200)))
+    assert hit.evidence["nearest"] == {"check_in": 30, "kind": "presence", "at": "2026-11-20T10:00:00+08:00",
+                                       "distance_m": 2000, "minutes_outside": 0.0}
+
+
+def test_a_colleague_confirming_on_site_but_long_before_the_visit_is_absent():
+    [hit] = rules.crew_absent(two_crew(presence(30, 8, at(7, 0))))
+    assert hit.evidence["nearest"]["minutes_outside"] == 120.0
+
+
+def test_crew_presence_near_misses_within_the_allowances_are_present():
+    allowed = 300 + 100  # fence + GPS tolerance
+    assert rules.crew_absent(two_crew(presence(30, 8, at(8, 31), distance=allowed - 1))) == []
+    assert rules.crew_absent(two_crew(presence(30, 8, at(12, 29), distance=allowed))) == []
+    assert codes(rules.crew_absent(two_crew(presence(30, 8, at(8, 29))))) == ["crew_absent"]
+    assert codes(rules.crew_absent(two_crew(presence(30, 8, at(10), distance=allowed + 1)))) == ["crew_absent"]
+
+
+def test_crew_presence_is_judged_only_once_the_departure_closes_the_time_on_site():
+    assert rules.crew_absent(two_crew(check_ins=[stop(1, "arrival", at(9))])) == []
+
+
+def test_an_o_and_m_visit_names_its_absent_crew_alike():
+    visit = two_crew(subject=Subject("om", 4))
+    assert [(h.code, h.evidence["name"]) for h in rules.crew_absent(visit)] == [("crew_absent", "李娜")]
+
+
+def test_a_presence_check_in_is_never_an_arrival_or_departure_to_the_other_rules():
+    facts = two_crew(presence(30, 8, at(9, 5), distance=2000), presence(31, 8, at(9, 10)))
+    assert all_single(facts) == []  # far presence is not outside_fence: the colleague confirmed on site after
