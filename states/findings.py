@@ -129,11 +129,12 @@ RULES: tuple[Rule, ...] = (
                                                    "(traffic, parking, the gate), as off_schedule's and "
                                                    "exif_time_mismatch's 30 min")},
          note="代签名: each person named on the work (a trip's samplers; an O&M visit names no crew of its own, so "
-              "its plan's crew) needs a check-in of their own — arrival, departure or presence (到场确认, "
-              "services/field/presence.py) — within the allowance of the site during the time on site; one finding "
-              "per person, once the departure closes that time (before it, a colleague may still confirm). A "
-              "single-person crew whose leader checked in on site is clean. A plan listing a pool of staff who take "
-              "turns would need a visit's own crew list, which O&M visits do not have yet"),
+              "its plan's crew) checked in its arrival or departure, or confirmed presence (到场确认, "
+              "services/field/presence.py) within the allowance of the site during the time on site; one finding "
+              "per person, once the departure closes that time (before it, a colleague may still confirm). A far "
+              "arrival or departure is outside_fence's finding, not reported again here. A single-person crew whose "
+              "leader checked in is clean. A plan listing a pool of staff who take turns would need a visit's own "
+              "crew list, which O&M visits do not have yet"),
     Rule("confirmation_missing", "排污单位未确认", LOW, BOTH, ("state", "confirmation_status"),
          note="as the regulator's desk: submitted and the latest round not confirmed; self-monitoring needs none"),
     Rule("after_departure", "排污单位在采样人员离场后确认", LOW, (TRIP,),

@@ -190,18 +190,22 @@ def planned_sheet_missing(f: Facts) -> list[Hit]:
 
 
 def crew_absent(f: Facts) -> list[Hit]:
-    """A person named on the work with no check-in of their own (arrival, departure or presence) near the site while
-    the crew was on site. Judged once the departure closes that time: until then a colleague may still confirm."""
+    """A person named on the work who neither checked in its arrival or departure nor confirmed presence near the
+    site while the crew was on site. Where an arrival or departure was far, outside_fence says so: the same check-in
+    is not reported twice. Judged once the departure closes the time on site: until then a colleague may still
+    confirm."""
     if f.on_site is None:
         return []
     r = rule("crew_absent")
     tolerance = timedelta(minutes=r.param("window_tolerance_min"))
     allowed = f.fence_m + r.param("gps_tolerance_m")
     start, end = f.on_site
+    checked_in = {c.user_id for c in f.check_ins}
     hits = []
     for person, name in sorted(f.named.items()):
         own = [c for c in f.check_ins + f.presence if c.user_id == person]
-        if any(c.distance_m <= allowed and start - tolerance <= c.at <= end + tolerance for c in own):
+        if person in checked_in or any(c.distance_m <= allowed and start - tolerance <= c.at <= end + tolerance
+                                       for c in own):
             continue
         nearest = min(own, key=lambda c: (c.distance_m, c.at), default=None)
         hits.append(Hit("crew_absent", f"person:{person}", {

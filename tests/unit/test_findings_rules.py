@@ -334,6 +334,11 @@ def test_a_colleague_who_checked_in_the_departure_themselves_is_present():
     assert rules.crew_absent(facts) == []
 
 
+def test_a_leader_who_checked_in_far_away_is_outside_the_fence_not_also_absent():
+    far = trip(check_ins=[stop(1, "arrival", at(9), distance=2000), stop(2, "departure", at(12), distance=2100)])
+    assert codes(all_single(far)) == ["outside_fence", "outside_fence"]
+
+
 def test_a_named_colleague_who_never_checked_in_is_absent():
     [hit] = rules.crew_absent(two_crew())
     assert hit.instance == "person:8"
