@@ -15,6 +15,7 @@ from services.adapters import neardup
 from services.adapters.photos import PhotoRejected, Watermark, process_photo
 from services.core.uow import UnitOfWork
 from services.notifying import notify
+from services.texts.refusals import say
 from states.om_sheets import SHEETS
 
 TEXTS = {
@@ -30,7 +31,7 @@ def save(uow: UnitOfWork, photo: Photo, data: bytes) -> None:
     try:
         store(uow, photo, data)
     except PhotoRejected as exc:
-        give_up(uow, photo, PhotoStatus.REJECTED, str(exc))
+        give_up(uow, photo, PhotoStatus.REJECTED, say(exc))
 
 
 def store(uow: UnitOfWork, photo: Photo, data: bytes) -> None:

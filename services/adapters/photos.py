@@ -21,6 +21,8 @@ from functools import lru_cache
 
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
+from services.core.refusal import Refusal
+
 MAX_PHOTO_BYTES = 20 * 1024 * 1024
 # Our own cap, independent of Image.MAX_IMAGE_PIXELS, which other code may change.
 MAX_PHOTO_PIXELS = 50_000_000
@@ -33,9 +35,6 @@ WATERMARKED_SIDE = 4096
 THUMBNAIL_QUALITY = 80
 WATERMARKED_QUALITY = 90
 
-MSG_TOO_BIG = "照片超过 20 MB，请压缩后重新发送。"
-MSG_NOT_IMAGE = "收到的文件不是有效的图片，请重新拍照发送。"
-MSG_TOO_MANY_PIXELS = "图片尺寸过大，无法处理，请调低相机分辨率后重新拍摄。"
 
 # Formats a phone or camera actually sends. Restricting the decoders keeps exotic
 # ones (e.g. EPS, which shells out to Ghostscript) away from untrusted uploads.
@@ -66,8 +65,10 @@ _Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
 _MAX_LINES_PER_FIELD = 3  # keeps a pathological task name from covering the photo
 
 
-class PhotoRejected(Exception):
-    """Raised with a Simplified-Chinese user-facing message in .args[0], e.g. '照片超过 20 MB，请压缩后重新发送。'"""
+class PhotoRejected(Refusal):
+    """A received photo that cannot be used: too_big | not_image | too_many_pixels."""
+
+    domain = "photo"
 
 
 @dataclass(frozen=True)
@@ -101,7 +102,7 @@ def process_photo(data: bytes, watermark: Watermark) -> ProcessedPhoto:
     pixel-bomb inputs. Malformed EXIF never raises; the affected fields are None.
     """
     if len(data) > MAX_PHOTO_BYTES:
-        raise PhotoRejected(MSG_TOO_BIG)
+        raise PhotoRejected("too_big")
     img, (width, height) = _decode(data)
     exif_time, exif_lat, exif_lng = _read_exif(img)
     image_format = img.format or ""
@@ -132,7 +133,7 @@ def process_photo(data: bytes, watermark: Watermark) -> ProcessedPhoto:
 def dct_hash_of(data: bytes) -> str:
     """The DCT hash alone, for photos stored before it existed (`emss photos rehash`); PhotoRejected as above."""
     if len(data) > MAX_PHOTO_BYTES:
-        raise PhotoRejected(MSG_TOO_BIG)
+        raise PhotoRejected("too_big")
     return dct_hash(_shrink(_displayed(_decode(data)[0])[0]))
 
 
@@ -243,7 +244,7 @@ def _open_capped(data: bytes) -> Image.Image:
     img = Image.open(io.BytesIO(data), formats=_available_formats())
     width, height = img.size
     if width * height > MAX_PHOTO_PIXELS:
-        raise PhotoRejected(MSG_TOO_MANY_PIXELS)
+        raise PhotoRejected("too_many_pixels")
     return img
 
 
@@ -272,9 +273,9 @@ def _untrusted_decoding() -> Iterator[None]:
         except PhotoRejected:
             raise
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-            raise PhotoRejected(MSG_TOO_MANY_PIXELS) from exc
+            raise PhotoRejected("too_many_pixels") from exc
         except Exception as exc:  # decoders raise OSError, SyntaxError, ValueError, struct.error...
-            raise PhotoRejected(MSG_NOT_IMAGE) from exc
+            raise PhotoRejected("not_image") from exc
 
 
 # --- EXIF ---------------------------------------------------------------------

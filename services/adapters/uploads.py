@@ -14,6 +14,8 @@ from pathlib import Path
 from PIL import Image
 from pypdf import PdfReader
 
+from services.core.refusal import Refusal
+
 MB = 1024 * 1024
 # far above any phone photo or scanned page (a 108 MP phone sensor bins to 12 MP); a 40 MP PNG decodes to
 # 160 MB of RGBA, so this also bounds the memory one upload can take
@@ -55,19 +57,21 @@ PHOTO = Policy("照片", ("jpg", "png"), 20 * MB)
 DIRECTORY = Policy("名录库文件", ("xlsx",), 20 * MB)  # a city's 10,000 polluters with their schemes: about 5 MB
 
 
-class UploadRefused(Exception):
-    """The upload does not meet its policy; the message says why in Chinese, for the form."""
+class UploadRefused(Refusal):
+    """The upload does not meet its policy; `code` says why, the detail `label` names the file's kind."""
+
+    domain = "upload"
 
 
 def check(data: bytes | None, policy: Policy) -> str:
     """The file's type (the extension it is stored with), judged by its content; UploadRefused otherwise."""
     if not data:
-        raise UploadRefused(f"上传的{policy.label}是空文件。")
+        raise UploadRefused("empty", label=policy.label)
     if len(data) > policy.max_bytes:
-        raise UploadRefused(f"{policy.label}不能超过 {policy.max_bytes // MB} MB。")
+        raise UploadRefused("too_big", label=policy.label, mb=policy.max_bytes // MB)
     kind = _refine(_sniff(data), data)
     if kind not in policy.types:
-        raise UploadRefused(f"{policy.label}须为 {_names(policy.types)} 文件（按文件内容判断），请转换后重新上传。")
+        raise UploadRefused("wrong_type", label=policy.label, types=_names(policy.types))
     if kind == "pdf":
         _check_pdf(data, policy)
     elif kind in IMAGE_FORMATS:
@@ -114,18 +118,16 @@ def _check_pdf(data: bytes, policy: Policy) -> None:
             warnings.simplefilter("ignore")  # pypdf warns about repairable damage; the page count decides
             pages = len(PdfReader(io.BytesIO(data)).pages)
     except Exception as exc:  # pypdf raises many kinds of errors for what is not a PDF
-        raise UploadRefused(f"{policy.label}不是可以打开的 PDF 文件（可能已损坏或只是改了扩展名），"
-                            "请重新导出后上传。") from exc
+        raise UploadRefused("bad_pdf", label=policy.label) from exc
     if pages < 1:
-        raise UploadRefused(f"{policy.label}是没有页面的 PDF 文件，请重新导出后上传。")
+        raise UploadRefused("no_pages", label=policy.label)
 
 
 def _check_image(data: bytes, image_format: str, policy: Policy) -> None:
     """The pixel count from the header (Pillow's open reads no pixel data), then the file's integrity.
     Pillow's own bomb guard (Image.MAX_IMAGE_PIXELS) warns or raises first for huge images: both are a
     refusal here, never an error page."""
-    too_many = UploadRefused(f"{policy.label}图片像素过多（超过 {MAX_PIXELS // 1_000_000} 百万像素），"
-                             "请缩小后重新上传。")
+    too_many = UploadRefused("too_many_pixels", label=policy.label, megapixels=MAX_PIXELS // 1_000_000)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -139,4 +141,4 @@ def _check_image(data: bytes, image_format: str, policy: Policy) -> None:
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise too_many from exc
     except Exception as exc:  # decoders raise OSError, SyntaxError, ValueError, struct.error...
-        raise UploadRefused(f"{policy.label}图片已损坏，无法打开，请重新上传。") from exc
+        raise UploadRefused("bad_image", label=policy.label) from exc

@@ -39,6 +39,7 @@ from models import (
 from services.adapters import uploads
 from services.core.uow import UnitOfWork, transaction
 from services.filing import certificates
+from services.texts.refusals import say
 from states import filing as machine
 from states.filing_forms import (
     AGENCY_COLUMNS,
@@ -259,7 +260,7 @@ def _certificate_problem(section: Section, certificate: bytes | None, row) -> di
         try:
             uploads.check(certificate, uploads.CERTIFICATE.named(section.certificate))
         except uploads.UploadRefused as refused:
-            return {"certificate": str(refused)}
+            return {"certificate": say(refused)}
     elif row is None or not row.certificate_path:
         return {"certificate": TEXTS["certificate_missing"].format(what=section.certificate)}
     return {}

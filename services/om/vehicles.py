@@ -21,6 +21,7 @@ from services.adapters import uploads
 from services.core.uow import UnitOfWork, transaction
 from services.filing import certificates
 from services.filing.filings import FormInvalid
+from services.texts.refusals import say
 from states.filing_forms import OWNERSHIP
 from states.forms import normalise
 
@@ -143,5 +144,5 @@ def _file_problems(**files: bytes | None) -> dict[str, str]:
         try:
             uploads.check(data, FILE_POLICIES[name])
         except uploads.UploadRefused as refused:
-            errors[name] = str(refused)
+            errors[name] = say(refused)
     return errors

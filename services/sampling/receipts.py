@@ -14,6 +14,7 @@ from services.adapters.photos import PhotoRejected
 from services.core.uow import UnitOfWork, transaction
 from services.field import records
 from services.sampling import tasks
+from services.texts.refusals import say
 from states import forms
 from states.receipt import RECEIPT_CHECK, TAGS
 from states.task import STATUS_NAMES
@@ -148,6 +149,6 @@ def add_upload(uow: UnitOfWork, task: MonitoringTask, user: User, data: bytes) -
     except PhotoRejected as rejected:
         uow.session.delete(photo)
         uow.session.flush()
-        raise records.RecordsProblem("photo_rejected", reason=str(rejected)) from rejected
+        raise records.RecordsProblem("photo_rejected", reason=say(rejected)) from rejected
     tasks.log(task, user, "receipt_photo", photo=photo.id)
     return photo

@@ -327,6 +327,23 @@ SENTENCES: dict[str, dict[str, str]] = {
         "bad_cursor": "分页游标无效：请使用上一页返回的 next_cursor 原样传入。",
         "other_list_cursor": "该分页游标属于另一个列表，不能用于本列表。",
     },
+    # a file uploaded on a page, judged by its content under its policy (services/adapters/uploads.py)
+    "upload": {
+        "empty": "上传的{label}是空文件。",
+        "too_big": "{label}不能超过 {mb} MB。",
+        "wrong_type": "{label}须为 {types} 文件（按文件内容判断），请转换后重新上传。",
+        "bad_pdf": "{label}不是可以打开的 PDF 文件（可能已损坏或只是改了扩展名），请重新导出后上传。",
+        "no_pages": "{label}是没有页面的 PDF 文件，请重新导出后上传。",
+        "too_many_pixels": "{label}图片像素过多（超过 {megapixels} 百万像素），请缩小后重新上传。",
+        "bad_image": "{label}图片已损坏，无法打开，请重新上传。",
+        "none_chosen": "请选择要导入的{label}（.xlsx）。",
+    },
+    # a photo received from WeChat or a page (services/adapters/photos.py)
+    "photo": {
+        "too_big": "照片超过 20 MB，请压缩后重新发送。",
+        "not_image": "收到的文件不是有效的图片，请重新拍照发送。",
+        "too_many_pixels": "图片尺寸过大，无法处理，请调低相机分辨率后重新拍摄。",
+    },
     # services/sampling/tasks.py
     "task": {
         "not_filed": "本机构的备案基本信息和二审基本信息尚未全部审核通过，不能新建监测任务。",

@@ -13,6 +13,7 @@ from services.adapters import uploads
 from services.core.uow import UnitOfWork, use_case
 from services.field.records import RecordsProblem
 from services.sampling import reports
+from services.texts.refusals import say
 from tests.conftest import csrf_token
 from tests.support import records as R
 
@@ -146,7 +147,7 @@ def test_the_report_upload_checks_type_and_size_and_then_closes_the_task(demo_wo
     with UnitOfWork(runtime) as uow, pytest.raises(uploads.UploadRefused) as too_big:
         reports.upload_report(uow, uow.session.get(MonitoringTask, task_id), R.user(uow.session, "agency1"),
                               R.PDF + b"0" * uploads.REPORT.max_bytes)
-    assert str(too_big.value) == "报告文件不能超过 20 MB。"
+    assert say(too_big.value) == "报告文件不能超过 20 MB。"
     with runtime.sessions() as s:
         assert s.get(MonitoringTask, task_id).status == TaskStatus.REPORTING
     done = _post(client, f"/records/tasks/{task_id}/report", report=(io.BytesIO(R.PDF), "../../evil.pdf"))

@@ -20,6 +20,7 @@ from models import Contract, Instrument, MonitoringPoint, MonitoringTask, TaskSt
 from services.adapters import uploads
 from services.core.uow import UnitOfWork
 from services.sampling import reports
+from services.texts.refusals import say
 from tests.conftest import csrf_token
 from tests.integration.test_contracts import terms
 from tests.integration.test_filing import staff_form
@@ -181,15 +182,17 @@ def test_a_good_file_still_goes_through_every_form(demo_world, app, runtime, con
 @pytest.mark.parametrize(("policy", "limit"), [(uploads.CONTRACT, 20), (uploads.CERTIFICATE, 10),
                                                (uploads.RAW_RECORD, 20), (uploads.PHOTO, 20)])
 def test_each_kind_has_its_size_cap(policy, limit):
-    with pytest.raises(uploads.UploadRefused, match=f"{policy.label}不能超过 {limit} MB。"):
+    with pytest.raises(uploads.UploadRefused) as refused:
         uploads.check(files.pdf() + b"\0" * (limit * uploads.MB), policy)
+    assert say(refused.value) == f"{policy.label}不能超过 {limit} MB。"
 
 
 def test_pillows_own_bomb_guard_is_a_refusal_not_an_error(monkeypatch):
     """Whatever Image.MAX_IMAGE_PIXELS is set to elsewhere, a huge picture is refused in words."""
     monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 1000)
-    with pytest.raises(uploads.UploadRefused, match="像素过多"):
+    with pytest.raises(uploads.UploadRefused) as refused:
         uploads.check(png(64), uploads.CERTIFICATE)  # over 2× the guard: Pillow raises DecompressionBombError
+    assert "像素过多" in say(refused.value)
 
 
 @pytest.mark.parametrize(("content", "kind"), [

@@ -27,6 +27,7 @@ from services.adapters.photos import (
     phash_distance,
     process_photo,
 )
+from services.texts.refusals import SENTENCES, say
 
 MARK = Watermark(
     taken_at=datetime(2024, 5, 1, 10, 30, 59),
@@ -127,7 +128,7 @@ def mean_abs_diff(a: Image.Image, b: Image.Image) -> float:
 def rejection_message(data: bytes) -> str:
     with pytest.raises(PhotoRejected) as caught:
         process_photo(data, MARK)
-    return caught.value.args[0]
+    return say(caught.value)
 
 
 # --- a valid photo ------------------------------------------------------------
@@ -344,7 +345,7 @@ def test_size_limit_is_inclusive(monkeypatch, original_bytes):
     monkeypatch.setattr(photos, "MAX_PHOTO_BYTES", len(original_bytes))
     assert process_photo(original_bytes, MARK).size == len(original_bytes)
     monkeypatch.setattr(photos, "MAX_PHOTO_BYTES", len(original_bytes) - 1)
-    assert rejection_message(original_bytes) == photos.MSG_TOO_BIG
+    assert rejection_message(original_bytes) == SENTENCES["photo"]["too_big"]
 
 
 @pytest.mark.parametrize(
@@ -365,7 +366,7 @@ def test_bytes_that_are_not_a_usable_image_are_rejected(data):
 def test_formats_a_phone_never_sends_are_refused():
     out = io.BytesIO()
     scene((64, 48)).save(out, "PPM")
-    assert rejection_message(out.getvalue()) == photos.MSG_NOT_IMAGE
+    assert rejection_message(out.getvalue()) == SENTENCES["photo"]["not_image"]
 
 
 @pytest.mark.parametrize(
@@ -393,7 +394,7 @@ def test_pixel_cap_is_inclusive(monkeypatch):
     monkeypatch.setattr(photos, "MAX_PHOTO_PIXELS", 5000)
     assert process_photo(data, MARK).width == 100
     monkeypatch.setattr(photos, "MAX_PHOTO_PIXELS", 4999)
-    assert rejection_message(data) == photos.MSG_TOO_MANY_PIXELS
+    assert rejection_message(data) == SENTENCES["photo"]["too_many_pixels"]
 
 
 # --- perceptual hash ----------------------------------------------------------

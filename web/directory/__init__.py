@@ -11,6 +11,7 @@ from services.polluters import directory, directory_import
 from services.polluters.directory_file import FileRefused, RowProblem, frequency_text
 from services.polluters.directory_report import counts, summary
 from services.polluters.directory_view import KIND_NAMES
+from services.texts.refusals import say
 from web.access import me, role_required
 from web.db import db
 from web.files import read_upload
@@ -35,11 +36,11 @@ def import_file():
     data = read_upload("file", uploads.DIRECTORY)
     try:
         if data is None:
-            raise uploads.UploadRefused("请选择要导入的名录库文件（.xlsx）。")
+            raise uploads.UploadRefused("none_chosen", label=uploads.DIRECTORY.label)
         uploads.check(data, uploads.DIRECTORY)
         report = directory_import.run(db(), data, actor_id=me().id, dry_run=bool(request.form.get("dry_run")))
     except (uploads.UploadRefused, FileRefused) as refused:
-        flash(str(refused), "error")
+        flash(say(refused), "error")
         return render_template("directory/import.html", report=None), 400
     return render_template("directory/import.html", report=report, summary=summary(report),
                            counts=counts(report)), 400 if report.rejections else 200

@@ -55,7 +55,7 @@ def save_client_sampling(task_id: int):
         flash(say(refused), "error")
         return _page(task, 400, typed=form)
     except uploads.UploadRefused as refused:
-        flash(f"{refused}（本次提交未保存，请更换文件后重新提交）", "error")
+        flash(f"{say(refused)}（本次提交未保存，请更换文件后重新提交）", "error")
         return _page(task, 400, typed=form)
     flash(f"委托方采样记录已保存（本次上传 {len(files)} 个文件）。", "success")
     return redirect(url_for("records.client_sampling_page", task_id=task_id))

@@ -26,7 +26,7 @@ def handle(field: str, policy: uploads.Policy, missing: str, store: Callable[[by
         flash(say(refused), "error")
         return refused_page(400)
     except uploads.UploadRefused as refused:
-        flash(str(refused), "error")
+        flash(say(refused), "error")
         return refused_page(400)
     flash(done, "success")
     return redirect(then)
