@@ -136,6 +136,7 @@ def _directory(args, config: Config) -> int:
     from services.polluters import directory_import
     from services.polluters.directory_file import FileRefused
     from services.polluters.directory_report import lines
+    from services.texts.refusals import say
 
     try:
         with open(args.file, "rb") as handle:
@@ -147,7 +148,7 @@ def _directory(args, config: Config) -> int:
         with _unit_of_work(config) as uow:
             report = directory_import.run(uow.session, data, dry_run=args.dry_run)
     except FileRefused as refused:
-        print(refused, file=sys.stderr)
+        print(say(refused), file=sys.stderr)
         return 2
     print("\n".join(lines(report)))
     return 1 if report.rejections else 0

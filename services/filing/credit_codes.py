@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from services.core.refusal import Refusal
+
 # the code's alphabet: digits and capitals without I, O, Z, S, V (easily mistaken); a character's value is its index
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 # the weight of position i is 3^i mod 31, for the first 17 characters
@@ -15,14 +17,21 @@ def check_character(first17: str) -> str:
     return ALPHABET[(31 - total % 31) % 31]
 
 
+class CreditCodeInvalid(Refusal):
+    """Why a credit code is not valid: length | characters | check. Not raised alone: the registration or the
+    directory row that met it refuses, carrying it as the detail `invalid`."""
+
+    domain = "credit_code"
+
+
 @lru_cache(maxsize=65536)  # an import checks each code on every row of its polluter's points and scheme
-def problem(code: str) -> str | None:
-    """Why `code` is not a valid unified social credit code (Chinese), or None when it is."""
+def problem(code: str) -> CreditCodeInvalid | None:
+    """Why `code` is not a valid unified social credit code, or None when it is."""
     if len(code) != 18:
-        return f"统一社会信用代码应为 18 位，实际为 {len(code)} 位"
+        return CreditCodeInvalid("length", length=len(code))
     wrong = sorted({c for c in code if c not in ALPHABET})
     if wrong:
-        return f"统一社会信用代码含有不允许的字符：{'、'.join(wrong)}"
+        return CreditCodeInvalid("characters", characters="、".join(wrong))
     if check_character(code[:17]) != code[17]:
-        return f"统一社会信用代码校验位错误（按 GB 32100-2015 第 18 位应为 {check_character(code[:17])}）"
+        return CreditCodeInvalid("check", expected=check_character(code[:17]))
     return None

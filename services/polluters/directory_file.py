@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from models import Period, PointKind
 from services.adapters import geo
 from services.adapters.xlsx import NotAWorkbook, Workbook
+from services.core.refusal import Refusal
 from services.filing import credit_codes
+from services.texts.refusals import say
 
 POLLUTERS, POINTS, SCHEME = "排污单位", "监测点位", "自行监测方案"
 # sheet -> {field: column header}; the headers a city's export is asked to carry
@@ -40,19 +42,28 @@ MAX_LENGTH = {"name": 200, "district": 32, "address": 255, "industry": 100, "cod
 MAX_FENCE_M = 10_000
 
 
-class FileRefused(Exception):
-    """The file as a whole cannot be read (not an .xlsx, a sheet or a column missing); the message is Chinese."""
+class FileRefused(Refusal):
+    """The file as a whole cannot be read: unreadable (not an .xlsx) | sheet_missing | column_missing."""
+
+    domain = "directory_file"
 
 
-class RowProblem(Exception):
-    """Why one row is rejected (Chinese)."""
+class RowProblem(Refusal):
+    """Why one row (or the admin's correction of an entry) is rejected."""
+
+    domain = "directory_row"
 
 
 @dataclass(frozen=True)
 class Rejection:
     sheet: str
     row: int
-    reason: str
+    problem: RowProblem
+
+    @property
+    def reason(self) -> str:
+        """In the catalogue's words: the report is read on the command line and on the admin's page alike."""
+        return say(self.problem)
 
 
 @dataclass(frozen=True)
@@ -87,7 +98,7 @@ def polluter_values(raw: dict[str, str]) -> tuple[tuple[str, ...], dict]:
     values["industry"] = _text(raw, "industry", required=False)
     position = _position(raw)
     if position is None:
-        raise RowProblem("缺少经纬度")
+        raise RowProblem("missing", what="经纬度")
     values["latitude"], values["longitude"] = position
     values["fence_radius_m"] = _fence(raw.get("fence_radius_m", ""))
     return (code,), values
@@ -113,20 +124,17 @@ def _scheme_item(raw: dict[str, str]) -> tuple[tuple[str, ...], dict]:
     return key, values
 
 
-UNREADABLE = "无法读取该文件：请上传 Excel（.xlsx）格式的名录库文件。"
-
-
 def _open(data: bytes) -> Workbook:
     try:
         return Workbook(data)
     except NotAWorkbook as exc:
-        raise FileRefused(UNREADABLE) from exc
+        raise FileRefused("unreadable") from exc
 
 
 def _records(book: Workbook, sheet: str) -> Iterator[tuple[int, dict[str, str]]]:
     """(row number as Excel shows it, {field: text}) of every non-empty row below the header."""
     if sheet not in book.sheets:
-        raise FileRefused(f"文件中缺少工作表“{sheet}”（应有：{'、'.join(HEADERS)}）。")
+        raise FileRefused("sheet_missing", sheet=sheet, sheets="、".join(HEADERS))
     try:
         rows = book.rows(sheet)
         _number, header = next(rows, (1, []))
@@ -136,13 +144,13 @@ def _records(book: Workbook, sheet: str) -> Iterator[tuple[int, dict[str, str]]]
             if title in header:
                 columns[field] = header.index(title)
             elif field not in OPTIONAL:
-                raise FileRefused(f"工作表“{sheet}”缺少列“{title}”。")
+                raise FileRefused("column_missing", sheet=sheet, column=title)
         for number, cells in rows:
             raw = {f: cells[i].strip() if i < len(cells) else "" for f, i in columns.items()}
             if any(raw.values()):
                 yield number, raw
     except NotAWorkbook as exc:
-        raise FileRefused(UNREADABLE) from exc
+        raise FileRefused("unreadable") from exc
 
 
 def _checked(sheet: str, records, parse: Callable, directory: Directory) -> list[Row]:
@@ -151,11 +159,12 @@ def _checked(sheet: str, records, parse: Callable, directory: Directory) -> list
         try:
             key, values = parse(raw)
         except RowProblem as problem:
-            rejections.append(Rejection(sheet, number, str(problem)))
+            rejections.append(Rejection(sheet, number, problem))
             directory.rejected_keys.add(tuple(raw.get(f, "").upper() for f in ("credit_code", "code") if f in raw))
             continue
         if key in first_row:
-            rejections.append(Rejection(sheet, number, f"与第 {first_row[key]} 行重复（{' / '.join(key)}）"))
+            rejections.append(Rejection(sheet, number, RowProblem("duplicate", first=first_row[key],
+                                                                  key=" / ".join(key))))
             continue
         first_row[key] = number
         rows.append(Row(sheet, number, key, values))
@@ -166,10 +175,10 @@ def _text(raw: dict[str, str], field: str, required: bool = True) -> str | None:
     value = raw.get(field, "")
     if not value:
         if required:
-            raise RowProblem(f"缺少{_title(field)}")
+            raise RowProblem("missing", what=_title(field))
         return None
     if len(value) > MAX_LENGTH[field]:
-        raise RowProblem(f"{_title(field)}过长（最多 {MAX_LENGTH[field]} 个字）")
+        raise RowProblem("too_long", what=_title(field), most=MAX_LENGTH[field])
     return value
 
 
@@ -180,17 +189,18 @@ def _title(field: str) -> str:
 def _credit_code(raw: dict[str, str]) -> str:
     code = raw.get("credit_code", "").upper()
     if not code:
-        raise RowProblem("缺少统一社会信用代码")
-    problem = credit_codes.problem(code)
-    if problem:
-        raise RowProblem(problem)
+        raise RowProblem("missing", what="统一社会信用代码")
+    invalid = credit_codes.problem(code)
+    if invalid:
+        raise RowProblem("credit_code", invalid=invalid)
     return code
 
 
 def _choice(raw: dict[str, str], field: str, choices: dict, title: str):
     value = raw.get(field, "")
     if value not in choices:
-        raise RowProblem(f"{title}“{value}”无法识别（可填：{'、'.join(choices)}）" if value else f"缺少{title}")
+        raise RowProblem("unknown_choice", what=title, value=value, choices="、".join(choices)) if value else \
+            RowProblem("missing", what=title)
     return choices[value]
 
 
@@ -203,12 +213,12 @@ def _position(raw: dict[str, str]) -> tuple[float, float] | None:
     try:
         lat, lon = float(lat_text), float(lon_text)
     except ValueError:
-        raise RowProblem("经纬度须为数字（十进制度）") from None
+        raise RowProblem("position_not_number") from None
     if not geo.in_china(lat, lon):
-        raise RowProblem(f"坐标超出范围（纬度 {lat_text}、经度 {lon_text} 不在中国境内；纬度 3.86–53.55，经度 73.66–135.05）")
+        raise RowProblem("outside_china", lat=lat_text, lon=lon_text)
     datum = DATUMS.get(datum_text.upper().replace(" ", ""))
     if datum is None:
-        raise RowProblem(f"坐标系“{datum_text}”无法识别（可填：WGS-84、GCJ-02）" if datum_text else "缺少坐标系（WGS-84 或 GCJ-02）")
+        raise RowProblem("unknown_datum", value=datum_text) if datum_text else RowProblem("datum_missing")
     if datum == "WGS-84":
         lat, lon = geo.wgs84_to_gcj02(lat, lon)
     return round(lat, 7), round(lon, 7)
@@ -218,7 +228,7 @@ def _fence(text: str) -> int:
     if not text:
         return 300  # the system's default fence
     if not text.isdigit() or not 1 <= int(text) <= MAX_FENCE_M:
-        raise RowProblem(f"围栏半径须为 1–{MAX_FENCE_M} 之间的整数（米），实际为“{text}”")
+        raise RowProblem("bad_fence", most=MAX_FENCE_M, value=text)
     return int(text)
 
 
@@ -226,5 +236,5 @@ def _frequency(text: str) -> tuple[int, Period]:
     match = FREQUENCY.match(text.replace("／", "/"))
     period = PERIODS.get(match.group(2)) if match else None
     if period is None or int(match.group(1)) < 1:
-        raise RowProblem(f"监测频次“{text}”无法识别（例如：1次/季度、1次/月、2次/年）" if text else "缺少监测频次")
+        raise RowProblem("unknown_frequency", value=text) if text else RowProblem("missing", what="监测频次")
     return int(match.group(1)), period

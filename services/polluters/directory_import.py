@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from models import DirectoryChange, MonitoringPoint, PointFactor, Polluter, SchemeItem, utcnow
 from services.core.uow import transaction
-from services.polluters.directory_file import POINTS, POLLUTERS, SCHEME, Directory, Rejection, Row, read
+from services.polluters.directory_file import POINTS, POLLUTERS, SCHEME, Directory, Rejection, Row, RowProblem, read
 from services.polluters.directory_view import differences
 
 # sheet -> the stored columns compared and written
@@ -112,8 +112,8 @@ def _reject_orphans(directory: Directory, existing: dict, report: Report) -> Non
                 kept.append(row)
             else:
                 directory.rejected_keys.add(row.key)  # its scheme items are not rejected again for it
-                report.rejections.append(Rejection(sheet, row.number, f"{parent}“{' / '.join(row.key[:width])}”"
-                                                   f"不在名录库中，也不在本文件“{parent}”表的有效行中"))
+                report.rejections.append(Rejection(sheet, row.number, RowProblem(
+                    "parent_unknown", parent=parent, key=" / ".join(row.key[:width]))))
         directory.rows[sheet] = kept
 
 

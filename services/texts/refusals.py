@@ -299,11 +299,38 @@ SENTENCES: dict[str, dict[str, str]] = {
         "reason_needed": "请填写确认或排除的理由。",
         "reason_too_long": "理由请不超过 {limit} 个字。",
     },
+    # what is wrong with a unified social credit code (services/filing/credit_codes.py), within the sentence of the
+    # registration or the directory row that met it
+    "credit_code": {
+        "length": "应为 18 位，实际为 {length} 位",
+        "characters": "含有不允许的字符：{characters}",
+        "check": "校验位错误（按 GB 32100-2015 第 18 位应为 {expected}）",
+    },
+    # the directory workbook as a whole (services/polluters/directory_file.py)
+    "directory_file": {
+        "unreadable": "无法读取该文件：请上传 Excel（.xlsx）格式的名录库文件。",
+        "sheet_missing": "文件中缺少工作表“{sheet}”（应有：{sheets}）。",
+        "column_missing": "工作表“{sheet}”缺少列“{column}”。",
+    },
+    # one row of the directory workbook, or the admin's correction of an entry (services/polluters/)
+    "directory_row": {
+        "missing": "缺少{what}",
+        "too_long": "{what}过长（最多 {most} 个字）",
+        "credit_code": "统一社会信用代码{invalid}",
+        "unknown_choice": "{what}“{value}”无法识别（可填：{choices}）",
+        "position_not_number": "经纬度须为数字（十进制度）",
+        "outside_china": "坐标超出范围（纬度 {lat}、经度 {lon} 不在中国境内；纬度 3.86–53.55，经度 73.66–135.05）",
+        "unknown_datum": "坐标系“{value}”无法识别（可填：WGS-84、GCJ-02）",
+        "datum_missing": "缺少坐标系（WGS-84 或 GCJ-02）",
+        "bad_fence": "围栏半径须为 1–{most} 之间的整数（米），实际为“{value}”",
+        "unknown_frequency": "监测频次“{value}”无法识别（例如：1次/季度、1次/月、2次/年）",
+        "duplicate": "与第 {first} 行重复（{key}）",
+        "parent_unknown": "{parent}“{key}”不在名录库中，也不在本文件“{parent}”表的有效行中",
+    },
     # who is registering: the legal entity verified by 法人一证通 (services/users/identity.py)
     "identity": {
         "credit_code_missing": "请输入统一社会信用代码。",
-        "credit_code_malformed": "统一社会信用代码应为 18 位数字或大写字母（不含 I、O、S、V、Z）。",
-        "credit_code_check": "统一社会信用代码校验位不正确，请核对后重新输入。",
+        "credit_code_invalid": "统一社会信用代码{invalid}，请核对后重新输入。",
         "name_missing": "请输入单位名称（营业执照上的全称）。",
         "unreachable": "暂时无法连接法人一证通，请稍后重试。",
         "unverified": "法人一证通未能确认您的单位身份（验证已过期或已使用），请重新验证。",
@@ -378,8 +405,9 @@ SENTENCES: dict[str, dict[str, str]] = {
 }
 
 
-# details that are rows, worded here (the planned visits still missing, as "06-01 08:00 张伟：进行中")
-RENDERED = {"missing": lambda statuses: "；".join(visit_line(s) for s in statuses)}
+# details that are rows or refusals, worded here (the planned visits still missing, as "06-01 08:00 张伟：进行中")
+RENDERED = {"missing": lambda statuses: "；".join(visit_line(s) for s in statuses),
+            "invalid": lambda refusal: say(refusal)}  # a refusal inside another: a credit code's
 
 
 def say(refusal: Exception, domain: str | None = None) -> str:

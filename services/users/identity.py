@@ -6,19 +6,14 @@ in development the local stand-in (web/standins/identity.py) plays the provider 
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
 import requests
 
 from services.core.refusal import Refusal
+from services.filing import credit_codes
 from states.forms import normalise
-
-# GB 32100-2015: 18 characters from this alphabet (no I, O, S, V, Z); the last one is a check character
-ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-WEIGHTS = tuple(pow(3, i, 31) for i in range(17))
-CREDIT_CODE = re.compile(rf"^[{ALPHABET}]{{2}}\d{{6}}[{ALPHABET}]{{10}}$")
 
 
 @dataclass(frozen=True)
@@ -35,30 +30,15 @@ class IdentityRejected(Refusal):
     domain = "identity"
 
 
-def check_character(first17: str) -> str:
-    """The GB 32100-2015 check character of the first 17 characters of a credit code."""
-    total = sum(ALPHABET.index(c) * w for c, w in zip(first17, WEIGHTS, strict=True))
-    return ALPHABET[(31 - total % 31) % 31]
-
-
-def credit_code_problem(code: str) -> str | None:
-    """Why `code` is not a valid unified social credit code (a code of the identity domain), or None when it is."""
-    if not CREDIT_CODE.match(code):
-        return "credit_code_malformed"
-    if check_character(code[:17]) != code[17]:
-        return "credit_code_check"
-    return None
-
-
 def entity_from(credit_code: str, name: str) -> LegalEntity:
     """A legal entity from what a provider (or the development stand-in's form) gave, normalised and checked:
     a provider that hands over a malformed code is not trusted with it."""
     code, name = normalise(credit_code or "").upper(), normalise(name or "")
     if not code:
         raise IdentityRejected("credit_code_missing")
-    problem = credit_code_problem(code)
-    if problem:
-        raise IdentityRejected(problem)
+    invalid = credit_codes.problem(code)
+    if invalid:
+        raise IdentityRejected("credit_code_invalid", invalid=invalid)
     if not 2 <= len(name) <= 200:
         raise IdentityRejected("name_missing")
     return LegalEntity(credit_code=code, name=name)

@@ -14,6 +14,7 @@ from services.adapters import geo
 from services.core.uow import UnitOfWork
 from services.polluters import directory_import
 from services.polluters.directory_file import FileRefused
+from services.texts.refusals import say
 from tests.support import directory_book as books
 from web import cli
 
@@ -171,11 +172,13 @@ def test_a_point_of_a_known_polluter_imports_on_its_own(runtime, db):
 
 
 def test_a_file_that_is_not_a_workbook_or_lacks_a_sheet_is_refused(runtime):
-    with pytest.raises(FileRefused, match="无法读取该文件"):
+    with pytest.raises(FileRefused) as refused:
         _import(runtime, b"not an excel file")
+    assert say(refused.value) == "无法读取该文件：请上传 Excel（.xlsx）格式的名录库文件。"
     book = Workbook()
     book.active.title = "排污单位"
     out = io.BytesIO()
     book.save(out)
-    with pytest.raises(FileRefused, match="缺少"):
+    with pytest.raises(FileRefused) as refused:
         _import(runtime, out.getvalue())
+    assert say(refused.value) == "工作表“排污单位”缺少列“统一社会信用代码”。"

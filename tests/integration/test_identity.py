@@ -9,15 +9,9 @@ import pytest
 from sqlalchemy import select
 
 from models import Agency, AgencyKind, FilingStatus, Polluter, Role, User
+from services.filing.credit_codes import check_character, problem
 from services.texts.refusals import say
-from services.users.identity import (
-    DEV_CLIENT_ID,
-    DEV_CLIENT_SECRET,
-    IdentityRejected,
-    check_character,
-    credit_code_problem,
-    entity_from,
-)
+from services.users.identity import DEV_CLIENT_ID, DEV_CLIENT_SECRET, IdentityRejected, entity_from
 from tests.conftest import csrf_token
 from tests.support.deployment import production_config
 from tests.support.identity import path_of, verify
@@ -35,14 +29,14 @@ MISTYPED = NEW_CODE[:-1] + ("0" if NEW_CODE[-1] != "0" else "1")
                                   "91330100799655058B", "91110108551385082Q"])
 def test_real_credit_codes_pass_the_gb32100_check(code):
     assert check_character(code[:17]) == code[17]
-    assert credit_code_problem(code) is None
+    assert problem(code) is None
 
 
 @pytest.mark.parametrize(("code", "reason"), [
-    ("9144030071526726XH", "校验位不正确"),
-    ("9144030071526726X", "应为 18 位"),
-    ("91440300715267I6XG", "应为 18 位"),  # I is not in the alphabet
-    ("9144O30071526726XG", "应为 18 位"),  # nor is O, and the area code is digits
+    ("9144030071526726XH", "校验位错误（按 GB 32100-2015 第 18 位应为 G），请核对后重新输入"),
+    ("9144030071526726X", "应为 18 位，实际为 17 位"),
+    ("91440300715267I6XG", "不允许的字符：I"),  # I is not in the alphabet
+    ("9144O30071526726XG", "不允许的字符：O"),  # nor is O
 ])
 def test_a_mistyped_credit_code_from_a_provider_is_not_trusted(code, reason):
     with pytest.raises(IdentityRejected) as refused:
@@ -140,7 +134,7 @@ def test_the_account_step_needs_a_verified_entity_first(client):
 def test_a_mistyped_code_is_refused_on_the_page_with_what_was_typed(client):
     response = verify(client, MISTYPED, "上海新检测技术有限公司")
     page = response.get_data(as_text=True)
-    assert response.status_code == 400 and "校验位不正确" in page and "上海新检测技术有限公司" in page
+    assert response.status_code == 400 and "统一社会信用代码校验位错误" in page and "上海新检测技术有限公司" in page
 
 
 def test_an_om_agency_registers_through_the_identity_provider(demo_world, client, runtime):

@@ -1,5 +1,11 @@
 from services.adapters import geo
 from services.filing import credit_codes
+from services.texts.refusals import say
+
+
+def problem(code: str) -> str | None:
+    invalid = credit_codes.problem(code)
+    return say(invalid) if invalid else None
 
 
 def test_a_published_credit_code_passes_its_check_character():
@@ -7,13 +13,12 @@ def test_a_published_credit_code_passes_its_check_character():
 
 
 def test_a_wrong_check_character_is_named_with_the_right_one():
-    assert "校验位错误" in credit_codes.problem("91350100M000100Y44") and "应为 3" in \
-        credit_codes.problem("91350100M000100Y44")
+    assert problem("91350100M000100Y44") == "校验位错误（按 GB 32100-2015 第 18 位应为 3）"
 
 
 def test_letters_outside_the_alphabet_and_wrong_lengths_are_refused():
-    assert "不允许的字符" in credit_codes.problem("91350100M000100O43")
-    assert "18 位" in credit_codes.problem("91350100M00010")
+    assert problem("91350100M000100O43") == "含有不允许的字符：O"
+    assert problem("91350100M00010") == "应为 18 位，实际为 14 位"
 
 
 def test_wgs84_to_gcj02_shifts_shanghai_by_a_few_hundred_metres_and_back():

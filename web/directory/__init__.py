@@ -59,7 +59,7 @@ def correct(polluter_id: int):
     try:
         changes = directory.correct(db(), polluter, request.form.to_dict(), me().id)
     except RowProblem as problem:
-        flash(f"未保存：{problem}。", "error")
+        flash(f"未保存：{say(problem)}。", "error")
         return _entry_page(polluter, typed=request.form), 400
     flash(f"已保存 {len(changes)} 处更正。" if changes else "没有修改任何内容。", "success")
     return redirect(url_for("directory.entry", polluter_id=polluter.id))
