@@ -254,12 +254,13 @@ def _audit_seal(config: Config, day) -> int:
 
     from models import clock
     from services.core import audit
+    from services.texts.refusals import say
 
     with _unit_of_work(config) as uow:
         try:
             sealed, new = audit.seal(uow.session, day or clock.today() - timedelta(days=1))
         except audit.NotOver as refused:
-            print(refused, file=sys.stderr)
+            print(say(refused), file=sys.stderr)
             return 2
     print(f"{sealed.day.isoformat()} 记录根哈希{'已封存' if new else '此前已封存，未改动'}：{sealed.root}"
           f"（{sealed.chains} 条记录链）")

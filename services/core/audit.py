@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from models import clock
 from models.audit import CHAINED, GENESIS, AuditRoot, Chained, entry_hash
+from services.core.refusal import Refusal
 from services.core.uow import transaction
 
 BATCH = 1000  # rows streamed at a time while walking the chains
@@ -91,15 +92,17 @@ def root_of(session: Session, day: date) -> tuple[str, int]:
     return hashlib.sha256("\n".join(sorted(lines)).encode()).hexdigest(), len(lines)
 
 
-class NotOver(ValueError):
+class NotOver(Refusal):
     """A day can be sealed only once it is over: later entries of it would change its root."""
+
+    domain = "audit"
 
 
 @transaction
 def seal(session: Session, day: date) -> tuple[AuditRoot, bool]:
     """Store the day's root (idempotent: a sealed day keeps its first root); (root, newly sealed)."""
     if day >= clock.today():
-        raise NotOver(f"{day.isoformat()} 尚未结束，只能封存已经结束的日期。")
+        raise NotOver("not_over", day=day.isoformat())
     sealed = session.get(AuditRoot, day)
     if sealed:
         return sealed, False

@@ -327,6 +327,10 @@ SENTENCES: dict[str, dict[str, str]] = {
         "duplicate": "与第 {first} 行重复（{key}）",
         "parent_unknown": "{parent}“{key}”不在名录库中，也不在本文件“{parent}”表的有效行中",
     },
+    # the operator's `emss audit seal` (services/core/audit.py)
+    "audit": {
+        "not_over": "{day} 尚未结束，只能封存已经结束的日期。",
+    },
     # who is registering: the legal entity verified by 法人一证通 (services/users/identity.py)
     "identity": {
         "credit_code_missing": "请输入统一社会信用代码。",

@@ -83,3 +83,22 @@ def test_a_page_speaking_for_a_domain_words_its_own_codes_and_falls_back_to_the_
     assert say(RecordsProblem("receipt_photo_needed"), "receipt_chat") == "确认前请至少发送 1 张样品照片。"
     assert say(RecordsProblem("receipt_photo_needed")) == "请至少上传 1 张样品照片后再确认。"
     assert say(RecordsProblem("photo_rejected", reason="不是图片"), "receipt_chat") == "照片未能保存：不是图片"
+
+
+# exceptions in services/ that are not a use case saying no to a user: a failure of WeChat's API, a broken
+# configuration at start-up, a workbook the directory turns into its own refusal, the development scenarios'
+# bilingual problems (they name a JSON path for the developer). The filing's FilingRefused and FormInvalid still
+# carry their sentences (issue 9: they are next).
+NOT_REFUSALS = {"WeChatError", "ConfigError", "NotAWorkbook", "ScenarioProblem", "FilingRefused", "FormInvalid"}
+
+
+def test_every_exception_a_service_declares_is_a_refusal_with_a_code():
+    declared = {}
+    for path in SERVICES.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ClassDef) and any(
+                    getattr(b, "id", getattr(b, "attr", "")).endswith(("Error", "Exception")) for b in node.bases):
+                declared[node.name] = path.name
+    plain = {name: where for name, where in declared.items() if name not in NOT_REFUSALS | {"Refusal"}}
+    assert plain == {}
+    assert set(_refusal_classes()) >= {"UploadRefused", "PhotoRejected", "RowProblem", "FilterError"}
