@@ -28,6 +28,7 @@ from models import (
 from services.core import policy
 from services.core.refusal import Refusal
 from services.field.records import latest_confirmation
+from services.sampling import lab_receipts
 from states.trip import Step
 
 # marks of irregular field work (a trip lists them most serious first)
@@ -35,6 +36,7 @@ OUTSIDE_FENCE = "outside_fence"
 PHOTO_REUSED = "photo_reused"
 CONFIRMATION_MISSING = "confirmation_missing"
 AFTER_DEPARTURE = "after_departure"
+HOLDING_TIME = "holding_time_exceeded"  # a sample received past its holding time (services/sampling/lab_receipts.py)
 SUBMITTED = (Step.AWAITING_CONFIRMATION, Step.REJECTED, Step.COMPLETED)
 PER_PAGE = 50  # rows of a list page
 CHUNK = 1000  # rows an export reads at a time
@@ -147,6 +149,7 @@ TRIP_ROW_LOADS = (
     joinedload(SamplingTrip.visit).selectinload(Visit.samplers),
     selectinload(SamplingTrip.check_ins), selectinload(SamplingTrip.confirmations),
     selectinload(SamplingTrip.point_locations).joinedload(PointLocation.point),
+    selectinload(SamplingTrip.samples), joinedload(SamplingTrip.lab_receipt),
 )
 
 
@@ -197,6 +200,8 @@ def _row(trip: SamplingTrip, reused_with: tuple[int, ...]) -> TripRow:
         flags.append(CONFIRMATION_MISSING)
     if confirmed and confirmation.after_departure:
         flags.append(AFTER_DEPARTURE)
+    if any(h.overdue for h in lab_receipts.held(trip)):
+        flags.append(HOLDING_TIME)
     return TripRow(trip, trip.latest_check_in(CheckInKind.ARRIVAL), trip.latest_check_in(CheckInKind.DEPARTURE),
                    confirmation, tuple(flags), reused_with)
 

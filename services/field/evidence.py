@@ -19,6 +19,7 @@ from services.findings import facts as findings_facts
 from services.findings import summary
 from services.findings.facts import Subject
 from services.om import om_records
+from services.sampling import lab_receipts
 from services.texts.names import CHECK_IN_NAMES, POINT_REFERENCE_NAMES
 from states.om_sheets import SHEETS
 from states.om_visit import STATE_NAMES as VISIT_STATES
@@ -75,8 +76,8 @@ def of_trip(db: Session, viewer: User, trip: SamplingTrip) -> Evidence:
     subject = Subject("trip", trip.id)
     task = trip.visit.task
     photos = [p for p in trip.photos if p.om_visit_id is None]
-    timeline = _point_locations(trip) + _samples(trip) + _decisions(trip.confirmations, "after_departure",
-                                                                    "（离场后确认）")
+    timeline = (_point_locations(trip) + _samples(trip) + _transport(trip)
+                + _decisions(trip.confirmations, "after_departure", "（离场后确认）"))
     return _evidence(db, viewer, subject, trip.visit.ref, TRIP_STATES.get(trip.state, trip.state), task.polluter,
                      task.agency, [u.display_name for u in trip.visit.samplers], trip.check_ins, photos,
                      trip.events, timeline)
@@ -145,9 +146,35 @@ def _point_locations(trip: SamplingTrip) -> list[Entry]:
 
 
 def _samples(trip: SamplingTrip) -> list[Entry]:
-    return [Entry(s.sampled_at, "采样", f"样品 {s.code}（{s.point.name} {s.factor}）"
+    return [Entry(s.sampled_at, "采样", f"样品 {s.code}（{s.point.name} {s.factor}）" + _packing(s)
                   + ("" if s.sampled_at else "，采样时间未填"), "" if s.sampled_at else "未填采样时间")
             for s in trip.samples]
+
+
+def _packing(sample) -> str:
+    """运输保存 as recorded on site, for a sample taken to the laboratory."""
+    if not sample.travels:
+        return "，现场测定"
+    return (f"，容器 {sample.container or '—'}｜保存剂 {sample.preservative or '无'}"
+            f"｜保存条件 {sample.storage or '未填写'}")
+
+
+def _transport(trip: SamplingTrip) -> list[Entry]:
+    """运输保存: when the samples left the site and when the laboratory received them, each sample's time from
+    sampling to receipt against its holding time (services/sampling/lab_receipts.py)."""
+    held = lab_receipts.held(trip)
+    if not held:
+        return []
+    entries = [Entry(lab_receipts.left_site(trip), "样品离场", f"送实验室样品 {len(held)} 个"
+                     + ("" if trip.samples_left_at else "（以离场签到时间计）"))]
+    receipt = trip.lab_receipt
+    if receipt is not None:
+        late = [f"{h.sample.code} {h.sample.factor} 采样至接收 {h.hours:.1f} 小时，超过保存时限 {h.limit.hours} 小时"
+                f"（{h.limit.source}）" for h in held if h.overdue]
+        entries.append(Entry(receipt.received_at, "实验室接收",
+                             "；".join([f"到达温度 {receipt.temperature:g} °C，接收人 {receipt.received_by}"] + late),
+                             "超过保存时限" if late else ""))
+    return entries
 
 
 def _sheets(visit: OmVisit) -> list[Entry]:

@@ -1,8 +1,10 @@
 """运输保存, the laboratory's side: the receipt of a trip's samples (time, temperature on arrival, receiver),
 and each sample's time from sampling to receipt checked against the holding time of its factor
 (states/holding_times.py). A sample received past its holding time is flagged on the trip, on the task and in
-this receipt (for delivered samples, in the receipt check: its 采样至接收时间 against the plan's factors);
-the flag is derived from the recorded times, never stored, so a corrected time corrects it.
+this receipt (for delivered samples, in the receipt check: its 采样至接收时间 against the plan's factors), in the
+trip lists and their export (services/desk/supervision.py) and on the evidence page. `Held.overdue` is its one
+definition: the flag is derived from the recorded times, never stored, so a corrected time corrects it (a finding
+would be a second, stored copy of the same comparison).
 """
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from services.core.uow import UnitOfWork, transaction
 from services.field import records
 from services.field.records import RecordsProblem
 from services.sampling import tasks
-from states.holding_times import ON_SITE, HoldingTime, holding_time
+from states.holding_times import HoldingTime, holding_time
 from states.trip import ACTIVE
 
 TEMPERATURE_RANGE = (-40.0, 50.0)
@@ -61,7 +63,10 @@ def record(uow: UnitOfWork, trip: SamplingTrip, user: User, received_at: datetim
 
 
 def left_site(trip: SamplingTrip) -> datetime | None:
-    """The time the samples left the site: the departure check-in."""
+    """The time the samples left the site, as the sampler recorded it (运输保存); trips recorded before that step
+    existed fall back to the departure check-in."""
+    if trip.samples_left_at is not None:
+        return trip.samples_left_at
     return next((c.at for c in trip.check_ins if c.kind == CheckInKind.DEPARTURE), None)
 
 
@@ -69,7 +74,7 @@ def held(trip: SamplingTrip) -> list[Held]:
     """Every sample of the trip that travels to the laboratory, with its time to receipt."""
     received = trip.lab_receipt.received_at if trip.lab_receipt else None
     return [Held(s, holding_time(s.factor), _hours(s.sampled_at, received))
-            for s in trip.samples if s.container != ON_SITE]
+            for s in trip.samples if s.travels]
 
 
 def overdue_on_task(db: Session, task: MonitoringTask) -> list[Held]:

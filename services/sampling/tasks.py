@@ -33,6 +33,7 @@ from services.core.refusal import Refusal
 from services.core.uow import UnitOfWork, transaction
 from services.filing import filings
 from services.sampling.contracts import SUBMITTED
+from states.holding_times import STORAGE_CONDITIONS
 from states.task import STATUS_NAMES, TRANSITIONS, bind, can
 
 CATEGORIES = ("自行监测", "委托监测", "竣工验收监测", "环境影响评价监测", "其他")
@@ -216,6 +217,7 @@ class PlanLine:
     samples_per_visit: int = 1
     container: str | None = None
     preservative: str | None = None
+    storage: str | None = None  # 保存条件: one of STORAGE_CONDITIONS, or none chosen
 
 
 @transaction
@@ -252,6 +254,8 @@ def _check_line(points: dict[int, MonitoringPoint], line: PlanLine) -> Monitorin
         raise TaskRefused("method_not_in_scheme", standard=scheme.method_standard, **where)
     if not 1 <= line.samples_per_visit <= MAX_SAMPLES_PER_VISIT:
         raise TaskRefused("samples_range", most=MAX_SAMPLES_PER_VISIT, **where)
+    if line.storage and line.storage not in STORAGE_CONDITIONS:
+        raise TaskRefused("storage_unknown", choices="、".join(STORAGE_CONDITIONS), **where)
     return point
 
 
@@ -294,7 +298,8 @@ def _set_line(item: PlanItem, line: PlanLine) -> bool:
     """Copy the line's method and sampling details onto the item; whether anything changed."""
     values = {"method": line.method.strip(), "samples_per_visit": line.samples_per_visit,
               "container": (line.container or "").strip()[:64] or None,
-              "preservative": (line.preservative or "").strip()[:64] or None}
+              "preservative": (line.preservative or "").strip()[:64] or None,
+              "storage": line.storage or None}
     changed = any(getattr(item, k) != v for k, v in values.items())
     for key, value in values.items():
         setattr(item, key, value)

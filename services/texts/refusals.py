@@ -395,6 +395,7 @@ SENTENCES: dict[str, dict[str, str]] = {
         "method_required": "请填写点位 {point} “{factor}”的监测方法。",
         "method_too_long": "点位 {point} “{factor}”的监测方法过长。",
         "samples_range": "点位 {point} “{factor}”的每次样品数应为 1～{most} 的整数。",
+        "storage_unknown": "点位 {point} “{factor}”的保存条件请从列表中选择（{choices}）。",
         "method_not_in_scheme": "点位 {point} “{factor}”应按排污单位自行监测方案规定的方法标准（{standard}）监测，"
                                 "请在监测方法中写明该标准。",
         "bad_kind": "请选择点位类型。",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from models import clock
+from models import SamplingTrip, clock
 from tests.support import records as R
 from tests.support.browser import sign_in
 from web import formview
@@ -24,5 +24,9 @@ def test_the_agency_records_the_lab_receipt_and_sees_the_late_sample_flagged(dem
     lab = desk.inner_text("#lab")
     assert "接收人：实验室 陈静" in lab and "超过保存时限" in desk.inner_text("#lab tr:has-text('氨氮')")
     assert "符合" in desk.inner_text("#lab tr:has-text('化学需氧量')")
+    assert "玻璃瓶 500 mL\t加硫酸至 pH<2\t冷藏(0–4℃)" in desk.inner_text("#lab tr:has-text('化学需氧量')")
+    with runtime.sessions() as s:
+        left = s.get(SamplingTrip, trip_id).samples_left_at
+    assert f"样品离场时间：{clock.fmt(left)}" in lab
     desk.click("a:has-text('RW-DEMO-0001')")
     assert "超过保存时限" in desk.inner_text("#holding-time")

@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 from pypdf import PdfReader
 
-from models import Role, clock
+from models import LabReceipt, Role, SamplingTrip, clock
 from services.core.uow import UnitOfWork
 from services.field import corrections
 from services.sampling import confirmations
@@ -134,3 +134,25 @@ def test_the_timeline_shows_the_polluters_decision_and_the_agencys_correction(ap
     assert "排污单位退回 王工（示范化工），理由：生产负荷应为 60%" in words
     assert "更正 将“生产负荷”由 85 % 更正为 60 %（说明：按排污单位意见更正）" in words
     assert "离场签到" in words and "采样 样品" in words
+
+
+def test_the_evidence_shows_how_the_samples_travelled_and_flags_one_received_past_its_holding_time(app, runtime,
+                                                                                                 phone):
+    trip_id = records.confirmed_trip(runtime, phone)
+    records.trip_hours_ago(runtime, trip_id, 30)  # NH3-N keeps 24 h
+    with runtime.sessions() as s:
+        trip = s.get(SamplingTrip, trip_id)
+        s.add(LabReceipt(trip=trip, received_at=clock.now(), temperature=3.5, received_by="实验室 陈静",
+                         recorded_by_id=records.user(s, "agency1").id, recorded_at=clock.now()))
+        ammonia = trip.samples[1].code
+        s.commit()
+    viewer = sign_in(app, "regulator1")
+    words = text_of(page(viewer, f"/evidence/trips/{trip_id}"))
+    assert "化学需氧量），容器 玻璃瓶 500 mL｜保存剂 加硫酸至 pH&lt;2｜保存条件 冷藏(0–4℃)" in words
+    assert "pH值），现场测定" in words
+    assert "样品离场 送实验室样品 3 个" in words
+    assert f"到达温度 3.5 °C，接收人 实验室 陈静；{ammonia} 氨氮 采样至接收 30.0 小时，超过保存时限 24 小时" in words
+    with viewer.get(f"/evidence/trips/{trip_id}.pdf") as response:
+        reader = PdfReader(io.BytesIO(response.get_data()))
+    pdf = re.sub(r"\s+", "", "".join(p.extract_text() for p in reader.pages))
+    assert "样品离场送实验室样品3个" in pdf and f"{ammonia}氨氮采样至接收30.0小时，超过保存时限24小时" in pdf

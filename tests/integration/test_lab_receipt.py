@@ -3,8 +3,10 @@ sample's time from sampling to receipt against its factor's holding time (HJ 493
 a sample received late is flagged on the trip, on the task and in the receipt."""
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 
+from openpyxl import load_workbook
 from sqlalchemy import select
 
 from models import ReceiptCheck, SamplingTrip, TaskStatus, clock
@@ -91,3 +93,51 @@ def test_delivered_samples_past_a_factors_holding_time_are_flagged_in_the_receip
     assert "pH值：采样至接收 30 小时" in receipt and "化学需氧量：采样至接收" not in receipt  # COD keeps 48 h
     assert "送样超过保存时限" in client.get(f"/records/tasks/{task_id}").get_data(as_text=True)
     assert "2 项送样因子超过保存时限" in client.get(f"/agency/tasks/{task_id}").get_data(as_text=True)
+
+
+def test_the_record_page_shows_how_each_sample_travelled_and_when_it_left_the_site(demo_world, client, login,
+                                                                                  runtime, phone):
+    trip_id = R.confirmed_trip(runtime, phone)
+    R.trip_hours_ago(runtime, trip_id, 3)
+    with runtime.sessions() as s:
+        left = s.get(SamplingTrip, trip_id).samples_left_at
+    login("agency1")
+    page = client.get(f"/records/trips/{trip_id}").get_data(as_text=True)
+    lab = page[page.index('id="lab"'):]
+    assert f"样品离场时间：{clock.fmt(left)}" in lab and "离场签到时间" not in lab
+    assert "<th>保存条件</th>" in lab and "<td>冷藏(0–4℃)</td>" in lab and "<td>常温</td>" in lab  # 颗粒物: 滤筒
+
+
+def test_the_receipt_cannot_precede_the_time_the_samples_left_the_site(demo_world, client, login, runtime, phone):
+    trip_id = R.confirmed_trip(runtime, phone)
+    R.trip_hours_ago(runtime, trip_id, 3)
+    with runtime.sessions() as s:
+        s.get(SamplingTrip, trip_id).samples_left_at = clock.now() - timedelta(hours=1)
+        s.commit()
+    login("agency1")
+    refused = _receive(client, trip_id, clock.now() - timedelta(hours=2))  # after the departure, before the samples
+    assert refused.status_code == 400 and "不能早于离场时间" in refused.get_data(as_text=True)
+    assert _receive(client, trip_id, clock.now() - timedelta(minutes=30)).status_code == 302
+
+
+def test_the_trip_list_and_its_export_flag_a_sample_received_past_its_holding_time(demo_world, client, login,
+                                                                                   runtime, phone):
+    trip_id = R.confirmed_trip(runtime, phone)
+    R.trip_hours_ago(runtime, trip_id, 30)
+    login("agency1")
+    _receive(client, trip_id, clock.now() - timedelta(minutes=5))
+    assert "样品超过保存时限" in client.get("/records/trips").get_data(as_text=True)
+    with client.get("/records/trips?export=xlsx") as export:
+        rows = list(load_workbook(io.BytesIO(export.data)).active.iter_rows(values_only=True))
+    header = next(n for n, row in enumerate(rows) if row and row[0] == "行程号")
+    cells = dict(zip(rows[header], rows[header + 1], strict=True))
+    with runtime.sessions() as s:
+        trip = s.get(SamplingTrip, trip_id)
+        cod, ammonia = trip.samples[0], trip.samples[1]
+        left = clock.fmt(trip.samples_left_at)
+    packing = cells["运输保存（样品：容器｜保存剂｜保存条件）"]
+    assert f"{cod.code} 化学需氧量：玻璃瓶 500 mL｜加硫酸至 pH<2｜冷藏(0–4℃)" in packing and "pH值" not in packing
+    assert cells["样品离场时间"] == left
+    receipt = cells["实验室接收（时间、到达温度、接收人）"]
+    assert "3.5 °C，实验室 陈静" in receipt and f"超过保存时限：{ammonia.code} 29.9 小时（时限 24 小时）" in receipt
+    assert "样品超过保存时限" in cells["异常标记"]

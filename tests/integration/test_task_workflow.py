@@ -215,6 +215,22 @@ def test_the_plan_is_chosen_from_the_polluters_directory_points_and_factors(demo
         assert task.plan[0].container == "玻璃瓶 500 mL"
 
 
+def test_each_plan_line_proposes_the_storage_condition_the_sampler_confirms_on_site(demo_world, app, runtime):
+    clerk = desk.sign_in(app, "agency1")
+    ids = desk.demo_ids(runtime)
+    task_id = planning_task(clerk, ids)
+    cod = ids.water_factors[0]
+    plan = f"/agency/tasks/{task_id}/plan"
+    page = clerk.get(plan).get_data(as_text=True)
+    assert f'name="storage-{cod}"' in page and "冷藏(0–4℃)" in page and "避光冷藏(0–4℃)" in page
+    refused = desk.post(clerk, plan, {**desk.plan_lines([cod]), f"storage-{cod}": "放在车里"})
+    assert refused.status_code == 400 and "“化学需氧量”的保存条件请从列表中选择" in refused.get_data(as_text=True)
+    assert desk.post(clerk, plan, {**desk.plan_lines([cod]), f"storage-{cod}": "冷藏(0–4℃)"}).status_code == 302
+    with opened(runtime, task_id) as task:
+        assert [(i.factor, i.storage) for i in task.plan] == [("化学需氧量", "冷藏(0–4℃)")]
+    assert "<td>冷藏(0–4℃)</td>" in clerk.get(f"/agency/tasks/{task_id}").get_data(as_text=True)
+
+
 def test_the_plan_follows_the_method_standard_of_the_polluters_self_monitoring_scheme(demo_world, app, runtime):
     clerk = desk.sign_in(app, "agency1")
     ids = desk.demo_ids(runtime)

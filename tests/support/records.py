@@ -157,7 +157,8 @@ def upload_client_sampling(client, task_id: int, *sheets: tuple[bytes, str], **v
 
 
 def trip_hours_ago(runtime, trip_id: int, hours: float) -> None:
-    """The trip happened `hours` ago: samples taken then, the crew left a quarter of an hour later."""
+    """The trip happened `hours` ago: samples taken then, the crew left a quarter of an hour later, the samples
+    five minutes after them."""
     with runtime.sessions() as s:
         trip = s.get(SamplingTrip, trip_id)
         then = clock.now() - timedelta(hours=hours)
@@ -165,4 +166,5 @@ def trip_hours_ago(runtime, trip_id: int, hours: float) -> None:
             sample.sampled_at = then
         for check_in in trip.check_ins:
             check_in.at = then + timedelta(minutes=15 if check_in.kind == CheckInKind.DEPARTURE else -30)
+        trip.samples_left_at = then + timedelta(minutes=20)
         s.commit()

@@ -13,6 +13,7 @@ from services.adapters import exports
 from services.core import policy
 from services.desk import supervision
 from services.desk.supervision import FilterError, TaskFilter, TripFilter
+from services.sampling import lab_receipts
 from services.texts.refusals import say
 from web.access import me
 from web.db import db
@@ -88,8 +89,9 @@ def shown_filters(flt, opts: dict, with_agency: bool) -> list[tuple[str, str]]:
 
 
 TRIP_HEADERS = ("行程号", "任务编号", "任务名称", "排污单位", "监测机构", "采样日期", "采样人员", "行程状态",
-                "进场签到", "进场距离(米)", "离场签到", "离场距离(米)", "点位布设（采样位置、距离）", "排污单位确认",
-                "确认时间", "异常标记")
+                "进场签到", "进场距离(米)", "离场签到", "离场距离(米)", "点位布设（采样位置、距离）",
+                "运输保存（样品：容器｜保存剂｜保存条件）", "样品离场时间", "实验室接收（时间、到达温度、接收人）",
+                "排污单位确认", "确认时间", "异常标记")
 
 
 def trip_cells(row: supervision.TripRow) -> list:
@@ -100,7 +102,7 @@ def trip_cells(row: supervision.TripRow) -> list:
         clock.fmt(row.arrival.at) if row.arrival else "—", round(row.arrival.distance_m) if row.arrival else "",
         clock.fmt(row.departure.at) if row.departure else "—",
         round(row.departure.distance_m) if row.departure else "",
-        point_positions(row.trip),
+        point_positions(row.trip), packing(trip), clock.fmt(lab_receipts.left_site(trip)), lab_receipt(trip),
         T.CONFIRMATION.get(row.confirmation.status, "") if row.confirmation else "—",
         clock.fmt(row.confirmation.decided_at) if row.confirmation else "—",
         "、".join(T.FLAGS[f] for f in row.flags),
@@ -114,6 +116,23 @@ def point_positions(trip) -> str:
         f"{loc.point.name} {loc.latitude:.5f},{loc.longitude:.5f} 距{T.POINT_REFERENCE[loc.reference]}"
         f" {loc.distance_m:.0f} 米" + (f"（超出 {loc.allowed_m:.0f} 米）" if loc.far else "")
         for loc in latest.values())
+
+
+def packing(trip) -> str:
+    """How each sample for the laboratory travelled, as recorded on site."""
+    return "；".join(f"{s.code} {s.factor}：{s.container or '—'}｜{s.preservative or '无'}｜{s.storage or '—'}"
+                    for s in trip.samples if s.travels)
+
+
+def lab_receipt(trip) -> str:
+    """The laboratory's receipt and, per sample past its holding time, by how much."""
+    receipt = trip.lab_receipt
+    if receipt is None:
+        return "—"
+    late = [f"{h.sample.code} {h.hours:.1f} 小时（时限 {h.limit.hours} 小时）" for h in lab_receipts.held(trip)
+            if h.overdue]
+    return (f"{clock.fmt(receipt.received_at)}，{receipt.temperature:g} °C，{receipt.received_by}"
+            + (f"；超过保存时限：{'、'.join(late)}" if late else ""))
 
 
 TASK_HEADERS = ("任务编号", "任务名称", "类别", "排污单位", "监测机构", "状态", "采样计划数", "报告系统编号",

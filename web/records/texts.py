@@ -13,6 +13,7 @@ CONFIRMATION = {"pending": "待确认", "confirmed": "已确认", "rejected": "�
 FLAGS = {
     "outside_fence": "签到在围栏外", "photo_reused": "照片与其他行程重复",
     "confirmation_missing": "缺少排污单位确认", "after_departure": "离场后才确认",
+    "holding_time_exceeded": "样品超过保存时限",
 }
 FENCE = {"": "全部", "outside": "有围栏外签到", "inside": "均在围栏内"}
 PHOTO_PURPOSE = {"arrival": "进场照片", "sampling": "采样照片", "output": "仪器输出", "departure": "离场照片",

@@ -13,6 +13,7 @@ from services.sampling import tasks as task_service
 from services.sampling.scheduling import ScheduleRefused, VisitRequest
 from services.sampling.tasks import NewPoint, PlanLine, TaskRefused
 from services.texts.refusals import say
+from states.holding_times import STORAGE_CONDITIONS
 from web.access import get_or_404, me, role_required
 from web.db import db, uow
 from web.tasks import CLERK, bp
@@ -51,7 +52,8 @@ def _posted_lines(task: MonitoringTask) -> list[PlanLine]:
             lines.append(PlanLine(point_id=point.id, factor=factor.name, method=form.get(f"method-{key}", ""),
                                   samples_per_visit=int(samples) if samples.isdigit() else 0,
                                   container=form.get(f"container-{key}"),
-                                  preservative=form.get(f"preservative-{key}")))
+                                  preservative=form.get(f"preservative-{key}"),
+                                  storage=form.get(f"storage-{key}")))
     return lines
 
 
@@ -82,7 +84,8 @@ def _render_plan(task: MonitoringTask, point_form: NewPointForm, typed, status: 
         for factor in point.factors:
             rows.append(_row(point, factor, items.get((point.id, factor.name)), typed))
     return render_template("tasks/plan.html", task=task, rows=rows, point_form=point_form,
-                           methods=_filed_methods(task), editable=task.status == TaskStatus.PLANNING), status
+                           methods=_filed_methods(task), editable=task.status == TaskStatus.PLANNING,
+                           storage_conditions=STORAGE_CONDITIONS), status
 
 
 def _row(point, factor, item, typed) -> dict:
@@ -90,14 +93,15 @@ def _row(point, factor, item, typed) -> dict:
     if typed is not None:
         return {"key": key, "point": point, "factor": factor.name, "picked": bool(typed.get(f"pick-{key}")),
                 "method": typed.get(f"method-{key}", ""), "samples": typed.get(f"samples-{key}", ""),
-                "container": typed.get(f"container-{key}", ""), "preservative": typed.get(f"preservative-{key}", "")}
+                "container": typed.get(f"container-{key}", ""), "preservative": typed.get(f"preservative-{key}", ""),
+                "storage": typed.get(f"storage-{key}", "")}
     if item is None:  # the self-monitoring scheme's method standard, where it lists the factor
         scheme = next((s.method_standard for s in point.scheme if s.factor == factor.name), "")
         return {"key": key, "point": point, "factor": factor.name, "picked": False, "method": scheme, "samples": 1,
-                "container": "", "preservative": ""}
+                "container": "", "preservative": "", "storage": ""}
     return {"key": key, "point": point, "factor": factor.name, "picked": True, "method": item.method,
             "samples": item.samples_per_visit, "container": item.container or "",
-            "preservative": item.preservative or ""}
+            "preservative": item.preservative or "", "storage": item.storage or ""}
 
 
 def _filed_methods(task: MonitoringTask) -> dict[str, list[str]]:
