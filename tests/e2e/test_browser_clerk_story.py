@@ -27,7 +27,7 @@ def sample_in_the_field(phone) -> None:
     sampler.text("1")
     sampler.location(*script.SITE)
     sampler.photo(jpeg(60))
-    sampler.text("1")
+    assert "提交前核对" in script.ship(sampler, sampler.text("1"))
     assert "已提交" in sampler.text("1")
 
 

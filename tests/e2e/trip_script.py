@@ -1,6 +1,8 @@
 """The scenes of a sampling trip, as a sampler would play them on the demo data."""
 from __future__ import annotations
 
+import re
+
 from tests.support.images import jpeg
 
 SITE = (30.8168, 121.3502)  # inside the demo polluter's fence
@@ -62,10 +64,15 @@ def leave(sampler, where=SITE, seed: int = 50) -> str:
 
 
 def ship(sampler, reply: str) -> str:
-    """运输保存, when the trip has samples for the laboratory: the plan's packing confirmed, the samples leave now."""
+    """运输保存, when the trip has samples for the laboratory: the plan's packing confirmed (a group the plan left
+    without a storage condition kept cold), the samples leave now."""
     if "【运输保存】" not in reply:
         return reply
-    assert "样品离开现场" in sampler.text("确认")
+    answer = sampler.text("确认")
+    while missing := re.search(r"请先回复如“(\d+) 冷藏”", answer):
+        sampler.text(f"{missing.group(1)} 冷藏")
+        answer = sampler.text("确认")
+    assert "样品离开现场" in answer, answer
     return sampler.text("现在")
 
 
