@@ -25,6 +25,7 @@ from models import (
     clock,
 )
 from services.adapters import signatures
+from services.core.uow import transaction
 from services.field import checkins, decisions
 from services.field.decisions import REASON_MAX, ConfirmationProblem
 from services.field.fieldwork import OM_VISIT
@@ -106,6 +107,7 @@ def mark_late(db: Session, now: datetime | None = None) -> int:
 
 # --- the decision -----------------------------------------------------------------------------------------------
 
+@transaction
 def confirm(uow, confirmation: OmConfirmation, user: User, signature_url: str | None,
             link: ConfirmationLink | None = None) -> bool:
     """确认签名: the visit is confirmed, with the signature drawn on the phone stored beside it. True when this
@@ -125,6 +127,7 @@ def confirm(uow, confirmation: OmConfirmation, user: User, signature_url: str | 
     return True
 
 
+@transaction
 def reject(uow, confirmation: OmConfirmation, user: User, reason: str, link: ConfirmationLink | None = None) -> bool:
     """退回 with a reason: the visit goes back to the O&M agency to correct and resubmit. True when this call
     decided."""
@@ -152,6 +155,7 @@ def log(visit: OmVisit, user: User, action: str, key: str | None = None, **detai
 
 # --- the agency's resubmission ----------------------------------------------------------------------------------
 
+@transaction
 def resubmit(uow, visit: OmVisit, user: User, note: str = "") -> list:
     """重新提交 a visit the polluter rejected (after correcting it): a new round, new template messages.
     ConfirmationProblem not_yours (another agency, or not its staff) or not_rejected."""

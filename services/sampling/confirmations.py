@@ -30,6 +30,7 @@ from models import (
     clock,
 )
 from services.core import links
+from services.core.uow import transaction
 from services.field import decisions
 from services.field.decisions import ConfirmationProblem
 from services.field.fieldwork import TRIP
@@ -140,6 +141,7 @@ def pending(trip: SamplingTrip) -> Confirmation | None:
 
 # --- the decision -----------------------------------------------------------------------------------------
 
+@transaction
 def confirm(uow, confirmation: Confirmation, user: User, link: ConfirmationLink | None = None) -> bool:
     """确认: the trip is completed. True when this call decided; False when the round was already decided
     (a double tap, a replayed form, a colleague first) — then nothing changes."""
@@ -154,6 +156,7 @@ def confirm(uow, confirmation: Confirmation, user: User, link: ConfirmationLink 
     return True
 
 
+@transaction
 def reject(uow, confirmation: Confirmation, user: User, reason: str, link: ConfirmationLink | None = None) -> bool:
     """退回 with a reason: the trip goes back to the agency to correct and resubmit. True when this call decided."""
     trip = confirmation.trip

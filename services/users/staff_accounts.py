@@ -91,6 +91,19 @@ def reactivate(db: Session, actor: User, staff: Staff) -> None:
     accounts.reactivate(db, actor, staff.user)
 
 
+@transaction
+def leaves(db: Session, actor: User, staff: Staff) -> bool:
+    """A person leaves the agency (停用 in the filing): off the working copy, and their account, if it is still
+    active, stops now — not when the filing's update is approved (signed out, WeChat unbound). True when an
+    account was stopped."""
+    filings.deactivate(staff)
+    account = staff.user
+    if account is None or not account.active:
+        return False
+    accounts.deactivate(db, actor, account)
+    return True
+
+
 def _role(staff: Staff, typed: str) -> Role:
     allowed = roles_for(staff.agency.kind)
     if typed not in allowed:

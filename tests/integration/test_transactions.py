@@ -94,3 +94,19 @@ def test_a_use_case_handed_a_row_commits_the_rows_session(runtime):
 def mark_sent(message: OutboundMessage) -> None:
     message.status = "sent"
 
+
+
+def test_a_person_who_leaves_the_agency_loses_entry_and_account_in_one_commit(demo_world, runtime):
+    from models import Staff, User
+    from services.users import staff_accounts
+
+    with UnitOfWork(runtime) as uow:
+        person = uow.session.scalars(select(Staff).join(Staff.user).where(Staff.active, User.active)).first()
+        admin = uow.session.scalars(select(User).where(User.username == "agency1")).one()
+        counted = commits_of(uow)
+        assert staff_accounts.leaves(uow.session, admin, person) is True
+        assert len(counted) == 1
+        staff_id = person.id
+    with runtime.sessions() as s:
+        person = s.get(Staff, staff_id)
+        assert not person.active and not person.user.active and person.user.binding is None

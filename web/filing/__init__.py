@@ -14,7 +14,7 @@ from services.adapters import uploads
 from services.filing import filings
 from services.filing.filings import FilingRefused, FormInvalid
 from services.texts.refusals import say
-from services.users import accounts, identity, registration
+from services.users import identity, registration, staff_accounts
 from states import filing as machine
 from states.filing_forms import BASIC, CAPABILITY, DISTRICTS, KIND_LABELS, SECTION_BY_KEY, sections_of, tags_of
 from states.forms import display
@@ -96,7 +96,6 @@ def add_capability():
             raise FormInvalid(errors)
         filings.add_capability(db(), agency, values)
     except FormInvalid as invalid:
-        db().rollback()
         flash("监测能力未添加，请按提示修改。", "error")
         return _page(400, capability_typed=request.form, capability_errors=invalid.errors)
     flash("监测能力已添加。", "success")
@@ -119,7 +118,6 @@ def submit(stage: str):
     try:
         version = filings.submit(db(), me().agency, FilingStage(stage))
     except FilingRefused as refused:
-        db().rollback()
         flash(say(refused), "error")
         return _page(400)
     flash(f"{machine.STAGE_LABELS[stage]}第 {version.version} 版已提交，等待管理部门审核。", "success")
@@ -153,7 +151,6 @@ def _entry_page(section: str, row):
             raise FormInvalid(errors)
         saved = SAVE[section](uow(), agency, values, _upload(), row)
     except FormInvalid as invalid:
-        db().rollback()
         flash("未保存，请按提示修改。", "error")
         fields = formview.widgets(form, tags, None, request.form, invalid.errors)
         return _render_entry(section, row, fields, invalid.errors.get("certificate")), 400
@@ -175,13 +172,8 @@ def _upload() -> bytes | None:
 @role_required(Role.AGENCY_ADMIN)
 def deactivate_entry(section: str, item_id: int):
     row = _active(ENTRIES[section], item_id)
-    filings.deactivate(row)
-    # a person who leaves loses their account now, not when the update is approved
-    account = row.user if section == "staff" else None
-    if account is not None and account.active:
-        accounts.deactivate(db(), me(), account)
-    uow().commit()
-    flash(f"“{row.name}”已停用，提交审核并通过后从备案中移除。" + ("其账号已停用，微信绑定已解除。" if account else ""),
+    stopped = staff_accounts.leaves(db(), me(), row) if section == "staff" else filings.deactivate(row)
+    flash(f"“{row.name}”已停用，提交审核并通过后从备案中移除。" + ("其账号已停用，微信绑定已解除。" if stopped else ""),
           "success")
     return redirect(url_for("filing.edit") + f"#{section}")
 
@@ -292,12 +284,10 @@ def register_account():
     try:
         admin = registration.register(db(), entity, request.form)
     except registration.AlreadyRegistered as refused:
-        db().rollback()
         session.pop("registration", None)
         flash(say(refused), "error")
         return redirect(url_for("auth.login"))
     except FormInvalid as invalid:
-        db().rollback()
         flash("注册未完成，请按提示修改。", "error")
         return _account_page(entity, request.form, invalid.errors), 400
     session.pop("registration", None)

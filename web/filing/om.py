@@ -61,7 +61,6 @@ def _vehicle_page(row: Vehicle | None):
             raise FormInvalid(errors)
         saved = vehicles.save_vehicle(uow(), agency, values, contract_id, _file("licence"), _file("lease"), row)
     except FormInvalid as invalid:
-        db().rollback()
         flash("车辆未保存，请按提示修改。", "error")
         fields = formview.widgets(VEHICLES.form, tags, None, request.form, invalid.errors)
         return _render_vehicle(row, fields, contract_id, invalid.errors), 400

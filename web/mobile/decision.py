@@ -1,5 +1,5 @@
 """The polluter's decision posted from a page — the phone's (a template message's link) or the desktop's — for a
-trip's round or an O&M visit's: one form handling, one commit, one way of saying how it went."""
+trip's round or an O&M visit's: one form handling, one way of saying how it went."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -56,9 +56,9 @@ def decide_on_desk(kind: Round, confirmation, user) -> str | None:
 
 
 def decide(kind: Round, confirmation, user, link=None) -> str | None:
-    """Apply the posted decision (verdict = confirm | reject, with its reason or signature) and commit; returns
-    the problem to show with the form again (400), or None once the round is decided — by this request or an
-    earlier one."""
+    """Apply the posted decision (verdict = confirm | reject, with its reason or signature; the use case
+    commits); returns the problem to show with the form again (400), or None once the round is decided — by this
+    request or an earlier one."""
     verdict = request.form.get("verdict", "")
     try:
         if verdict == "confirm":
@@ -71,7 +71,6 @@ def decide(kind: Round, confirmation, user, link=None) -> str | None:
         if problem.code == "not_yours":
             abort(404)
         return say(problem)
-    uow().commit()
     if made:
         flash(kind.decided[verdict], "success")
     else:

@@ -32,7 +32,6 @@ def resubmit(visit_id: int):
             abort(404)
         flash(say(problem), "error")
     else:
-        uow().commit()
         flash(RESUBMITTED, "success")
     return redirect(url_for(".tasks", show=request.args.get("show", "all")), code=303)
 

@@ -74,7 +74,6 @@ def send_back(filing_id: int):
 
 
 def _refused(filing: Filing, refused: FilingRefused, reason: str = ""):
-    db().rollback()
     flash(say(refused), "error")
     return _page(filing, 400, reason)
 
