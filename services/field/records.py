@@ -98,7 +98,7 @@ def field_work_done(db: Session, task: MonitoringTask) -> None:
         raise RecordsProblem("no_visits")
     pending = missing(db, task)
     if pending:
-        raise RecordsProblem("visits_missing", missing=pending)
+        raise RecordsProblem("visits_missing", visits=pending)
 
 
 # --- the agency's decisions --------------------------------------------------------------------------------

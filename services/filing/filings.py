@@ -37,6 +37,7 @@ from models import (
     clock,
 )
 from services.adapters import uploads
+from services.core.refusal import Refusal
 from services.core.uow import UnitOfWork, transaction
 from services.filing import certificates
 from services.texts.refusals import say
@@ -60,15 +61,6 @@ ID_NUMBER = re.compile(r"^\d{17}[\dX]$")
 MAX_REASON = 500
 
 TEXTS = {
-    "under_review": "第 {version} 版{stage}正在审核中，审核结束后才能提交新的版本。",
-    "basic_first": "请先提交备案基本信息并通过审核，再提交二审基本信息。",
-    "incomplete": "二审基本信息不完整：尚未填写{missing}，不能提交审核。",
-    "basic_missing": "基本信息不完整：请先填写{missing}。",
-    "unchanged": "{stage}与现行有效的第 {version} 版相同，无需重新提交。",
-    "not_reviewable": "该版本当前不在审核中（可能已被其他审核人员处理），请刷新页面查看。",
-    "four_eyes": "复核须由初审以外的审核人员完成。",
-    "reason_missing": "退回时请填写退回原因。",
-    "reason_long": "退回原因请不超过 500 个字。",
     "id_number": "身份证号应为 18 位，最后一位可以是数字或 X。",
     "id_taken": "该身份证号的人员已在本机构人员名单中。",
     "asset_taken": "该资产编号已被本机构的其他设备使用。",
@@ -77,8 +69,10 @@ TEXTS = {
 }
 
 
-class FilingRefused(Exception):
-    """A filing action that cannot be done now; the message says why, in Chinese."""
+class FilingRefused(Refusal):
+    """A filing action that cannot be done now (submitting a stage, reviewing a version)."""
+
+    domain = "filing"
 
 
 class FormInvalid(Exception):
@@ -321,25 +315,25 @@ def submit(db: Session, agency: Agency, stage: FilingStage) -> Filing:
     label = machine.STAGE_LABELS[stage]
     pending = under_review(db, agency.id, stage)
     if pending is not None:
-        raise FilingRefused(TEXTS["under_review"].format(version=pending.version, stage=label))
+        raise FilingRefused("under_review", version=pending.version, stage=label)
     if stage == FilingStage.RESOURCES:
         if in_force(db, agency.id, FilingStage.BASIC) is None:
-            raise FilingRefused(TEXTS["basic_first"])
+            raise FilingRefused("basic_first")
         content = snapshot(db, agency.id)
         empty = [section.form.title for section in sections_of(agency.kind) if not content[section.key]]
         if empty:
-            raise FilingRefused(TEXTS["incomplete"].format(missing="、".join(empty)))
+            raise FilingRefused("incomplete", missing="、".join(empty))
     draft = working_draft(db, agency, stage)
     if stage == FilingStage.BASIC:
         missing = [f.label for f in BASIC.applicable(tags_of(agency.kind))
                    if f.required and draft.basic.get(f.name) in (None, "")]
         if missing:
-            raise FilingRefused(TEXTS["basic_missing"].format(missing="、".join(missing)))
+            raise FilingRefused("basic_missing", missing="、".join(missing))
     else:
         draft.snapshot = content
     current = in_force(db, agency.id, stage)
     if current is not None and compare(draft.basic, draft.snapshot, current.basic, current.snapshot).empty:
-        raise FilingRefused(TEXTS["unchanged"].format(stage=label, version=current.version))
+        raise FilingRefused("unchanged", stage=label, version=current.version)
     machine.bind(draft)
     getattr(draft, "resubmit" if draft.state == FilingState.RETURNED else "submit")()
     draft.submitted_at, draft.decided_at = clock.now(), None
@@ -356,7 +350,7 @@ def approve(uow: UnitOfWork, filing: Filing, reviewer: User) -> FilingReview:
     agency = _lock(db, filing.agency)
     round_ = _round(db, filing)
     if round_ == "second" and first_approver(filing) == reviewer.id:
-        raise FilingRefused(TEXTS["four_eyes"])
+        raise FilingRefused("four_eyes")
     previous = in_force(db, agency.id, filing.stage)
     machine.bind(filing)
     getattr(filing, machine.approval(filing, uow.config.filing_second_reviewer))()
@@ -378,9 +372,9 @@ def send_back(db: Session, filing: Filing, reviewer: User, reason: str) -> Filin
     """退回: the version goes back to the agency with a reason; the stage's version in force, if any, stays."""
     reason = normalise(reason)
     if not reason:
-        raise FilingRefused(TEXTS["reason_missing"])
+        raise FilingRefused("reason_missing")
     if len(reason) > MAX_REASON:
-        raise FilingRefused(TEXTS["reason_long"])
+        raise FilingRefused("reason_long", most=MAX_REASON)
     agency = _lock(db, filing.agency)
     round_ = _round(db, filing)
     machine.bind(filing)
@@ -395,7 +389,7 @@ def _round(db: Session, filing: Filing) -> str:
     db.refresh(filing)  # the state as committed: another reviewer may have decided meanwhile
     round_ = machine.ROUND.get(filing.state)
     if round_ is None:
-        raise FilingRefused(TEXTS["not_reviewable"])
+        raise FilingRefused("not_reviewable")
     return round_
 
 

@@ -257,7 +257,7 @@ SENTENCES: dict[str, dict[str, str]] = {
     "records": {
         "wrong_status": "任务当前处于“{status}”阶段，不能进行此操作。",
         "no_visits": "该任务还没有采样计划，无法提交。",
-        "visits_missing": "以下采样计划尚未完成（采样行程须已完成并经排污单位确认）：{missing}",
+        "visits_missing": "以下采样计划尚未完成（采样行程须已完成并经排污单位确认）：{visits}",
         "receipt_needed": "送样分析任务须先完成并确认送样接收检查。",
         "no_analysis": "该任务无需分析，请使用“结束任务”。",
         "analysis_needed": "该任务需要分析，请提交采样管理后生成报告。",
@@ -326,6 +326,18 @@ SENTENCES: dict[str, dict[str, str]] = {
         "unknown_frequency": "监测频次“{value}”无法识别（例如：1次/季度、1次/月、2次/年）",
         "duplicate": "与第 {first} 行重复（{key}）",
         "parent_unknown": "{parent}“{key}”不在名录库中，也不在本文件“{parent}”表的有效行中",
+    },
+    # an agency's filing, submitted by stage and reviewed (services/filing/filings.py)
+    "filing": {
+        "under_review": "第 {version} 版{stage}正在审核中，审核结束后才能提交新的版本。",
+        "basic_first": "请先提交备案基本信息并通过审核，再提交二审基本信息。",
+        "incomplete": "二审基本信息不完整：尚未填写{missing}，不能提交审核。",
+        "basic_missing": "基本信息不完整：请先填写{missing}。",
+        "unchanged": "{stage}与现行有效的第 {version} 版相同，无需重新提交。",
+        "not_reviewable": "该版本当前不在审核中（可能已被其他审核人员处理），请刷新页面查看。",
+        "four_eyes": "复核须由初审以外的审核人员完成。",
+        "reason_missing": "退回时请填写退回原因。",
+        "reason_long": "退回原因请不超过 {most} 个字。",
     },
     # the operator's `emss audit seal` (services/core/audit.py)
     "audit": {
@@ -411,7 +423,7 @@ SENTENCES: dict[str, dict[str, str]] = {
 
 
 # details that are rows or refusals, worded here (the planned visits still missing, as "06-01 08:00 张伟：进行中")
-RENDERED = {"missing": lambda statuses: "；".join(visit_line(s) for s in statuses),
+RENDERED = {"visits": lambda statuses: "；".join(visit_line(s) for s in statuses),
             "invalid": lambda refusal: say(refusal)}  # a refusal inside another: a credit code's
 
 

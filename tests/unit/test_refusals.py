@@ -87,9 +87,9 @@ def test_a_page_speaking_for_a_domain_words_its_own_codes_and_falls_back_to_the_
 
 # exceptions in services/ that are not a use case saying no to a user: a failure of WeChat's API, a broken
 # configuration at start-up, a workbook the directory turns into its own refusal, the development scenarios'
-# bilingual problems (they name a JSON path for the developer). The filing's FilingRefused and FormInvalid still
-# carry their sentences (issue 9: they are next).
-NOT_REFUSALS = {"WeChatError", "ConfigError", "NotAWorkbook", "ScenarioProblem", "FilingRefused", "FormInvalid"}
+# bilingual problems (they name a JSON path for the developer). FormInvalid still carries a sentence per form
+# field (issue 9: the forms' field errors are next).
+NOT_REFUSALS = {"WeChatError", "ConfigError", "NotAWorkbook", "ScenarioProblem", "FormInvalid"}
 
 
 def test_every_exception_a_service_declares_is_a_refusal_with_a_code():
