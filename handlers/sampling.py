@@ -11,18 +11,22 @@ from services.sampling import confirmations, trips
 from services.sampling.trips import TripProblem
 from services.texts.refusals import say
 from states import forms
+from states.findings import rule
 from states.trip import EXPECTS, FINAL, STATE_NAMES, Step
 
 NAME = "trip"
 PROCEED_WORDS = {"1", "下一步", "完成", "好了", "好", "ok"}
 CONFIRM_WORDS = {"1", "确认", "确定", "提交"}
+OFF_SCHEDULE_TITLE = rule("off_schedule").title  # what the regulator will see on the trip
+
+
 def list_tasks(turn: Turn) -> str:
     """采样任务: a sampler's visits due today (and overdue)."""
     visits = trips.visits_due(turn.db, turn.user)
     if not visits:
         turn.flow(NAME).pop("choices", None)
         return T.NO_VISITS
-    turn.enter(NAME, choices=[v.id for v in visits])
+    turn.enter(NAME, choices=[v.id for v in visits]).pop("off_schedule", None)  # a new list: asked afresh
     today = clock.today()
     lines = [T.VISITS_HEAD] + [
         T.VISIT_LINE.format(n=n, day=v.day.strftime("%m-%d"), starts=v.starts.strftime("%H:%M"),
@@ -57,8 +61,17 @@ def choose(turn: Turn, text: str) -> str:
     if not number.isdigit() or not 1 <= int(number) <= len(choices):
         state["choices"] = choices
         return T.BAD_CHOICE.format(count=len(choices))
+    visit_id = choices[int(number) - 1]
+    confirmed = state.pop("off_schedule", None) == visit_id
+    window = None if confirmed else trips.off_schedule(turn.db, turn.user, visit_id)
+    if window is not None:  # asked once; the answer 1 chooses it again from a list of one
+        state["choices"], state["off_schedule"] = [visit_id], visit_id
+        return T.OFF_SCHEDULE.format(starts=clock.local(window[0]).strftime("%m-%d %H:%M"),
+                                     ends=clock.local(window[1]).strftime("%H:%M"),
+                                     now=clock.local(clock.now()).strftime("%m-%d %H:%M"),
+                                     flag=OFF_SCHEDULE_TITLE)
     try:
-        trip, created = trips.open_trip(turn.uow, turn.user, choices[int(number) - 1], turn.key)
+        trip, created = trips.open_trip(turn.uow, turn.user, visit_id, turn.key, off_schedule_confirmed=confirmed)
     except TripProblem as problem:
         if problem.code == "trip_closed":
             return T.TRIP_CLOSED.format(state=STATE_NAMES[problem.details["state"]])

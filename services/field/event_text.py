@@ -29,7 +29,7 @@ LABELS = {name: f.label for name, f in FIELDS.items()}
 
 # actions whose sentence needs no detail
 FIXED = {
-    "start": "开始行程", "join": "加入现场运维", "resume": "继续现场运维", "cancel": "取消本次现场工作",
+    "join": "加入现场运维", "resume": "继续现场运维", "cancel": "取消本次现场工作",
     "leave": "结束记录单填写，准备离场", "submit": "提交运维记录，等待排污单位签名确认",
     "resubmit": "更正后重新提交排污单位确认", "trip_resubmitted": "更正后重新提交排污单位确认",
     "submit_application": "提交委托申请", "reopen_plan": "退回修改监测方案", "submit_plan": "提交监测方案",
@@ -217,6 +217,7 @@ _BUILDERS = {
     "photo": _photo, "receipt_photo": lambda d: "上传送样接收照片",
     "proceed": _to("完成本步"), "confirm": _to("核对确认"), "back": _to("返回上一步"), "catch_up": _to("同步网页填写的记录单"),
     "point_location": _point_location, "presence": lambda d: _check_in("presence", d),
+    "start": lambda d: "开始行程" + ("（采样人员确认在计划时段外开始）" if d.get("off_schedule") else ""),
     "sample_time": _sample_time, "transport": _transport,
     "left_site": lambda d: f"记录样品离场时间：{value_text(d.get('at'))}",
     "condition": _field("填写采样工况"), "answer": _field("填写"),

@@ -6,7 +6,7 @@ and leaves the commit to the caller's unit of work.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import bindparam, exists, select
 from sqlalchemy.exc import IntegrityError
@@ -38,6 +38,7 @@ from services.sampling import confirmations
 from services.texts.names import TRANSPORT_FIELDS
 from states import forms
 from states.conditions import WORKING_CONDITIONS
+from states.findings import rule
 from states.holding_times import STORAGE_CONDITIONS, storage_condition
 from states.trip import ACTIVE, Step
 
@@ -125,9 +126,26 @@ def awaiting_confirmation(db: Session, polluter_id: int) -> list[SamplingTrip]:
     return list(db.scalars(query))
 
 
-def open_trip(uow, user: User, visit_id: int, key: str | None = None) -> tuple[SamplingTrip, bool]:
-    """Start the visit's trip, or join it where a colleague on the same visit already started it.
-    Returns the trip and whether this call created it."""
+def off_schedule(db: Session, user: User, visit_id: int) -> tuple[datetime, datetime] | None:
+    """The visit's scheduled window when starting its trip now would be further outside it than the off_schedule
+    finding tolerates (states/findings.py): the sampler confirms before starting. None within it, and for a trip
+    already started (joining or resuming it starts nothing)."""
+    visit = db.get(Visit, visit_id)
+    if visit is None or user not in visit.samplers:
+        return None
+    if db.scalar(select(SamplingTrip.id).where(SamplingTrip.visit_id == visit_id)) is not None:
+        return None
+    start, end = clock.at_local(visit.day, visit.starts), clock.at_local(visit.day, visit.ends)
+    tolerance = timedelta(minutes=rule("off_schedule").param("tolerance_min"))
+    now = clock.now()
+    return (start, end) if now < start - tolerance or now > end + tolerance else None
+
+
+def open_trip(uow, user: User, visit_id: int, key: str | None = None,
+              off_schedule_confirmed: bool = False) -> tuple[SamplingTrip, bool]:
+    """Start the visit's trip, or join it where a colleague on the same visit already started it; a start the
+    sampler confirmed outside the scheduled window says so in the log. Returns the trip and whether this call
+    created it."""
     db = uow.session
     visit = db.get(Visit, visit_id)
     if visit is None or user not in visit.samplers:
@@ -135,13 +153,13 @@ def open_trip(uow, user: User, visit_id: int, key: str | None = None) -> tuple[S
     trip = db.scalar(select(SamplingTrip).where(SamplingTrip.visit_id == visit_id))
     created = trip is None
     if created:
-        trip = _create_trip(db, visit, user, key)
+        trip = _create_trip(db, visit, user, key, off_schedule_confirmed)
     if trip.state not in ACTIVE:
         raise TripProblem("trip_closed", state=trip.state)
     return trip, created
 
 
-def _create_trip(db: Session, visit: Visit, user: User, key: str | None) -> SamplingTrip:
+def _create_trip(db: Session, visit: Visit, user: User, key: str | None, off_schedule_confirmed: bool) -> SamplingTrip:
     trip = SamplingTrip(visit=visit, started_by=user, state=Step.NEW.value)
     try:
         with db.begin_nested():
@@ -151,7 +169,7 @@ def _create_trip(db: Session, visit: Visit, user: User, key: str | None) -> Samp
         # a colleague created it at the same moment: join theirs
         return db.scalar(select(SamplingTrip).where(SamplingTrip.visit_id == visit.id))
     CORE.fire(trip, "start")
-    CORE.log(trip, user, "start", key)
+    CORE.log(trip, user, "start", key, **({"off_schedule": True} if off_schedule_confirmed else {}))
     return trip
 
 

@@ -20,7 +20,7 @@ def sample_in_the_field(phone) -> None:
     script.bind(sampler)
     listing = sampler.tap("SAMPLING_TASKS")
     assert "2. " in listing and "年度委托监测" in listing.split("2. ")[1]
-    sampler.text("2")
+    script.choose(sampler, "2")
     script.arrive(sampler)
     script.sample_all_points(sampler, points=1)
     assert "请核对" in script.fill_conditions(sampler, WATER_ONLY_CONDITIONS)

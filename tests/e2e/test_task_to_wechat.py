@@ -21,7 +21,7 @@ def test_a_visit_scheduled_on_the_web_today_is_in_the_samplers_wechat_task_list(
     assert "示范化工 临时加测｜上海示范化工有限公司" in listing and "18:30-20:00" in listing
     assert "示范化工 2026 年第四季度自行监测" in listing  # the demo visit is still there too
     choice = next(line.split(".")[0] for line in listing.splitlines() if "临时加测" in line)
-    assert "已开始采样行程：示范化工 临时加测" in sampler.text(choice)
+    assert "已开始采样行程：示范化工 临时加测" in script.choose(sampler, choice)
 
 
 def test_another_samplers_visit_is_not_in_the_list(demo_world, app, runtime, phone):

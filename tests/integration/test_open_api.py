@@ -13,6 +13,7 @@ from sqlalchemy import select
 from models import ApiToken, Finding, SamplingTrip, User, Visit, clock
 from services.core.uow import UnitOfWork
 from services.findings.decisions import decide
+from tests.e2e import trip_script as script
 from tests.support.openapi import mismatches, structural_problems
 from web import cli
 
@@ -66,7 +67,7 @@ def outside(ids, phone, runtime):
     """The scenario's sampler starts TRIP-A-1 and checks in 2 km from the plant: a finding outside the fence."""
     sampler = phone("o_sc_sampler")
     sampler.tap("SAMPLING_TASKS")
-    sampler.text("1")
+    script.choose(sampler, "1")
     sampler.location(*FAR)
     with runtime.sessions() as s:
         return s.scalars(select(SamplingTrip)).one().id

@@ -200,7 +200,7 @@ def test_the_scenario_sampler_is_bound_already_and_starts_its_visit(client, phon
     sampler = phone("o_sc_sampler")
     listing = sampler.tap("SAMPLING_TASKS")
     assert "上海场景化工有限公司" in listing, listing
-    sampler.text("1")
+    script.choose(sampler, "1")
     sampler.location(30.7401, 121.3401)
     with runtime.sessions() as s:
         trip = s.scalars(select(SamplingTrip)).one()
