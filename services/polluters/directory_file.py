@@ -14,6 +14,7 @@ from services.adapters import geo
 from services.adapters.xlsx import NotAWorkbook, Workbook
 from services.core.refusal import Refusal
 from services.filing import credit_codes
+from services.texts.names import SCHEME_MODE_NAMES
 from services.texts.refusals import say
 
 POLLUTERS, POINTS, SCHEME = "排污单位", "监测点位", "自行监测方案"
@@ -35,7 +36,7 @@ PERIODS = {"日": Period.DAY, "天": Period.DAY, "周": Period.WEEK, "月": Peri
            "季": Period.QUARTER, "半年": Period.HALF_YEAR, "年": Period.YEAR}
 PERIOD_NAMES = {Period.DAY: "日", Period.WEEK: "周", Period.MONTH: "月", Period.QUARTER: "季度",
                 Period.HALF_YEAR: "半年", Period.YEAR: "年"}
-MODES = {"采样": True, "仅分析": False}
+MODES = {name: sampling for sampling, name in SCHEME_MODE_NAMES.items()}
 FREQUENCY = re.compile(r"^(\d{1,3})\s*次\s*/\s*(\S+)$")
 MAX_LENGTH = {"name": 200, "district": 32, "address": 255, "industry": 100, "code": 32, "point_code": 32,
               "factor": 64, "method_standard": 200}

@@ -3,6 +3,7 @@ the change log and the admin pages all show them so, and two values are the same
 from __future__ import annotations
 
 from services.polluters.directory_file import POINT_KINDS, POINTS, POLLUTERS, SCHEME, frequency_text
+from services.texts.names import SCHEME_MODE_NAMES
 
 LABELS = {
     POLLUTERS: {"name": "单位名称", "district": "所在区", "address": "地址", "industry": "行业类别",
@@ -35,5 +36,5 @@ def _text(column: str, value) -> str:
     if column == "kind":
         return KIND_NAMES[value]
     if column == "sampling":
-        return "采样" if value else "仅分析"
+        return SCHEME_MODE_NAMES[bool(value)]
     return str(value)

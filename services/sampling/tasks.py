@@ -32,7 +32,8 @@ from services.core import policy
 from services.core.refusal import Refusal
 from services.core.uow import UnitOfWork, transaction
 from services.filing import filings
-from services.sampling.contracts import SUBMITTED
+from services.sampling.contracts import SAMPLE_SOURCES, SUBMITTED
+from services.texts.names import SCHEME_MODE_NAMES
 from states.holding_times import STORAGE_CONDITIONS
 from states.task import STATUS_NAMES, TRANSITIONS, bind, can
 
@@ -229,7 +230,7 @@ def save_plan(uow: UnitOfWork, user: User, task: MonitoringTask, lines: list[Pla
     points = {p.id: p for p in task.polluter.points}
     wanted: dict[tuple[int, str], PlanLine] = {}
     for line in lines:
-        point = _check_line(points, line)
+        point = _check_line(points, line, task.sampling_needed)
         if (line.point_id, line.factor) in wanted:
             raise TaskRefused("duplicate_line", point=point.code, factor=line.factor)
         wanted[line.point_id, line.factor] = line
@@ -238,7 +239,8 @@ def save_plan(uow: UnitOfWork, user: User, task: MonitoringTask, lines: list[Pla
         log(task, user, "plan_saved", added=added, removed=removed, changed=changed)
 
 
-def _check_line(points: dict[int, MonitoringPoint], line: PlanLine) -> MonitoringPoint:
+def _check_line(points: dict[int, MonitoringPoint], line: PlanLine, sampling: bool) -> MonitoringPoint:
+    """`sampling`: the task's samples are taken by the agency on site (True) or delivered to it (送样, False)."""
     point = points.get(line.point_id)
     if point is None:
         raise TaskRefused("point_not_listed")
@@ -252,6 +254,10 @@ def _check_line(points: dict[int, MonitoringPoint], line: PlanLine) -> Monitorin
     scheme = next((item for item in point.scheme if item.factor == line.factor), None)
     if scheme is not None and not follows_standard(line.method, scheme.method_standard):
         raise TaskRefused("method_not_in_scheme", standard=scheme.method_standard, **where)
+    if scheme is not None and scheme.sampling != sampling:
+        # 采样 in the scheme: the agency samples on site; 仅分析: the polluter samples and delivers
+        raise TaskRefused("mode_not_in_scheme", scheme_mode=SCHEME_MODE_NAMES[scheme.sampling],
+                          task_mode=SAMPLE_SOURCES["sampling" if sampling else "delivered"], **where)
     if not 1 <= line.samples_per_visit <= MAX_SAMPLES_PER_VISIT:
         raise TaskRefused("samples_range", most=MAX_SAMPLES_PER_VISIT, **where)
     if line.storage and line.storage not in STORAGE_CONDITIONS:

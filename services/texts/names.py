@@ -24,6 +24,9 @@ STATE_NAMES = {
     "completed": "已完成",
     "cancelled": "已取消",
 }
+# a self-monitoring scheme item's sampling mode (SchemeItem.sampling): the agency samples, or only analyses what
+# the polluter samples and delivers
+SCHEME_MODE_NAMES = {True: "采样", False: "仅分析"}
 # where a task's planned visit stands (services/field/records.py: VisitStatus)
 VISIT_STATUS_NAMES = {
     "no_trip": "未开始", "in_progress": "进行中", "awaiting_confirmation": "待排污单位确认",

@@ -410,6 +410,8 @@ SENTENCES: dict[str, dict[str, str]] = {
         "storage_unknown": "点位 {point} “{factor}”的保存条件请从列表中选择（{choices}）。",
         "method_not_in_scheme": "点位 {point} “{factor}”应按排污单位自行监测方案规定的方法标准（{standard}）监测，"
                                 "请在监测方法中写明该标准。",
+        "mode_not_in_scheme": "点位 {point} “{factor}”在排污单位自行监测方案中为“{scheme_mode}”，与本任务的样品获取方式"
+                              "“{task_mode}”不符，请为其另建相应的任务。",
         "bad_kind": "请选择点位类型。",
         "point_kind_exists": "名录中该排污单位已有同类点位（{points}），请从名录中选择；只有没有该类点位时才能新增。",
         "point_name_required": "请填写新点位的名称。",

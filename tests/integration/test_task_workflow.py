@@ -619,3 +619,24 @@ def test_applications_at_the_same_moment_get_distinct_codes(demo_world, runtime)
         codes = list(pool.map(apply_once, range(8)))
     year = clock.today().year
     assert sorted(codes) == [f"RW-LC-{year}-{n:04d}" for n in range(1, 9)]
+
+
+def test_a_factor_the_scheme_leaves_to_the_polluter_to_sample_is_planned_only_on_delivered_samples(demo_world, app,
+                                                                                                   runtime):
+    clerk = desk.sign_in(app, "agency1")
+    ids = desk.demo_ids(runtime)
+    cod = ids.water_factors[0]
+    with runtime.sessions() as s:  # 仅分析: the polluter samples COD itself and delivers it
+        s.add(SchemeItem(point_id=s.get(PointFactor, cod).point_id, factor="化学需氧量", times=1, period=Period.MONTH,
+                         method_standard="HJ 828-2017", sampling=False))
+        s.commit()
+    task_id = planning_task(clerk, ids)
+    on_site = desk.post(clerk, f"/agency/tasks/{task_id}/plan", desk.plan_lines([cod]))
+    assert on_site.status_code == 400 and "DW001 “化学需氧量”在排污单位自行监测方案中为“仅分析”，与本任务的样品获取方式" \
+        "“现场采样”不符" in on_site.get_data(as_text=True)
+    with runtime.sessions() as s:
+        s.get(MonitoringTask, task_id).sampling_needed = False  # a task on delivered samples (送样)
+        s.commit()
+    assert desk.post(clerk, f"/agency/tasks/{task_id}/plan", desk.plan_lines([cod])).status_code == 302
+    with opened(runtime, task_id) as task:
+        assert [i.factor for i in task.plan] == ["化学需氧量"]
