@@ -144,6 +144,9 @@ def test_the_polluter_sees_the_whole_trip_and_confirms_it(demo_world, phone, run
                      "围栏内", "生产负荷：85 %", "废水总排口", trip.samples[0].code, "确认", "退回理由"):
         assert expected in html, expected
     assert html.count("/photos/") == 12  # six thumbnails, each opening its watermarked copy
+    # 运输保存 as the crew recorded it: how each sample for the laboratory travels, and when they left
+    assert "玻璃瓶 500 mL｜加硫酸至 pH&lt;2｜冷藏(0–4℃)" in html and "<td>现场测定</td>" in html
+    assert f"样品离场时间：{clock.fmt(trip.samples_left_at)}" in html
 
     done = decide(client, url, html, "confirm")
     assert done.status_code == 303 and done.headers["Location"].endswith("/done")
