@@ -88,7 +88,9 @@ def watermark_for(photo: Photo) -> Watermark:
         return _task_watermark(photo)
     trip = photo.trip
     task = trip.visit.task
-    check_in = trip.check_ins[-1] if trip.check_ins else None
+    # the crew's own arrival or departure: a colleague's presence check-in (到场确认) is not where this photo was taken
+    own = [c for c in trip.check_ins if c.kind != CheckInKind.PRESENCE]
+    check_in = own[-1] if own else None
     where = (photo.exif_latitude, photo.exif_longitude) if photo.exif_latitude else \
         ((check_in.latitude, check_in.longitude) if check_in else (task.polluter.latitude, task.polluter.longitude))
     return Watermark(

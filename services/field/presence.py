@@ -49,6 +49,24 @@ class Work:
         return self.row.visit.task.name if isinstance(self.row, SamplingTrip) else self.row.plan.name
 
 
+@dataclass(frozen=True)
+class Attendance:
+    """One person named on the work, as the record pages show them: whether they lead it, and their own check-ins
+    on it (arrival, departure, presence) — none means they never showed presence from their own WeChat."""
+
+    person: User
+    leads: bool
+    check_ins: list[CheckIn]
+
+
+def roster(row: SamplingTrip | OmVisit) -> list[Attendance]:
+    """Everyone named on the trip or O&M visit with their own check-ins on it, for its record page."""
+    work = of_trip(row) if isinstance(row, SamplingTrip) else of_om_visit(row)
+    leader = work.leader
+    return [Attendance(p, leader is not None and p.id == leader.id,
+                       [c for c in work.row.check_ins if c.user_id == p.id]) for p in work.named]
+
+
 def of_trip(trip: SamplingTrip) -> Work:
     return Work(trip, fieldwork.TRIP, list(trip.visit.samplers), trip.points, trip.visit.task.polluter, "采样行程")
 

@@ -6,8 +6,10 @@ import pytest
 from sqlalchemy import select
 
 from bot.standin.store import FakeWeChat
-from models import CheckIn, Finding, SamplingTrip, TripEvent, User, Visit, clock
+from models import CheckIn, Finding, Photo, SamplingTrip, TripEvent, User, Visit, clock
+from services.adapters import media
 from tests.e2e import trip_script as script
+from tests.support.images import jpeg
 
 LEADER, COLLEAGUE = "o_sampler1", "o_sampler2"
 
@@ -81,6 +83,10 @@ def test_a_colleague_far_from_the_site_is_recorded_and_flagged(two_crew, phone, 
     assert "⚠ 到场确认已记录" in reply and "围栏外" in reply
     [check_in] = _presence(runtime)
     assert not check_in.inside_fence and check_in.distance_m > 1900
+    leader.photo(jpeg(2))  # the leader's next arrival photo is marked with the leader's place, not the colleague's
+    with runtime.sessions() as s:
+        photo = s.scalars(select(Photo).order_by(Photo.id.desc())).first()
+        assert media.watermark_for(photo).place.endswith(f"{script.SITE[0]:.5f},{script.SITE[1]:.5f}")
 
 
 def test_nobody_on_a_visit_in_progress_is_told_so_in_chinese(two_crew, phone, runtime):

@@ -322,3 +322,25 @@ def test_the_schema_check_catches_an_answer_that_does_not_match(client, outside)
     del trip["ref"]
     trip["check_ins"][0]["distance_m"] = "far"
     assert len(mismatches(spec, {"$ref": "#/components/schemas/Trip"}, trip)) == 2
+
+
+def test_a_crew_members_presence_check_in_reads_as_its_kind_and_matches_the_description(client, runtime, phone, ids):
+    """sc_sampler leads TRIP-A-1; a colleague named on it confirms presence from their own WeChat."""
+    data = world()
+    data["people"].append({"username": "sc_colleague", "name": "吴敏", "role": "sampler", "agency": "lab-east",
+                           "openid": "o_sc_colleague"})
+    data["visits"][0]["crew"].append("sc_colleague")
+    assert client.post("/fake-wechat/scenario", json=data).status_code == 200
+    sampler, colleague = phone("o_sc_sampler"), phone("o_sc_colleague")
+    sampler.tap("SAMPLING_TASKS")
+    sampler.text("1")
+    sampler.location(*FAR)
+    colleague.tap("PRESENCE")
+    colleague.location(*FAR)
+    with runtime.sessions() as s:
+        trip_id = s.scalars(select(SamplingTrip.id)).one()
+    spec = client.get("/api/v1/openapi.json").get_json()
+    trip = ok(client, f"/api/v1/trips/{trip_id}")
+    assert [(c["kind"], c["kind_name"], c["person"]["username"]) for c in trip["check_ins"]] == \
+        [("arrival", "进场签到", "sc_sampler"), ("presence", "到场确认", "sc_colleague")]
+    assert mismatches(spec, {"$ref": "#/components/schemas/Trip"}, trip) == []

@@ -4,6 +4,7 @@ code is found on the trips or visits it was planted on, and the clean ones carry
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -147,3 +148,24 @@ def test_what_happened_on_a_visit_is_checked_too_and_a_bad_one_loads_nothing(cli
     body = answer.get_json()
     assert body["path"] == path and CHINESE.search(body["error"]) and path in body["error_en"]
     assert counts(runtime) == empty
+
+
+def _page_rows(html: str) -> list[str]:
+    table = re.search(r'<table id="crew-presence">(.*?)</table>', html, re.S).group(1)
+    return [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row)).strip() for row in table.split("<tr>")[2:]]
+
+
+def test_the_record_pages_show_each_crew_members_own_presence(demo_world, client, runtime, login):
+    assert client.post("/fake-wechat/scenario", json=planted()).status_code == 200
+    with runtime.sessions() as s:
+        trips = {t.visit.ref: t.id for t in s.scalars(select(SamplingTrip))}
+        om_visit = s.scalars(select(OmVisit.id).where(OmVisit.ref == "CLEAN-OM-CREW")).one()
+    login("admin1")  # plant-far lies outside the district's regulator's scope
+    rows = _page_rows(client.get(f"/records/trips/{trips['PLANT-CREW-ABSENT']}").get_data(as_text=True))
+    leader, absent = (next(r for r in rows if r.startswith(name)) for name in ("孙倩", "陈刚"))
+    assert "带队" in leader and "进场签到" in leader and "离场签到" in leader
+    assert "带队" not in absent and "到场确认" in absent and "围栏外" in absent
+    crew = _page_rows(client.get(f"/om/visits/{om_visit}").get_data(as_text=True))
+    assert len(crew) == 2 and "带队" in crew[0] and "到场确认" in crew[1] and "围栏内" in crew[1]
+    lone = _page_rows(client.get(f"/records/trips/{trips['PLANT-NO-CONFIRMATION']}").get_data(as_text=True))
+    assert len(lone) == 1 and "带队" in lone[0] and "未用本人微信" not in lone[0]

@@ -41,7 +41,7 @@ SCHEMAS = {
     "Agency": _object(NAMED),
     "Polluter": _object({**NAMED, "district": STR, "latitude": NUM, "longitude": NUM, "fence_m": INT}),
     "CheckIn": _object({
-        "id": INT, "kind": {"type": "string", "enum": ["arrival", "departure"]}, "kind_name": STR,
+        "id": INT, "kind": {"type": "string", "enum": ["arrival", "departure", "presence"]}, "kind_name": STR,
         "at": STR, "person": _ref("Person"), "latitude": NUM, "longitude": NUM,
         "datum": {**STR, "description": "坐标系，微信位置为 GCJ-02"}, "precision_m": _nullable(NUM),
         "distance_m": {**NUM, "description": "与排污单位位置的距离（米）"}, "inside_fence": BOOL}),

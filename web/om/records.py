@@ -14,6 +14,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from models import OmConfirmation, OmSheet, OmVisit, Photo, Role, clock
 from services.adapters import om_pdf
 from services.core import policy
+from services.field import presence
 from services.findings import summary as findings_summary
 from services.findings.facts import Subject
 from services.om import om_records
@@ -128,6 +129,7 @@ def visit(visit_id: int):
                            unfinished_photos=om_records.unfinished_photos(db(), found),
                            visit_findings=[f for f in found.findings if f.sheet_id is None],
                            confirmation=om_records.confirmation(found), T=T, fmt=clock.fmt,
+                           crew=presence.roster(found),
                            findings=findings_summary.of_subject(db(), Subject("om", found.id)))
 
 

@@ -1,12 +1,13 @@
 """Words of the O&M record pages and exports."""
 from __future__ import annotations
 
+from services.texts.names import CHECK_IN_NAMES
 from states.om_visit import STATE_NAMES
 from states.qc_limits import SEVERITY_NAMES
 
 VISIT_STATE = STATE_NAMES  # beside the visit machine (states/om_visit.py)
 SEVERITY = SEVERITY_NAMES  # the QC's own words (states/qc_limits.py)
-CHECK_IN = {"arrival": "进场签到", "departure": "离场签到"}
+CHECK_IN = CHECK_IN_NAMES
 PHOTO_PURPOSE = {"arrival": "进场照片", "departure": "离场照片", "sheet": "记录单照片"}
 PHOTO_STATUS = {"pending": "接收中", "failed": "未能从微信接收（已通知运维人员重新拍摄）"}
 CONFIRMATION = {"pending": "待确认", "confirmed": "已确认", "rejected": "已退回"}

@@ -7,7 +7,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from sqlalchemy import select
 
 from models import MonitoringTask, Photo, Role, SamplingTrip, User, clock
-from services.field import records
+from services.field import presence, records
 from services.field.records import RecordsProblem
 from services.findings import summary as findings_summary
 from services.findings.facts import Subject
@@ -111,7 +111,7 @@ def trip_page(found: SamplingTrip, status: int = 200, typed=None):
                            status=records.trip_status(found), photos=photos, actors=actors, T=T, fmt=clock.fmt,
                            agency_view=me().role == Role.AGENCY_ADMIN, held=lab_receipts.held(found),
                            left_site=lab_receipts.left_site(found), typed=typed or {},
-                           local_input=formview.local_input,
+                           local_input=formview.local_input, crew=presence.roster(found),
                            findings=findings_summary.of_subject(db(), Subject("trip", found.id))), status
 
 

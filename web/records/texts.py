@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from services.field import event_text
-from services.texts.names import POINT_REFERENCE_NAMES, VISIT_STATUS_NAMES
+from services.texts.names import CHECK_IN_NAMES, POINT_REFERENCE_NAMES, VISIT_STATUS_NAMES
 from states.task import STATUS_NAMES
 from states.trip import STATE_NAMES
 
@@ -18,7 +18,7 @@ FLAGS = {
 FENCE = {"": "全部", "outside": "有围栏外签到", "inside": "均在围栏内"}
 PHOTO_PURPOSE = {"arrival": "进场照片", "sampling": "采样照片", "output": "仪器输出", "departure": "离场照片",
                  "receipt": "送样接收照片"}
-CHECK_IN = {"arrival": "进场签到", "departure": "离场签到"}
+CHECK_IN = CHECK_IN_NAMES
 POINT_REFERENCE = POINT_REFERENCE_NAMES
 PHOTO_PENDING = "接收中"
 PHOTO_FAILED = "未能从微信接收（已通知采样人员重新拍摄）"
