@@ -63,7 +63,8 @@ def test_the_agency_reads_the_whole_visit_record(visit, login):
     html = client.get(f"/om/visits/{visit.visit}").get_data(as_text=True)
     assert "示范化工自动监控设施运维" in html and "上海示范化工有限公司" in html and "刘洋" in html
     assert "排污单位已确认" in html
-    assert html.count("围栏内") == 2 and "35 米" in html  # arrival and departure, with their distance
+    check_ins = html.split('id="crew-presence"')[0]  # the crew's presence table repeats the leader's check-ins
+    assert check_ins.count("围栏内") == 2 and "35 米" in check_ins  # arrival and departure, with their distance
     # every sheet with its fields through the form definition
     assert html.count("日常巡检记录单") == 2 and "校准记录单" in html
     assert "伴热管线温度（°C）" in html and "135" in html and "反吹电磁阀动作迟缓，已清洁复位" in html
