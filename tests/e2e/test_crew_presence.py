@@ -6,8 +6,9 @@ import pytest
 from sqlalchemy import select
 
 from bot.standin.store import FakeWeChat
-from models import CheckIn, Finding, Photo, SamplingTrip, TripEvent, User, Visit, clock
+from models import CheckIn, Finding, OmPlan, Photo, Role, SamplingTrip, TripEvent, User, Visit, WechatBinding, clock
 from services.adapters import media
+from tests.e2e import om_script
 from tests.e2e import trip_script as script
 from tests.support.images import jpeg
 
@@ -148,3 +149,35 @@ def test_a_colleague_who_never_confirmed_is_found_absent_once_the_leader_leaves(
 def test_a_colleague_who_confirmed_on_site_carries_no_finding(two_crew, phone, runtime):
     _whole_trip(*_started(phone), colleague_confirms=True)
     assert _crew_absent(runtime) == []
+
+
+# --- an O&M visit: the plan's second crew member ----------------------------------------------------------------
+
+@pytest.fixture
+def om_colleague(demo_world, runtime):
+    """王磊, a second O&M crew member of the demo plan, bound to WeChat as o_omcrew2."""
+    with runtime.sessions() as s:
+        plan = s.scalars(select(OmPlan).where(OmPlan.name == "示范化工自动监控设施运维")).one()
+        colleague = User(username="omcrew2", display_name="王磊", role=Role.OM_CREW, agency_id=plan.agency_id,
+                         password_hash="!")
+        colleague.binding = WechatBinding(openid="o_omcrew2")
+        plan.crew.append(colleague)
+        s.commit()
+
+
+def test_the_o_and_m_leaders_arrival_asks_the_plans_other_crew_who_confirm_without_joining(om_colleague, phone,
+                                                                                           runtime):
+    leader, colleague = phone(om_script.CREW), phone("o_omcrew2")
+    om_script.bind(leader)
+    om_script.start(leader)
+    assert "进场签到已记录" in leader.location(*om_script.SITE)
+    [asked] = [m["content"] for m in FakeWeChat(runtime.redis).inbox("o_omcrew2") if m.get("kind") == "text"]
+    assert "刘洋已在上海示范化工有限公司进场签到（现场运维：示范化工自动监控设施运维）" in asked
+
+    assert "现场运维：示范化工自动监控设施运维｜上海示范化工有限公司（带队：刘洋）" in colleague.tap("PRESENCE")
+    assert "到场确认已记录（现场运维" in colleague.location(*om_script.SITE)
+    with runtime.sessions() as s:
+        [check_in] = s.scalars(select(CheckIn).where(CheckIn.kind == "presence")).all()
+        assert check_in.om_visit_id is not None and check_in.user.username == "omcrew2"
+    # confirming presence is not taking part in the work: the colleague's chat holds no visit of its own
+    assert "您当前没有进行中的现场运维" in colleague.text("状态")

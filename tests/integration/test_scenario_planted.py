@@ -165,6 +165,8 @@ def test_the_record_pages_show_each_crew_members_own_presence(demo_world, client
     leader, absent = (next(r for r in rows if r.startswith(name)) for name in ("孙倩", "陈刚"))
     assert "带队" in leader and "进场签到" in leader and "离场签到" in leader
     assert "带队" not in absent and "到场确认" in absent and "围栏外" in absent
+    evidence = client.get(f"/evidence/trips/{trips['PLANT-CREW-ABSENT']}").get_data(as_text=True)
+    assert "到场确认" in evidence and "陈刚 在现场时段" in evidence  # the timeline, the plan and the finding
     crew = _page_rows(client.get(f"/om/visits/{om_visit}").get_data(as_text=True))
     assert len(crew) == 2 and "带队" in crew[0] and "到场确认" in crew[1] and "围栏内" in crew[1]
     lone = _page_rows(client.get(f"/records/trips/{trips['PLANT-NO-CONFIRMATION']}").get_data(as_text=True))
