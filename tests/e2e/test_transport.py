@@ -126,3 +126,12 @@ def test_a_trip_measured_wholly_on_site_skips_transport(demo_world, phone, runti
     sampler = phone("o_sampler1")
     review = _at_departure_photos(sampler)
     assert "【提交前核对】" in review and "运输保存" not in review
+
+
+def test_a_container_or_preservative_change_without_a_usable_value_is_refused(demo_world, phone, runtime):
+    sampler = phone("o_sampler1")
+    _at_departure_photos(sampler)
+    assert "请写明修改后的内容（不超过 64 个字）" in sampler.text("1 容器")
+    assert "请写明修改后的内容" in sampler.text("1 保存剂 " + "瓶" * 65)
+    cod = _samples(runtime)["化学需氧量"]
+    assert (cod.container, cod.preservative) == ("玻璃瓶 500 mL", "加硫酸至 pH<2")
