@@ -151,6 +151,26 @@ def test_a_colleague_who_confirmed_on_site_carries_no_finding(two_crew, phone, r
     assert _crew_absent(runtime) == []
 
 
+def test_a_presence_confirmed_after_the_departure_check_in_withdraws_the_finding(two_crew, phone, runtime):
+    leader, colleague = _started(phone)
+    script.arrive(leader)
+    script.sample_all_points(leader)
+    assert "提交前核对" in script.leave(leader)  # departed, not yet submitted: the trip is still in progress
+    assert len(_crew_absent(runtime)) == 1
+    colleague.tap("PRESENCE")
+    colleague.location(*script.SITE)  # moments after the departure: within the time on site's allowance
+    assert _crew_absent(runtime) == []
+
+
+def test_an_arrival_checked_in_again_asks_the_crew_once(two_crew, phone, runtime):
+    leader, _ = _started(phone)
+    leader.location(*script.FAR)
+    leader.text("上一步")
+    leader.location(*script.SITE)
+    asked = [m for m in FakeWeChat(runtime.redis).inbox(COLLEAGUE) if "到场确认" in m.get("content", "")]
+    assert len(asked) == 1
+
+
 # --- an O&M visit: the plan's second crew member ----------------------------------------------------------------
 
 @pytest.fixture
