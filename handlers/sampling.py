@@ -3,11 +3,13 @@ with the outcome and the next prompt. The flow's session state (handlers/flows.p
 the trip in progress and a pending 取消 question."""
 from __future__ import annotations
 
+import re
+
 from handlers import texts as T
 from handlers import views
 from handlers.turn import Picture, Place, Turn
 from models import PointReference, Role, clock
-from services.sampling import confirmations, trips
+from services.sampling import confirmations, instruments, trips
 from services.sampling.trips import TripProblem
 from services.texts.refusals import say
 from states import forms
@@ -120,6 +122,10 @@ def on_text(turn: Turn, trip, text: str) -> str:
         return _outcome(turn, trip, lambda: trips.proceed(turn.uow, trip, turn.user, turn.key))
     if expects == "confirm" and word in CONFIRM_WORDS:
         return _outcome(turn, trip, lambda: _confirm(turn, trip))
+    if trip.state == Step.INSTRUMENTS:
+        return _outcome(turn, trip, lambda: _instruments(turn, trip, text))
+    if trip.state == Step.POINT_INSTRUMENTS:
+        return _outcome(turn, trip, lambda: _point_instruments(turn, trip, text))
     if trip.state == Step.SAMPLE_TIME:
         return _outcome(turn, trip, lambda: _sample_time(turn, trip, text))
     if trip.state == Step.TRANSPORT:
@@ -141,6 +147,31 @@ def _confirm(turn: Turn, trip) -> str | None:
         return None
     turn.flow(NAME).pop("subject", None)
     return T.SUBMITTED_SELF if trip.state == Step.COMPLETED else T.SUBMITTED_TO_POLLUTER
+
+
+def _instruments(turn: Turn, trip, text: str) -> str:
+    """仪器 at arrival: 确认 the list, “+资产编号” adds one, “-序号” or “-资产编号” removes one; the list is shown
+    again after each change (the prompt that follows)."""
+    reply = forms.normalise(text)
+    if reply.lower() in CONFIRM_WORDS:
+        items = instruments.confirm(turn.uow, trip, turn.user, turn.key)
+        return T.INSTRUMENTS_CONFIRMED.format(count=len(items), names=views.instrument_names(items))
+    if reply.startswith("+"):
+        item = instruments.add(turn.uow, trip, turn.user, reply[1:], turn.key)
+        return T.INSTRUMENT_ADDED.format(name=item.name, asset_no=item.asset_no)
+    if reply.startswith("-"):
+        item = instruments.remove(turn.uow, trip, turn.user, reply[1:], turn.key)
+        return T.INSTRUMENT_REMOVED.format(name=item.name, asset_no=item.asset_no)
+    raise TripProblem("instrument_reply")
+
+
+def _point_instruments(turn: Turn, trip, text: str) -> str:
+    """The numbers of the instruments used at this point, e.g. “1 2” (commas and 、 also separate them)."""
+    words = [w for w in re.split(r"[\s,，、]+", forms.normalise(text)) if w]
+    if not words or not all(w.isdigit() for w in words):
+        raise TripProblem("instrument_choice", count=len(trip.instruments))
+    chosen = instruments.choose(turn.uow, trip, turn.user, [int(w) for w in words], turn.key)
+    return T.POINT_INSTRUMENTS_SET.format(names=views.instrument_names(chosen))
 
 
 def _sample_time(turn: Turn, trip, text: str) -> str:

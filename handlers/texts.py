@@ -82,6 +82,9 @@ NONE_AWAITING = "目前没有待您确认的采样行程。"
 PROMPTS = {
     "arrival_location": "【进场签到】请点击菜单“现场 → 发送位置”，发送您当前的位置。",
     "arrival_photo": "【进场签到】请点击“现场 → 拍照”拍摄进场照片（至少 1 张），拍完回复 1 进入下一步。",
+    "instruments": ("回复“确认”；增加仪器回复“+资产编号”（如 +GT-EQ-003），"
+                    "去掉仪器回复“-序号”或“-资产编号”（如 -2）。"),
+    "point_instruments": "请回复本点位使用的仪器序号，多台用空格分隔（如 1 2）。",
     "point_location": ("【点位布设】请在本点位发送您当前的位置：点击菜单“现场 → 发送位置”，"
                        "或点击输入框右侧的“+”，选择“位置”后发送。"),
     "sample_photo": "【现场采样】请拍摄本点位采样过程照片（至少 1 张），拍完回复 1 进入下一步。",
@@ -95,6 +98,14 @@ PROMPTS = {
     "completed": "采样行程已完成。",
     "cancelled": "采样行程已取消，已记录的内容均已保留。",
 }
+INSTRUMENTS_HEAD = "【采样仪器】请核对带到现场的仪器（取自采样计划）："
+INSTRUMENTS_EMPTY = "（列表为空）"
+INSTRUMENT_LINE = "{n}. {name} {model}（资产编号 {asset_no}，检定/校准有效期至 {until}）"
+INSTRUMENT_ADDED = "已增加仪器 {name}（{asset_no}）。"
+INSTRUMENT_REMOVED = "已去掉仪器 {name}（{asset_no}）。"
+INSTRUMENTS_CONFIRMED = "已确认带到现场的仪器 {count} 台：{names}。"
+POINT_INSTRUMENTS_HEAD = "【采样仪器】本点位使用了哪些仪器？"
+POINT_INSTRUMENTS_SET = "本点位使用的仪器已记录：{names}。"
 POINT_TITLE = "点位 {index}/{count}：{point}（{kind}）"
 POINT_HEAD = POINT_TITLE + "\n本点位样品编号（请标注在样品瓶上）："
 SAMPLE_LINE = "· {code} {factor}{container}"

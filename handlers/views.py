@@ -6,7 +6,7 @@ from sqlalchemy.orm import object_session
 from handlers import texts as T
 from models import CheckInKind, PhotoPurpose, PhotoStatus, clock
 from services.adapters import media
-from services.sampling import trips
+from services.sampling import instruments, trips
 from states import forms
 from states.conditions import WORKING_CONDITIONS
 from states.trip import FINAL, Step
@@ -15,8 +15,12 @@ from states.trip import FINAL, Step
 def prompt(trip) -> str:
     """What the sampler should do now, for the trip's current step."""
     state = trip.state
+    if state == Step.INSTRUMENTS:
+        return "\n".join([T.INSTRUMENTS_HEAD, instrument_list(trip) or T.INSTRUMENTS_EMPTY, T.PROMPTS[state]])
     if state == Step.POINT_LOCATION:
         return point_title(trip) + "\n" + T.PROMPTS[state]
+    if state == Step.POINT_INSTRUMENTS:
+        return "\n".join([point_title(trip), T.POINT_INSTRUMENTS_HEAD, instrument_list(trip), T.PROMPTS[state]])
     if state == Step.SAMPLE_PHOTO:
         return point_card(trip) + "\n" + T.PROMPTS[state]
     if state == Step.CONDITIONS:
@@ -36,6 +40,17 @@ def point_title(trip, template: str = T.POINT_TITLE) -> str:
     point = trip.current_point
     return template.format(index=trip.point_index + 1, count=len(trip.points), point=point.name,
                            kind=T.KIND_NAMES.get(point.kind, point.kind))
+
+
+def instrument_list(trip) -> str:
+    """The trip's instruments, numbered as the sampler answers with them."""
+    return "\n".join(T.INSTRUMENT_LINE.format(n=n, name=e.name, model=e.model, asset_no=e.asset_no,
+                                              until=e.calibration_valid_until or "未登记")
+                     for n, e in enumerate(instruments.listed(trip), 1))
+
+
+def instrument_names(items) -> str:
+    return "、".join(f"{e.name}（{e.asset_no}）" for e in items)
 
 
 def point_card(trip) -> str:
@@ -89,8 +104,8 @@ def summary(trip) -> str:
     task = trip.visit.task
     lines = [f"任务：{task.code} {task.name}", f"排污单位：{task.polluter.name}",
              f"采样人员：{'、'.join(u.display_name for u in trip.visit.samplers)}"]
-    if trip.visit.equipment:
-        lines.append(f"采样设备：{'、'.join(e.name for e in trip.visit.equipment)}")
+    if trip.instruments:
+        lines.append(f"采样仪器：{instrument_names(instruments.listed(trip))}")
     for kind in (CheckInKind.ARRIVAL, CheckInKind.DEPARTURE):
         check_in = trip.latest_check_in(kind)
         if check_in:
@@ -101,6 +116,7 @@ def summary(trip) -> str:
         when = next((clock.fmt(s.sampled_at) for s in samples if s.sampled_at), "未记录")
         lines.append(
             f"{point.name}：{point_location_words(trip.point_location(point.id))}，"
+            f"仪器 {'、'.join(e.asset_no for e in trip.instruments_at(point.id)) or '未记录'}，"
             f"样品 {len(samples)} 个（{'、'.join(s.code for s in samples) or '—'}），采样时间 {when}，"
             f"采样照片 {len(trip.photos_for(PhotoPurpose.SAMPLING, point.id))} 张，"
             f"仪器输出 {len(trip.photos_for(PhotoPurpose.OUTPUT, point.id))} 张")

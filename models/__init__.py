@@ -67,6 +67,7 @@ from models.trips import (
     ConditionRecord,
     Confirmation,
     LabReceipt,
+    PointInstrument,
     PointLocation,
     PointReference,
     PositionProposal,
@@ -74,13 +75,14 @@ from models.trips import (
     Sample,
     SamplingTrip,
     TripEvent,
+    TripInstrument,
 )
 
 __all__ = [
     "AccountEvent", "Park", "PasswordReset", "park_member",
     "Agency", "AgencyKind", "ApiToken", "AuditRoot", "Base", "Capability", "CheckIn", "CheckInKind",
     "ClientSampling", "ClientSamplingFile", "ConditionRecord", "LabReceipt",
-    "PointLocation", "PointReference", "PositionProposal", "ProposalStatus",
+    "PointInstrument", "PointLocation", "PointReference", "TripInstrument", "PositionProposal", "ProposalStatus",
     "Confirmation",
     "ConfirmationLink", "ConfirmationStatus", "Contract", "DirectoryChange", "Equipment", "Filing", "FilingReview",
     "FilingStage", "FilingState", "HelpCentre", "DrawKind", "Inspection", "InspectionFile", "InspectionVerdict",

@@ -4,11 +4,11 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base, Timestamped
-from models.directory import MonitoringPoint, User
+from models.base import Base, Timestamped, utcnow
+from models.directory import Equipment, MonitoringPoint, User
 from models.fieldwork import (
     CheckIn,
     CheckInKind,
@@ -49,6 +49,10 @@ class SamplingTrip(Base, Timestamped):
     events: Mapped[list[TripEvent]] = relationship(back_populates="trip", order_by="TripEvent.id")
     lab_receipt: Mapped[LabReceipt | None] = relationship(back_populates="trip")
     point_locations: Mapped[list[PointLocation]] = relationship(back_populates="trip", order_by="PointLocation.id")
+    instruments: Mapped[list[TripInstrument]] = relationship(back_populates="trip", order_by="TripInstrument.id",
+                                                             cascade="all, delete-orphan")
+    point_instruments: Mapped[list[PointInstrument]] = relationship(
+        back_populates="trip", order_by="PointInstrument.id", cascade="all, delete-orphan")
 
     # --- guards and callbacks of the trip machine (states/trip.py) ---
 
@@ -82,6 +86,10 @@ class SamplingTrip(Base, Timestamped):
     def is_first_point(self) -> bool:
         return self.point_index == 0
 
+    def has_several_instruments(self) -> bool:
+        """Each point asks which instruments sampled it only when there is a choice (one is recorded at once)."""
+        return len(self.instruments) > 1
+
     def is_self_monitoring(self) -> bool:
         return self.visit.task.agency.self_monitoring
 
@@ -99,6 +107,10 @@ class SamplingTrip(Base, Timestamped):
         """Where the point was sampled on this trip: the latest location sent for it (a resend supersedes)."""
         matching = [p for p in self.point_locations if p.point_id == point_id]
         return matching[-1] if matching else None
+
+    def instruments_at(self, point_id: int) -> list[Equipment]:
+        """The confirmed instruments recorded as having sampled the point on this trip."""
+        return [p.equipment for p in self.point_instruments if p.point_id == point_id]
 
     def photos_for(self, purpose: PhotoPurpose, point_id: int | None = None) -> list[Photo]:
         return [
@@ -143,6 +155,40 @@ class PointLocation(Base):
     @property
     def far(self) -> bool:
         return self.distance_m > self.allowed_m
+
+
+class TripInstrument(Base):
+    """仪器: an instrument taken to the site on a trip. The schedule's list is copied when the trip starts; the
+    sampler adds or removes instruments (by asset number) and confirms the list at arrival (`confirmed_at`).
+    `added_by` is None for an instrument from the schedule."""
+
+    __tablename__ = "trip_instrument"
+    __table_args__ = (UniqueConstraint("trip_id", "equipment_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trip_id: Mapped[int] = mapped_column(ForeignKey("sampling_trip.id"), index=True)
+    equipment_id: Mapped[int] = mapped_column(ForeignKey("equipment.id"), index=True)
+    added_at: Mapped[datetime] = mapped_column(default=utcnow)
+    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    confirmed_at: Mapped[datetime | None]
+
+    trip: Mapped[SamplingTrip] = relationship(back_populates="instruments")
+    equipment: Mapped[Equipment] = relationship()
+    added_by: Mapped[User | None] = relationship()
+
+
+class PointInstrument(Base):
+    """Which of the trip's confirmed instruments sampled a point."""
+
+    __tablename__ = "point_instrument"
+    __table_args__ = (UniqueConstraint("trip_id", "point_id", "equipment_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trip_id: Mapped[int] = mapped_column(ForeignKey("sampling_trip.id"), index=True)
+    point_id: Mapped[int] = mapped_column(ForeignKey("monitoring_point.id"))
+    equipment_id: Mapped[int] = mapped_column(ForeignKey("equipment.id"))
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    trip: Mapped[SamplingTrip] = relationship(back_populates="point_instruments")
+    equipment: Mapped[Equipment] = relationship()
 
 
 class ProposalStatus(enum.StrEnum):

@@ -117,6 +117,15 @@ RULES: tuple[Rule, ...] = (
                                               "expressways are limited to 80–100 km/h"),
           "min_distance_m": Param(1000, "m", "below this, GPS noise and one-minute gaps make speeds meaningless "
                                              "(neighbouring sites in one park)")}),
+    Rule("instrument_expired", "使用检定/校准过期的仪器", HIGH, (TRIP,),
+         ("equipment", "name", "asset_no", "valid_until", "day"),
+         note="the instruments confirmed on the trip against the agency's filing in force (the earlier of the "
+              "filed and the current validity date) on the day of the arrival; chat refuses them, so this finds "
+              "those recorded another way (a correction on the desk, an import)"),
+    Rule("instrument_double_booked", "同一仪器同时在两处现场", HIGH, (TRIP,),
+         ("equipment", "name", "asset_no", "other", "other_site", "this_window", "other_window", "overlap_minutes"),
+         note="arrival to departure check-in; not yet left: to the end of the arrival's day (facts.time_on_site). "
+              "Chat refuses the second trip's confirmation; the finding is on both trips, as for people"),
     Rule("crew_absent", "随行人员未本人到场签到", MEDIUM, BOTH,
          ("person", "name", "window_from", "window_to", "allowed_m", "tolerance_min",
           "nearest: {check_in, kind, at, distance_m, minutes_outside} | null"),

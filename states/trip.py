@@ -17,7 +17,9 @@ class Step(StrEnum):
     NEW = "new"
     ARRIVAL_LOCATION = "arrival_location"  # 进场签到: location
     ARRIVAL_PHOTO = "arrival_photo"  # 进场签到: photos
+    INSTRUMENTS = "instruments"  # 仪器: the sampler confirms the instruments taken to the site (the schedule's list)
     POINT_LOCATION = "point_location"  # 点位布设: where the current point is sampled, before its photos
+    POINT_INSTRUMENTS = "point_instruments"  # 仪器: which confirmed instruments sampled the current point
     SAMPLE_PHOTO = "sample_photo"  # 现场采样: photos of the sampling at the current point
     OUTPUT_PHOTO = "output_photo"  # 现场采样: photos of the instruments' printed output
     SAMPLE_TIME = "sample_time"  # 现场采样: sampling time of the point's samples
@@ -41,7 +43,8 @@ ACTIVE = tuple(s for s in Step if s not in FINAL)
 # the Chinese name of each step, as pages and event logs show it
 STATE_NAMES = state_names(Step, {
     Step.NEW: "新建", Step.ARRIVAL_LOCATION: "进场签到（定位）", Step.ARRIVAL_PHOTO: "进场签到（照片）",
-    Step.POINT_LOCATION: "现场采样（点位定位）",
+    Step.INSTRUMENTS: "采样仪器确认", Step.POINT_LOCATION: "现场采样（点位定位）",
+    Step.POINT_INSTRUMENTS: "现场采样（本点位仪器）",
     Step.SAMPLE_PHOTO: "现场采样（照片）", Step.OUTPUT_PHOTO: "现场采样（仪器输出）", Step.SAMPLE_TIME: "现场采样（采样时间）",
     Step.CONDITIONS: "采样工况", Step.CONDITIONS_CONFIRM: "采样工况（核对）", Step.DEPARTURE_LOCATION: "离场签到（定位）",
     Step.DEPARTURE_PHOTO: "离场签到（照片）", Step.TRANSPORT: "运输保存（保存条件）",
@@ -53,7 +56,9 @@ STATE_NAMES = state_names(Step, {
 EXPECTS = {
     Step.ARRIVAL_LOCATION: "location",
     Step.ARRIVAL_PHOTO: "image",
+    Step.INSTRUMENTS: "text",
     Step.POINT_LOCATION: "location",
+    Step.POINT_INSTRUMENTS: "text",
     Step.SAMPLE_PHOTO: "image",
     Step.OUTPUT_PHOTO: "image",
     Step.SAMPLE_TIME: "text",
@@ -71,8 +76,13 @@ TRANSITIONS = [
     {"trigger": "start", "source": S.NEW, "dest": S.ARRIVAL_LOCATION},
     {"trigger": "check_in", "source": S.ARRIVAL_LOCATION, "dest": S.ARRIVAL_PHOTO},
     {"trigger": "check_in", "source": S.DEPARTURE_LOCATION, "dest": S.DEPARTURE_PHOTO},
-    {"trigger": "proceed", "source": S.ARRIVAL_PHOTO, "dest": S.POINT_LOCATION, "conditions": "has_arrival_photo"},
+    {"trigger": "proceed", "source": S.ARRIVAL_PHOTO, "dest": S.INSTRUMENTS, "conditions": "has_arrival_photo"},
+    {"trigger": "confirm_instruments", "source": S.INSTRUMENTS, "dest": S.POINT_LOCATION},
+    # one confirmed instrument is recorded at each point without asking (services/sampling/instruments.py)
+    {"trigger": "locate_point", "source": S.POINT_LOCATION, "dest": S.POINT_INSTRUMENTS,
+     "conditions": "has_several_instruments"},
     {"trigger": "locate_point", "source": S.POINT_LOCATION, "dest": S.SAMPLE_PHOTO},
+    {"trigger": "choose_instruments", "source": S.POINT_INSTRUMENTS, "dest": S.SAMPLE_PHOTO},
     {"trigger": "proceed", "source": S.SAMPLE_PHOTO, "dest": S.OUTPUT_PHOTO, "conditions": "has_sample_photo"},
     {"trigger": "proceed", "source": S.OUTPUT_PHOTO, "dest": S.SAMPLE_TIME, "conditions": "has_output_photo"},
     # 运输保存 only when some sample travels to the laboratory (not every factor measured on site)
@@ -90,8 +100,11 @@ TRANSITIONS = [
     {"trigger": "confirm", "source": S.REVIEW, "dest": S.AWAITING_CONFIRMATION},
     # 上一步: one step back; nothing recorded is deleted, a later record supersedes an earlier one
     {"trigger": "back", "source": S.ARRIVAL_PHOTO, "dest": S.ARRIVAL_LOCATION},
-    {"trigger": "back", "source": S.POINT_LOCATION, "dest": S.ARRIVAL_PHOTO, "conditions": "is_first_point"},
+    {"trigger": "back", "source": S.INSTRUMENTS, "dest": S.ARRIVAL_PHOTO},
+    {"trigger": "back", "source": S.POINT_LOCATION, "dest": S.INSTRUMENTS, "conditions": "is_first_point"},
     {"trigger": "back", "source": S.POINT_LOCATION, "dest": S.SAMPLE_TIME, "before": "previous_point"},
+    {"trigger": "back", "source": S.POINT_INSTRUMENTS, "dest": S.POINT_LOCATION},
+    {"trigger": "back", "source": S.SAMPLE_PHOTO, "dest": S.POINT_INSTRUMENTS, "conditions": "has_several_instruments"},
     {"trigger": "back", "source": S.SAMPLE_PHOTO, "dest": S.POINT_LOCATION},
     {"trigger": "back", "source": S.OUTPUT_PHOTO, "dest": S.SAMPLE_PHOTO},
     {"trigger": "back", "source": S.SAMPLE_TIME, "dest": S.OUTPUT_PHOTO},

@@ -16,23 +16,27 @@ from models import (
     CheckInKind,
     Confirmation,
     ConfirmationStatus,
+    Equipment,
     Instrument,
     MonitoringPoint,
     OmConfirmation,
     OmSheet,
     OmVisit,
     Photo,
+    PointInstrument,
     Polluter,
     Sample,
     SamplingTrip,
+    TripInstrument,
     User,
     Visit,
     clock,
 )
 from services.adapters import media, signatures
 from services.adapters.field_pictures import COPIES, SCENES, camera_exif, encode, scaled_signature, signature
-from services.dev.scenario_work_file import DecisionSpec, PhotoSpec, StopSpec
+from services.dev.scenario_work_file import DecisionSpec, InstrumentSpec, PhotoSpec, StopSpec
 from services.field import checkins
+from services.filing import filings
 from services.findings.facts import Subject
 from services.om import om_confirmations
 from services.sampling import confirmations
@@ -82,6 +86,7 @@ class Builder:
         for kind, stop in _stops(work):
             trip.check_ins.append(self._check_in(kind, stop, spec.day, by, trip.points, polluter))
         self._point_locations(spec, trip, by)
+        self._instruments(spec, trip)
         self._samples(spec, trip)
         self._photos(spec, by, trip_id=trip.id)
         trip.state = self._trip_state(spec, trip)
@@ -99,6 +104,33 @@ class Builder:
             row = checkins.new_point_location(self.people.get(stop.by) or by, point, lat, lng)
             row.at = at(spec.day, stop.at)
             trip.point_locations.append(row)
+
+    def _instruments(self, spec, trip: SamplingTrip) -> None:
+        """The instruments confirmed at arrival, and the points each sampled."""
+        confirmed = at(spec.day, spec.work.arrival.at if spec.work.arrival else spec.start)
+        points = {p.code: p for p in trip.visit.task.polluter.points}
+        for item in spec.work.instruments:
+            equipment = self._filed_equipment(trip.visit.task.agency, item)
+            trip.instruments.append(TripInstrument(equipment=equipment, added_at=confirmed, confirmed_at=confirmed))
+            trip.point_instruments += [PointInstrument(point_id=points[code].id, equipment=equipment,
+                                                       recorded_at=confirmed) for code in item.points]
+
+    def _filed_equipment(self, agency, item: InstrumentSpec) -> Equipment:
+        """The agency's instrument of the asset number, made on first use and entered into its filing in force
+        with the scenario's calibration validity (a scenario's agency is filed when it is made)."""
+        row = self.db.scalar(select(Equipment).where(Equipment.agency_id == agency.id,
+                                                     Equipment.asset_no == item.asset_no))
+        if row is None:
+            row = Equipment(agency=agency, name=item.name, model=item.model, asset_no=item.asset_no)
+            self.db.add(row)
+        row.calibration_valid_until = item.valid_until
+        self.db.flush()
+        filing = filings.filed_resources(self.db, agency.id)
+        entry = {"id": row.id, "name": row.name, "model": row.model, "asset_no": row.asset_no,
+                 "calibration_valid_until": item.valid_until.isoformat()}
+        others = [e for e in filing.snapshot.get("equipment", []) if e["id"] != row.id]
+        filing.snapshot = {**filing.snapshot, "equipment": [*others, entry]}
+        return row
 
     def _samples(self, spec, trip: SamplingTrip) -> None:
         points = {p.code: p for p in trip.visit.task.polluter.points}

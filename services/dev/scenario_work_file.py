@@ -11,6 +11,8 @@ its signature. Every problem names the key or field, in Chinese and English; no 
                          "copy": "resize-75%"}],
              "locations": [{"point": "DW001", "at": "09:35", "offset_m": [12, -8]}],
              "presence": [{"by": "sc_colleague", "at": "09:05", "offset_m": [15, 30]}],
+             "instruments": [{"asset_no": "JC-EQ-001", "name": "便携式 pH 计", "valid_until": "today+200",
+                              "points": ["DW001"]}],
              "samples": [{"point": "DW001", "at": "09:40"}],
              "sheets": [{"form": "calibration", "point": "DA001", "at": "10:10", "answers": {"zero_before": 1.2}}],
              "confirmation": {"at": "11:05", "by": "sc_polluter", "signature": {"hand": 1}}}
@@ -22,7 +24,9 @@ same bytes, or through a `copy` transformation. A signature is drawn by `hand` (
 the same name), or repeats another visit's drawing (`same_as`: KEY, optionally `scale`d). A sampling trip's
 `locations` are where its points were sampled: `lat`/`lng`, or `offset_m` from the point's registered position (from
 the site while it has none). `presence` are the presence check-ins (到场确认) of crew members other than the one doing
-the work, each `by` a person of the visit's crew, placed as a check-in.
+the work, each `by` a person of the visit's crew, placed as a check-in. Its `instruments` are those confirmed at
+arrival (仪器): the agency's instrument of that asset number, filed with the agency on first use with its calibration
+validity (`valid_until`, a date such as today-30), and the points it sampled.
 """
 from __future__ import annotations
 
@@ -34,8 +38,8 @@ from services.dev.scenario_items import Item, ScenarioProblem
 from states.om_sheets import SHEETS
 
 PURPOSES = {"sampling": ("arrival", "sampling", "output", "departure"), "om": ("arrival", "sheet", "departure")}
-WORK_FIELDS = {"by", "arrival", "departure", "locations", "presence", "photos", "samples", "sheets", "submitted",
-               "confirmation"}
+WORK_FIELDS = {"by", "arrival", "departure", "locations", "presence", "instruments", "photos", "samples", "sheets",
+               "submitted", "confirmation"}
 
 
 @dataclass
@@ -53,6 +57,17 @@ class LocationSpec:
 
     point: str
     stop: StopSpec
+
+
+@dataclass
+class InstrumentSpec:
+    """An instrument confirmed on a trip; filed with the agency (as valid until `valid_until`) on first use."""
+
+    asset_no: str
+    name: str
+    model: str
+    valid_until: date
+    points: list[str]
 
 
 @dataclass
@@ -111,6 +126,7 @@ class WorkSpec:
     arrival: StopSpec | None
     departure: StopSpec | None
     locations: list[LocationSpec]
+    instruments: list[InstrumentSpec]
     photos: list[PhotoSpec]
     samples: list[SampleSpec]
     sheets: list[SheetSpec]
@@ -133,20 +149,23 @@ def read_work(item: Item, kind: str) -> WorkSpec:
     samples = [_sample(sub(v, f"{item.at('samples')}[{n}]")) for n, v in enumerate(item.items("samples", False))]
     locations = [_location(sub(v, f"{item.at('locations')}[{n}]"))
                  for n, v in enumerate(item.items("locations", False))]
+    instruments = [_instrument(sub(v, f"{item.at('instruments')}[{n}]"))
+                   for n, v in enumerate(item.items("instruments", False))]
     sheets = [_sheet(sub(v, f"{item.at('sheets')}[{n}]")) for n, v in enumerate(item.items("sheets", False))]
     presence = [_stop(sub(v, f"{item.at('presence')}[{n}]")) for n, v in enumerate(item.items("presence", False))]
-    if ((samples or locations) and kind != "sampling") or (sheets and kind != "om"):
-        wrong = "sheets" if sheets and kind != "om" else "samples" if samples else "locations"
-        raise ScenarioProblem(item.at(wrong), "采样时间和点位位置只用于采样任务，记录单只用于运维任务",
-                      "samples and point locations belong to sampling visits, sheets to O&M visits")
+    if ((samples or locations or instruments) and kind != "sampling") or (sheets and kind != "om"):
+        wrong = "sheets" if sheets and kind != "om" else "samples" if samples else \
+            "locations" if locations else "instruments"
+        raise ScenarioProblem(item.at(wrong), "采样时间、点位位置和仪器只用于采样任务，记录单只用于运维任务",
+                      "samples, point locations and instruments belong to sampling visits, sheets to O&M visits")
     submitted = item.value.get("submitted", departure is not None)
     if not isinstance(submitted, bool):
         raise ScenarioProblem(item.at("submitted"), "应为 true 或 false", "must be true or false")
     confirmation = _decision(sub(item.value["confirmation"], item.at("confirmation")), kind) \
         if item.present("confirmation") else None
     return WorkSpec(by=item.text("by", required=False, max_length=64), arrival=arrival, departure=departure,
-                    locations=locations, photos=photos, samples=samples, sheets=sheets, submitted=submitted,
-                    confirmation=confirmation, presence=presence)
+                    locations=locations, instruments=instruments, photos=photos, samples=samples, sheets=sheets,
+                    submitted=submitted, confirmation=confirmation, presence=presence)
 
 
 def _stop(item: Item) -> StopSpec:
@@ -160,6 +179,13 @@ def _stop(item: Item) -> StopSpec:
 
 def _location(item: Item) -> LocationSpec:
     return LocationSpec(point=item.text("point", max_length=32), stop=_stop(item))
+
+
+def _instrument(item: Item) -> InstrumentSpec:
+    return InstrumentSpec(asset_no=item.text("asset_no", max_length=64),
+                          name=item.text("name", required=False, max_length=100) or "采样仪器",
+                          model=item.text("model", required=False, max_length=64) or "—",
+                          valid_until=item.day("valid_until"), points=item.texts("points", required=False))
 
 
 def _photo(item: Item, kind: str) -> PhotoSpec:
@@ -255,6 +281,12 @@ def check_work(visit, path: str, polluter, people: dict, visits: dict) -> None:
                 raise ScenarioProblem(f"{path}.{section}[{n}].point",
                                       f"排污单位 {visit.polluter} 没有点位 {spec.point}",
                                       f"polluter {visit.polluter} has no point {spec.point}")
+    for n, instrument in enumerate(work.instruments):
+        for m, code in enumerate(instrument.points):
+            if code not in codes:
+                raise ScenarioProblem(f"{path}.instruments[{n}].points[{m}]",
+                                      f"排污单位 {visit.polluter} 没有点位 {code}",
+                                      f"polluter {visit.polluter} has no point {code}")
     for n, photo in enumerate(work.photos):
         _check_photo(photo, f"{path}.photos[{n}]", n, visit, visits)
     if work.confirmation:

@@ -119,6 +119,20 @@ def _point_location(d: dict) -> str:
     return f"{where}（{'，'.join(parts)}）" if parts else where
 
 
+def _instrument(verb: str):
+    return lambda d: f"{verb}仪器 {d['name']}（{d['asset_no']}）" if d.get("name") else f"{verb}仪器"
+
+
+def _instruments(d: dict) -> str:
+    return f"确认带到现场的仪器（{value_text(d['instruments'])}）" if d.get("instruments") else "确认带到现场的仪器"
+
+
+def _point_instruments(d: dict) -> str:
+    used = value_text(d.get("instruments") or [])
+    how = "（仅 1 台，自动记录）" if d.get("only") else ""
+    return f"记录点位“{d.get('point', '')}”使用的仪器：{used}{how}"
+
+
 def _photo(d: dict) -> str:
     how = {True: "，相机现拍", False: "，非现场拍摄"}.get(d.get("live"), "")
     return f"发送{PHOTOS.get(d.get('purpose'), '照片')}{how}"
@@ -218,6 +232,8 @@ _BUILDERS = {
     "proceed": _to("完成本步"), "confirm": _to("核对确认"), "back": _to("返回上一步"), "catch_up": _to("同步网页填写的记录单"),
     "point_location": _point_location, "presence": lambda d: _check_in("presence", d),
     "start": lambda d: "开始行程" + ("（采样人员确认在计划时段外开始）" if d.get("off_schedule") else ""),
+    "instrument_add": _instrument("增加"), "instrument_remove": _instrument("去掉"),
+    "instruments_confirm": _instruments, "point_instruments": _point_instruments,
     "sample_time": _sample_time, "transport": _transport,
     "left_site": lambda d: f"记录样品离场时间：{value_text(d.get('at'))}",
     "condition": _field("填写采样工况"), "answer": _field("填写"),

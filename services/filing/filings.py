@@ -564,10 +564,22 @@ def schedulable_equipment(db: Session, agency_id: int, day) -> list[Equipment]:
     return _schedulable(db, Equipment, filed_resources(db, agency_id), "equipment", "calibration_valid_until", day)
 
 
+def equipment_validity(db: Session, agency_id: int | None) -> dict[Equipment, date | None]:
+    """The agency's equipment in the filing in force, each with the calibration validity that counts (None when
+    the filing or the record has none): what a trip's instruments are checked against (仪器)."""
+    return _validity(db, Equipment, filed_resources(db, agency_id), "equipment", "calibration_valid_until")
+
+
 def _schedulable(db: Session, model, filing: Filing | None, section: str, valid_until: str, day) -> list:
+    return [row for row, until in _validity(db, model, filing, section, valid_until).items()
+            if until is not None and until >= day]
+
+
+def _validity(db: Session, model, filing: Filing | None, section: str, valid_until: str) -> dict:
+    """Active rows of the filing's section → the earlier of the filed and the current validity date."""
     if filing is None:
-        return []
+        return {}
     filed = {entry["id"]: entry.get(valid_until) for entry in filing.snapshot.get(section, [])}
     rows = db.scalars(select(model).where(model.id.in_(filed), model.active).order_by(model.id))
-    return [row for row in rows if filed[row.id] and getattr(row, valid_until) is not None
-            and min(date.fromisoformat(filed[row.id]), getattr(row, valid_until)) >= day]
+    return {row: min(date.fromisoformat(filed[row.id]), getattr(row, valid_until))
+            if filed[row.id] and getattr(row, valid_until) is not None else None for row in rows}

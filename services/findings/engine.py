@@ -23,6 +23,7 @@ from models import (
     OmVisit,
     Photo,
     SamplingTrip,
+    TripInstrument,
     Visit,
     clock,
 )
@@ -50,7 +51,8 @@ def scan(db: Session, subject: Subject, known: dict[Subject, Facts | None] | Non
     if facts is not None:
         across = rules.Across(others=neighbours(db, facts, known), copies=same_bytes(db, facts),
                               near=near_duplicates(db, facts), readings=same_readings(db, facts),
-                              signatures=earlier_signatures(db, facts))
+                              signatures=earlier_signatures(db, facts),
+                              sharing=sharing_instruments(db, facts, known))
         related |= across.subjects()
         hits = evaluate(facts, across)
     _store(db, subject, hits, existing)
@@ -75,6 +77,7 @@ def evaluate(facts: Facts, across: rules.Across) -> list[rules.Hit]:
     hits += rules.photo_reused(facts, across.copies) + rules.photo_near_duplicate(facts, across.near)
     hits += rules.copied_readings(facts, across.readings) + rules.signature_reused(facts, across.signatures)
     hits += rules.overlapping_visits(facts, across.others) + rules.impossible_travel(facts, across.others)
+    hits += rules.instrument_double_booked(facts, across.sharing)
     return [h for h in hits if h.code in ACTIVE_CODES and facts.subject.kind in BY_CODE[h.code].subjects]
 
 
@@ -127,6 +130,22 @@ def neighbours(db: Session, facts: Facts, known: dict[Subject, Facts | None]) ->
     found |= {Subject("trip", i) for i in db.scalars(named)}
     found.discard(facts.subject)
     loaded = (_facts(db, s, known) for s in sorted(found, key=lambda s: s.key))
+    return [f for f in loaded if f is not None]
+
+
+def sharing_instruments(db: Session, facts: Facts, known: dict[Subject, Facts | None]) -> list[Facts]:
+    """Other trips around this one's time on site that confirmed one of its instruments."""
+    present = facts.present
+    if not facts.instruments or present is None:
+        return []
+    first, last = clock.local(present[0]).date() - NEIGHBOUR_DAYS, clock.local(present[1]).date() + NEIGHBOUR_DAYS
+    query = (select(TripInstrument.trip_id).join(SamplingTrip, SamplingTrip.id == TripInstrument.trip_id)
+             .join(Visit, Visit.id == SamplingTrip.visit_id)
+             .where(TripInstrument.equipment_id.in_([i.equipment_id for i in facts.instruments]),
+                    TripInstrument.confirmed_at.is_not(None), TripInstrument.trip_id != facts.subject.id,
+                    Visit.day >= first, Visit.day <= last)
+             .distinct())
+    loaded = (_facts(db, Subject("trip", i), known) for i in sorted(db.scalars(query)))
     return [f for f in loaded if f is not None]
 
 

@@ -5,12 +5,13 @@ Sampling trips and O&M visits are read into the same shape, so every rule is wri
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import CheckIn, CheckInKind, ConfirmationStatus, OmVisit, Photo, PhotoStatus, SamplingTrip, clock
+from services.filing import filings
 from states import om_visit as om_states
 from states import trip as trip_states
 from states.findings import OM, TRIP
@@ -58,6 +59,17 @@ class PointStop:
     reference_lng: float
     distance_m: float
     allowed_m: float
+
+
+@dataclass(frozen=True)
+class InstrumentFact:
+    """An instrument confirmed on a trip (仪器), with the calibration validity the agency's filing gives it
+    (None: not in the filing in force, or no date on record)."""
+
+    equipment_id: int
+    name: str
+    asset_no: str
+    valid_until: date | None
 
 
 @dataclass(frozen=True)
@@ -116,6 +128,7 @@ class Facts:
     photos: list[PhotoFact] = field(default_factory=list)
     samples: list[SampleFact] = field(default_factory=list)
     point_stops: list[PointStop] = field(default_factory=list)
+    instruments: list[InstrumentFact] = field(default_factory=list)
     work: list[str] = field(default_factory=list)  # trip: kinds of the planned points; O&M: confirmed sheets
     crew: set[int] = field(default_factory=set)
     named: dict[int, str] = field(default_factory=dict)  # the people named on the work → their names
@@ -144,6 +157,21 @@ class Facts:
         arrival, departure = self.arrival, self.departure
         return (arrival.at, departure.at) if arrival and departure else None
 
+    @property
+    def present(self) -> tuple[datetime, datetime] | None:
+        """On site as far as known: from arrival, to departure or, not yet left, the end of that day."""
+        arrival, departure = self.arrival, self.departure
+        return time_on_site(arrival.at, departure.at if departure else None) if arrival else None
+
+
+def time_on_site(arrival: datetime, departure: datetime | None) -> tuple[datetime, datetime]:
+    """Arrival to departure check-in; a crew that has not left yet counts as there until the end of its arrival's
+    day (China time): nobody samples a site overnight, and a trip left unfinished must not hold its people or
+    instruments for ever."""
+    if departure is None:
+        departure = clock.at_local(clock.local(arrival).date() + timedelta(days=1), time(0, 0))
+    return arrival, departure
+
 
 def load(db: Session, subject: Subject) -> Facts | None:
     return (trip_facts if subject.kind == TRIP else om_facts)(db, subject.id)
@@ -162,6 +190,7 @@ def trip_facts(db: Session, trip_id: int) -> Facts | None:
     facts.point_stops = [PointStop(p.id, p.point_id, p.point.name, p.latitude, p.longitude, str(p.reference),
                                    p.reference_latitude, p.reference_longitude, p.distance_m, p.allowed_m)
                          for p in latest.values()]
+    facts.instruments = _instruments(db, trip)
     facts.work = [str(point.kind) for point in trip.points]
     facts.named = {u.id: u.display_name for u in visit.samplers}
     facts.crew = set(facts.named) | {c.user_id for c in facts.check_ins + facts.presence}
@@ -206,6 +235,14 @@ def _window(day: date, starts: time, ends: time | None) -> tuple[datetime, datet
     """Local start and end of the scheduled window; no end: to the end of the day."""
     end = clock.at_local(day, ends) if ends else clock.at_local(date.fromordinal(day.toordinal() + 1), time(0, 0))
     return clock.at_local(day, starts), end
+
+
+def _instruments(db: Session, trip: SamplingTrip) -> list[InstrumentFact]:
+    confirmed = [i.equipment for i in trip.instruments if i.confirmed_at is not None]
+    if not confirmed:
+        return []
+    validity = {e.id: until for e, until in filings.equipment_validity(db, trip.visit.task.agency_id).items()}
+    return [InstrumentFact(e.id, e.name, e.asset_no, validity.get(e.id)) for e in confirmed]
 
 
 def _stops(db: Session, where) -> tuple[list[Stop], list[Stop]]:

@@ -13,10 +13,11 @@ from models import OmVisitEvent, Photo, PhotoStatus, TripEvent
 
 JOB = "services.findings.engine.rescan_job"
 # event-log actions after which a rule's answer may differ (check-in, a crew member's presence, a point's location,
-# sample time, submission, the polluter's decision or signature, corrections and resubmissions, sheets confirmed or
-# corrected, cancellation)
-TRIP_ACTIONS = frozenset({"check_in_arrival", "check_in_departure", "presence", "point_location", "sample_time",
-                          "confirm", "approve", "reject", "correct", "resubmit", "cancel"})
+# the instruments confirmed, sample time, submission, the polluter's decision or signature, corrections and
+# resubmissions, sheets confirmed or corrected, cancellation)
+TRIP_ACTIONS = frozenset({"check_in_arrival", "check_in_departure", "presence", "point_location",
+                          "instruments_confirm", "sample_time", "confirm", "approve", "reject", "correct", "resubmit",
+                          "cancel"})
 OM_ACTIONS = frozenset({"check_in_arrival", "check_in_departure", "presence", "confirm_sheet", "submit", "approve",
                         "reject", "resubmit", "cancel", "catch_up", "sheet_saved_web", "sheet_corrected"})
 

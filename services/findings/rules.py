@@ -218,8 +218,20 @@ def crew_absent(f: Facts) -> list[Hit]:
     return hits
 
 
-SINGLE = (outside_fence, point_outside, exif_time_mismatch, exif_place_mismatch, short_visit, sample_time_outside_visit,
-          off_schedule, crew_absent, confirmation_missing, after_departure, planned_sheet_missing)
+def instrument_expired(f: Facts) -> list[Hit]:
+    """An instrument confirmed on the trip whose calibration, as filed, had run out on the day of the arrival."""
+    if f.arrival is None:
+        return []
+    day = clock.local(f.arrival.at).date()
+    return [Hit("instrument_expired", f"equipment:{i.equipment_id}", {
+        "equipment": i.equipment_id, "name": i.name, "asset_no": i.asset_no,
+        "valid_until": i.valid_until.isoformat() if i.valid_until else None, "day": day.isoformat()})
+        for i in f.instruments if i.valid_until is None or i.valid_until < day]
+
+
+SINGLE = (outside_fence, point_outside, instrument_expired, exif_time_mismatch, exif_place_mismatch, short_visit,
+          sample_time_outside_visit, off_schedule, crew_absent, confirmation_missing, after_departure,
+          planned_sheet_missing)
 
 
 # --- across trips and visits ---------------------------------------------------------------------------------
@@ -265,11 +277,13 @@ class Across:
     near: dict[int, list[NearPhoto]] = field(default_factory=dict)  # perceptually the same, by photo id
     readings: list[CopiedSheet] = field(default_factory=list)  # O&M sheets whose readings other visits repeat
     signatures: list[SimilarSignature] = field(default_factory=list)  # earlier signatures this one repeats
+    sharing: list[Facts] = field(default_factory=list)  # other trips that confirmed one of this trip's instruments
 
     def subjects(self) -> set[Subject]:
         """The other trips and visits named: their findings may change with this one's."""
         found = {o.subject for o in self.others} | {s for copies in self.copies.values() for _, s in copies}
         found |= {s for copied in self.readings for _, s in copied.others} | {s.subject for s in self.signatures}
+        found |= {o.subject for o in self.sharing}
         return found | {n.subject for near in self.near.values() for n in near}
 
 
@@ -337,6 +351,26 @@ def overlapping_visits(f: Facts, others: list[Facts]) -> list[Hit]:
                 "people": people, "other": other.subject.key, "other_site": other.site,
                 "this_window": [when(mine[0]), when(mine[1])], "other_window": [when(theirs[0]), when(theirs[1])],
                 "overlap_minutes": minutes(overlap)}))
+    return hits
+
+
+def instrument_double_booked(f: Facts, sharing: list[Facts]) -> list[Hit]:
+    """One instrument confirmed on two trips whose times on site overlap: it cannot have been at both sites."""
+    mine = f.present
+    if mine is None:
+        return []
+    hits = []
+    for other in sharing:
+        theirs = other.present
+        if theirs is None:
+            continue
+        overlap = min(mine[1], theirs[1]) - max(mine[0], theirs[0])
+        shared = {i.equipment_id for i in other.instruments}
+        hits += [Hit("instrument_double_booked", f"equipment:{i.equipment_id}:{other.subject.key}", {
+            "equipment": i.equipment_id, "name": i.name, "asset_no": i.asset_no, "other": other.subject.key,
+            "other_site": other.site, "this_window": [when(mine[0]), when(mine[1])],
+            "other_window": [when(theirs[0]), when(theirs[1])], "overlap_minutes": minutes(overlap)})
+            for i in f.instruments if i.equipment_id in shared and overlap > timedelta(0)]
     return hits
 
 

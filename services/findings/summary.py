@@ -49,6 +49,10 @@ SENTENCES = {
     "off_schedule": lambda e: f"进场 {_time(e['arrival'])}，计划时段 {_time(e['window_from'])}–{_time(e['window_to'])}",
     "overlapping_visits": lambda e: f"与{_subject(e['other'])}（{e['other_site']}）现场时段重叠"
     f" {e['overlap_minutes']:g} 分钟",
+    "instrument_expired": lambda e: f"仪器 {e['name']}（{e['asset_no']}）检定/校准有效期至"
+    f" {e['valid_until'] or '（未登记）'}，采样日 {e['day']}",
+    "instrument_double_booked": lambda e: f"仪器 {e['name']}（{e['asset_no']}）同时记录在{_subject(e['other'])}"
+    f"（{e['other_site']}），现场时段重叠 {e['overlap_minutes']:g} 分钟",
     "impossible_travel": lambda e: f"与{_subject(e['other'])}（{e['other_site']}）之间 {e['distance_m']} 米仅用"
     f" {e['minutes']:g} 分钟，直线速度 {e['speed_kmh'] if e['speed_kmh'] is not None else '∞'} 公里/小时",
     "crew_absent": lambda e: f"{e['name']} 在现场时段 {_time(e['window_from'])}–{_time(e['window_to'])}"

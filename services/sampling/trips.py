@@ -21,10 +21,12 @@ from models import (
     Photo,
     PhotoPurpose,
     PlanItem,
+    PointInstrument,
     PointLocation,
     Sample,
     SamplingTrip,
     TaskStatus,
+    TripInstrument,
     User,
     Visit,
     audit,
@@ -34,7 +36,7 @@ from models.tasks import visit_sampler
 from services.core.refusal import TripProblem
 from services.field import checkins, fieldwork, presence
 from services.polluters import point_positions
-from services.sampling import confirmations
+from services.sampling import confirmations, instruments
 from services.texts.names import TRANSPORT_FIELDS
 from states import forms
 from states.conditions import WORKING_CONDITIONS
@@ -84,6 +86,8 @@ TRIP_GRAPH = (
     .joinedload(PlanItem.point),
     joinedload(SamplingTrip.conditions),
     selectinload(SamplingTrip.point_locations),
+    selectinload(SamplingTrip.instruments).joinedload(TripInstrument.equipment),
+    selectinload(SamplingTrip.point_instruments).joinedload(PointInstrument.equipment),
 )
 
 
@@ -168,6 +172,7 @@ def _create_trip(db: Session, visit: Visit, user: User, key: str | None, off_sch
     except IntegrityError:
         # a colleague created it at the same moment: join theirs
         return db.scalar(select(SamplingTrip).where(SamplingTrip.visit_id == visit.id))
+    instruments.seed(trip)
     CORE.fire(trip, "start")
     CORE.log(trip, user, "start", key, **({"off_schedule": True} if off_schedule_confirmed else {}))
     return trip
@@ -200,6 +205,8 @@ def locate_point(uow, trip: SamplingTrip, user: User, latitude: float, longitude
     uow.session.flush()
     CORE.log(trip, user, "point_location", key, point=point.name, distance_m=record.distance_m,
              reference=record.reference, far=record.far, proposal=proposal.id if proposal else None)
+    if trip.state == Step.SAMPLE_PHOTO:
+        instruments.record_the_only_one(trip, user, key)
     return record
 
 
@@ -393,7 +400,7 @@ def samples_at(trip: SamplingTrip, point: MonitoringPoint) -> list[Sample]:
 
 def _after_move(trip: SamplingTrip) -> None:
     """Prepare what the new step shows: the point's sample codes, or an empty conditions form."""
-    if trip.state in (Step.POINT_LOCATION, Step.SAMPLE_PHOTO):
+    if trip.state in (Step.POINT_LOCATION, Step.POINT_INSTRUMENTS, Step.SAMPLE_PHOTO):
         ensure_samples(trip)
     if trip.state == Step.CONDITIONS and trip.conditions is None:
         trip.conditions = ConditionRecord(form=WORKING_CONDITIONS.name, answers={})

@@ -32,6 +32,19 @@ SENTENCES: dict[str, dict[str, str]] = {
         "left_future": "样品离场时间不能晚于现在，请重新输入。",
         "left_before_sampling": ("样品离场时间 {typed} 早于最后一个样品的采样时间 {sampled}，"
                                  "请核对后重新输入，或回复 1 使用当前时间。"),
+        # 仪器 (services/sampling/instruments.py)
+        "instrument_expired": "仪器 {name}（{asset_no}）的检定/校准有效期至 {until}（以备案为准），已过期，"
+        "不能用于本次采样。",
+        "instrument_double_booked": "仪器 {name}（{asset_no}）已记录在另一采样行程中：行程 #{trip}（任务 {task}，"
+        "{polluter}，现场时段 {window}），与本行程的现场时段重叠。同一台仪器不能同时在两处现场。",
+        "instrument_unknown": "资产编号 {asset_no} 不在本机构的设备中，请核对后重新输入（例如 +GT-EQ-001）。",
+        "instrument_not_ours": "资产编号 {asset_no} 的设备不属于本机构，不能用于本次采样。",
+        "instrument_not_filed": "仪器 {name}（{asset_no}）不在审核通过的备案设备中，不能用于本次采样。",
+        "instrument_listed": "仪器 {name}（{asset_no}）已在列表中。",
+        "instrument_not_listed": "列表中没有“{which}”：请回复“-序号”（1～{count}）或“-资产编号”。",
+        "instruments_needed": "请至少保留 1 台带到现场的仪器（回复“+资产编号”增加）。",
+        "instrument_choice": "请回复本点位使用的仪器序号（1～{count}），多台用空格分隔，例如 1 2。",
+        "instrument_reply": "请回复“确认”，或“+资产编号”增加仪器、“-序号”去掉仪器。",
     },
     # an O&M crew member's visit in chat (services/om/om_visits.py)
     "om_visit": {

@@ -109,4 +109,4 @@ def test_a_photo_after_the_task_list_answers_the_step_and_closes_the_list(demo_w
     sampler.location(*trip_script.SITE)
     assert "回复序号" in sampler.tap("SAMPLING_TASKS")
     assert "已收到第 1 张进场照片" in sampler.photo(jpeg(6))
-    assert "【点位布设】" in sampler.text("1")  # 1 goes on to the next step, not to the list shown before
+    assert "【采样仪器】" in sampler.text("1")  # 1 goes on to the next step, not to the list shown before

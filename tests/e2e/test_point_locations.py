@@ -16,7 +16,7 @@ def at_first_point(phone):
     script.bind(sampler)
     script.start(sampler)
     script.arrive(sampler)
-    asked = sampler.text("1")
+    asked = script.confirm_instruments(sampler)
     assert "点位 1/2：废水总排口" in asked and "“+”" in asked and "位置" in asked
     return sampler
 
@@ -33,6 +33,8 @@ def test_sampler_sends_the_points_location_before_its_photos_and_hears_the_dista
     sampler = at_first_point(phone)
     reply = sampler.location(*script.POINTS[0])
     assert "点位 废水总排口 的采样位置已记录：距点位登记位置约 3 米" in reply
+    assert "本点位使用了哪些仪器" in reply
+    reply = sampler.text("2")
     assert "采样过程照片" in reply and "化学需氧量" in reply  # the point's sample codes follow
     [row] = locations(runtime)
     assert row.reference == "point" and row.distance_m < 10 and row.allowed_m == 100 and not row.far
@@ -56,7 +58,7 @@ def test_a_point_sampled_far_away_is_flagged_in_chat_and_the_sampler_may_send_it
     reply = sampler.location(*far)
     assert "⚠ 点位 废水总排口 的采样位置已记录，但距点位登记位置约" in reply and "超出 100 米" in reply
     assert "已返回上一步" in sampler.text("上一步")
-    assert "采样过程照片" in sampler.location(*script.POINTS[0])
+    assert "采样过程照片" in script.at_point(sampler, 0)
     first, second = locations(runtime)
     assert first.far and not second.far
     with runtime.sessions() as s:

@@ -190,8 +190,8 @@ def test_trip_resumes_where_it_stands_after_the_chat_session_is_wiped(demo_world
     script.bind(sampler)
     script.start(sampler)
     script.arrive(sampler)
-    sampler.text("1")
-    sampler.location(*script.POINTS[0])
+    script.confirm_instruments(sampler)
+    script.at_point(sampler, 0)
     RedisSessionStorage(runtime.redis, config.session_ttl).delete("o_sampler1")
     assert "采样过程照片" in sampler.tap("STATUS")
     assert "已收到第 1 张采样照片" in sampler.photo(jpeg(20))
@@ -259,8 +259,8 @@ def test_two_samplers_on_one_visit_share_one_trip(demo_world, phone, runtime):
     joined = script.start(second)
     assert "已加入同事 张伟" in joined and "进场照片" in joined
     second.photo(jpeg(2))
-    assert "发送您当前的位置" in first.text("1")
-    assert "采样过程照片" in second.location(*script.POINTS[0])
+    assert "发送您当前的位置" in script.confirm_instruments(first)
+    assert "采样过程照片" in script.at_point(second, 0)
     with runtime.sessions() as s:
         assert s.scalar(select(func.count()).select_from(SamplingTrip)) == 1
         actors = set(s.scalars(select(TripEvent.actor_id)))
@@ -287,8 +287,8 @@ def test_samples_get_unique_printable_codes(demo_world, phone, runtime):
     script.bind(sampler)
     script.start(sampler)
     script.arrive(sampler)
-    sampler.text("1")
-    reply = sampler.location(*script.POINTS[0])
+    script.confirm_instruments(sampler)
+    reply = script.at_point(sampler, 0)
     with runtime.sessions() as s:
         codes = list(s.scalars(select(Sample.code)))
     assert len(codes) == 3 and all(code in reply for code in codes)
@@ -307,8 +307,8 @@ def test_a_sampling_time_before_the_arrival_check_in_is_refused_with_the_arrival
     script.bind(sampler)
     script.start(sampler)
     script.arrive(sampler)
-    sampler.text("1")
-    assert "采样过程照片" in sampler.location(*script.POINTS[0])
+    script.confirm_instruments(sampler)
+    assert "采样过程照片" in script.at_point(sampler, 0)
     sampler.photo(jpeg(10))
     sampler.text("1")
     sampler.photo(jpeg(110))

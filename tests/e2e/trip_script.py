@@ -11,6 +11,9 @@ FAR = (30.8350, 121.3500)  # about 2 km north
 POINTS = [(30.81702, 121.35038), (30.81642, 121.34972)]
 SELF_SITE = (31.0321, 121.2271)  # the self-monitoring demo polluter's site, and its two points
 SELF_POINTS = [(31.03232, 121.22738), (31.03172, 121.22672)]
+# the demo visit's instruments as scheduled: 1. the flue-gas tester (GT-EQ-001), 2. the pH meter (GT-EQ-002);
+# the wastewater outlet is sampled with the pH meter, the boiler stack with the flue-gas tester
+USED = ["2", "1"]
 CONDITIONS = ["85", "1", "1", "1", "12", "101.3", "120", "8.5", "跳过", "跳过", "跳过"]
 
 
@@ -37,16 +40,30 @@ def arrive(sampler, where=SITE, seed: int = 1) -> str:
     return reply
 
 
+def confirm_instruments(sampler) -> str:
+    """From the arrival photos on: 1, then the schedule's instruments confirmed as taken to the site."""
+    assert "【采样仪器】请核对带到现场的仪器" in sampler.text("1")
+    return sampler.text("确认")
+
+
 def sample_all_points(sampler, points: int = 2, seed: int = 10, places=POINTS) -> None:
-    """From the arrival photos on: 1, then each point's location, photos and time."""
-    assert "发送您当前的位置" in sampler.text("1")
+    """From the arrival photos on: 1, the instruments confirmed, then each point's location, photos and time."""
+    assert "发送您当前的位置" in confirm_instruments(sampler)
     sample_points(sampler, points, seed, places)
+
+
+def at_point(sampler, n: int, places=POINTS) -> str:
+    """The point's location, and (a trip with several instruments asks) the instruments used there."""
+    reply = sampler.location(*places[n % len(places)])
+    if "本点位使用了哪些仪器" in reply:
+        reply = sampler.text(USED[n % len(USED)])
+    return reply
 
 
 def sample_points(sampler, points: int = 2, seed: int = 10, places=POINTS) -> None:
     """From the first point's location on."""
     for n in range(points):
-        assert "采样过程照片" in sampler.location(*places[n % len(places)])
+        assert "采样过程照片" in at_point(sampler, n, places)
         sampler.photo(jpeg(seed + n))
         assert "仪器" in sampler.text("1")
         sampler.photo(jpeg(seed + 100 + n))

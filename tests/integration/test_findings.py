@@ -67,9 +67,9 @@ def sampled_trip(sampler, morning: FakeClock, where=script.SITE, username: str =
     script.start(sampler)
     script.arrive(sampler, where)
     morning.advance(20)
-    assert "发送您当前的位置" in sampler.text("1")
+    assert "发送您当前的位置" in script.confirm_instruments(sampler)
     for n in range(2):
-        assert "采样过程照片" in sampler.location(*places[n])
+        assert "采样过程照片" in script.at_point(sampler, n, places)
         sampler.photo(jpeg(10 + n))
         assert "仪器" in sampler.text("1")
         sampler.photo(jpeg(110 + n))

@@ -23,7 +23,7 @@ def proposed(runtime, phone) -> tuple[int, int]:
     script.bind(sampler)
     script.start(sampler)
     script.arrive(sampler)
-    sampler.text("1")
+    script.confirm_instruments(sampler)
     assert "已提交排污单位点位登记" in sampler.location(*script.POINTS[0])
     with runtime.sessions() as s:
         return s.scalars(select(PositionProposal.id)).one(), point_id

@@ -43,6 +43,9 @@ PLANTED = {
     "PLANT-COPIED-1": {"copied_readings"}, "PLANT-COPIED-2": {"copied_readings"},
     "PLANT-SIGNATURE-REUSED": {"signature_reused"},
     "PLANT-CREW-ABSENT": {"crew_absent"},
+    "PLANT-INSTRUMENT-EXPIRED": {"instrument_expired"},
+    "PLANT-INSTRUMENT-SHARED-1": {"instrument_double_booked"},
+    "PLANT-INSTRUMENT-SHARED-2": {"instrument_double_booked"},
 }
 
 
@@ -127,6 +130,14 @@ def _location_of_another_sites_point(data):
     visit(data, "PLANT-POINT-OUTSIDE")["work"]["locations"][0]["point"] = "DA001"
 
 
+def _instrument_on_an_om_visit(data):
+    visit(data, "CLEAN-OM-A")["work"]["instruments"] = [{"asset_no": "JW-EQ-001", "valid_until": "today+30"}]
+
+
+def _instrument_at_another_sites_point(data):
+    visit(data, "PLANT-INSTRUMENT-EXPIRED")["work"]["instruments"][0]["points"] = ["DA002"]
+
+
 def _signature_of_a_trip(data):
     visit(data, "CLEAN-TRIP-A")["work"]["confirmation"]["signature"] = {"hand": 1}
 
@@ -138,6 +149,8 @@ def _signature_of_a_trip(data):
     (_point_of_another_site, "visits[14].work.samples[0].point"),
     (_located_on_an_om_visit, "visits[3].work.locations"),
     (_location_of_another_sites_point, "visits[26].work.locations[0].point"),
+    (_instrument_on_an_om_visit, "visits[3].work.instruments"),
+    (_instrument_at_another_sites_point, "visits[30].work.instruments[0].points[0]"),
     (_signature_of_a_trip, "visits[0].work.confirmation.signature")])
 def test_what_happened_on_a_visit_is_checked_too_and_a_bad_one_loads_nothing(client, runtime, spoil, path):
     data = planted()

@@ -57,7 +57,8 @@ def test_a_trip_resumes_from_the_database_after_redis_is_flushed_and_its_photo_i
         sampler, runtime, app, drain):
     quiet(sampler).photo(jpeg(1))  # its job queued (run at once when jobs are inline)
     flush_our_redis(runtime.redis)
-    assert "【点位布设】" in sampler.text("1")  # the chat session is gone; the trip's step is in the database
+    assert "【采样仪器】" in sampler.text("1")  # the chat session is gone; the trip's step is in the database
+    sampler.text("确认")
     sweep_after_the_threshold(app, runtime, drain)
     assert statuses(runtime) == ["ready"]
     script.sample_points(sampler)
@@ -85,7 +86,7 @@ def test_a_photo_whose_worker_was_killed_mid_job_is_received_after_the_sweepers_
     while statuses(runtime) != ["ready"] and time.monotonic() < deadline:
         sweep_after_the_threshold(app, runtime, drain)  # once PostgreSQL has noticed the dead connection
     assert statuses(runtime) == ["ready"]  # one photo, received once
-    assert "【点位布设】" in sampler.text("1")
+    assert "【采样仪器】" in sampler.text("1")
 
 
 def _stuck_downloading(worker) -> bool:

@@ -11,6 +11,7 @@ from services.findings.facts import (
     ConfirmationFact,
     DoneSheet,
     Facts,
+    InstrumentFact,
     PhotoFact,
     PlannedSheet,
     PointStop,
@@ -85,6 +86,41 @@ def test_a_point_sampled_beyond_its_allowance_is_one_finding_per_point_with_dist
     assert [(h.instance, h.evidence["distance_m"], h.evidence["allowed_m"], h.evidence["reference"])
             for h in hits] == [("point:5", 180, 100, "point"), ("point:6", 350, 300, "site")]
     assert hits[0].evidence["latitude"] == SITE[0] and hits[0].evidence["reference_longitude"] == SITE[1]
+
+
+def instrument(ident: int = 3, valid_until: date | None = date(2027, 6, 30)) -> InstrumentFact:
+    return InstrumentFact(ident, "自动烟尘烟气测试仪", f"EQ-{ident:03d}", valid_until)
+
+
+def test_an_instrument_whose_calibration_ran_out_before_the_arrival_day_is_one_finding_each():
+    facts = trip(instruments=[instrument(1, DAY), instrument(2, DAY - timedelta(days=1)), instrument(3, None)])
+    hits = rules.instrument_expired(facts)
+    assert [(h.instance, h.evidence["valid_until"], h.evidence["day"]) for h in hits] == [
+        ("equipment:2", "2026-11-19", "2026-11-20"), ("equipment:3", None, "2026-11-20")]
+    assert hits[0].evidence["asset_no"] == "EQ-002"
+    assert rules.instrument_expired(trip(instruments=[instrument(2, DAY)], check_ins=[])) == []
+
+
+def test_one_instrument_on_two_trips_whose_times_on_site_overlap_is_a_finding_naming_the_other():
+    other = trip(2, arrive=at(11), leave=at(14), polluter=2, crew=(8,), instruments=[instrument(3)])
+    hits = rules.instrument_double_booked(trip(instruments=[instrument(3), instrument(4)]), [other])
+    assert [(h.instance, h.evidence["other"], h.evidence["overlap_minutes"]) for h in hits] == [
+        ("equipment:3:trip:2", "trip:2", 60.0)]
+    assert hits[0].evidence["other_window"] == ["2026-11-20T11:00:00+08:00", "2026-11-20T14:00:00+08:00"]
+
+
+def test_an_instrument_used_on_one_trip_after_the_other_left_is_no_finding():
+    later = trip(2, arrive=at(12), leave=at(13), instruments=[instrument(3)])
+    assert rules.instrument_double_booked(trip(instruments=[instrument(3)]), [later]) == []
+    other_instrument = trip(2, instruments=[instrument(4)])
+    assert rules.instrument_double_booked(trip(instruments=[instrument(3)]), [other_instrument]) == []
+
+
+def test_a_trip_not_yet_left_holds_its_instruments_to_the_end_of_its_arrival_day():
+    still_there = trip(2, arrive=at(8), check_ins=[stop(20, "arrival", at(8))], instruments=[instrument(3)])
+    hits = rules.instrument_double_booked(trip(arrive=at(20), leave=at(21), instruments=[instrument(3)]),
+                                          [still_there])
+    assert [h.evidence["other_window"][1] for h in hits] == ["2026-11-21T00:00:00+08:00"]
 
 
 def test_exif_time_outside_the_visit_beyond_the_tolerance():
@@ -291,7 +327,8 @@ def test_every_active_rule_reads_as_one_chinese_sentence_of_its_evidence():
     bad = trip(arrive=at(7), leave=at(7, 10), check_ins=[stop(1, "arrival", at(7), distance=900),
                                                           stop(2, "departure", at(7, 10))],
                photos=[photo(exif_time=at(1), exif=far)], samples=[SampleFact(1, "S1", at(6))],
-               confirmation=ConfirmationFact(5, "confirmed", at(9), True), point_stops=[point_stop(1, 4, 500)])
+               confirmation=ConfirmationFact(5, "confirmed", at(9), True), point_stops=[point_stop(1, 4, 500)],
+               instruments=[instrument(3, DAY - timedelta(days=1))])
     om = trip(subject=Subject("om", 2), submitted=True, planned_sheets=[PlannedSheet(4, "calibration", 2, 9)],
               confirmation=None)
     other = trip(2, arrive=at(7, 5), leave=at(8), where=far, polluter=2)
@@ -304,6 +341,7 @@ def test_every_active_rule_reads_as_one_chinese_sentence_of_its_evidence():
     hits += rules.overlapping_visits(bad, [other]) + rules.impossible_travel(bad, [trip(3, arrive=at(7, 15),
                                                                                         leave=at(8), where=far)])
     hits += rules.crew_absent(two_crew()) + rules.crew_absent(two_crew(presence(30, 8, at(7), distance=2000)))
+    hits += rules.instrument_double_booked(bad, [replace(other, instruments=[instrument(3)])])
     assert {h.code for h in hits} == {r.code for r in ACTIVE}
     for hit in hits:
         sentence = SENTENCES[hit.code](hit.evidence)

@@ -10,9 +10,10 @@ from states.trip import ACTIVE, EXPECTS, FINAL, TRANSITIONS, Step, bind, can
 class FakeTrip:
     """Just the guards and callbacks the machine names, with switches for the tests."""
 
-    def __init__(self, state="new", points=2, self_monitoring=False, lab_samples=False):
+    def __init__(self, state="new", points=2, self_monitoring=False, lab_samples=False, instruments=2):
         self.state = state
         self.lab_samples = lab_samples
+        self.instruments = instruments
         self.point_index = 0
         self.points = points
         self.photos = set()
@@ -26,6 +27,7 @@ class FakeTrip:
     def has_lab_samples(self): return self.lab_samples
     def is_first_point(self): return self.point_index == 0
     def is_self_monitoring(self): return self.self_monitoring
+    def has_several_instruments(self): return self.instruments > 1
     def next_point(self): self.point_index += 1
     def previous_point(self): self.point_index -= 1
 
@@ -36,8 +38,11 @@ def walk_to_review(trip: FakeTrip) -> None:
     trip.check_in()
     trip.photos.add("arrival")
     trip.proceed()
+    trip.confirm_instruments()
     for point in range(trip.points):
         trip.locate_point()
+        if trip.state == "point_instruments":
+            trip.choose_instruments()
         trip.photos |= {("sampling", point), ("output", point)}
         trip.proceed()
         trip.proceed()
@@ -98,13 +103,19 @@ def test_back_from_the_second_point_returns_to_the_first_points_time():
     trip.point_index = 1
     bind(trip)
     trip.back()
+    assert trip.state == "point_instruments" and trip.point_index == 1
+    trip.back()
     assert trip.state == "point_location" and trip.point_index == 1
     trip.back()
     assert trip.state == "sample_time" and trip.point_index == 0
     trip.back()
     trip.back()
     trip.back()
+    assert trip.state == "point_instruments"
+    trip.back()
     assert trip.state == "point_location"
+    trip.back()
+    assert trip.state == "instruments"
     trip.back()
     assert trip.state == "arrival_photo"
 
@@ -114,13 +125,45 @@ def test_each_point_is_located_before_its_photos():
     trip.photos.add("arrival")
     bind(trip)
     trip.proceed()
+    trip.confirm_instruments()
     assert trip.state == "point_location" and not can(trip, "proceed")
     trip.locate_point()
+    trip.choose_instruments()
     trip.photos |= {("sampling", 0), ("output", 0)}
     trip.proceed()
     trip.proceed()
     trip.record_time()
     assert trip.state == "point_location" and trip.point_index == 1
+
+
+def test_the_instruments_are_confirmed_after_the_arrival_photos_and_before_the_first_point():
+    trip = FakeTrip(state="arrival_photo")
+    trip.photos.add("arrival")
+    bind(trip)
+    trip.proceed()
+    assert trip.state == "instruments" and not can(trip, "locate_point")
+    trip.confirm_instruments()
+    assert trip.state == "point_location"
+
+
+def test_a_trip_with_one_instrument_is_not_asked_which_one_sampled_a_point():
+    trip = FakeTrip(state="point_location", instruments=1)
+    bind(trip)
+    trip.locate_point()
+    assert trip.state == "sample_photo"
+    trip.back()
+    assert trip.state == "point_location"
+
+
+def test_a_trip_with_several_instruments_is_asked_at_each_point_and_goes_back_to_that_question():
+    trip = FakeTrip(state="point_location", instruments=2)
+    bind(trip)
+    trip.locate_point()
+    assert trip.state == "point_instruments"
+    trip.choose_instruments()
+    assert trip.state == "sample_photo"
+    trip.back()
+    assert trip.state == "point_instruments"
 
 
 def test_a_machine_resumes_from_the_stored_state():
