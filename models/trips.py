@@ -112,6 +112,11 @@ class SamplingTrip(Base, Timestamped):
         """The confirmed instruments recorded as having sampled the point on this trip."""
         return [p.equipment for p in self.point_instruments if p.point_id == point_id]
 
+    def points_sampled_with(self, equipment_id: int) -> list[MonitoringPoint]:
+        """The planned points the instrument was recorded at, in the plan's order."""
+        used = {p.point_id for p in self.point_instruments if p.equipment_id == equipment_id}
+        return [p for p in self.points if p.id in used]
+
     def photos_for(self, purpose: PhotoPurpose, point_id: int | None = None) -> list[Photo]:
         return [
             p for p in self.photos

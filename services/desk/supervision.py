@@ -21,6 +21,7 @@ from models import (
     Photo,
     PointLocation,
     SamplingTrip,
+    TripInstrument,
     User,
     Visit,
     clock,
@@ -150,6 +151,8 @@ TRIP_ROW_LOADS = (
     selectinload(SamplingTrip.check_ins), selectinload(SamplingTrip.confirmations),
     selectinload(SamplingTrip.point_locations).joinedload(PointLocation.point),
     selectinload(SamplingTrip.samples), joinedload(SamplingTrip.lab_receipt),
+    selectinload(SamplingTrip.instruments).joinedload(TripInstrument.equipment),
+    selectinload(SamplingTrip.point_instruments),
 )
 
 

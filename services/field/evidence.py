@@ -76,7 +76,7 @@ def of_trip(db: Session, viewer: User, trip: SamplingTrip) -> Evidence:
     subject = Subject("trip", trip.id)
     task = trip.visit.task
     photos = [p for p in trip.photos if p.om_visit_id is None]
-    timeline = (_point_locations(trip) + _samples(trip) + _transport(trip)
+    timeline = (_instruments(trip) + _point_locations(trip) + _samples(trip) + _transport(trip)
                 + _decisions(trip.confirmations, "after_departure", "（离场后确认）"))
     return _evidence(db, viewer, subject, trip.visit.ref, TRIP_STATES.get(trip.state, trip.state), task.polluter,
                      task.agency, [u.display_name for u in trip.visit.samplers], trip.check_ins, photos,
@@ -135,6 +135,14 @@ def _photos(photos: list[Photo], names) -> list[Entry]:
         entries.append(Entry(p.received_at, event_text.PHOTOS.get(p.purpose, "照片"),
                              f"照片 #{p.id}，{names.get(p.sent_by_id, '')} 发送{taken}"))
     return entries
+
+
+def _instruments(trip: SamplingTrip) -> list[Entry]:
+    """仪器: each instrument confirmed as taken to the site, its calibration validity and the points it sampled."""
+    return [Entry(i.confirmed_at, "采样仪器", f"{i.equipment.name}（{i.equipment.asset_no}，检定/校准有效期至 "
+                  f"{i.equipment.calibration_valid_until or '未登记'}），采样点位："
+                  + ("、".join(p.name for p in trip.points_sampled_with(i.equipment_id)) or "未记录"))
+            for i in trip.instruments if i.confirmed_at]
 
 
 def _point_locations(trip: SamplingTrip) -> list[Entry]:

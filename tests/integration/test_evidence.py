@@ -108,6 +108,8 @@ def test_the_evidence_prints_as_a_pdf_for_the_case_file(app, case):
     assert "照片EXIF信息" in words and "31.23040,121.47370" in words and "开始行程" in words
     lat, lng = script.POINTS[0]
     assert f"点位布设废水总排口：{lat:.5f},{lng:.5f}，距点位登记位置3米（允许100米）" in words
+    assert "采样仪器便携式pH计（GT-EQ-002，检定/校准有效期至" in words and "），采样点位：废水总排口" in words
+    assert "采样仪器自动烟尘烟气测试仪（GT-EQ-001，检定/校准有效期至" in words  # confirmed, no point recorded yet
     assert sum(len(p.images) for p in reader.pages) >= 2  # the photo pair
 
 

@@ -157,6 +157,18 @@ def test_the_trip_page_shows_where_each_point_was_sampled_and_how_far_from_its_r
     assert rows[1].startswith("DA001 锅炉废气排放口") and "100 米内" in rows[1]
 
 
+def test_the_trip_page_shows_the_instruments_confirmed_on_site_and_the_points_each_sampled(
+        demo_world, client, login, runtime, phone):
+    trip_id = R.confirmed_trip(runtime, phone)
+    login("agency1")
+    page = client.get(f"/records/trips/{trip_id}").get_data(as_text=True)
+    table = re.search(r'<table id="trip-instruments">(.*?)</table>', page, re.S).group(1)
+    rows = [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row)).strip() for row in table.split("<tr>")[2:]]
+    assert rows[0].startswith("自动烟尘烟气测试仪（崂应 3012H） GT-EQ-001 ") and "采样计划" in rows[0]
+    assert rows[0].endswith("DA001 锅炉废气排放口")
+    assert rows[1].startswith("便携式 pH 计（PHB-4） GT-EQ-002 ") and rows[1].endswith("DW001 废水总排口")
+
+
 def test_photos_open_as_thumbnail_and_watermarked_copy_and_the_original_only_on_a_logged_request(
         demo_world, client, login, runtime, phone):
     trip_id = R.confirmed_trip(runtime, phone)
@@ -220,6 +232,17 @@ def test_the_trip_export_shows_where_each_point_was_sampled_and_how_far(demo_wor
     cell = rows[header + 1][column]
     assert cell.startswith(f"废水总排口 {lat:.5f},{lng:.5f} 距点位登记位置 3 米；锅炉废气排放口 "), cell
     assert "超出" not in cell
+
+
+def test_the_trip_export_shows_the_instruments_used_and_their_points(demo_world, client, login, runtime, phone):
+    R.confirmed_trip(runtime, phone)
+    login("agency1")
+    with client.get("/records/trips?export=xlsx") as export:
+        sheet = load_workbook(io.BytesIO(export.data)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    header = next(n for n, row in enumerate(rows) if row and row[0] == "行程号")
+    column = rows[header].index("采样仪器（采样点位）")
+    assert rows[header + 1][column] == "自动烟尘烟气测试仪 GT-EQ-001（锅炉废气排放口）；便携式 pH 计 GT-EQ-002（废水总排口）"
 
 
 def test_an_unreadable_filter_is_answered_with_the_reason(demo_world, client, login):

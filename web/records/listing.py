@@ -90,8 +90,8 @@ def shown_filters(flt, opts: dict, with_agency: bool) -> list[tuple[str, str]]:
 
 TRIP_HEADERS = ("行程号", "任务编号", "任务名称", "排污单位", "监测机构", "采样日期", "采样人员", "行程状态",
                 "进场签到", "进场距离(米)", "离场签到", "离场距离(米)", "点位布设（采样位置、距离）",
-                "运输保存（样品：容器｜保存剂｜保存条件）", "样品离场时间", "实验室接收（时间、到达温度、接收人）",
-                "排污单位确认", "确认时间", "异常标记")
+                "采样仪器（采样点位）", "运输保存（样品：容器｜保存剂｜保存条件）", "样品离场时间",
+                "实验室接收（时间、到达温度、接收人）", "排污单位确认", "确认时间", "异常标记")
 
 
 def trip_cells(row: supervision.TripRow) -> list:
@@ -102,7 +102,8 @@ def trip_cells(row: supervision.TripRow) -> list:
         clock.fmt(row.arrival.at) if row.arrival else "—", round(row.arrival.distance_m) if row.arrival else "",
         clock.fmt(row.departure.at) if row.departure else "—",
         round(row.departure.distance_m) if row.departure else "",
-        point_positions(row.trip), packing(trip), clock.fmt(lab_receipts.left_site(trip)), lab_receipt(trip),
+        point_positions(row.trip), instruments_used(row.trip), packing(trip), clock.fmt(lab_receipts.left_site(trip)),
+        lab_receipt(trip),
         T.CONFIRMATION.get(row.confirmation.status, "") if row.confirmation else "—",
         clock.fmt(row.confirmation.decided_at) if row.confirmation else "—",
         "、".join(T.FLAGS[f] for f in row.flags),
@@ -116,6 +117,14 @@ def point_positions(trip) -> str:
         f"{loc.point.name} {loc.latitude:.5f},{loc.longitude:.5f} 距{T.POINT_REFERENCE[loc.reference]}"
         f" {loc.distance_m:.0f} 米" + (f"（超出 {loc.allowed_m:.0f} 米）" if loc.far else "")
         for loc in latest.values())
+
+
+def instruments_used(trip) -> str:
+    """The instruments confirmed on site, each with the points it sampled."""
+    return "；".join(
+        f"{i.equipment.name} {i.equipment.asset_no}（"
+        + ("、".join(p.name for p in trip.points_sampled_with(i.equipment_id)) or "未记录点位") + "）"
+        for i in trip.instruments if i.confirmed_at)
 
 
 def packing(trip) -> str:
