@@ -242,7 +242,8 @@ def test_the_trip_export_shows_the_instruments_used_and_their_points(demo_world,
     rows = list(sheet.iter_rows(values_only=True))
     header = next(n for n, row in enumerate(rows) if row and row[0] == "行程号")
     column = rows[header].index("采样仪器（采样点位）")
-    assert rows[header + 1][column] == "自动烟尘烟气测试仪 GT-EQ-001（锅炉废气排放口）；便携式 pH 计 GT-EQ-002（废水总排口）"
+    assert rows[header + 1][column] == \
+        "自动烟尘烟气测试仪 GT-EQ-001（锅炉废气排放口）；便携式 pH 计 GT-EQ-002（废水总排口）"
 
 
 def test_an_unreadable_filter_is_answered_with_the_reason(demo_world, client, login):
