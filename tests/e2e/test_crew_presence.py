@@ -68,8 +68,9 @@ def test_the_leaders_chat_goes_on_as_before(two_crew, phone, runtime):
     script.arrive(leader)
     colleague.tap("PRESENCE")
     colleague.location(*script.SITE)
-    assert "发送您当前的位置" in leader.text("1")  # the arrival photos done: the first point's location
-    assert "采样过程照片" in leader.location(*script.POINTS[0])
+    # the arrival photos done: the instruments, then the first point's location
+    assert "发送您当前的位置" in script.confirm_instruments(leader)
+    assert "采样过程照片" in script.at_point(leader, 0)
     assert "带队人员" in leader.tap("PRESENCE")  # the leader's arrival is their presence
     with runtime.sessions() as s:
         kinds = [c.kind for c in s.scalars(select(CheckIn).order_by(CheckIn.id))]
