@@ -61,6 +61,7 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import time as dtime
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -214,7 +215,8 @@ def trip_script(points: list[tuple[float, float]], answers: list[tuple[str, str]
     s = [text("采样任务", "您今天的采样任务", "tasks"), text("1", "已开始采样行程", "choose")]
     s += location(lat, lng, "进场签到已记录", "arrival")
     s += photo("arrival", "已收到第 1 张进场照片")
-    s.append(text("1", "点位 1/", "arrival proceed"))
+    s.append(text("1", "【采样仪器】", "arrival proceed"))
+    s.append(text("确认", "点位 1/", "instruments confirm"))  # one instrument: recorded at each point unasked
     for i, (point_lat, point_lng) in enumerate(points, 1):
         s += location(point_lat, point_lng, "采样位置已记录", "point")
         s += photo("sampling", "已收到第 1 张采样照片")
@@ -228,7 +230,9 @@ def trip_script(points: list[tuple[float, float]], answers: list[tuple[str, str]
     s.append(text("1", "【离场签到】", "conditions confirm"))
     s += location(lat, lng, "离场签到已记录", "departure")
     s += photo("departure", "已收到第 1 张离场照片")
-    s.append(text("1", "【提交前核对】", "departure proceed"))
+    s.append(text("1", "【运输保存】", "departure proceed"))  # the demo plan's samples go to the laboratory
+    s.append(text("确认", "样品离开现场", "transport confirm"))
+    s.append(text("现在", "【提交前核对】", "left site"))
     s.append(text("1", "已提交", "submit"))
     return s
 
@@ -483,9 +487,10 @@ def prepare(url: str, openids: list[str]) -> dict:
     from sqlalchemy.orm import sessionmaker
 
     from migrations import upgrade
-    from models import MonitoringTask, Role, User, Visit, WechatBinding, clock
+    from models import Equipment, MonitoringTask, Role, User, Visit, WechatBinding, clock
     from services.core.runtime import make_engine
     from services.dev import demo
+    from services.filing import filings
     from services.users.accounts import hash_password
 
     upgrade(url)
@@ -497,15 +502,20 @@ def prepare(url: str, openids: list[str]) -> dict:
             task = db.scalar(select(MonitoringTask).where(MonitoringTask.code == TASK_CODE))
             password_hash = hash_password("bench1234")  # once: hashing is deliberately slow
             today = clock.today()
-            equipment = list(task.visits[0].equipment) if task.visits else []
-            samplers = []
+            samplers, instruments = [], []
             for n, openid in enumerate(openids, 1):
                 user = User(username=f"bench_{openid}", display_name=f"压测采样员{n:04d}",
                             role=Role.SAMPLER, agency_id=task.agency_id, password_hash=password_hash)
+                # an instrument of its own: one instrument cannot be on two trips on site at once
+                instrument = Equipment(agency_id=task.agency_id, name="压测采样仪", model="BENCH",
+                                       asset_no=f"BENCH-{n:05d}", calibration_valid_until=today + timedelta(days=365))
                 visit = Visit(task=task, day=today, starts=dtime(0, 0), ends=dtime(23, 59), samplers=[user],
-                              equipment=equipment)
+                              equipment=[instrument])
                 db.add_all([user, WechatBinding(openid=openid, user=user), visit])
                 samplers.append({"openid": openid})
+                instruments.append(instrument)
+            db.flush()
+            file_instruments(filings.filed_resources(db, task.agency_id), instruments)
             db.commit()
             polluter, points = task.polluter, task.planned_points
             # the form's context, as services.sampling.trips.visit_tags computes it for a trip on this task
@@ -516,6 +526,13 @@ def prepare(url: str, openids: list[str]) -> dict:
                     "lat": polluter.latitude, "lng": polluter.longitude}
     finally:
         engine.dispose()
+
+
+def file_instruments(filing, instruments) -> None:
+    """The bench's instruments join the demo agency's filing in force, as an approved update would add them."""
+    entries = [{"id": e.id, "name": e.name, "model": e.model, "asset_no": e.asset_no,
+                "calibration_valid_until": e.calibration_valid_until.isoformat()} for e in instruments]
+    filing.snapshot = {**filing.snapshot, "equipment": [*filing.snapshot.get("equipment", []), *entries]}
 
 
 def small_jpeg() -> bytes:
