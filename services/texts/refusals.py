@@ -186,6 +186,7 @@ SENTENCES: dict[str, dict[str, str]] = {
         "note_needed": "请填写更正说明。",
         "note_too_long": "更正说明请不超过 {most} 个字。",
         "nothing_changed": "没有修改任何内容。如无需更正，可直接重新提交。",
+        "unknown_instrument": "所选仪器不是本机构的设备，请重新选择。",
         "future_time": "采样时间不能晚于现在。",
     },
     # an O&M visit's sheets on the phone page and the desk (services/om/om_records.py)

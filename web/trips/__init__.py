@@ -1,5 +1,6 @@
-"""更正并重新提交: the agency's answer to a trip the polluter rejected — correct the operating conditions and
-the samples' times (each change logged old → new, with a note), then ask the polluter again."""
+"""更正并重新提交: the agency's answer to a trip the polluter rejected — correct the operating conditions, the
+samples' times and the instruments taken to the site (each change logged old → new, with a note), then ask the
+polluter again."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -16,7 +17,7 @@ from states.conditions import WORKING_CONDITIONS
 from states.trip import STATE_NAMES, Step
 from web import formview
 from web.access import get_or_404, me, role_required
-from web.db import uow
+from web.db import db, uow
 
 bp = Blueprint("trips", __name__, url_prefix="/agency/trips", template_folder="templates")
 
@@ -38,7 +39,8 @@ def correct(trip_id: int):
         flash("请修正标出的内容。", "error")
         return _page(trip, errors=errors, time_errors=time_errors, status=400)
     try:
-        changes = corrections.correct(uow(), trip, me(), answers, times, request.form.get("note", ""))
+        changes = corrections.correct(uow(), trip, me(), answers, times, request.form.get("note", ""),
+                                      _instruments())
     except CorrectionProblem as problem:
         flash(say(problem), "error")
         return _page(trip, status=409 if problem.code == "not_rejected" else 400)
@@ -61,6 +63,13 @@ def resubmit(trip_id: int):
     else:
         flash("已重新提交。排污单位没有已绑定微信的账号，消息未发送，请通知其登录网页端确认。", "error")
     return redirect(url_for(".correct", trip_id=trip.id), code=303)
+
+
+def _instruments() -> list[int] | None:
+    """The instruments ticked, when the form showed them (a form without the section changes none)."""
+    if not request.form.get("instruments_shown"):
+        return None
+    return [int(v) for v in request.form.getlist("instrument") if v.isdigit()]
 
 
 def _sample_times(trip: SamplingTrip) -> tuple[dict[int, datetime], dict[int, str]]:
@@ -86,11 +95,21 @@ def _page(trip: SamplingTrip, errors: dict | None = None, time_errors: dict | No
     rejected = [c for c in trip.confirmations if c.status == ConfirmationStatus.REJECTED]
     return render_template(
         "trips/correct.html", trip=trip, task=trip.visit.task, fields=fields, samples=samples,
+        instruments=_instrument_boxes(trip, posted),
         rejection=rejected[-1] if rejected else None, correctable=trip.state == Step.REJECTED,
         current=confirmations.latest(trip), corrections=[e for e in trip.events if e.action == "correct"],
         note=posted.get("note", "") if posted else "", fmt=clock.fmt, names=names, state_names=STATE_NAMES,
         what=event_text.what,
     ), status
+
+
+def _instrument_boxes(trip: SamplingTrip, posted) -> list[tuple]:
+    """The agency's instruments with their boxes ticked as recorded, or as posted when the page comes back."""
+    choices = corrections.instrument_choices(db(), trip)
+    if posted is None or not posted.get("instruments_shown"):
+        return choices
+    ticked = set(posted.getlist("instrument"))
+    return [(e, str(e.id) in ticked) for e, _ in choices]
 
 
 def _local_input(moment: datetime | None) -> str:
