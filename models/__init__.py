@@ -30,7 +30,7 @@ from models.fieldwork import (
     PhotoStatus,
 )
 from models.filing import Capability, Filing, FilingReview, FilingStage, FilingState, Staff
-from models.findings import Finding, FindingStatus
+from models.findings import Finding, FindingStatus, OmFindingLog, TripFindingLog
 from models.help import Feedback, HelpCentre
 from models.inspections import DrawKind, Inspection, InspectionFile, InspectionVerdict, Outcome, SpotCheckDraw
 from models.notices import Notice, Urging
@@ -88,7 +88,8 @@ __all__ = [
     "FilingStage", "FilingState", "HelpCentre", "DrawKind", "Inspection", "InspectionFile", "InspectionVerdict",
     "Outcome",
     "SpotCheckDraw", "Notice", "Urging",
-    "FilingStatus", "Feedback", "Finding", "FindingStatus", "MonitoringPoint", "MonitoringTask", "OutboundMessage",
+    "FilingStatus", "Feedback", "Finding", "FindingStatus", "OmFindingLog", "TripFindingLog", "MonitoringPoint",
+    "MonitoringTask", "OutboundMessage",
     "OutboundStatus", "Photo",
     "Period", "PhotoBand", "PhotoPurpose", "PhotoStatus", "PlanItem", "PointFactor", "PointKind", "Polluter",
     "ReceiptCheck", "ReportCounter", "Role", "Sample", "SamplingTrip", "SchemeItem", "Staff", "TaskEvent",

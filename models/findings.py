@@ -8,7 +8,8 @@ from datetime import date, datetime
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, event, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
-from models.base import Base, utcnow
+from models.audit import Chained
+from models.base import AppendOnly, Base, utcnow
 from models.directory import Agency, Polluter, User
 from models.om import OmPlan, OmVisit
 from models.tasks import MonitoringTask, Visit
@@ -97,3 +98,32 @@ def place_new_findings(session: Session, _context, _instances) -> None:
         kind, ident = ("trip", finding.trip_id) if finding.trip_id else ("om", finding.om_visit_id)
         if (kind, ident) in where:  # an unknown subject fails on its foreign key, as before
             finding.day, finding.agency_id, finding.polluter_id = where[(kind, ident)]
+
+
+class FindingLog(AppendOnly, Chained):
+    """An entry of a subject's findings log (异常线索记录): a finding raised or withdrawn by the rules (no actor),
+    or decided by a reviewer. Hash-chained like the visit's own log, but kept apart from it: what the rules
+    suspect is for regulators, not for the agency and the polluter who read the visit's log."""
+
+    __chain_fields__ = ("at", "actor_id", "action", "code", "instance", "detail")
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    action: Mapped[str] = mapped_column(String(16))  # raised | withdrawn | decided
+    code: Mapped[str] = mapped_column(String(48))
+    instance: Mapped[str] = mapped_column(String(64))
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)  # a decision's status and reason
+
+
+class TripFindingLog(Base, FindingLog):
+    __tablename__ = "trip_finding_log"
+    __chain_subject__ = "trip_id"
+    __chain_label__ = "采样行程的异常线索记录"
+    trip_id: Mapped[int] = mapped_column(ForeignKey("sampling_trip.id"), index=True)
+
+
+class OmFindingLog(Base, FindingLog):
+    __tablename__ = "om_finding_log"
+    __chain_subject__ = "visit_id"
+    __chain_label__ = "现场运维的异常线索记录"
+    visit_id: Mapped[int] = mapped_column(ForeignKey("om_visit.id"), index=True)

@@ -16,6 +16,7 @@ from services.adapters import geo, neardup, site_plan
 from services.core import policy
 from services.field import event_text
 from services.findings import facts as findings_facts
+from services.findings import log as findings_log
 from services.findings import summary
 from services.findings.facts import Subject
 from services.om import om_records
@@ -69,6 +70,7 @@ class Evidence:
     pairs: list[PhotoPair]
     photos: list[Photo]
     log: list[str]
+    finding_log: list[str]  # what the rules raised and withdrew, what reviewers decided (services/findings/log.py)
     names: dict[int, str] = field(default_factory=dict)
 
 
@@ -103,7 +105,13 @@ def _evidence(db, viewer, subject, ref, state, polluter, agency, crew, check_ins
     heading = f"{'采样行程' if subject.kind == 'trip' else '现场运维'} #{subject.id}"
     return Evidence(subject, heading, ref, state, polluter, agency, facts.scheduled, crew, shown, timeline,
                     _plan(polluter, check_ins, photos, names), _pairs(db, viewer, shown), photos,
-                    [event_text.sentence(e, names.get(e.actor_id)) for e in events], names)
+                    [event_text.sentence(e, names.get(e.actor_id)) for e in events], _finding_log(db, subject), names)
+
+
+def _finding_log(db: Session, subject: Subject) -> list[str]:
+    entries = findings_log.entries(db, subject)
+    names = _names(db, {e.actor_id for e in entries})
+    return [summary.log_line(e, names.get(e.actor_id)) for e in entries]
 
 
 def _names(db: Session, ids: set) -> dict[int, str]:

@@ -5,9 +5,14 @@ a new (code, instance) is added; a known one keeps its first-seen time and decis
 latest evidence); an open one whose condition no longer holds — a correction, a confirmation that came — is
 deleted, since nobody has looked at it yet and the subject's event log keeps what changed. Confirmed and
 cleared findings stay as decided, whatever a rescan finds.
+
+A finding raised or withdrawn is written to the subject's findings log (services/findings/log.py), so it joins
+the hash-chained record (models/audit.py). Linking an entry locks the subject's row on PostgreSQL: a rescan
+that writes to several subjects writes them in one order (by key), so two rescans never wait crosswise.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import or_, select
@@ -30,7 +35,7 @@ from models import (
 from models.tasks import visit_sampler
 from services.adapters import neardup
 from services.core.uow import transaction
-from services.findings import readings, rules
+from services.findings import log, readings, rules
 from services.findings.facts import Facts, Subject, load
 from states.findings import ACTIVE, BY_CODE
 
@@ -38,12 +43,20 @@ ACTIVE_CODES = {r.code for r in ACTIVE}
 NEIGHBOUR_DAYS = timedelta(days=1)  # how far around a visit the same crew's other work is looked at
 
 
-def scan(db: Session, subject: Subject, known: dict[Subject, Facts | None] | None = None) -> set[Subject]:
-    """Bring the subject's findings up to date; returns the other subjects whose findings may change with it.
+@dataclass
+class Judgement:
+    """What the rules find on a subject now, beside what is stored, and the others its findings name."""
 
-    `known`: the facts already read in this pass (a scan writes findings only, so the facts of the trips and
-    visits compared stay true through a pass: a day's rescan reads each neighbour once, not once per trip)."""
-    known = {} if known is None else known
+    subject: Subject
+    hits: list[rules.Hit]
+    existing: dict[tuple[str, str], Finding]
+    related: set[Subject]
+
+
+def judge(db: Session, subject: Subject, known: dict[Subject, Facts | None]) -> Judgement:
+    """The subject's hits, read only. `known`: the facts already read in this pass (findings are all a pass
+    writes, so the facts of the trips and visits compared stay true through it: a day's rescan reads each
+    neighbour once, not once per trip)."""
     existing = {(f.code, f.instance): f for f in db.scalars(_of(subject))}
     related = {subject for f in existing.values() for subject in _named(f.evidence)}
     facts = _facts(db, subject, known)
@@ -55,8 +68,14 @@ def scan(db: Session, subject: Subject, known: dict[Subject, Facts | None] | Non
                               sharing=sharing_instruments(db, facts, known))
         related |= across.subjects()
         hits = evaluate(facts, across)
-    _store(db, subject, hits, existing)
-    return related - {subject}
+    return Judgement(subject, hits, existing, related - {subject})
+
+
+def scan(db: Session, subject: Subject, known: dict[Subject, Facts | None] | None = None) -> set[Subject]:
+    """Bring the subject's findings up to date; returns the other subjects whose findings may change with it."""
+    judged = judge(db, subject, {} if known is None else known)
+    _store(db, judged)
+    return judged.related
 
 
 def _facts(db: Session, subject: Subject, known: dict[Subject, Facts | None]) -> Facts | None:
@@ -82,10 +101,13 @@ def evaluate(facts: Facts, across: rules.Across) -> list[rules.Hit]:
 
 
 def rescan(db: Session, subject: Subject) -> None:
-    """The subject and, once, the trips and visits it is compared with (their findings name it too)."""
+    """The subject and, once, the trips and visits it is compared with (their findings name it too): all judged
+    first, then stored in key order."""
     known: dict[Subject, Facts | None] = {}
-    for other in scan(db, subject, known):
-        scan(db, other, known)
+    first = judge(db, subject, known)
+    judged = [first] + [judge(db, other, known) for other in first.related]
+    for one in sorted(judged, key=lambda j: j.subject.key):
+        _store(db, one)
 
 
 @transaction
@@ -97,7 +119,7 @@ def rescan_since(db: Session, day: date | None = None) -> int:
         trips, visits = trips.where(Visit.day >= day), visits.where(OmVisit.due_on >= day)
     subjects = [Subject("trip", i) for i in db.scalars(trips)] + [Subject("om", i) for i in db.scalars(visits)]
     known: dict[Subject, Facts | None] = {}
-    for subject in subjects:
+    for subject in sorted(subjects, key=lambda s: s.key):
         scan(db, subject, known)
     return len(subjects)
 
@@ -239,12 +261,13 @@ def _of(subject: Subject):
     return select(Finding).where(column == subject.id)
 
 
-def _store(db: Session, subject: Subject, hits: list[rules.Hit], existing: dict) -> None:
-    now = clock.now()
-    for hit in hits:
+def _store(db: Session, judged: Judgement) -> None:
+    now, subject, existing = clock.now(), judged.subject, dict(judged.existing)
+    for hit in judged.hits:
         row = existing.pop((hit.code, hit.instance), None)
         if row is None:
             db.add(_new(subject, hit, now))
+            log.write(db, subject, "raised", hit.code, hit.instance)
             continue
         row.last_seen_at = now
         if row.status == FindingStatus.OPEN and row.evidence != hit.evidence:
@@ -252,6 +275,7 @@ def _store(db: Session, subject: Subject, hits: list[rules.Hit], existing: dict)
     for row in existing.values():
         if row.status == FindingStatus.OPEN:
             db.delete(row)  # withdrawn: its condition no longer holds and nobody had decided on it
+            log.write(db, subject, "withdrawn", row.code, row.instance)
     db.flush()
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import Finding
+from models import Finding, clock
 from services.findings.facts import Subject
 from services.texts.names import CHECK_IN_NAMES, POINT_REFERENCE_NAMES
 from states.findings import BY_CODE, SEVERITY_NAMES
@@ -83,3 +83,17 @@ def shown(finding: Finding) -> Shown:
 def of_subject(db: Session, subject: Subject) -> list[Shown]:
     column = Finding.trip_id if subject.kind == "trip" else Finding.om_visit_id
     return [shown(f) for f in db.scalars(select(Finding).where(column == subject.id).order_by(Finding.id))]
+
+
+LOG_ACTIONS = {"raised": "发现", "withdrawn": "撤销（条件已不成立）"}
+
+
+def log_line(entry, actor: str | None) -> str:
+    """An entry of the findings log: “2026-11-26 10:35 系统 发现异常线索“签到位置在电子围栏外”” or a reviewer's
+    decision with its reason."""
+    title = BY_CODE[entry.code].title if entry.code in BY_CODE else "（规则已停用）"
+    if entry.action == "decided":
+        what = f"核查异常线索“{title}”：{STATUS_NAMES[entry.detail['status']]}（理由：{entry.detail['reason']}）"
+    else:
+        what = f"{LOG_ACTIONS[entry.action]}异常线索“{title}”"
+    return f"{clock.fmt(entry.at)} {actor or '系统'} {what}"

@@ -61,6 +61,9 @@ def test_the_inspector_sees_the_timeline_plan_photo_pair_exif_and_log(app, case)
     assert "张伟" in words and "开始行程" in words
     for raw in ("check_in_arrival", "{'", "sample_time", "photo_reused", "T09:"):
         assert raw not in words, raw
+    # the findings log: what the rules raised, with no actor but the system
+    log = text_of(html[html.index('id="finding-log"'):])
+    assert re.search(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2} 系统 发现异常线索“照片与其他行程/运维重复", log)
 
 
 def test_the_photos_of_the_pair_open_for_the_inspector(app, case):

@@ -184,3 +184,53 @@ def test_the_daily_seal_stores_yesterday_once_and_refuses_today(runtime, command
     with pytest.raises(SystemExit, match="2"):
         cli.main(["audit", "verify", "--since", "昨天"])
     assert "日期格式应为 YYYY-MM-DD" in capsys.readouterr().err
+
+
+def test_findings_raised_and_decided_join_the_chain_and_a_decision_edited_in_sql_is_caught(client, runtime):
+    """Issue 12 §5: a finding's appearance and the regulator's decision on it are entries of the trip's chained
+    findings log (kept apart from the log the agency and the polluter read); rewriting the reason of a clearance
+    afterwards breaks the chain."""
+    from models import Finding, TripFindingLog, User
+    from services.findings import decisions
+    from tests.integration.test_scenario_planted import planted
+
+    assert client.post("/fake-wechat/scenario", json=planted()).status_code == 200
+    with runtime.sessions() as s:
+        finding = s.scalars(select(Finding).where(Finding.code == "outside_fence")).one()
+        trip = finding.trip_id
+        logged = s.scalars(select(TripFindingLog).where(TripFindingLog.trip_id == trip)).all()
+        assert [(e.action, e.code, e.actor_id) for e in logged] == [("raised", "outside_fence", None)]
+        assert not s.scalars(select(TripEvent).where(TripEvent.trip_id == trip,
+                                                     TripEvent.action.like("finding%"))).all()
+        regulator = s.scalars(select(User).where(User.role == "regulator")).first()
+        decisions.decide(s, finding, regulator, "cleared", "现场核实：围栏登记有误")
+        s.commit()
+        decided = s.scalars(select(TripFindingLog).where(TripFindingLog.trip_id == trip,
+                                                         TripFindingLog.action == "decided")).one()
+        assert (decided.detail, decided.actor_id) == ({"status": "cleared", "reason": "现场核实：围栏登记有误"},
+                                                      regulator.id)
+        assert decided.prev_hash == logged[0].entry_hash
+    assert _verify(runtime) is None
+    _sql(runtime, "UPDATE trip_finding_log SET detail = :detail WHERE id = :id",
+         detail='{"status": "cleared", "reason": "无"}', id=decided.id)
+    broken = _verify(runtime)
+    assert f"采样行程的异常线索记录 #{trip}" in broken.where and "内容与其哈希不符" in broken.reason
+
+
+def test_a_finding_that_no_longer_holds_is_logged_as_withdrawn(client, runtime):
+    from models import Finding, TripFindingLog
+    from services.findings import engine
+    from services.findings.facts import Subject
+    from tests.integration.test_scenario_planted import planted
+
+    assert client.post("/fake-wechat/scenario", json=planted()).status_code == 200
+    with runtime.sessions() as s:
+        finding = s.scalars(select(Finding).where(Finding.code == "outside_fence")).one()
+        trip = finding.trip_id
+        s.execute(text("UPDATE polluter SET fence_radius_m = 5000"))  # the fence was registered too small
+        engine.rescan(s, Subject("trip", trip))
+        s.commit()
+        assert s.get(Finding, finding.id) is None
+        assert [e.action for e in s.scalars(select(TripFindingLog).where(TripFindingLog.trip_id == trip)
+                                            .order_by(TripFindingLog.id))] == ["raised", "withdrawn"]
+    assert _verify(runtime) is None

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 
 from models import clock
 from services.adapters import geo
@@ -416,3 +416,16 @@ def test_an_o_and_m_visit_names_its_absent_crew_alike():
 def test_a_presence_check_in_is_never_an_arrival_or_departure_to_the_other_rules():
     facts = two_crew(presence(30, 8, at(9, 5), distance=2000), presence(31, 8, at(9, 10)))
     assert all_single(facts) == []  # far presence is not outside_fence: the colleague confirmed on site after
+
+
+def test_a_findings_log_entry_reads_as_a_sentence_with_the_reviewers_reason():
+    from types import SimpleNamespace
+
+    from services.findings.summary import log_line
+
+    when = datetime(2026, 11, 26, 2, 35, tzinfo=timezone.utc)  # 10:35 China time
+    decided = SimpleNamespace(at=when, action="decided", code="outside_fence",
+                              detail={"status": "cleared", "reason": "围栏登记有误"})
+    assert log_line(decided, "李强") == "2026-11-26 10:35 李强 核查异常线索“签到位置在电子围栏外”：已排除（理由：围栏登记有误）"
+    withdrawn = SimpleNamespace(at=when, action="withdrawn", code="short_visit", detail={})
+    assert log_line(withdrawn, None).startswith("2026-11-26 10:35 系统 撤销（条件已不成立）异常线索“")

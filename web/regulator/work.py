@@ -6,6 +6,7 @@ from flask import render_template, request
 from services.desk import supervision, worklist
 from services.desk.supervision import FilterError
 from services.desk.worklist import WorkFilter
+from services.findings import summary
 from services.texts.refusals import say
 from states.findings import RULES
 from web.access import me, role_required
@@ -13,7 +14,7 @@ from web.db import db
 from web.records import listing
 from web.regulator import REGULATORS, bp
 
-STATUS_NAMES = {"open": "待核查", "confirmed": "已确认异常", "cleared": "已排除"}
+STATUS_NAMES = summary.STATUS_NAMES
 KINDS = {"": "全部", **worklist.KIND_NAMES}
 
 
