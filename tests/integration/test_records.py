@@ -220,29 +220,25 @@ def test_the_agency_trip_list_filters_by_fence_and_exports_the_filters_it_shows(
     assert values[header + 1][1] == "RW-DEMO-0001" and len(values) == header + 2
 
 
-def test_the_trip_export_shows_where_each_point_was_sampled_and_how_far(demo_world, client, login, runtime, phone):
+def _first_trip_exported(client, login, runtime, phone, column_title: str):
+    """A confirmed trip exported by its agency: the trip's cell under `column_title`."""
     R.confirmed_trip(runtime, phone)
     login("agency1")
     with client.get("/records/trips?export=xlsx") as export:
-        sheet = load_workbook(io.BytesIO(export.data)).active
-    rows = list(sheet.iter_rows(values_only=True))
+        rows = list(load_workbook(io.BytesIO(export.data)).active.iter_rows(values_only=True))
     header = next(n for n, row in enumerate(rows) if row and row[0] == "行程号")
-    column = rows[header].index("点位布设（采样位置、距离）")
+    return rows[header + 1][rows[header].index(column_title)]
+
+
+def test_the_trip_export_shows_where_each_point_was_sampled_and_how_far(demo_world, client, login, runtime, phone):
     lat, lng = script.POINTS[0]
-    cell = rows[header + 1][column]
+    cell = _first_trip_exported(client, login, runtime, phone, "点位布设（采样位置、距离）")
     assert cell.startswith(f"废水总排口 {lat:.5f},{lng:.5f} 距点位登记位置 3 米；锅炉废气排放口 "), cell
     assert "超出" not in cell
 
 
 def test_the_trip_export_shows_the_instruments_used_and_their_points(demo_world, client, login, runtime, phone):
-    R.confirmed_trip(runtime, phone)
-    login("agency1")
-    with client.get("/records/trips?export=xlsx") as export:
-        sheet = load_workbook(io.BytesIO(export.data)).active
-    rows = list(sheet.iter_rows(values_only=True))
-    header = next(n for n, row in enumerate(rows) if row and row[0] == "行程号")
-    column = rows[header].index("采样仪器（采样点位）")
-    assert rows[header + 1][column] == \
+    assert _first_trip_exported(client, login, runtime, phone, "采样仪器（采样点位）") == \
         "自动烟尘烟气测试仪 GT-EQ-001（锅炉废气排放口）；便携式 pH 计 GT-EQ-002（废水总排口）"
 
 
