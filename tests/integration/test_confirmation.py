@@ -2,6 +2,7 @@
 on its desktop page, and the agency corrects a rejected trip and resubmits it."""
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -162,6 +163,15 @@ def test_the_polluter_sees_the_whole_trip_and_confirms_it(demo_world, phone, run
     assert confirmation.links[0].used_at is not None
     assert trip.events[-1].action == "approve" and trip.events[-1].detail["via"] == "wechat"
     assert task_actions(runtime)[-1] == "trip_confirmed"
+
+
+def test_the_polluter_sees_the_instruments_confirmed_on_site_and_the_points_each_sampled(demo_world, phone, runtime,
+                                                                                         client, wechat_open):
+    submit_trip(phone)
+    _, html = confirmed_page(client, runtime)
+    table = html.split('<table id="instruments">')[1].split("</table>")[0]
+    rows = [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row)).strip() for row in table.split("<tr>")[2:]]
+    assert rows == ["自动烟尘烟气测试仪 崂应 3012H GT-EQ-001 锅炉废气排放口", "便携式 pH 计 PHB-4 GT-EQ-002 废水总排口"]
 
 
 def test_the_polluter_rejects_with_a_reason_and_the_agency_is_told(demo_world, phone, runtime, client, wechat_open):
