@@ -126,6 +126,10 @@ def check_usable(db: Session, trip: SamplingTrip, items: list[Equipment]) -> Non
         if until is None or until < today:
             raise TripProblem("instrument_expired", name=item.name, asset_no=item.asset_no,
                               until=until or "（未登记）")
+    # an instrument's confirmations are checked one after the other: two trips confirming it at the same moment
+    # would each find the other's not yet recorded
+    db.execute(select(Equipment.id).where(Equipment.id.in_([e.id for e in items])).order_by(Equipment.id)
+               .with_for_update())
     clash = booked_elsewhere(db, trip, items)
     if clash is not None:
         other = clash.trip

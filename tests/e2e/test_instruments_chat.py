@@ -3,11 +3,14 @@ list, numbered; +资产编号 adds one of the agency's filed instruments, -序�
 records which of them sampled it. An expired or double-booked instrument is refused, with the reason."""
 from __future__ import annotations
 
+import threading
 from datetime import time, timedelta
+from time import sleep
 
 from sqlalchemy import select
 
 from models import Equipment, MonitoringTask, SamplingTrip, TripEvent, TripInstrument, User, Visit, clock
+from services.sampling import instruments
 from tests.e2e import trip_script as script
 
 
@@ -138,6 +141,34 @@ def test_an_instrument_confirmed_on_another_trip_on_site_now_is_refused_naming_t
     second.text("-1")
     assert "【点位布设】" in second.text("确认")  # the pH meter is free
     assert trip_instruments(runtime, "sampler2") == [("GT-EQ-002", True)]
+
+
+def test_two_trips_confirming_one_instrument_at_the_same_moment_record_it_once(demo_world, phone, runtime, app,
+                                                                               monkeypatch):
+    second_visit_for_sampler2(runtime)
+    looked = instruments.booked_elsewhere
+
+    def slowly(*args):  # each confirmation lingers after its look, so both look before either records
+        found = looked(*args)
+        sleep(0.5)
+        return found
+    monkeypatch.setattr(instruments, "booked_elsewhere", slowly)
+    first, _ = at_the_instruments(phone)
+    second, _ = at_the_instruments(phone, "o_sampler2", "sampler2")
+    replies = {}
+
+    def confirm(openid: str):
+        from tests.support.phone import Phone
+        replies[openid] = Phone(app.test_client(), first.config, openid).text("确认")
+
+    threads = [threading.Thread(target=confirm, args=(openid,)) for openid in ("o_sampler1", "o_sampler2")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted("同一台仪器不能同时在两处现场" in reply for reply in replies.values()) == [False, True], replies
+    confirmed = trip_instruments(runtime, "sampler1") + trip_instruments(runtime, "sampler2")
+    assert sorted(c for _, c in confirmed) == [False, False, True, True]
 
 
 def test_an_instrument_is_free_again_once_the_other_trip_has_left_the_site(demo_world, phone, runtime, client):
