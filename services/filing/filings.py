@@ -60,14 +60,6 @@ MODELS = {"staff": Staff, "equipment": Equipment, "capabilities": Capability, "v
 ID_NUMBER = re.compile(r"^\d{17}[\dX]$")
 MAX_REASON = 500
 
-TEXTS = {
-    "id_number": "身份证号应为 18 位，最后一位可以是数字或 X。",
-    "id_taken": "该身份证号的人员已在本机构人员名单中。",
-    "asset_taken": "该资产编号已被本机构的其他设备使用。",
-    "capability_taken": "该监测能力（监测项目与方法标准）已填写。",
-    "certificate_missing": "请上传{what}（PDF、JPEG 或 PNG，不超过 10 MB）。",
-}
-
 
 class FilingRefused(Refusal):
     """A filing action that cannot be done now (submitting a stage, reviewing a version)."""
@@ -75,12 +67,27 @@ class FilingRefused(Refusal):
     domain = "filing"
 
 
-class FormInvalid(Exception):
-    """Typed values that do not fit: a Chinese reason per field name."""
+class FormInvalid(Refusal):
+    """Typed values that do not fit: per field name, why — a refusal of the form's section of the catalogue
+    (services/texts/refusals.py), or the sentence of the form definition itself (states/forms.py: a FieldError
+    words what its field expects)."""
 
-    def __init__(self, errors: dict[str, str]):
-        super().__init__("；".join(errors.values()))
-        self.errors = errors
+    domain = "form"
+
+    def __init__(self, problems: Mapping[str, Refusal | str]):
+        super().__init__("fields")
+        self.problems = dict(problems)
+
+    @property
+    def errors(self) -> dict[str, str]:
+        """Each field's problem in words, for the page that shows it beside the field."""
+        return {name: say(p) if isinstance(p, Refusal) else p for name, p in self.problems.items()}
+
+
+class FilingField(Refusal):
+    """Why a value typed in the filing's forms does not fit."""
+
+    domain = "filing_form"
 
 
 # --- versions -----------------------------------------------------------------------------------------
@@ -218,10 +225,10 @@ def save_staff(uow: UnitOfWork, agency: Agency, values: Mapping, certificate: by
     values, errors = dict(values), _certificate_problem(SECTION_BY_KEY["staff"], certificate, staff)
     number = (values.get("id_number") or "").upper()
     if number and not ID_NUMBER.match(number):
-        errors["id_number"] = TEXTS["id_number"]
+        errors["id_number"] = FilingField("id_number")
     elif number and db.scalar(select(Staff.id).where(Staff.agency_id == agency.id, Staff.active,
                                                      Staff.id_number == number, Staff.id != _id(staff))):
-        errors["id_number"] = TEXTS["id_taken"]
+        errors["id_number"] = FilingField("id_taken")
     if errors:
         raise FormInvalid(errors)
     values["id_number"] = number
@@ -238,7 +245,7 @@ def save_equipment(uow: UnitOfWork, agency: Agency, values: Mapping, certificate
     if values.get("asset_no") and db.scalar(select(Equipment.id).where(
             Equipment.agency_id == agency.id, Equipment.active, Equipment.asset_no == values["asset_no"],
             Equipment.id != _id(equipment))):
-        errors["asset_no"] = TEXTS["asset_taken"]
+        errors["asset_no"] = FilingField("asset_taken")
     if errors:
         raise FormInvalid(errors)
     return _store(uow, agency, equipment or Equipment(agency_id=agency.id), values, certificate, "equipment")
@@ -248,15 +255,15 @@ def _id(row) -> int:
     return row.id if row is not None else -1
 
 
-def _certificate_problem(section: Section, certificate: bytes | None, row) -> dict[str, str]:
+def _certificate_problem(section: Section, certificate: bytes | None, row) -> dict[str, Refusal]:
     """The certificate upload's problem, if any: a new entry needs one, and it must be a usable file."""
     if certificate:
         try:
             uploads.check(certificate, uploads.CERTIFICATE.named(section.certificate))
         except uploads.UploadRefused as refused:
-            return {"certificate": say(refused)}
+            return {"certificate": refused}
     elif row is None or not row.certificate_path:
-        return {"certificate": TEXTS["certificate_missing"].format(what=section.certificate)}
+        return {"certificate": FilingField("certificate_missing", what=section.certificate)}
     return {}
 
 
@@ -296,7 +303,7 @@ def add_capability(db: Session, agency: Agency, values: Mapping) -> Capability:
                                              Capability.factor == values["factor"],
                                              Capability.method == values["method"]))
     if row is not None and row.active:
-        raise FormInvalid({"factor": TEXTS["capability_taken"]})
+        raise FormInvalid({"factor": FilingField("capability_taken")})
     if row is None:  # a capability removed earlier comes back as the same row (one row per factor × method)
         row = Capability(agency_id=agency.id, factor=values["factor"], method=values["method"])
         db.add(row)

@@ -18,10 +18,10 @@ from sqlalchemy.orm import Session
 
 from models import Agency, Contract, Vehicle
 from services.adapters import uploads
+from services.core.refusal import Refusal
 from services.core.uow import UnitOfWork, transaction
 from services.filing import certificates
 from services.filing.filings import FormInvalid
-from services.texts.refusals import say
 from states.filing_forms import OWNERSHIP
 from states.forms import normalise
 
@@ -31,20 +31,10 @@ PLATE = re.compile(rf"^[{PROVINCES}][A-Z][A-Z0-9]{{5,6}}$")
 LEASED = "leased"
 OWNED = "owned"
 
-TEXTS = {
-    "plate": "车牌号格式不正确，例如 沪A12345 或新能源车牌 沪AD12345。",
-    "plate_taken": "车牌号 {plate} 的车辆已在本机构的运维车辆中。",
-    "licence_missing": "自有车辆请上传车辆行驶证（PDF、JPEG 或 PNG，不超过 10 MB）。",
-    "lease_missing": "租赁车辆请上传以公司名义签订的租赁合同（PDF、JPEG 或 PNG，不超过 10 MB）。",
-    "contract": "请选择租赁合同须覆盖的运维合同（本机构已提交的合同）。",
-    "contract_period": "运维合同 {code} 未填写合同期限，无法核对租赁期，请先在合同管理中补全。",
-    "lessee_missing": "请填写租赁合同的承租方。",
-    "lessee": "租赁合同的承租方为“{lessee}”，不是本机构“{agency}”：租赁车辆须以公司名义签订租赁合同。",
-    "lease_dates": "请填写租赁起始日期和截止日期。",
-    "lease_order": "租赁截止日期 {end} 早于起始日期 {start}。",
-    "not_covered": "租赁期 {start} 至 {end} 未覆盖运维合同 {code} 的期限 {contract_start} 至 {contract_end}，"
-                   "请上传租赁期覆盖合同期限的租赁合同。",
-}
+class VehicleField(Refusal):
+    """Why a value typed for an O&M vehicle (运维车辆) does not fit."""
+
+    domain = "vehicle_form"
 
 
 def plate_of(text: str | None) -> str:
@@ -59,26 +49,26 @@ def coverable_contracts(db: Session, agency: Agency) -> list[Contract]:
 
 
 def lease_problems(agency: Agency, contract: Contract, lessee: str | None, start: date | None,
-                   end: date | None) -> dict[str, str]:
+                   end: date | None) -> dict[str, Refusal]:
     """Why a lease does not qualify a leased vehicle for `contract`, per form field (empty when it does).
 
     The lessee must be the agency itself (compared after folding full-width characters and spaces) and the
     lease must run from no later than the contract's start to no earlier than its end."""
-    errors: dict[str, str] = {}
+    errors: dict[str, Refusal] = {}
     if not lessee:
-        errors["lessee"] = TEXTS["lessee_missing"]
+        errors["lessee"] = VehicleField("lessee_missing")
     elif _name(lessee) != _name(agency.name):
-        errors["lessee"] = TEXTS["lessee"].format(lessee=lessee, agency=agency.name)
+        errors["lessee"] = VehicleField("lessee", lessee=lessee, agency=agency.name)
     if start is None or end is None:
-        errors["lease_end" if start else "lease_start"] = TEXTS["lease_dates"]
+        errors["lease_end" if start else "lease_start"] = VehicleField("lease_dates")
     elif end < start:
-        errors["lease_end"] = TEXTS["lease_order"].format(start=start, end=end)
+        errors["lease_end"] = VehicleField("lease_order", start=start, end=end)
     elif contract.period_start is None or contract.period_end is None:
-        errors["contract_id"] = TEXTS["contract_period"].format(code=contract.code)
+        errors["contract_id"] = VehicleField("contract_period", code=contract.code)
     elif start > contract.period_start or end < contract.period_end:
-        errors["lease_start" if start > contract.period_start else "lease_end"] = TEXTS["not_covered"].format(
-            start=start, end=end, code=contract.code, contract_start=contract.period_start,
-            contract_end=contract.period_end)
+        field = "lease_start" if start > contract.period_start else "lease_end"
+        errors[field] = VehicleField("not_covered", start=start, end=end, code=contract.code,
+                                     contract_start=contract.period_start, contract_end=contract.period_end)
     return errors
 
 
@@ -96,22 +86,22 @@ def save_vehicle(uow: UnitOfWork, agency: Agency, values: Mapping, contract_id: 
     plate, leased = plate_of(values.get("plate")), values.get("ownership") == OWNERSHIP[LEASED]
     errors = _file_problems(licence=licence, lease=lease)
     if not PLATE.match(plate):
-        errors["plate"] = TEXTS["plate"]
+        errors["plate"] = VehicleField("plate")
     elif db.scalar(select(Vehicle.id).where(Vehicle.agency_id == agency.id, Vehicle.active, Vehicle.plate == plate,
                                             Vehicle.id != (vehicle.id if vehicle else -1))):
-        errors["plate"] = TEXTS["plate_taken"].format(plate=plate)
+        errors["plate"] = VehicleField("plate_taken", plate=plate)
     start, end = (date.fromisoformat(v) if v else None for v in (values.get("lease_start"), values.get("lease_end")))
     contract = None
     if leased:
         contract = next((c for c in coverable_contracts(db, agency) if c.id == contract_id), None)
         if contract is None:
-            errors["contract_id"] = TEXTS["contract"]
+            errors["contract_id"] = VehicleField("contract")
         else:
             errors = {**lease_problems(agency, contract, values.get("lessee"), start, end), **errors}
         if not lease and not (vehicle and vehicle.lease_path):
-            errors.setdefault("lease", TEXTS["lease_missing"])
+            errors.setdefault("lease", VehicleField("lease_missing"))
     elif not licence and not (vehicle and vehicle.licence_path):
-        errors.setdefault("licence", TEXTS["licence_missing"])
+        errors.setdefault("licence", VehicleField("licence_missing"))
     if errors:
         raise FormInvalid(errors)
     row = vehicle or Vehicle(agency_id=agency.id)
@@ -136,7 +126,7 @@ FILE_POLICIES = {name: uploads.CERTIFICATE.named(label) for name, label in
                  (("licence", "车辆行驶证"), ("lease", "租赁合同"))}
 
 
-def _file_problems(**files: bytes | None) -> dict[str, str]:
+def _file_problems(**files: bytes | None) -> dict[str, Refusal]:
     errors = {}
     for name, data in files.items():
         if data is None:
@@ -144,5 +134,5 @@ def _file_problems(**files: bytes | None) -> dict[str, str]:
         try:
             uploads.check(data, FILE_POLICIES[name])
         except uploads.UploadRefused as refused:
-            errors[name] = say(refused)
+            errors[name] = refused
     return errors

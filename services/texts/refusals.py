@@ -341,6 +341,66 @@ SENTENCES: dict[str, dict[str, str]] = {
         "duplicate": "与第 {first} 行重复（{key}）",
         "parent_unknown": "{parent}“{key}”不在名录库中，也不在本文件“{parent}”表的有效行中",
     },
+    # a form with values that do not fit (services/filing/filings.py, FormInvalid): each field says why beside it
+    "form": {
+        "fields": "未保存，请按各项的提示修改。",
+    },
+    # the values typed in the filing's forms (services/filing/filings.py, FilingField)
+    "filing_form": {
+        "id_number": "身份证号应为 18 位，最后一位可以是数字或 X。",
+        "id_taken": "该身份证号的人员已在本机构人员名单中。",
+        "asset_taken": "该资产编号已被本机构的其他设备使用。",
+        "capability_taken": "该监测能力（监测项目与方法标准）已填写。",
+        "certificate_missing": "请上传{what}（PDF、JPEG 或 PNG，不超过 10 MB）。",
+    },
+    # an account's username, password and name (services/users/accounts.py, AccountField)
+    "account_form": {
+        "username": "账号为 3～32 位字母、数字或 _ . -。",
+        "username_taken": "该账号已被使用，请换一个。",
+        "password": "初始密码至少 8 位。",
+        "new_password": "新密码须为 {fewest}～{most} 位。",
+        "same_password": "新密码不能与原密码相同。",
+        "mismatch": "两次输入的新密码不一致。",
+        "current": "原密码不正确。",
+        "display_name": "请填写姓名或名称（不超过 64 个字）。",
+        "link_used": "该链接已使用过。",
+        "role_required": "请选择本机构可开通的账号角色。",
+    },
+    # the registration form (services/users/registration.py, RegistrationField)
+    "registration_form": {
+        "kind": "请选择机构类型。",
+        "not_in_directory": "自主检测排污企业须为排污单位名录库中的单位：名录库中未找到该统一社会信用代码。",
+        "district": "请选择所在区。",
+        "username": "账号为 3～32 位字母、数字或 _ . -。",
+        "username_taken": "该账号已被使用，请换一个。",
+        "password": "密码至少 8 位，须同时包含字母和数字。",
+        "password_mismatch": "两次输入的密码不一致。",
+    },
+    # a regulator's account or a park (services/users/regulator_accounts.py, RegulatorField)
+    "regulator_form": {
+        "scope": "请选择监管范围：全市、区或园区。",
+        "district": "监管范围为区时，请选择所在区。",
+        "park": "监管范围为园区时，请选择园区。",
+        "park_name": "请填写园区名称（不超过 100 个字）。",
+        "park_taken": "已有同名园区。",
+        "park_codes": "以下统一社会信用代码不在名录库中：{codes}",
+        "park_empty": "请至少填写一家园区内排污单位的统一社会信用代码。",
+    },
+    # an O&M agency's vehicle (services/om/vehicles.py, VehicleField)
+    "vehicle_form": {
+        "plate": "车牌号格式不正确，例如 沪A12345 或新能源车牌 沪AD12345。",
+        "plate_taken": "车牌号 {plate} 的车辆已在本机构的运维车辆中。",
+        "licence_missing": "自有车辆请上传车辆行驶证（PDF、JPEG 或 PNG，不超过 10 MB）。",
+        "lease_missing": "租赁车辆请上传以公司名义签订的租赁合同（PDF、JPEG 或 PNG，不超过 10 MB）。",
+        "contract": "请选择租赁合同须覆盖的运维合同（本机构已提交的合同）。",
+        "contract_period": "运维合同 {code} 未填写合同期限，无法核对租赁期，请先在合同管理中补全。",
+        "lessee_missing": "请填写租赁合同的承租方。",
+        "lessee": "租赁合同的承租方为“{lessee}”，不是本机构“{agency}”：租赁车辆须以公司名义签订租赁合同。",
+        "lease_dates": "请填写租赁起始日期和截止日期。",
+        "lease_order": "租赁截止日期 {end} 早于起始日期 {start}。",
+        "not_covered": "租赁期 {start} 至 {end} 未覆盖运维合同 {code} 的期限 {contract_start} 至 {contract_end}，"
+                       "请上传租赁期覆盖合同期限的租赁合同。",
+    },
     # an agency's filing, submitted by stage and reviewed (services/filing/filings.py)
     "filing": {
         "under_review": "第 {version} 版{stage}正在审核中，审核结束后才能提交新的版本。",

@@ -19,16 +19,10 @@ from services.users import account_log
 USERNAME = re.compile(r"^[A-Za-z0-9_.-]{3,32}$")
 MIN_PASSWORD = 8
 MAX_PASSWORD = 128
-TEXTS = {
-    "username": "账号为 3～32 位字母、数字或 _ . -。",
-    "username_taken": "该账号已被使用，请换一个。",
-    "password": "初始密码至少 8 位。",
-    "new_password": f"新密码须为 {MIN_PASSWORD}～{MAX_PASSWORD} 位。",
-    "same_password": "新密码不能与原密码相同。",
-    "mismatch": "两次输入的新密码不一致。",
-    "current": "原密码不正确。",
-    "display_name": "请填写姓名或名称（不超过 64 个字）。",
-}
+class AccountField(Refusal):
+    """Why a value typed for an account (username, password, name) does not fit."""
+
+    domain = "account_form"
 
 
 class AlreadyBound(Refusal):
@@ -97,7 +91,7 @@ def create(db: Session, actor: User | None, username: str, password: str, **fiel
     username = (username or "").strip()
     errors = credential_problems(db, username, password or "")
     if not (fields.get("display_name") or "").strip() or len(fields["display_name"].strip()) > 64:
-        errors["display_name"] = TEXTS["display_name"]
+        errors["display_name"] = AccountField("display_name")
     if errors:
         raise FormInvalid(errors)
     user = User(username=username, password_hash=hash_password(password), must_change_password=True,
@@ -107,19 +101,19 @@ def create(db: Session, actor: User | None, username: str, password: str, **fiel
             db.add(user)
             db.flush()
     except IntegrityError:  # the same username taken a moment ago
-        raise FormInvalid({"username": TEXTS["username_taken"]}) from None
+        raise FormInvalid({"username": AccountField("username_taken")}) from None
     account_log.record(db, actor, user, "created", **_plain(fields))
     return user
 
 
-def credential_problems(db: Session, username: str, password: str) -> dict[str, str]:
+def credential_problems(db: Session, username: str, password: str) -> dict[str, Refusal]:
     errors = {}
     if not USERNAME.match(username):
-        errors["username"] = TEXTS["username"]
+        errors["username"] = AccountField("username")
     elif db.scalar(select(User.id).where(User.username == username)) is not None:
-        errors["username"] = TEXTS["username_taken"]
+        errors["username"] = AccountField("username_taken")
     if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
-        errors["password"] = TEXTS["password"]
+        errors["password"] = AccountField("password")
     return errors
 
 
@@ -172,17 +166,17 @@ def change_password(db: Session, user: User, new: str, repeated: str) -> None:
     caller carries its own on. Raises FormInvalid."""
     errors = new_password_problems(new, repeated)
     if not errors and check_password_hash(user.password_hash, new):
-        errors["new"] = TEXTS["same_password"]
+        errors["new"] = AccountField("same_password")
     if errors:
         raise FormInvalid(errors)
     set_password(user, new)
     account_log.record(db, user, user, "password_changed")
 
 
-def new_password_problems(new: str, repeated: str) -> dict[str, str]:
+def new_password_problems(new: str, repeated: str) -> dict[str, Refusal]:
     if not MIN_PASSWORD <= len(new or "") <= MAX_PASSWORD:
-        return {"new": TEXTS["new_password"]}
-    return {"repeated": TEXTS["mismatch"]} if new != repeated else {}
+        return {"new": AccountField("new_password", fewest=MIN_PASSWORD, most=MAX_PASSWORD)}
+    return {"repeated": AccountField("mismatch")} if new != repeated else {}
 
 
 def set_password(user: User, new: str) -> None:

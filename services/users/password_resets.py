@@ -14,9 +14,9 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from models import PasswordReset, User, clock
+from services.core.uow import transaction
 from services.filing.filings import FormInvalid
 from services.users import account_log, accounts
-from services.core.uow import transaction
 
 LINK_HOURS = 24
 
@@ -58,7 +58,7 @@ def redeem(db: Session, link: PasswordReset, new: str, repeated: str) -> User:
     claimed = db.execute(update(PasswordReset).where(PasswordReset.id == link.id, PasswordReset.used_at.is_(None))
                          .values(used_at=clock.now()))
     if claimed.rowcount != 1:
-        raise FormInvalid({"new": "该链接已使用过。"})
+        raise FormInvalid({"new": accounts.AccountField("link_used")})
     accounts.set_password(link.user, new)
     account_log.record(db, None, link.user, "password_reset")
     return link.user

@@ -22,15 +22,10 @@ from states.filing_forms import DISTRICTS, KIND_LABELS
 
 USERNAME = re.compile(r"^[A-Za-z0-9_.-]{3,32}$")
 
-TEXTS = {
-    "kind": "请选择机构类型。",
-    "not_in_directory": "自主检测排污企业须为排污单位名录库中的单位：名录库中未找到该统一社会信用代码。",
-    "district": "请选择所在区。",
-    "username": "账号为 3～32 位字母、数字或 _ . -。",
-    "username_taken": "该账号已被使用，请换一个。",
-    "password": "密码至少 8 位，须同时包含字母和数字。",
-    "password_mismatch": "两次输入的密码不一致。",
-}
+class RegistrationField(Refusal):
+    """Why a value typed on the registration form does not fit."""
+
+    domain = "registration_form"
 
 
 class AlreadyRegistered(Refusal):
@@ -55,13 +50,13 @@ def register(db: Session, entity: LegalEntity, raw: Mapping[str, str]) -> User:
     username = (raw.get("username") or "").strip()
     password = raw.get("password") or ""
     if not USERNAME.match(username):
-        errors["username"] = TEXTS["username"]
+        errors["username"] = RegistrationField("username")
     elif db.scalar(select(User.id).where(User.username == username)) is not None:
-        errors["username"] = TEXTS["username_taken"]
+        errors["username"] = RegistrationField("username_taken")
     if len(password) < 8 or not re.search(r"[A-Za-z]", password) or not re.search(r"\d", password):
-        errors["password"] = TEXTS["password"]
+        errors["password"] = RegistrationField("password")
     elif password != raw.get("password_again"):
-        errors["password_again"] = TEXTS["password_mismatch"]
+        errors["password_again"] = RegistrationField("password_mismatch")
     if errors:
         raise FormInvalid(errors)
     agency = Agency(name=entity.name, kind=kind, credit_code=entity.credit_code, district=district,
@@ -80,15 +75,17 @@ def register(db: Session, entity: LegalEntity, raw: Mapping[str, str]) -> User:
     return admin
 
 
-def _kind_and_district(db: Session, entity: LegalEntity, raw) -> tuple[str, str | None, dict[str, str]]:
+def _kind_and_district(db: Session, entity: LegalEntity, raw) -> tuple[str, str | None, dict[str, Refusal]]:
     kind = raw.get("kind") or ""
     if kind not in KIND_LABELS:
-        return kind, None, {"kind": TEXTS["kind"]}
+        return kind, None, {"kind": RegistrationField("kind")}
     if kind in (AgencyKind.SELF_MONITORING, AgencyKind.SELF_MONITORING_OM):
         site = _own_site(db, entity)
-        return (kind, site.district, {}) if site is not None else (kind, None, {"kind": TEXTS["not_in_directory"]})
+        if site is None:
+            return kind, None, {"kind": RegistrationField("not_in_directory")}
+        return kind, site.district, {}
     district = raw.get("district") or ""
-    return (kind, district, {}) if district in DISTRICTS else (kind, None, {"district": TEXTS["district"]})
+    return (kind, district, {}) if district in DISTRICTS else (kind, None, {"district": RegistrationField("district")})
 
 
 def _own_site(db: Session, entity: LegalEntity) -> Polluter | None:

@@ -10,20 +10,17 @@ from sqlalchemy.orm import Session
 
 from models import Park, Polluter, Role, User
 from services.core.policy import DISTRICT, PARK, SCOPES
+from services.core.refusal import Refusal
+from services.core.uow import transaction
 from services.filing.filings import FormInvalid
 from services.users import account_log, accounts
 from states.filing_forms import DISTRICTS
-from services.core.uow import transaction
 
-TEXTS = {
-    "scope": "请选择监管范围：全市、区或园区。",
-    "district": "监管范围为区时，请选择所在区。",
-    "park": "监管范围为园区时，请选择园区。",
-    "park_name": "请填写园区名称（不超过 100 个字）。",
-    "park_taken": "已有同名园区。",
-    "park_codes": "以下统一社会信用代码不在名录库中：{codes}",
-    "park_empty": "请至少填写一家园区内排污单位的统一社会信用代码。",
-}
+
+class RegulatorField(Refusal):
+    """Why a value typed for a regulator's account or a park does not fit."""
+
+    domain = "regulator_form"
 
 
 @transaction
@@ -48,11 +45,11 @@ def _scope(db: Session, raw: Mapping[str, str]) -> dict:
     """{scope, district, park_id} from the form, only the one that fits the scope set. Raises FormInvalid."""
     scope, district, park = raw.get("scope", ""), raw.get("district", ""), raw.get("park_id", "")
     if scope not in SCOPES:
-        raise FormInvalid({"scope": TEXTS["scope"]})
+        raise FormInvalid({"scope": RegulatorField("scope")})
     if scope == DISTRICT and district not in DISTRICTS:
-        raise FormInvalid({"district": TEXTS["district"]})
+        raise FormInvalid({"district": RegulatorField("district")})
     if scope == PARK and not (park.isdigit() and db.get(Park, int(park)) is not None):
-        raise FormInvalid({"park_id": TEXTS["park"]})
+        raise FormInvalid({"park_id": RegulatorField("park")})
     return {"scope": scope, "district": district if scope == DISTRICT else None,
             "park_id": int(park) if scope == PARK else None}
 
@@ -69,15 +66,15 @@ def save_park(db: Session, park: Park | None, name: str, credit_codes: str) -> P
     codes = sorted({c.strip().upper() for c in credit_codes.replace(",", " ").replace("，", " ").split() if c})
     errors = {}
     if not name or len(name) > 100:
-        errors["name"] = TEXTS["park_name"]
+        errors["name"] = RegulatorField("park_name")
     elif db.scalar(select(Park.id).where(Park.name == name, Park.id != (park.id if park else -1))) is not None:
-        errors["name"] = TEXTS["park_taken"]
+        errors["name"] = RegulatorField("park_taken")
     members = list(db.scalars(select(Polluter).where(Polluter.credit_code.in_(codes)))) if codes else []
     missing = sorted(set(codes) - {p.credit_code for p in members})
     if missing:
-        errors["credit_codes"] = TEXTS["park_codes"].format(codes="、".join(missing))
+        errors["credit_codes"] = RegulatorField("park_codes", codes="、".join(missing))
     elif not codes:
-        errors["credit_codes"] = TEXTS["park_empty"]
+        errors["credit_codes"] = RegulatorField("park_empty")
     if errors:
         raise FormInvalid(errors)
     park = park or Park(name=name)

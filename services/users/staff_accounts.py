@@ -36,7 +36,6 @@ CERTIFIED = (Role.SAMPLER, Role.OM_CREW)
 FILED_POST = {Role.OM_CREW: "运维人员", Role.TECHNICAL_LEAD: "技术负责人", Role.QUALITY_LEAD: "质量负责人",
               Role.QUALITY_SUPERVISOR: "质量监督员"}
 
-ROLE_REQUIRED = "请选择本机构可开通的账号角色。"
 
 
 class AccountRefused(Refusal):
@@ -107,7 +106,7 @@ def leaves(db: Session, actor: User, staff: Staff) -> bool:
 def _role(staff: Staff, typed: str) -> Role:
     allowed = roles_for(staff.agency.kind)
     if typed not in allowed:
-        raise FormInvalid({"role": ROLE_REQUIRED})
+        raise FormInvalid({"role": accounts.AccountField("role_required")})
     return Role(typed)
 
 

@@ -87,9 +87,8 @@ def test_a_page_speaking_for_a_domain_words_its_own_codes_and_falls_back_to_the_
 
 # exceptions in services/ that are not a use case saying no to a user: a failure of WeChat's API, a broken
 # configuration at start-up, a workbook the directory turns into its own refusal, the development scenarios'
-# bilingual problems (they name a JSON path for the developer). FormInvalid still carries a sentence per form
-# field (issue 9: the forms' field errors are next).
-NOT_REFUSALS = {"WeChatError", "ConfigError", "NotAWorkbook", "ScenarioProblem", "FormInvalid"}
+# bilingual problems (they name a JSON path for the developer).
+NOT_REFUSALS = {"WeChatError", "ConfigError", "NotAWorkbook", "ScenarioProblem"}
 
 
 def test_every_exception_a_service_declares_is_a_refusal_with_a_code():
@@ -102,3 +101,12 @@ def test_every_exception_a_service_declares_is_a_refusal_with_a_code():
     plain = {name: where for name, where in declared.items() if name not in NOT_REFUSALS | {"Refusal"}}
     assert plain == {}
     assert set(_refusal_classes()) >= {"UploadRefused", "PhotoRejected", "RowProblem", "FilterError"}
+
+
+def test_a_form_refusal_words_each_fields_problem_beside_it():
+    from services.filing.filings import FormInvalid
+    from services.users.accounts import AccountField
+
+    invalid = FormInvalid({"username": AccountField("username_taken"), "day": "请输入如 2026-03-02 的日期。"})
+    assert invalid.errors == {"username": "该账号已被使用，请换一个。", "day": "请输入如 2026-03-02 的日期。"}
+    assert say(invalid) == "未保存，请按各项的提示修改。"

@@ -51,7 +51,7 @@ def _check_current(user, current: str) -> tuple[str | None, int]:
     except signin.Locked as locked:
         return say(locked), 429
     except signin.WrongPassword as wrong:
-        return accounts.TEXTS["current"] + (say(wrong.lock) if wrong.lock else ""), 400
+        return say(accounts.AccountField("current")) + (say(wrong.lock) if wrong.lock else ""), 400
     return None, 400
 
 
