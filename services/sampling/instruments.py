@@ -98,10 +98,13 @@ def record_the_only_one(trip: SamplingTrip, user: User, key: str | None = None) 
 
 
 def _record(trip: SamplingTrip, chosen: list[Equipment]) -> None:
-    """The point's instruments become `chosen` (a second answer for the point supersedes the first)."""
-    point = trip.current_point
-    kept = [p for p in trip.point_instruments if p.point_id != point.id]
-    trip.point_instruments = kept + [PointInstrument(point_id=point.id, equipment=e) for e in chosen]
+    """The point's instruments become `chosen` (a second answer for the point supersedes the first). A row chosen
+    again is kept: removing and adding it in one flush would insert the new row before deleting the old one."""
+    point, wanted = trip.current_point, {e.id for e in chosen}
+    kept = [p for p in trip.point_instruments if p.point_id != point.id or p.equipment_id in wanted]
+    recorded = {p.equipment_id for p in kept if p.point_id == point.id}
+    trip.point_instruments = kept + [PointInstrument(point_id=point.id, equipment=e) for e in chosen
+                                     if e.id not in recorded]
 
 
 # --- the checks -------------------------------------------------------------------------------------------------

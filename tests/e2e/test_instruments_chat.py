@@ -62,6 +62,20 @@ def test_each_point_records_the_instruments_that_sampled_it(demo_world, phone, r
         assert [e.asset_no for e in trip.instruments_at(trip.points[0].id)] == ["GT-EQ-002"]
 
 
+def test_a_points_instruments_answered_again_after_going_back_replace_the_first_answer(demo_world, phone, runtime):
+    sampler, _ = at_the_instruments(phone)
+    sampler.text("确认")
+    sampler.location(*script.POINTS[0])
+    sampler.text("2")
+    assert "本点位使用了哪些仪器" in sampler.text("上一步")
+    assert "本点位使用的仪器已记录：自动烟尘烟气测试仪（GT-EQ-001）、便携式 pH 计（GT-EQ-002）" in sampler.text("1、2")
+    sampler.text("上一步")
+    sampler.text("2")
+    with runtime.sessions() as s:
+        trip = s.scalars(select(SamplingTrip)).one()
+        assert [e.asset_no for e in trip.instruments_at(trip.points[0].id)] == ["GT-EQ-002"]
+
+
 def test_one_instrument_is_recorded_at_each_point_without_asking(demo_world, phone, runtime):
     sampler, _ = at_the_instruments(phone)
     assert "已去掉仪器 便携式 pH 计（GT-EQ-002）" in sampler.text("-2")
