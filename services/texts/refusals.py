@@ -37,7 +37,7 @@ SENTENCES: dict[str, dict[str, str]] = {
         "不能用于本次采样。",
         "instrument_double_booked": "仪器 {name}（{asset_no}）已记录在另一采样行程中：行程 #{trip}（任务 {task}，"
         "{polluter}，现场时段 {window}），与本行程的现场时段重叠。同一台仪器不能同时在两处现场。",
-        "instrument_unknown": "资产编号 {asset_no} 不在本机构的设备中，请核对后重新输入（例如 +GT-EQ-001）。",
+        "instrument_unknown": "资产编号 {asset_no} 不在本机构的设备中，请核对设备铭牌上的资产编号后重新输入。",
         "instrument_not_ours": "资产编号 {asset_no} 的设备不属于本机构，不能用于本次采样。",
         "instrument_not_filed": "仪器 {name}（{asset_no}）不在审核通过的备案设备中，不能用于本次采样。",
         "instrument_listed": "仪器 {name}（{asset_no}）已在列表中。",
