@@ -13,7 +13,7 @@ What it does:
 3. EMSS under gunicorn with the deployment's gunicorn.conf.py (--workers, --worker-class and --threads
    override it; the echo and floor apps get the same settings), EMSS_DEV=1 (the fake WeChat API at
    /fake-wechat/ is mounted and WECHAT_API_BASE points at it), one RQ worker (`python -m web.cli worker`)
-   beside it, one small JPEG uploaded per sampler;
+   beside it, one small JPEG of its own uploaded per sampler;
 4. a warm-up (--warmup extra samplers walk whole trips first, so every gunicorn worker has imported,
    connected and filled its SQL compile cache), then N threads, one per sampler, each walking a whole trip
    with signed XML, closed loop (the next message leaves when the reply is in, no think time unless
@@ -535,11 +535,20 @@ def file_instruments(filing, instruments) -> None:
     filing.snapshot = {**filing.snapshot, "equipment": [*filing.snapshot.get("equipment", []), *entries]}
 
 
-def small_jpeg() -> bytes:
-    from PIL import Image
+def small_jpeg(seed: int) -> bytes:
+    """A phone's own photo: a gradient with blocks placed by `seed`, so no two samplers send the same picture
+    (identical bytes on every trip would make each photo a reused one, and each rescan compare every trip)."""
+    import random
+
+    from PIL import Image, ImageDraw
 
     image = Image.new("RGB", (320, 240))
     image.putdata([(x % 256, y % 256, (x * y) % 256) for y in range(240) for x in range(320)])
+    draw, rng = ImageDraw.Draw(image), random.Random(seed)
+    for _ in range(12):
+        x, y = rng.randrange(0, 280), rng.randrange(0, 200)
+        draw.rectangle((x, y, x + rng.randrange(20, 120), y + rng.randrange(20, 90)),
+                       fill=tuple(rng.randrange(256) for _ in range(3)))
     out = io.BytesIO()
     image.save(out, "JPEG", quality=80)
     return out.getvalue()
@@ -550,13 +559,12 @@ def upload_media(port: int, samplers: list[dict], timeout: float) -> None:
     import requests
 
     base = f"http://{HOST}:{port}/fake-wechat/cgi-bin/"
-    data = small_jpeg()
     with requests.Session() as http:
         grant = {"grant_type": "client_credential", "appid": APP_ID, "secret": APP_SECRET}
         token = http.get(base + "token", params=grant, timeout=timeout).json()["access_token"]
-        for sampler in samplers:
+        for seed, sampler in enumerate(samplers):
             response = http.post(base + "media/upload", params={"access_token": token, "type": "image"},
-                                 files={"media": ("photo.jpg", data, "image/jpeg")}, timeout=timeout)
+                                 files={"media": ("photo.jpg", small_jpeg(seed), "image/jpeg")}, timeout=timeout)
             response.raise_for_status()
             sampler["media_id"] = response.json()["media_id"]
 
