@@ -94,3 +94,22 @@ def test_the_polluter_registers_an_instrument_and_is_warned_before_losing_typed_
     desk.wait_for_timeout(500)
     assert [m.split(":")[0] for m in seen] == ["beforeunload"]
     assert desk.input_value("#f_model") == "NOx-100"
+
+
+def test_the_instrument_table_keeps_each_column_readable_on_the_desk(demo_world, live, desk):
+    sign_in(desk, live, "polluter1")
+    desk.goto(f"{live}/polluter/site")
+    desk.get_by_role("link", name="DA001 锅炉废气排放口").click()
+    desk.wait_for_url("**/polluter/site?point=*")
+    table = desk.locator("table.register[data-kind=analyser]")
+    # a heading or a value broken over lines is a column squeezed narrower than its words
+    broken = table.evaluate("""t => [...t.querySelectorAll('th, td')].filter(c => {
+        if (!c.textContent.trim() || c.querySelector('form')) return false;
+        const words = document.createRange();
+        words.selectNodeContents(c);
+        return words.getBoundingClientRect().height > 2 * parseFloat(getComputedStyle(c).fontSize);
+    }).map(c => c.textContent.trim())""")
+    assert broken == []
+    assert "烟气连续监测系统 SO2 分析仪" in table.inner_text()
+    deactivate = table.locator("form.deactivate").first  # the last column's controls stay usable on one line
+    assert deactivate.bounding_box()["height"] < 40
