@@ -1,8 +1,14 @@
 """账户信息: binding WeChat to an account of this system."""
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
+import pytest
 from sqlalchemy import select
 
+from bot.menu import MENU
+from bot.standin.simulator import DEMO_USERS
 from handlers import texts as T
 from models import WechatBinding
 from tests.e2e import trip_script as script
@@ -114,3 +120,26 @@ def test_a_greeting_from_an_unbound_user_is_told_how_to_bind(demo_world, phone):
     assert stranger.text("你好") == T.UNBOUND
     assert stranger.text("sampler1") == T.ASK_PASSWORD_FOR.format(username="sampler1")
     assert stranger.text("取消") == T.BIND_CANCELLED  # not their account after all
+
+
+README_STEP = re.compile(r"选择“(?P<persona>[^”]+)”，点“(?P<bind>[^”]+)”，"
+                         r"输入账号 `(?P<account>\w+)`、密码 `(?P<password>\w+)` 完成绑定，再点“(?P<work>[^”]+)”")
+
+
+def _menu_key(path: str) -> str:
+    top, item = path.split(" → ")
+    return next(b["key"] for group in MENU["button"] if group["name"] == top
+                for b in group["sub_button"] if b["name"] == item)
+
+
+@pytest.mark.parametrize("username", ["sampler1", "omcrew1"])
+def test_the_readme_tells_how_to_bind_each_crew_account_in_the_simulator(demo_world, phone, runtime, username):
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    step = next(m for m in README_STEP.finditer(readme) if m["account"] == username)
+    openid = dict(DEMO_USERS)[step["persona"]]  # the persona the simulator offers under that name
+    crew = phone(openid)
+    assert "请输入您的账号" in crew.tap(_menu_key(step["bind"]))
+    assert "请输入密码" in crew.text(step["account"])
+    assert "绑定成功" in crew.text(step["password"])
+    assert _bound(runtime)[openid] == username
+    assert T.UNBOUND not in crew.tap(_menu_key(step["work"]))  # the work menu the README names answers them
