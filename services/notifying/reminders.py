@@ -63,12 +63,19 @@ def trip_confirmations(uow: UnitOfWork, now: datetime) -> int:
     told = 0
     for confirmation, trip in rows:
         task = trip.visit.task
-        body = (f"{task.name}的采样记录已于 {clock.fmt(trip.submitted_at)} 提交，尚未确认。"
-                "请在采样人员离场前核对确认，有误请退回并说明理由。")
+        body = f"{task.name}的采样记录已于 {clock.fmt(trip.submitted_at)} 提交，尚未确认。{_confirm_ask(trip)}"
         told += _tell(uow, notices.polluter_confirmers(uow.session, task.polluter_id),
                       f"reminder:trip-confirm:{confirmation.id}",
                       "采样记录待确认", body)
     return told
+
+
+def _confirm_ask(trip: SamplingTrip) -> str:
+    """What is true when the reminder goes out: "before the crew leaves" only while nobody has checked out."""
+    departure = trip.latest_check_in("departure")
+    if departure is None:
+        return "请在采样人员离场前核对确认，有误请退回并说明理由。"
+    return f"采样人员已于 {clock.fmt(departure.at)} 离场签到，请尽快核对确认，有误请退回并说明理由。"
 
 
 def om_signatures(uow: UnitOfWork, now: datetime) -> int:

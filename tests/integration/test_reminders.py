@@ -6,7 +6,7 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 
-from models import Notice, OmPlan, OmVisit, OutboundMessage, clock
+from models import Notice, OmPlan, OmVisit, OutboundMessage, SamplingTrip, clock
 from services.core.uow import UnitOfWork
 from services.notifying import reminders
 from tests.e2e import trip_script as script
@@ -35,6 +35,17 @@ def test_the_polluter_is_reminded_once_while_the_crew_is_still_on_site(demo_worl
         notices = [m for m in s.scalars(select(OutboundMessage)) if m.payload.get("data", {}).get(
             "keyword1", {}).get("value") == "采样记录待确认"]
         assert len(notices) == 1 and notices[0].openid == "o_demo_polluter"
+
+
+def test_the_trip_reminder_says_the_crew_has_left_once_they_checked_out(demo_world, phone, runtime, client):
+    script.whole_trip(phone("o_sampler1"))  # the chat's trip checks out (离场签到) before it is submitted
+    client.put("/fake-wechat/clock", json={"advance_s": 11 * 60})
+    reminders.run(runtime)
+    with runtime.sessions() as s:
+        departure = s.scalars(select(SamplingTrip)).one().latest_check_in("departure")
+        body = s.scalars(select(Notice.body).where(Notice.cause.startswith("reminder:trip-confirm:"))).first()
+    assert f"采样人员已于 {clock.fmt(departure.at)} 离场签到，请尽快核对确认" in body
+    assert "离场前" not in body  # no longer true
 
 
 def test_the_om_polluter_is_reminded_in_the_evening_to_sign_before_midnight(demo_world, app, runtime, client):
