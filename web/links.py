@@ -11,6 +11,7 @@ PAGES = {
     "trip_confirmation": ("mobile.confirm_link", "token"),
     "om_confirmation": ("mobile.om_confirm_link", "token"),
     "om_sheet": ("om_mobile.sheet", "sheet_id"),
+    "notices": ("notices.inbox", None),  # the user's own notices: no key
 }
 
 
@@ -20,5 +21,5 @@ def install(app: Flask) -> None:
     links.install({page: _builder(adapter, endpoint, key) for page, (endpoint, key) in PAGES.items()})
 
 
-def _builder(adapter, endpoint: str, key: str):
-    return lambda value: adapter.build(endpoint, {key: value})
+def _builder(adapter, endpoint: str, key: str | None):
+    return lambda value: adapter.build(endpoint, {key: value} if key else {})

@@ -7,6 +7,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from models import Notice, Role, Urging, User, clock
+from services.core import links
 from services.core.uow import UnitOfWork
 from services.notifying import notify
 from states.templates import WORK_NOTICE
@@ -27,7 +28,8 @@ def notify_user(uow: UnitOfWork, user: User, cause: str, title: str, body: str, 
     except IntegrityError:
         return None
     if user.binding is not None:
-        notify.send_template(uow, user.binding.openid, WORK_NOTICE, uow.config.public_base_url.rstrip("/") + DESK_PATH,
+        notify.send_template(uow, user.binding.openid, WORK_NOTICE,
+                             links.url(uow.config.public_base_url, WORK_NOTICE.page, None),
                              keyword1=title, keyword2=sender, keyword3=clock.fmt(clock.now()), keyword4=body)
     return notice
 

@@ -35,6 +35,7 @@ from services.field import decisions
 from services.field.decisions import ConfirmationProblem
 from services.field.fieldwork import TRIP
 from services.notifying import notify, rejections
+from states.templates import OM_CONFIRM, TRIP_CONFIRM
 from states.trip import Step
 
 # long enough for a polluter who only sees the message the next working day; a later link is refused and
@@ -85,8 +86,8 @@ def issue_link(uow, confirmation, user: User) -> str:
     token = secrets.token_urlsafe(32)
     confirmation.links.append(ConfirmationLink(token_hash=digest(token), user=user,
                                                expires_at=clock.now() + LINK_LIFETIME))
-    page = "om_confirmation" if isinstance(confirmation, OmConfirmation) else "trip_confirmation"
-    return links.url(uow.config.public_base_url, page, token)
+    template = OM_CONFIRM if isinstance(confirmation, OmConfirmation) else TRIP_CONFIRM
+    return links.url(uow.config.public_base_url, template.page, token)
 
 
 def digest(token: str) -> str:

@@ -116,3 +116,26 @@ def test_the_simulator_shows_each_template_with_the_labels_of_the_template_libra
     for template in TEMPLATES:  # the O&M template no longer shows keyword1…5 under "模板消息"
         assert settings["templates"][getattr(config, template.key)] == {"title": template.title,
                                                                         "labels": template.labels}
+
+
+def test_each_template_message_opens_the_page_its_definition_names(demo_world, phone, app, runtime, config, drain):
+    from tests.e2e import trip_script as script
+    from tests.support.om import awaiting_visit
+    from web.links import PAGES
+
+    script.whole_trip(phone("o_sampler1"))  # 采样记录待确认
+    awaiting_visit(app, drain)  # 运维记录待签名确认
+    with UnitOfWork(runtime) as uow:  # 工作提醒
+        polluter = uow.session.scalars(select(User).where(User.username == "polluter1")).one()
+        notices.notify_user(uow, polluter, "test:page", "待确认", "请确认", "系统")
+        uow.commit()
+    by_id = {getattr(config, t.key): t for t in TEMPLATES}
+    routes = app.url_map.bind("")
+    with runtime.sessions() as s:
+        sent = {m.payload["template_id"]: m.payload["url"] for m in s.scalars(select(OutboundMessage))
+                if m.kind == "template"}
+    assert set(sent) == set(by_id)
+    for template_id, url in sent.items():
+        assert url.startswith(config.public_base_url)
+        endpoint, _args = routes.match(url.removeprefix(config.public_base_url.rstrip("/")))
+        assert endpoint == PAGES[by_id[template_id].page][0]
