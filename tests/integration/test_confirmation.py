@@ -148,6 +148,10 @@ def test_the_polluter_sees_the_whole_trip_and_confirms_it(demo_world, phone, run
     # 运输保存 as the crew recorded it: how each sample for the laboratory travels, and when they left
     assert "玻璃瓶 500 mL｜加硫酸至 pH&lt;2｜冷藏(0–4℃)" in html and "<td>现场测定</td>" in html
     assert f"样品离场时间：{clock.fmt(trip.samples_left_at)}" in html
+    # 点位布设: where each point was sampled, against its registered position
+    positions = html[html.index('id="point-locations"'):]
+    assert "废水总排口" in positions and "距点位登记位置" in positions and "米内" in positions
+    assert "未发送点位位置" not in positions[:positions.index("</table>")]
 
     done = decide(client, url, html, "confirm")
     assert done.status_code == 303 and done.headers["Location"].endswith("/done")

@@ -6,11 +6,18 @@ from datetime import date
 import pytest
 
 from models import Agency, AgencyKind, Contract
-from services.om.vehicles import PLATE, lease_problems, plate_of
+from services.filing.filings import FormInvalid
+from services.om import vehicles
+from services.om.vehicles import PLATE, plate_of
 from states.filing_forms import BASIC, STAFF, sections_of, tags_of
 
 AGENCY = Agency(name="上海恒运环保设施运维有限公司", kind=AgencyKind.OM)
 CONTRACT = Contract(code="YW-2026-001", period_start=date(2026, 1, 1), period_end=date(2026, 12, 31))
+
+
+def lease_problems(*args) -> dict[str, str]:
+    """The lease's problems as the vehicle form shows them beside their fields."""
+    return FormInvalid(vehicles.lease_problems(*args)).errors
 
 
 def keys(kind) -> list[str]:
