@@ -14,6 +14,7 @@ from pypdf import PdfReader
 from models import Role, User
 from services.adapters import om_pdf
 from services.dev import demo
+from states.qc_limits import rule_title
 from tests.support.om_records import GAS_DAILY, recorded_visit
 
 READERS = ("om1", "polluter1", "regulator1", "admin1")
@@ -218,6 +219,13 @@ def test_the_findings_sheet_names_rules_in_chinese_and_hides_their_codes(visit, 
     assert book.column_dimensions[code_column].hidden
     shown = [c.column_letter for c in header if c.value != "规则代码"]
     assert not any(book.column_dimensions[letter].hidden for letter in shown)
+    rows = list(book.iter_rows(min_row=header[0].row + 1))
+    names = [c.value for c in header]
+    title, code = names.index("规则"), names.index("规则代码")
+    assert "zero_drift" in {r[code].value for r in rows}  # the codes, only in the hidden column
+    for row in rows:
+        assert row[title].value == rule_title(row[code].value) and not row[title].value.isascii()
+        assert row[code].value not in [c.value for i, c in enumerate(row) if i != code]
 
 
 def test_the_regulator_exports_its_district_and_others_get_nothing(visit, runtime, login, client):
