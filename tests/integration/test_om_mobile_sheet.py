@@ -72,6 +72,12 @@ def test_the_calibration_sheet_comes_prefilled_from_the_instrument_register(fill
     assert 'value="二氧化硫标准气体"' in html  # and the chat answers over it
 
 
+def test_the_page_hints_in_web_words_not_in_chat_words(filling, client):
+    html = open_as(client, sheet_url(filling.calibration), CREW_OPENID).get_data(as_text=True)
+    assert "没有证书时填“无”" in html
+    assert "请回复“无”" not in html and "回复“跳过”" not in html  # how the chat asks, not a web form
+
+
 def test_saving_keeps_the_valid_answers_and_names_the_wrong_ones(filling, runtime, client):
     html = open_as(client, sheet_url(filling.water_daily), CREW_OPENID).get_data(as_text=True)
     response = post(client, filling.water_daily, html, sampling_pump="正常", pretreatment="异常",
