@@ -110,3 +110,29 @@ def test_a_rejection_needs_a_reason_on_the_phone(submitted, runtime, handset):
     assert "退回理由：校准记录单量程读数有误" in handset.inner_text("main")
     with runtime.sessions() as s:
         assert s.scalars(select(OmVisit.state).where(OmVisit.state != "new")).one() == "rejected"
+
+
+def test_the_pad_comes_after_the_qc_warnings_and_the_button_looks_disabled_until_signed(submitted, runtime,
+                                                                                          handset):
+    from models import QcFinding
+
+    warning = "SO2 零点漂移 3.1%，超过 ±2.5% 的限值"
+    with runtime.sessions() as s:
+        visit = s.scalars(select(OmVisit).where(OmVisit.state != "new")).one()
+        s.add(QcFinding(visit_id=visit.id, agency_id=visit.plan.agency_id, rule="zero_drift", severity="warning",
+                        clause="HJ 75-2017 表 1", message=warning))
+        s.commit()
+    handset.goto(message_url(runtime))
+    shown = handset.get_by_text(warning)
+    assert shown.is_visible() and "请核实后再签名" in handset.inner_text("main")
+    assert shown.bounding_box()["y"] < handset.locator("canvas").bounding_box()["y"]  # read before signing
+
+    confirm = handset.get_by_role("button", name="确认签名")
+    look = "b => [getComputedStyle(b).opacity, getComputedStyle(b).cursor]"
+    disabled = confirm.evaluate(look)
+    pad = handset.locator("canvas")
+    pad.scroll_into_view_if_needed()
+    scribble(handset, pad.bounding_box())
+    enabled = confirm.evaluate(look)
+    assert confirm.is_enabled() and float(disabled[0]) < 0.6 <= float(enabled[0])
+    assert disabled[1] == "not-allowed" != enabled[1]
