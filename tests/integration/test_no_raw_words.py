@@ -16,6 +16,7 @@ from services.core.uow import UnitOfWork
 from services.field import corrections
 from services.sampling import confirmations
 from tests.e2e import trip_script as script
+from tests.integration.test_scenario_planted import planted
 from tests.support import desk
 from tests.support.om_records import recorded_visit
 from tests.support.records import trip_of, user
@@ -86,3 +87,15 @@ def test_no_page_of_the_role_shows_a_code_a_repr_or_an_iso_time(world, app, user
     found = {url: raw for url, text in pages.items() if (raw := raw_words(text, codes))}
     print(f"{username}: {len(pages)} pages: {sorted(pages)}")
     assert pages and found == {}
+
+
+@pytest.mark.parametrize("username", ["pl_regulator", "pl_plant_a", "pl_zhou", "pl_wu"])
+def test_no_page_of_the_example_data_shows_a_code_a_repr_or_an_iso_time(client, app, username):
+    """The planted example (examples/scenario-planted.json): one of every finding, O&M sheets, confirmations."""
+    response = client.post("/fake-wechat/scenario", json=planted())
+    assert response.status_code == 200, response.get_data(as_text=True)
+    pages = crawl(desk.sign_in(app, username))
+    codes = identifiers()
+    found = {url: raw for url, text in pages.items() if (raw := raw_words(text, codes))}
+    print(f"{username}: {len(pages)} pages")
+    assert len(pages) > 3 and found == {}
