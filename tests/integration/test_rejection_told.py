@@ -74,6 +74,7 @@ def test_a_rejected_om_visit_is_told_to_the_crew_member_and_the_om_agency(demo_w
     assert told == [("om1", "运维记录被退回"), ("omcrew1", "运维记录被退回")]
     home = sign_in(app, "om1").get("/agency/").get_data(as_text=True)
     assert "烟气校准记录缺少标准气体证书号" in home and f'href="/om/visits/{visit_id}"' in home
+    assert home.index("待更正（排污单位已退回）") < home.index("查看现场运维任务")  # at the top of the desk
 
 
 class SimulatorPhone:
