@@ -5,7 +5,8 @@ every few minutes — several workers at once included — tells nobody twice.
 - the O&M polluter, in the evening, of a visit it must sign before 24:00;
 - the O&M agency of the visits due tomorrow, and of those overdue (planned, not started), and of the
   comparison/verification reports due within a week or overdue;
-- the monitoring agency of delivered samples waiting for their receipt check (送样接收核对).
+- the monitoring agency of delivered samples waiting for their receipt check (送样接收核对), and of reports
+  not yet uploaded REPORT_DUE after 采样管理 was submitted.
 """
 from __future__ import annotations
 
@@ -19,10 +20,12 @@ from models import (
     AgencyKind,
     Confirmation,
     ConfirmationStatus,
+    MonitoringTask,
     OmConfirmation,
     OmPlan,
     OmVisit,
     SamplingTrip,
+    TaskStatus,
     User,
     clock,
 )
@@ -39,6 +42,10 @@ CONFIRM_AFTER = timedelta(minutes=10)  # the template message came first; remind
 SIGN_FROM = time(20, 0)  # China time: the evening of the visit day, before the 24:00 deadline
 OVERDUE_HORIZON = timedelta(days=30)  # older misses are the desk's business, not a reminder's
 REPORT_NOTICE = timedelta(days=7)  # a comparison or verification takes arranging: a week's notice
+# Neither the notice nor its guide sets when a monitoring report is due; a laboratory's analysis and report usually
+# take two to three weeks after the samples arrive (and the contract may say otherwise): the agency is reminded once
+# a task has waited this long in 数据报告 without its report, and the regulator's urging remains for the rest.
+REPORT_DUE = timedelta(days=20)
 OM_KINDS = (AgencyKind.OM, AgencyKind.SELF_MONITORING_OM)
 MONITORING_KINDS = (AgencyKind.MONITORING, AgencyKind.SELF_MONITORING, AgencyKind.SELF_MONITORING_OM)
 EVERY_SECONDS = 600
@@ -48,7 +55,8 @@ def run(runtime) -> int:
     """Every reminder due now; how many notices were sent."""
     with UnitOfWork(runtime) as uow:
         told = sum(rule(uow, clock.now()) for rule in (trip_confirmations, om_signatures, om_due_tomorrow,
-                                                        om_overdue, om_reports_due, receipts_waiting))
+                                                        om_overdue, om_reports_due, receipts_waiting,
+                                                        monitoring_reports_due))
         uow.commit()
     return told
 
@@ -142,6 +150,20 @@ def receipts_waiting(uow: UnitOfWork, now: datetime) -> int:
             body = f"{task.name}（{task.polluter.name}）的送样尚未完成接收核对，完成后方可生成报告编号。"
             told += _tell(uow, notices.agency_admins(uow.session, agency.id), f"reminder:receipt:{task.id}",
                           "送样待接收核对", body)
+    return told
+
+
+def monitoring_reports_due(uow: UnitOfWork, now: datetime) -> int:
+    """Tasks in 数据报告 whose field work was submitted REPORT_DUE ago and whose report is not uploaded yet."""
+    told = 0
+    late = uow.session.scalars(select(MonitoringTask).where(
+        MonitoringTask.status == TaskStatus.REPORTING, MonitoringTask.report_uploaded_at.is_(None),
+        MonitoringTask.submitted_at <= now - REPORT_DUE).order_by(MonitoringTask.id))
+    for task in late:
+        body = (f"{task.name}（{task.polluter.name}）于 {clock.fmt(task.submitted_at)} 提交采样管理，"
+                f"已超过 {REPORT_DUE.days} 天尚未上传监测报告，请尽快生成报告编号并上传。")
+        told += _tell(uow, notices.agency_admins(uow.session, task.agency_id), f"reminder:report:{task.id}",
+                      "监测报告待上传", body)
     return told
 
 

@@ -122,3 +122,24 @@ def test_the_agency_hears_of_delivered_samples_waiting_for_their_receipt_check(d
         waiting = receipts.awaiting(s, agency)
     reminders.run(runtime)
     assert waiting and len(told(runtime, "reminder:receipt:")) == len(waiting)
+
+
+def test_the_agency_is_reminded_once_of_a_report_not_uploaded_weeks_after_the_field_work(demo_world, runtime):
+    from models import MonitoringTask
+    from tests.support import records
+
+    late = records.new_task(runtime, "T-LATE")
+    recent = records.new_task(runtime, "T-RECENT")
+    uploaded = records.new_task(runtime, "T-DONE")
+    with runtime.sessions() as s:
+        for task_id, days in ((late, 21), (recent, 19), (uploaded, 30)):
+            s.get(MonitoringTask, task_id).submitted_at = clock.now() - timedelta(days=days)
+        s.get(MonitoringTask, uploaded).report_uploaded_at = clock.now()
+        s.commit()
+    reminders.run(runtime)
+    reminders.run(runtime)  # once per cause, however often the schedule runs
+    assert told(runtime, "reminder:report:") == [("agency1", "监测报告待上传")]
+    with runtime.sessions() as s:
+        notice = s.scalars(select(Notice).where(Notice.cause.startswith("reminder:report:"))).one()
+        assert notice.cause == f"reminder:report:{late}"
+        assert "测试任务 T-LATE" in notice.body and "已超过 20 天尚未上传监测报告" in notice.body
