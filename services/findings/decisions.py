@@ -6,6 +6,7 @@ from sqlalchemy.orm import Session
 from models import Finding, FindingStatus, Role, User, clock
 from services.core.refusal import Refusal
 from services.findings import log
+from services.findings.facts import Subject
 
 REASON_MAX = 500
 DECIDERS = (Role.REGULATOR, Role.SYSTEM_ADMIN)
@@ -31,6 +32,6 @@ def decide(db: Session, finding: Finding, user: User, status: str, reason: str) 
     finding.status = FindingStatus(status)
     finding.decided_by_id, finding.decided_at, finding.reason = user.id, clock.now(), reason
     # into the subject's hash-chained log: who decided what and why cannot be changed afterwards unseen
-    log.write(db, log.subject_of(finding), "decided", finding.code, finding.instance, user, status=finding.status,
-              reason=reason)
+    log.write(db, Subject.of(finding.trip_id, finding.om_visit_id), "decided", finding.code, finding.instance, user,
+              status=finding.status, reason=reason)
     db.flush()

@@ -57,7 +57,7 @@ def judge(db: Session, subject: Subject, known: dict[Subject, Facts | None]) -> 
     """The subject's hits, read only. `known`: the facts already read in this pass (findings are all a pass
     writes, so the facts of the trips and visits compared stay true through it: a day's rescan reads each
     neighbour once, not once per trip)."""
-    existing = {(f.code, f.instance): f for f in db.scalars(_of(subject))}
+    existing = {(f.code, f.instance): f for f in db.scalars(subject.findings())}
     related = {subject for f in existing.values() for subject in _named(f.evidence)}
     facts = _facts(db, subject, known)
     hits: list[rules.Hit] = []
@@ -144,7 +144,7 @@ def neighbours(db: Session, facts: Facts, known: dict[Subject, Facts | None]) ->
     found = set()
     for trip_id, visit_id in db.execute(select(CheckIn.trip_id, CheckIn.om_visit_id).where(
             CheckIn.user_id.in_(facts.crew), CheckIn.at >= start, CheckIn.at <= end)):
-        found.add(Subject("trip", trip_id) if trip_id else Subject("om", visit_id))
+        found.add(Subject.of(trip_id, visit_id))
     named = (select(SamplingTrip.id).join(Visit, Visit.id == SamplingTrip.visit_id)
              .join(visit_sampler, visit_sampler.c.visit_id == Visit.id)
              .where(visit_sampler.c.user_id.in_(facts.crew), Visit.day >= clock.local(start).date(),
@@ -182,7 +182,7 @@ def same_bytes(db: Session, facts: Facts) -> dict[int, list[tuple[int, Subject]]
         or_(column.is_(None), column != facts.subject.id))
     found: dict[int, list[tuple[int, Subject]]] = {}
     for photo_id, sha, trip_id, visit_id in db.execute(query):
-        other = Subject("trip", trip_id) if trip_id else Subject("om", visit_id)
+        other = Subject.of(trip_id, visit_id)
         found.setdefault(hashes[sha], []).append((photo_id, other))
     return found
 
@@ -208,7 +208,7 @@ def near_duplicates(db: Session, facts: Facts) -> dict[int, list[rules.NearPhoto
 def _near_photo(db: Session, similar: neardup.SimilarPhoto) -> rules.NearPhoto | None:
     if similar.trip_id is None and similar.om_visit_id is None:
         return None  # a task's receipt photo
-    subject = Subject("trip", similar.trip_id) if similar.trip_id else Subject("om", similar.om_visit_id)
+    subject = Subject.of(similar.trip_id, similar.om_visit_id)
     return rules.NearPhoto(similar.photo_id, subject, similar.distance, similar.point_id, similar.purpose,
                            db.scalar(select(Photo.sha256).where(Photo.id == similar.photo_id)))
 
@@ -255,11 +255,6 @@ def earlier_signatures(db: Session, facts: Facts) -> list[rules.SimilarSignature
 
 
 # --- storing --------------------------------------------------------------------------------------------------
-
-def _of(subject: Subject):
-    column = Finding.trip_id if subject.kind == "trip" else Finding.om_visit_id
-    return select(Finding).where(column == subject.id)
-
 
 def _store(db: Session, judged: Judgement) -> None:
     now, subject, existing = clock.now(), judged.subject, dict(judged.existing)

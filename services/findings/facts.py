@@ -10,7 +10,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import CheckIn, CheckInKind, ConfirmationStatus, OmVisit, Photo, PhotoStatus, SamplingTrip, clock
+from models import CheckIn, CheckInKind, ConfirmationStatus, Finding, OmVisit, Photo, PhotoStatus, SamplingTrip, clock
 from services.filing import filings
 from states import om_visit as om_states
 from states import trip as trip_states
@@ -30,6 +30,16 @@ class Subject:
     def parse(cls, key: str) -> Subject:
         kind, _, ident = key.partition(":")
         return cls(kind, int(ident))
+
+    @classmethod
+    def of(cls, trip_id: int | None, om_visit_id: int | None) -> Subject:
+        """The subject of a row that names either a trip or an O&M visit (a photo, a check-in, a finding)."""
+        return cls("trip", trip_id) if trip_id else cls("om", om_visit_id)
+
+    def findings(self):
+        """The query of this subject's findings."""
+        column = Finding.trip_id if self.kind == "trip" else Finding.om_visit_id
+        return select(Finding).where(column == self.id)
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import Finding, OmFindingLog, TripFindingLog, User, clock
+from models import OmFindingLog, TripFindingLog, User, clock
 from services.findings.facts import Subject
 
 LOGS = {"trip": TripFindingLog, "om": OmFindingLog}
@@ -22,6 +22,3 @@ def entries(db: Session, subject: Subject) -> list:
     model = LOGS[subject.kind]
     return list(db.scalars(select(model).where(model.subject_column() == subject.id).order_by(model.id)))
 
-
-def subject_of(finding: Finding) -> Subject:
-    return Subject("trip", finding.trip_id) if finding.trip_id else Subject("om", finding.om_visit_id)

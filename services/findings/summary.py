@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import Finding, clock
@@ -81,8 +80,7 @@ def shown(finding: Finding) -> Shown:
 
 
 def of_subject(db: Session, subject: Subject) -> list[Shown]:
-    column = Finding.trip_id if subject.kind == "trip" else Finding.om_visit_id
-    return [shown(f) for f in db.scalars(select(Finding).where(column == subject.id).order_by(Finding.id))]
+    return [shown(f) for f in db.scalars(subject.findings().order_by(Finding.id))]
 
 
 LOG_ACTIONS = {"raised": "发现", "withdrawn": "撤销（条件已不成立）"}
